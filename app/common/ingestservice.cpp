@@ -1,0 +1,147 @@
+#include "common/ingestservice.h"
+
+#include "access/accesspolicy.h"
+#include "ingest/ingestjobhandler.h"
+#include "queue/embeddedredis.h"
+#include "queue/jobqueue.h"
+#include "queue/workerpool.h"
+#include "server/apiserver.h"
+#include "server/ingestroutes.h"
+#include "server/opsroutes.h"
+#include "store/knowledgestore.h"
+#include "text/hashembedder.h"
+
+#include <QHostAddress>
+#include <QLoggingCategory>
+
+namespace aether {
+
+namespace {
+
+Q_LOGGING_CATEGORY(lcService, "aether.service")
+
+// Multipart framing around an upload of exactly MAX_UPLOAD_MB must still pass
+// the body guard; the file itself is checked against the limit by the route.
+constexpr qint64 kMultipartSlackBytes = 1024 * 1024;
+
+PipelineSettings pipelineSettings(const Settings &settings)
+{
+    PipelineSettings pipeline;
+    pipeline.databasePath = settings.databasePath;
+    pipeline.chunker = ChunkerOptions{settings.chunkSize, settings.chunkOverlap};
+    pipeline.fetch.allowPrivate = settings.urlAllowPrivate;
+    return pipeline;
+}
+
+} // namespace
+
+IngestService::IngestService(Settings settings, QObject *parent) : QObject(parent), m_settings(std::move(settings)) {}
+
+IngestService::~IngestService()
+{
+    stop();
+}
+
+bool IngestService::start(QString *error)
+{
+    if (!startRedis(error) || !checkStore(error))
+        return false;
+    if (!m_settings.noServer && !startServer(error))
+        return false;
+    startWorkers();
+    return true;
+}
+
+void IngestService::stop()
+{
+    m_server.reset(); // no new jobs
+    if (m_workers) {
+        qCInfo(lcService, "stopping %d workers (waiting for their current jobs)", m_workers->size());
+        m_workers.reset();
+    }
+    m_opsRoutes.reset();
+    m_ingestRoutes.reset();
+    m_queue.reset();
+    m_embeddedRedis.reset();
+}
+
+bool IngestService::startRedis(QString *error)
+{
+    if (m_settings.redis) {
+        m_redisUrl = *m_settings.redis;
+        qCInfo(lcService, "using Redis at %s", qPrintable(m_redisUrl.toDisplayString()));
+        return true;
+    }
+    m_embeddedRedis = std::make_unique<EmbeddedRedis>(m_settings.dataDir);
+    if (!m_embeddedRedis->start(error))
+        return false;
+    m_redisUrl = m_embeddedRedis->url();
+    qCInfo(lcService, "started a private redis-server (pid %lld) at %s", m_embeddedRedis->pid(),
+           qPrintable(m_redisUrl.toDisplayString()));
+    return true;
+}
+
+// Opening the store once here turns a wrong DATABASE_URL or embedder into a
+// clear start-up error instead of every job failing.
+bool IngestService::checkStore(QString *error)
+{
+    try {
+        HashEmbedder embedder;
+        KnowledgeStore store(m_settings.databasePath);
+        store.open(IngestJobHandler::describe(embedder));
+    } catch (const StoreError &failure) {
+        *error = QString::fromLocal8Bit(failure.what());
+        return false;
+    }
+    qCInfo(lcService, "store: %s", qPrintable(m_settings.databasePath));
+    return true;
+}
+
+bool IngestService::startServer(QString *error)
+{
+    std::optional<AccessPolicy> access = AccessPolicy::create(m_settings.apiKeys, m_settings.adminKey,
+                                                              m_settings.listensOnLoopbackOnly(), error);
+    if (!access)
+        return false;
+    if (access->usesDevelopmentKeys())
+        qCWarning(lcService, "no API keys configured: accepting the development keys (loopback only)");
+    m_queue = std::make_unique<JobQueue>(m_redisUrl);
+    m_server = std::make_unique<ApiServer>(*access, m_settings.maxUploadBytes() + kMultipartSlackBytes);
+    IngestLimits limits{m_settings.maxUploadBytes(), m_settings.jobTimeoutSec, m_settings.urlAllowPrivate};
+    m_ingestRoutes = std::make_unique<IngestRoutes>(*m_queue, limits);
+    m_ingestRoutes->registerOn(m_server->router());
+    m_opsRoutes = std::make_unique<OpsRoutes>(*m_queue);
+    m_opsRoutes->registerOn(m_server->router());
+
+    const QHostAddress address = m_settings.host == QLatin1String("localhost") ? QHostAddress(QHostAddress::LocalHost)
+                                                                                : QHostAddress(m_settings.host);
+    if (!m_server->listenOn(address, m_settings.port, error))
+        return false;
+    qCInfo(lcService, "REST API on http://%s:%u", qPrintable(m_settings.host), unsigned(m_server->port()));
+    return true;
+}
+
+void IngestService::startWorkers()
+{
+    if (m_settings.workers == 0) {
+        qCInfo(lcService, "WORKERS=0: serving the API only, no workers in this process");
+        return;
+    }
+    WorkerOptions options;
+    options.resultTtlSec = m_settings.resultTtlSec;
+    options.failureTtlSec = m_settings.failureTtlSec;
+    const PipelineSettings pipeline = pipelineSettings(m_settings);
+    JobHandlerFactory factory = [pipeline] {
+        return std::make_unique<IngestJobHandler>(pipeline, std::make_unique<HashEmbedder>());
+    };
+    m_workers = std::make_unique<WorkerPool>(m_redisUrl, m_settings.workers, options, factory);
+    m_workers->start();
+    qCInfo(lcService, "%d workers on queue ingest", m_workers->size());
+}
+
+quint16 IngestService::port() const
+{
+    return m_server ? m_server->port() : 0;
+}
+
+} // namespace aether

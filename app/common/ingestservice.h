@@ -1,0 +1,50 @@
+#pragma once
+
+#include "config/settings.h"
+
+#include <QObject>
+#include <memory>
+
+namespace aether {
+
+class ApiServer;
+class EmbeddedRedis;
+class IngestRoutes;
+class JobQueue;
+class OpsRoutes;
+class WorkerPool;
+
+// Everything one Aether Ingest process runs, started in order and stopped in
+// reverse: the private Redis (when no REDIS_URL), the store check, the worker
+// pool and the REST server. Both programs own one; the window (later) shows it.
+class IngestService : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit IngestService(Settings settings, QObject *parent = nullptr);
+    ~IngestService() override;
+
+    bool start(QString *error);
+    void stop();
+
+    quint16 port() const;
+    const RedisUrl &redisUrl() const { return m_redisUrl; }
+
+private:
+    bool startRedis(QString *error);
+    bool checkStore(QString *error);
+    bool startServer(QString *error);
+    void startWorkers();
+
+    Settings m_settings;
+    RedisUrl m_redisUrl;
+    std::unique_ptr<EmbeddedRedis> m_embeddedRedis;
+    std::unique_ptr<WorkerPool> m_workers;
+    std::unique_ptr<JobQueue> m_queue;
+    std::unique_ptr<IngestRoutes> m_ingestRoutes;
+    std::unique_ptr<OpsRoutes> m_opsRoutes;
+    std::unique_ptr<ApiServer> m_server;
+};
+
+} // namespace aether

@@ -1,0 +1,65 @@
+// aether-ingestd: Aether Ingest without a window. The REST server, the worker
+// threads and (without REDIS_URL) a private redis-server; --no-server runs
+// workers only, to scale out on any machine that reaches Redis and the store.
+#include "common/ingestservice.h"
+#include "common/logformat.h"
+#include "common/signalwatcher.h"
+#include "config/settingsloader.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QStandardPaths>
+#include <cstdio>
+
+using namespace aether;
+
+namespace {
+
+int printAndExit(const QString &text, int code)
+{
+    std::fputs(qPrintable(text + QLatin1Char('\n')), code == 0 ? stdout : stderr);
+    return code;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("aether-ingest"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(AETHER_VERSION));
+    installLogFormat();
+
+    const QString dataDir = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
+                            QStringLiteral("/aether-ingest");
+    const QString configFile = QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) +
+                               QStringLiteral("/aether-ingest/aether-ingest.conf");
+    const SettingsLoader::Result loaded = SettingsLoader::load(
+        app.arguments(), QProcessEnvironment::systemEnvironment(),
+        QStringLiteral("Aether Ingest, headless: REST API, Redis job queue and ingest workers."), dataDir, configFile);
+    switch (loaded.outcome) {
+    case SettingsLoader::Outcome::ShowHelp:
+        return printAndExit(loaded.message, 0);
+    case SettingsLoader::Outcome::ShowVersion:
+        return printAndExit(QStringLiteral("aether-ingestd ") + loaded.message, 0);
+    case SettingsLoader::Outcome::Invalid:
+        return printAndExit(QStringLiteral("aether-ingestd: ") + loaded.message, 2);
+    case SettingsLoader::Outcome::Run:
+        break;
+    }
+
+    IngestService service(loaded.settings);
+    QString error;
+    if (!service.start(&error))
+        return printAndExit(QStringLiteral("aether-ingestd: ") + error, 1);
+
+    SignalWatcher signalWatcher;
+    QObject::connect(&signalWatcher, &SignalWatcher::terminationRequested, &app, [&app](int signalNumber) {
+        qInfo("signal %d: shutting down", signalNumber);
+        app.quit();
+    });
+    const int code = app.exec();
+    service.stop();
+    qInfo("stopped");
+    return code;
+}

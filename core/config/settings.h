@@ -1,0 +1,44 @@
+#pragma once
+
+#include "config/redisurl.h"
+
+#include <QString>
+#include <optional>
+
+namespace aether {
+
+// Everything a program of Aether Ingest is configured with. Names and defaults
+// are DESIGN.md's "Programs" table.
+struct Settings
+{
+    QString host = QStringLiteral("127.0.0.1");
+    quint16 port = 8000;
+    std::optional<RedisUrl> redis; // unset: start a private redis-server
+    QString databasePath;          // from DATABASE_URL, else <dataDir>/knowledge.db
+    QString dataDir;               // app data dir (private Redis, default store)
+
+    QString embedProvider = QStringLiteral("hash");
+    QString embedModel;
+    QString embedBaseUrl;
+    QString embedApiKey;
+
+    int workers = 1;      // default: number of cores
+    QString apiKeys;      // "key:role[:tenant],..."
+    QString adminKey;
+
+    int jobTimeoutSec = 600;
+    int resultTtlSec = 500;
+    int failureTtlSec = 7 * 24 * 3600;
+    int maxUploadMb = 100;
+    bool urlAllowPrivate = false;
+
+    int chunkSize = 1000;
+    int chunkOverlap = 150;
+
+    bool noServer = false; // --no-server: workers only
+
+    bool listensOnLoopbackOnly() const;
+    qint64 maxUploadBytes() const { return qint64(maxUploadMb) * 1024 * 1024; }
+};
+
+} // namespace aether

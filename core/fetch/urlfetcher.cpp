@@ -1,0 +1,296 @@
+#include "fetch/urlfetcher.h"
+
+#include "fetch/addressguard.h"
+#include "ingest/ingesterror.h"
+
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QTimer>
+
+#include <memory>
+
+// Known limit (DNS rebinding): AddressGuard resolves the host, then Qt Network
+// resolves it again when it connects. A name server that answers with a public
+// address first and a private one second gets through. Closing this window
+// needs the connection pinned to the checked address (connect to the IP and send
+// the Host header / TLS SNI by hand); see the URL-fetch hardening issue.
+
+namespace aether {
+
+namespace {
+
+const QByteArray kUserAgent = "AetherIngest/0.1";
+
+enum class Outcome
+{
+    Finished,
+    ConnectTimeout,
+    TotalTimeout,
+    TooLarge
+};
+
+struct HopResult
+{
+    int status = 0;
+    QUrl location; // set for redirects
+    QString contentType;
+    QByteArray body;
+};
+
+QString seconds(int ms)
+{
+    return QString::number(ms / 1000.0) + QStringLiteral(" s");
+}
+
+QString megabytes(qint64 bytes)
+{
+    return QString::number(bytes / (1024.0 * 1024.0), 'g', 4) + QStringLiteral(" MB");
+}
+
+// Servers may omit the reason phrase (HTTP/2 always does).
+QString standardReason(int status)
+{
+    switch (status) {
+    case 400:
+        return QStringLiteral("Bad Request");
+    case 401:
+        return QStringLiteral("Unauthorized");
+    case 403:
+        return QStringLiteral("Forbidden");
+    case 404:
+        return QStringLiteral("Not Found");
+    case 405:
+        return QStringLiteral("Method Not Allowed");
+    case 406:
+        return QStringLiteral("Not Acceptable");
+    case 408:
+        return QStringLiteral("Request Timeout");
+    case 409:
+        return QStringLiteral("Conflict");
+    case 410:
+        return QStringLiteral("Gone");
+    case 413:
+        return QStringLiteral("Payload Too Large");
+    case 414:
+        return QStringLiteral("URI Too Long");
+    case 415:
+        return QStringLiteral("Unsupported Media Type");
+    case 429:
+        return QStringLiteral("Too Many Requests");
+    case 451:
+        return QStringLiteral("Unavailable For Legal Reasons");
+    case 500:
+        return QStringLiteral("Internal Server Error");
+    case 501:
+        return QStringLiteral("Not Implemented");
+    case 502:
+        return QStringLiteral("Bad Gateway");
+    case 503:
+        return QStringLiteral("Service Unavailable");
+    case 504:
+        return QStringLiteral("Gateway Timeout");
+    default:
+        return status >= 500 ? QStringLiteral("Server Error") : QStringLiteral("Client Error");
+    }
+}
+
+IngestError httpError(int status, const QString &reasonPhrase)
+{
+    const QString reason =
+        reasonPhrase.trimmed().isEmpty() ? standardReason(status) : reasonPhrase.trimmed();
+    const bool transient = status >= 500 || status == 429;
+    return IngestError(QStringLiteral("HTTPError"), QString::number(status) + u' ' + reason,
+                       transient ? IngestError::Retry::Transient : IngestError::Retry::Permanent);
+}
+
+IngestError urlError(const QString &message)
+{
+    return IngestError(QStringLiteral("URLError"), message);
+}
+
+void checkUrl(const QUrl &url, bool allowPrivate)
+{
+    if (!url.isValid())
+        throw urlError(QStringLiteral("invalid URL %1").arg(url.toString()));
+    const QString scheme = url.scheme().toLower();
+    if (scheme != QLatin1String("http") && scheme != QLatin1String("https")) {
+        throw urlError(QStringLiteral("unsupported scheme \"%1\" in %2 (only http and https)")
+                           .arg(scheme, url.toString()));
+    }
+    if (url.host().isEmpty())
+        throw urlError(QStringLiteral("URL has no host: %1").arg(url.toString()));
+    AddressGuard::checkHost(url.host(), allowPrivate);
+}
+
+// One request/response exchange, run on a local event loop so that the calling
+// (worker) thread blocks while Qt Network does the work.
+class Hop
+{
+public:
+    Hop(QNetworkAccessManager &manager, const QUrl &url, const UrlFetchOptions &options,
+        int remainingMs)
+        : m_url(url), m_options(options), m_remainingMs(remainingMs)
+    {
+        QNetworkRequest request(url);
+        request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                             QNetworkRequest::ManualRedirectPolicy);
+        request.setHeader(QNetworkRequest::UserAgentHeader, kUserAgent);
+        m_reply.reset(manager.get(request));
+    }
+
+    HopResult run()
+    {
+        QEventLoop loop;
+        QTimer connectTimer;
+        QTimer totalTimer;
+        connectTimer.setSingleShot(true);
+        totalTimer.setSingleShot(true);
+        QObject::connect(&connectTimer, &QTimer::timeout,
+                         [this] { stop(Outcome::ConnectTimeout); });
+        QObject::connect(&totalTimer, &QTimer::timeout, [this] { stop(Outcome::TotalTimeout); });
+        // The timers are the receivers so that nothing outlives this call's locals.
+        QObject::connect(m_reply.get(), &QNetworkReply::metaDataChanged, &connectTimer,
+                         [this, &connectTimer] {
+                             connectTimer.stop();
+                             checkDeclaredLength();
+                         });
+        QObject::connect(m_reply.get(), &QNetworkReply::readyRead, &connectTimer,
+                         [this, &connectTimer] {
+                             connectTimer.stop();
+                             readBody();
+                         });
+        QObject::connect(m_reply.get(), &QNetworkReply::finished, &loop, &QEventLoop::quit);
+        connectTimer.start(m_options.connectTimeoutMs);
+        totalTimer.start(m_remainingMs);
+        if (!m_reply->isFinished())
+            loop.exec();
+        return result();
+    }
+
+private:
+    void stop(Outcome outcome)
+    {
+        if (m_outcome != Outcome::Finished)
+            return;
+        m_outcome = outcome;
+        m_reply->abort();
+    }
+
+    // Refuses an announced oversized body before any of it is read.
+    void checkDeclaredLength()
+    {
+        const QVariant length = m_reply->header(QNetworkRequest::ContentLengthHeader);
+        if (length.isValid() && length.toLongLong() > m_options.maxBytes)
+            stop(Outcome::TooLarge);
+    }
+
+    // Counts what actually arrives: the length may be missing, wrong or compressed.
+    void readBody()
+    {
+        m_body += m_reply->readAll();
+        if (m_body.size() > m_options.maxBytes)
+            stop(Outcome::TooLarge);
+    }
+
+    HopResult result()
+    {
+        throwIfStopped();
+        readBody();
+        throwIfStopped();
+        HopResult hop;
+        hop.status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (hop.status >= 400) {
+            throw httpError(
+                hop.status,
+                m_reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString());
+        }
+        if (m_reply->error() != QNetworkReply::NoError || hop.status == 0) {
+            throw IngestError(QStringLiteral("ConnectionError"), m_reply->errorString(),
+                              IngestError::Retry::Transient);
+        }
+        if (hop.status >= 300 && hop.status < 400) {
+            hop.location = redirectTarget(hop.status);
+            return hop;
+        }
+        hop.contentType = QString::fromLatin1(m_reply->rawHeader("Content-Type"));
+        hop.body = std::move(m_body);
+        return hop;
+    }
+
+    void throwIfStopped() const
+    {
+        switch (m_outcome) {
+        case Outcome::Finished:
+            return;
+        case Outcome::ConnectTimeout:
+            throw IngestError(QStringLiteral("TimeoutError"),
+                              QStringLiteral("no response from %1 within %2")
+                                  .arg(m_url.host(), seconds(m_options.connectTimeoutMs)),
+                              IngestError::Retry::Transient);
+        case Outcome::TotalTimeout:
+            throw IngestError(QStringLiteral("TimeoutError"),
+                              QStringLiteral("fetching %1 exceeded %2")
+                                  .arg(m_url.toString(), seconds(m_options.totalTimeoutMs)),
+                              IngestError::Retry::Transient);
+        case Outcome::TooLarge:
+            throw IngestError(
+                QStringLiteral("TooLarge"),
+                QStringLiteral("response larger than %1").arg(megabytes(m_options.maxBytes)));
+        }
+    }
+
+    QUrl redirectTarget(int status) const
+    {
+        const QByteArray location = m_reply->rawHeader("Location").trimmed();
+        if (location.isEmpty()) {
+            throw urlError(QStringLiteral("redirect %1 from %2 has no Location header")
+                               .arg(QString::number(status), m_url.toString()));
+        }
+        // Location may be relative (RFC 9110); resolve it against this hop's URL.
+        return m_url.resolved(QUrl::fromEncoded(location));
+    }
+
+    QUrl m_url;
+    const UrlFetchOptions &m_options;
+    int m_remainingMs;
+    std::unique_ptr<QNetworkReply> m_reply;
+    Outcome m_outcome = Outcome::Finished;
+    QByteArray m_body;
+};
+
+} // namespace
+
+UrlFetcher::UrlFetcher(UrlFetchOptions options) : m_options(std::move(options)) {}
+
+FetchedPage UrlFetcher::fetch(const QUrl &url) const
+{
+    // Created here so that it lives on the calling thread; a worker's thread
+    // has no other manager to share.
+    QNetworkAccessManager manager;
+    QElapsedTimer clock;
+    clock.start();
+    QUrl current = url;
+    for (int redirects = 0;; ++redirects) {
+        checkUrl(current, m_options.allowPrivate);
+        const qint64 remainingMs = m_options.totalTimeoutMs - clock.elapsed();
+        if (remainingMs <= 0) {
+            throw IngestError(QStringLiteral("TimeoutError"),
+                              QStringLiteral("fetching %1 exceeded %2")
+                                  .arg(current.toString(), seconds(m_options.totalTimeoutMs)),
+                              IngestError::Retry::Transient);
+        }
+        HopResult hop = Hop(manager, current, m_options, int(remainingMs)).run();
+        if (hop.location.isEmpty())
+            return FetchedPage{current, hop.status, hop.contentType, std::move(hop.body)};
+        if (redirects >= m_options.maxRedirects) {
+            throw urlError(
+                QStringLiteral("too many redirects (more than %1)").arg(m_options.maxRedirects));
+        }
+        current = hop.location;
+    }
+}
+
+} // namespace aether

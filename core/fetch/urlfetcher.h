@@ -1,0 +1,42 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+#include <QUrl>
+
+namespace aether {
+
+struct UrlFetchOptions
+{
+    int connectTimeoutMs = 10000;          // no first byte within this: fail
+    int totalTimeoutMs = 60000;            // whole transfer
+    int maxRedirects = 5;
+    qint64 maxBytes = 50LL * 1024 * 1024;  // body size cap
+    bool allowPrivate = false;             // URL_ALLOW_PRIVATE
+};
+
+struct FetchedPage
+{
+    QUrl finalUrl;       // after redirects
+    int httpStatus = 0;
+    QString contentType; // the Content-Type header, e.g. "text/html; charset=utf-8"
+    QByteArray body;
+};
+
+// Fetches one http(s) URL with Qt Network, blocking the calling thread (it runs
+// its own event loop, so it works on worker threads). Redirects are followed by
+// hand so that every hop passes the AddressGuard. Throws IngestError:
+//   "HTTPError: 404 Not Found" for HTTP error statuses (>= 400),
+//   "URLError: ..." for bad schemes, refused addresses, too many redirects,
+//   "TimeoutError: ...", "ConnectionError: ...", "TooLarge: ...".
+class UrlFetcher
+{
+public:
+    explicit UrlFetcher(UrlFetchOptions options = {});
+    FetchedPage fetch(const QUrl &url) const;
+
+private:
+    UrlFetchOptions m_options;
+};
+
+} // namespace aether

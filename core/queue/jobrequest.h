@@ -1,0 +1,37 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+
+namespace aether {
+
+enum class JobType { Text, Url, File };
+
+inline QByteArray jobTypeName(JobType type)
+{
+    switch (type) {
+    case JobType::Text:
+        return "text";
+    case JobType::Url:
+        return "url";
+    case JobType::File:
+        return "file";
+    }
+    return {};
+}
+
+// What a client asked to ingest, validated by the server before it is queued.
+struct JobRequest
+{
+    JobType type = JobType::Text;
+    QString tenant;
+    QString source;
+    QString text;          // text jobs
+    QString url;           // URL jobs
+    QString fileName;      // file jobs
+    QByteArray contentType; // file jobs, as declared by the client
+    QByteArray fileBytes;  // file jobs: stored under rq:job:<id>:blob
+    int timeoutSec = 600;
+};
+
+} // namespace aether

@@ -1,0 +1,143 @@
+#include "queue/redisconnection.h"
+
+#include <hiredis/hiredis.h>
+#include <vector>
+
+namespace aether {
+
+namespace {
+
+constexpr int kFirstBackoffMs = 100;
+constexpr int kMaxBackoffMs = 5000;
+
+timeval toTimeval(int ms)
+{
+    return timeval{ms / 1000, (ms % 1000) * 1000};
+}
+
+} // namespace
+
+RedisConnection::RedisConnection(RedisUrl url, int socketTimeoutMs)
+    : m_url(std::move(url)), m_socketTimeoutMs(socketTimeoutMs)
+{
+}
+
+RedisConnection::~RedisConnection()
+{
+    if (m_context)
+        redisFree(m_context);
+}
+
+void RedisConnection::dropConnection(const QString &reason)
+{
+    if (m_context) {
+        redisFree(m_context);
+        m_context = nullptr;
+    }
+    m_lastError = reason;
+    m_backoffMs = m_backoffMs == 0 ? kFirstBackoffMs : qMin(m_backoffMs * 2, kMaxBackoffMs);
+    m_sinceFailure.start();
+}
+
+void RedisConnection::connectNow()
+{
+    const timeval timeout = toTimeval(m_socketTimeoutMs);
+    redisContext *context = m_url.isUnixSocket()
+        ? redisConnectUnixWithTimeout(m_url.socketPath.toLocal8Bit().constData(), timeout)
+        : redisConnectWithTimeout(m_url.host.toLocal8Bit().constData(), m_url.port, timeout);
+    if (!context || context->err) {
+        const QString reason = context ? QString::fromLocal8Bit(context->errstr) : QStringLiteral("out of memory");
+        if (context)
+            redisFree(context);
+        dropConnection(reason);
+        throw RedisUnavailable(QStringLiteral("Redis at %1 is not reachable (%2)").arg(m_url.toDisplayString(), reason));
+    }
+    redisSetTimeout(context, timeout);
+    m_context = context;
+
+    QList<RedisCommand> setup;
+    if (!m_url.password.isEmpty()) {
+        setup.append(m_url.username.isEmpty()
+                         ? RedisCommand{"AUTH", m_url.password.toUtf8()}
+                         : RedisCommand{"AUTH", m_url.username.toUtf8(), m_url.password.toUtf8()});
+    }
+    if (m_url.db != 0)
+        setup.append(RedisCommand{"SELECT", QByteArray::number(m_url.db)});
+    for (const RedisCommand &command : setup) {
+        append(command);
+        const RedisReply reply = readReply();
+        if (reply.isError()) {
+            const QString reason = QString::fromUtf8(reply.string());
+            dropConnection(reason);
+            throw RedisUnavailable(QStringLiteral("Redis at %1 refused the connection setup (%2)")
+                                       .arg(m_url.toDisplayString(), reason));
+        }
+    }
+    m_backoffMs = 0;
+    m_lastError.clear();
+}
+
+void RedisConnection::ensureConnected()
+{
+    if (m_context)
+        return;
+    if (m_backoffMs > 0 && m_sinceFailure.isValid() && m_sinceFailure.elapsed() < m_backoffMs) {
+        throw RedisUnavailable(QStringLiteral("Redis at %1 is not reachable (%2); retrying")
+                                   .arg(m_url.toDisplayString(), m_lastError));
+    }
+    connectNow();
+}
+
+void RedisConnection::append(const RedisCommand &arguments)
+{
+    std::vector<const char *> argv;
+    std::vector<size_t> lengths;
+    argv.reserve(size_t(arguments.size()));
+    lengths.reserve(size_t(arguments.size()));
+    for (const QByteArray &argument : arguments) {
+        argv.push_back(argument.constData());
+        lengths.push_back(size_t(argument.size()));
+    }
+    if (redisAppendCommandArgv(m_context, int(argv.size()), argv.data(), lengths.data()) != REDIS_OK)
+        throw RedisUnavailable(QStringLiteral("Redis command could not be buffered"));
+}
+
+RedisReply RedisConnection::readReply()
+{
+    void *raw = nullptr;
+    if (redisGetReply(m_context, &raw) != REDIS_OK || !raw) {
+        const QString reason = QString::fromLocal8Bit(m_context->errstr);
+        dropConnection(reason);
+        throw RedisUnavailable(QStringLiteral("lost the connection to Redis at %1 (%2)")
+                                   .arg(m_url.toDisplayString(), reason));
+    }
+    return RedisReply(static_cast<redisReply *>(raw));
+}
+
+RedisReply RedisConnection::command(const RedisCommand &arguments)
+{
+    return pipeline({arguments}).first();
+}
+
+QList<RedisReply> RedisConnection::pipeline(const QList<RedisCommand> &commands)
+{
+    ensureConnected();
+    for (const RedisCommand &command : commands)
+        append(command);
+    QList<RedisReply> replies;
+    replies.reserve(commands.size());
+    for (qsizetype i = 0; i < commands.size(); ++i)
+        replies.append(readReply());
+    return replies;
+}
+
+bool RedisConnection::ping()
+{
+    try {
+        return command({"PING"}).string() == "PONG";
+    } catch (const RedisUnavailable &) {
+        return false;
+    }
+}
+
+} // namespace aether

@@ -1,0 +1,62 @@
+#pragma once
+
+#include "config/redisurl.h"
+#include "queue/redisreply.h"
+
+#include <QByteArray>
+#include <QElapsedTimer>
+#include <QList>
+#include <QString>
+#include <stdexcept>
+
+struct redisContext;
+
+namespace aether {
+
+// Redis cannot be reached now; the message says where and why, never the password.
+class RedisUnavailable : public std::runtime_error
+{
+public:
+    explicit RedisUnavailable(const QString &message) : std::runtime_error(message.toStdString()) {}
+    QString message() const { return QString::fromStdString(what()); }
+};
+
+using RedisCommand = QList<QByteArray>;
+
+// One hiredis connection, for one thread. Connects lazily, reconnects with
+// exponential backoff (100 ms doubling to 5 s) after a failure, and redoes
+// AUTH and SELECT on every connect (redisReconnect would land on db 0).
+// Commands throw RedisUnavailable while Redis is away.
+class RedisConnection
+{
+public:
+    explicit RedisConnection(RedisUrl url, int socketTimeoutMs = 5000);
+    ~RedisConnection();
+    RedisConnection(const RedisConnection &) = delete;
+    RedisConnection &operator=(const RedisConnection &) = delete;
+
+    RedisReply command(const RedisCommand &arguments);
+    // Sends all commands in one round trip; replies in order.
+    QList<RedisReply> pipeline(const QList<RedisCommand> &commands);
+
+    // Tries to connect now if not connected and the backoff allows it.
+    bool ping();
+    bool isConnected() const { return m_context != nullptr; }
+    const RedisUrl &url() const { return m_url; }
+
+private:
+    void ensureConnected();
+    void connectNow();
+    void dropConnection(const QString &reason);
+    void append(const RedisCommand &arguments);
+    RedisReply readReply();
+
+    RedisUrl m_url;
+    int m_socketTimeoutMs;
+    redisContext *m_context = nullptr;
+    QString m_lastError;
+    QElapsedTimer m_sinceFailure;
+    int m_backoffMs = 0;
+};
+
+} // namespace aether

@@ -1,0 +1,23 @@
+#pragma once
+
+#include "text/embedder.h"
+
+namespace aether {
+
+// Offline default embedder: signed feature hashing of lower-cased word unigrams
+// and bigrams into 384 dimensions, L2-normalised. Deterministic across runs and
+// machines (a fixed 64-bit FNV-1a hash, not qHash, which is seeded per process).
+class HashEmbedder : public Embedder
+{
+public:
+    static constexpr int kDimension = 384;
+
+    QString provider() const override { return QStringLiteral("hash"); }
+    QString model() const override { return QStringLiteral("hash-uni-bigram-v1"); }
+    int dimension() const override { return kDimension; }
+    QList<Vector> embed(const QStringList &texts) override;
+
+    static Vector embedOne(const QString &text);
+};
+
+} // namespace aether

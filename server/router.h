@@ -1,0 +1,57 @@
+#pragma once
+
+#include "access/role.h"
+#include "server/apireply.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QStringList>
+#include <functional>
+#include <optional>
+
+class QHttpServerRequest;
+
+namespace aether {
+
+struct AccessDecision;
+
+// A request as a route sees it: the HTTP request, the path's {parameters} and
+// who is asking (already checked against the route's role).
+struct RouteContext
+{
+    const QHttpServerRequest &request;
+    QStringList parameters;
+    const AccessDecision &access;
+};
+
+using RouteHandler = std::function<ApiReply(const RouteContext &)>;
+
+struct Route
+{
+    QByteArray method;   // "GET", "POST", ...
+    QStringList segments; // "/ops/jobs/{id}" -> {"ops", "jobs", "{id}"}
+    std::optional<Role> role; // nullopt: public
+    RouteHandler handler;
+};
+
+// Matches method + path to a route; tells apart "no such path" (404) from
+// "path exists, other method" (405 with the allowed methods).
+class Router
+{
+public:
+    void add(const QByteArray &method, const QString &pattern, std::optional<Role> role, RouteHandler handler);
+
+    struct Match
+    {
+        const Route *route = nullptr;
+        QStringList parameters;
+        QList<QByteArray> allowedMethods; // when the path matched but not the method
+    };
+    Match match(const QByteArray &method, const QString &path) const;
+
+private:
+    static bool matchPath(const Route &route, const QStringList &segments, QStringList *parameters);
+    QList<Route> m_routes;
+};
+
+} // namespace aether

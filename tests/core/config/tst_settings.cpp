@@ -1,0 +1,148 @@
+#include "config/settingsloader.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace aether;
+
+class TestSettings : public QObject
+{
+    Q_OBJECT
+
+private:
+    SettingsLoader::Result load(const QStringList &flags, const QProcessEnvironment &env = {},
+                                const QString &configFile = {})
+    {
+        return SettingsLoader::load(QStringList{QStringLiteral("aether-ingestd")} + flags, env,
+                                    QStringLiteral("test"), QStringLiteral("/data"), configFile);
+    }
+
+    QString writeConfig(const QByteArray &text)
+    {
+        const QString path = m_dir.filePath(QStringLiteral("aether.conf"));
+        QFile file(path);
+        file.open(QIODevice::WriteOnly | QIODevice::Truncate);
+        file.write(text);
+        return path;
+    }
+
+    QTemporaryDir m_dir;
+
+private Q_SLOTS:
+    void defaultsMatchTheDesign()
+    {
+        const auto result = load({});
+        QCOMPARE(result.outcome, SettingsLoader::Outcome::Run);
+        const Settings &s = result.settings;
+        QCOMPARE(s.host, QStringLiteral("127.0.0.1"));
+        QCOMPARE(s.port, quint16(8000));
+        QVERIFY(!s.redis.has_value());
+        QCOMPARE(s.databasePath, QStringLiteral("/data/knowledge.db"));
+        QCOMPARE(s.embedProvider, QStringLiteral("hash"));
+        QCOMPARE(s.workers, qMax(1, QThread::idealThreadCount()));
+        QCOMPARE(s.jobTimeoutSec, 600);
+        QCOMPARE(s.resultTtlSec, 500);
+        QCOMPARE(s.failureTtlSec, 7 * 24 * 3600);
+        QCOMPARE(s.maxUploadMb, 100);
+        QCOMPARE(s.urlAllowPrivate, false);
+        QCOMPARE(s.chunkSize, 1000);
+        QCOMPARE(s.chunkOverlap, 150);
+        QVERIFY(!s.noServer);
+    }
+
+    void flagBeatsEnvironmentBeatsFileBeatsDefault()
+    {
+        const QString config = writeConfig("AETHER_PORT=8100\nWORKERS=3\nRESULT_TTL=50\nJOB_TIMEOUT=90\n");
+        QProcessEnvironment env;
+        env.insert(QStringLiteral("AETHER_PORT"), QStringLiteral("8200"));
+        env.insert(QStringLiteral("WORKERS"), QStringLiteral("5"));
+        const auto result = load({QStringLiteral("--port"), QStringLiteral("8300")}, env, config);
+        QCOMPARE(result.outcome, SettingsLoader::Outcome::Run);
+        QCOMPARE(result.settings.port, quint16(8300)); // flag
+        QCOMPARE(result.settings.workers, 5);          // environment
+        QCOMPARE(result.settings.resultTtlSec, 50);    // file
+        QCOMPARE(result.settings.jobTimeoutSec, 90);   // file
+        QCOMPARE(result.settings.failureTtlSec, 7 * 24 * 3600); // default
+    }
+
+    void configFileFromEnvironmentAndMissingExplicitFile()
+    {
+        const QString config = writeConfig("MAX_UPLOAD_MB=7\n");
+        QProcessEnvironment env;
+        env.insert(QStringLiteral("AETHER_CONFIG"), config);
+        QCOMPARE(load({}, env).settings.maxUploadMb, 7);
+        const auto missing = load({QStringLiteral("--config"), QStringLiteral("/nonexistent/x.conf")});
+        QCOMPARE(missing.outcome, SettingsLoader::Outcome::Invalid);
+        QVERIFY(missing.message.contains(QStringLiteral("does not exist")));
+    }
+
+    void everyDesignVariableIsRead()
+    {
+        QProcessEnvironment env;
+        env.insert(QStringLiteral("AETHER_HOST"), QStringLiteral("0.0.0.0"));
+        env.insert(QStringLiteral("REDIS_URL"), QStringLiteral("redis://:pw@redis.local:6390/2"));
+        env.insert(QStringLiteral("DATABASE_URL"), QStringLiteral("sqlite:////srv/k.db"));
+        env.insert(QStringLiteral("API_KEYS"), QStringLiteral("k1:editor"));
+        env.insert(QStringLiteral("ADMIN_KEY"), QStringLiteral("adm"));
+        env.insert(QStringLiteral("FAILURE_TTL"), QStringLiteral("60"));
+        env.insert(QStringLiteral("URL_ALLOW_PRIVATE"), QStringLiteral("1"));
+        env.insert(QStringLiteral("WORKERS"), QStringLiteral("0"));
+        const auto result = load({QStringLiteral("--no-server")}, env);
+        QCOMPARE(result.outcome, SettingsLoader::Outcome::Run);
+        const Settings &s = result.settings;
+        QCOMPARE(s.host, QStringLiteral("0.0.0.0"));
+        QVERIFY(!s.listensOnLoopbackOnly());
+        QCOMPARE(s.redis->host, QStringLiteral("redis.local"));
+        QCOMPARE(s.redis->port, 6390);
+        QCOMPARE(s.redis->db, 2);
+        QCOMPARE(s.redis->password, QStringLiteral("pw"));
+        QCOMPARE(s.databasePath, QStringLiteral("/srv/k.db"));
+        QCOMPARE(s.apiKeys, QStringLiteral("k1:editor"));
+        QCOMPARE(s.adminKey, QStringLiteral("adm"));
+        QCOMPARE(s.failureTtlSec, 60);
+        QVERIFY(s.urlAllowPrivate);
+        QCOMPARE(s.workers, 0);
+        QVERIFY(s.noServer);
+    }
+
+    void invalidValuesAreClearErrors_data()
+    {
+        QTest::addColumn<QString>("variable");
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("port text") << "AETHER_PORT" << "eighty" << "AETHER_PORT must be a whole number";
+        QTest::newRow("port range") << "AETHER_PORT" << "70000" << "from 1 to 65535";
+        QTest::newRow("workers negative") << "WORKERS" << "-1" << "WORKERS";
+        QTest::newRow("redis scheme") << "REDIS_URL" << "http://x" << "redis://";
+        QTest::newRow("database") << "DATABASE_URL" << "postgres://x" << "sqlite:///";
+        QTest::newRow("allow private") << "URL_ALLOW_PRIVATE" << "maybe" << "0 or 1";
+        QTest::newRow("provider") << "EMBED_PROVIDER" << "nope" << "EMBED_PROVIDER";
+        QTest::newRow("host") << "AETHER_HOST" << "not a host" << "AETHER_HOST";
+    }
+    void invalidValuesAreClearErrors()
+    {
+        QFETCH(QString, variable);
+        QFETCH(QString, value);
+        QFETCH(QString, expected);
+        QProcessEnvironment env;
+        env.insert(variable, value);
+        const auto result = load({}, env);
+        QCOMPARE(result.outcome, SettingsLoader::Outcome::Invalid);
+        QVERIFY2(result.message.contains(expected), qPrintable(result.message));
+    }
+
+    void helpAndVersion()
+    {
+        const auto help = load({QStringLiteral("--help")});
+        QCOMPARE(help.outcome, SettingsLoader::Outcome::ShowHelp);
+        for (const char *word : {"--redis-url", "REDIS_URL", "--no-server", "WORKERS", "MAX_UPLOAD_MB"})
+            QVERIFY2(help.message.contains(QLatin1String(word)), word);
+        const auto version = load({QStringLiteral("--version")});
+        QCOMPARE(version.outcome, SettingsLoader::Outcome::ShowVersion);
+        QCOMPARE(version.message, QStringLiteral(AETHER_VERSION));
+        QCOMPARE(load({QStringLiteral("--bogus")}).outcome, SettingsLoader::Outcome::Invalid);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSettings)
+#include "tst_settings.moc"

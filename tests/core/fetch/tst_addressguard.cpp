@@ -1,0 +1,150 @@
+#include "fetch/addressguard.h"
+#include "ingest/ingesterror.h"
+
+#include <QTest>
+
+using aether::AddressGuard;
+using aether::IngestError;
+
+// Tests the SSRF guard that keeps URL jobs away from this machine and private networks.
+class TestAddressGuard : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void isPublic_data();
+    void isPublic();
+    void checkHostAllowsPublicLiteral();
+    void checkHostRefusesLoopback_data();
+    void checkHostRefusesLoopback();
+    void checkHostAllowPrivateSkipsChecks();
+    void checkHostUnresolvableIsTransient();
+};
+
+void TestAddressGuard::isPublic_data()
+{
+    QTest::addColumn<QString>("address");
+    QTest::addColumn<bool>("expected");
+
+    const QList<QPair<const char *, bool>> rows = {
+        // public
+        {"8.8.8.8", true},
+        {"1.1.1.1", true},
+        {"93.184.216.34", true},
+        {"172.15.255.255", true},
+        {"172.32.0.1", true},
+        {"100.63.255.255", true},
+        {"100.128.0.1", true},
+        {"192.0.1.1", true},
+        {"198.17.255.255", true},
+        {"198.20.0.1", true},
+        {"223.255.255.254", true},
+        {"2606:4700:4700::1111", true},
+        {"2001:4860:4860::8888", true},
+        {"::ffff:8.8.8.8", true},
+        // loopback and unspecified
+        {"127.0.0.1", false},
+        {"127.255.255.254", false},
+        {"::1", false},
+        {"0.0.0.0", false},
+        {"0.1.2.3", false},
+        {"::", false},
+        // RFC 1918 and CGNAT
+        {"10.0.0.1", false},
+        {"10.255.255.255", false},
+        {"172.16.0.1", false},
+        {"172.31.255.255", false},
+        {"192.168.1.1", false},
+        {"100.64.0.1", false},
+        {"100.127.255.255", false},
+        // link-local, including cloud metadata
+        {"169.254.169.254", false},
+        {"169.254.0.1", false},
+        {"fe80::1", false},
+        {"febf::1", false},
+        // unique-local, multicast, special and reserved
+        {"fc00::1", false},
+        {"fd12:3456:789a::1", false},
+        {"ff02::1", false},
+        {"224.0.0.1", false},
+        {"239.255.255.250", false},
+        {"255.255.255.255", false},
+        {"240.0.0.1", false},
+        {"192.0.0.8", false},
+        {"198.18.0.1", false},
+        {"198.19.255.255", false},
+        // IPv6 forms carrying a private IPv4 address
+        {"::ffff:127.0.0.1", false},
+        {"::ffff:10.0.0.1", false},
+        {"::ffff:169.254.169.254", false},
+        {"::ffff:192.168.0.1", false},
+        {"::127.0.0.1", false},
+        {"::10.1.2.3", false},
+        {"64:ff9b::127.0.0.1", false},
+    };
+    for (const auto &[address, expected] : rows)
+        QTest::newRow(address) << QString::fromLatin1(address) << expected;
+}
+
+void TestAddressGuard::isPublic()
+{
+    QFETCH(QString, address);
+    QFETCH(bool, expected);
+    const QHostAddress parsed(address);
+    QVERIFY2(!parsed.isNull(), qPrintable(address));
+    QCOMPARE(AddressGuard::isPublic(parsed), expected);
+}
+
+void TestAddressGuard::checkHostAllowsPublicLiteral()
+{
+    AddressGuard::checkHost(QStringLiteral("8.8.8.8"), false);
+    AddressGuard::checkHost(QStringLiteral("2606:4700:4700::1111"), false);
+}
+
+void TestAddressGuard::checkHostRefusesLoopback_data()
+{
+    QTest::addColumn<QString>("host");
+    QTest::newRow("ipv4 literal") << QStringLiteral("127.0.0.1");
+    QTest::newRow("ipv6 literal") << QStringLiteral("::1");
+    QTest::newRow("bracketed ipv6") << QStringLiteral("[::1]");
+    QTest::newRow("mapped ipv6") << QStringLiteral("::ffff:127.0.0.1");
+    QTest::newRow("metadata") << QStringLiteral("169.254.169.254");
+    QTest::newRow("localhost name") << QStringLiteral("localhost");
+}
+
+void TestAddressGuard::checkHostRefusesLoopback()
+{
+    QFETCH(QString, host);
+    try {
+        AddressGuard::checkHost(host, false);
+        QFAIL("expected IngestError");
+    } catch (const IngestError &error) {
+        QCOMPARE(error.kind(), QStringLiteral("URLError"));
+        QVERIFY2(error.message().startsWith(QStringLiteral("refused address ")),
+                 qPrintable(error.message()));
+        QVERIFY(error.message().contains(QStringLiteral("URL_ALLOW_PRIVATE=1")));
+        QVERIFY(!error.isTransient());
+    }
+}
+
+void TestAddressGuard::checkHostAllowPrivateSkipsChecks()
+{
+    AddressGuard::checkHost(QStringLiteral("127.0.0.1"), true);
+    AddressGuard::checkHost(QStringLiteral("192.168.1.1"), true);
+}
+
+void TestAddressGuard::checkHostUnresolvableIsTransient()
+{
+    // .invalid is reserved (RFC 2606) and never resolves.
+    try {
+        AddressGuard::checkHost(QStringLiteral("no-such-host.invalid"), false);
+        QFAIL("expected IngestError");
+    } catch (const IngestError &error) {
+        QCOMPARE(error.toString(),
+                 QStringLiteral("URLError: cannot resolve host no-such-host.invalid"));
+        QVERIFY(error.isTransient());
+    }
+}
+
+QTEST_GUILESS_MAIN(TestAddressGuard)
+#include "tst_addressguard.moc"

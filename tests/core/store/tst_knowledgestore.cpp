@@ -1,0 +1,199 @@
+// The knowledge store on real SQLite files: schema, WAL, one transaction per
+// job, idempotent rewrites, FTS5 in step, embedder mismatch refused.
+#include "store/knowledgestore.h"
+#include "text/hashembedder.h"
+
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace aether;
+
+namespace {
+
+const EmbedderInfo kHash{QStringLiteral("hash"), QStringLiteral("hash-uni-bigram-v1"), 384};
+
+QList<Chunk> chunksOf(const QStringList &texts)
+{
+    QList<Chunk> chunks;
+    qsizetype offset = 0;
+    for (const QString &text : texts) {
+        chunks.append(Chunk{text, 0, {}, offset, offset + text.size()});
+        offset += text.size();
+    }
+    return chunks;
+}
+
+QList<Vector> vectorsOf(const QList<Chunk> &chunks)
+{
+    QList<Vector> vectors;
+    for (const Chunk &chunk : chunks)
+        vectors.append(HashEmbedder::embedOne(chunk.text));
+    return vectors;
+}
+
+DocumentRecord record(const QString &jobId, const QString &tenant = QStringLiteral("default"))
+{
+    DocumentRecord document;
+    document.jobId = jobId;
+    document.tenant = tenant;
+    document.source = QStringLiteral("docs");
+    document.kind = QStringLiteral("text");
+    document.contentHash = QStringLiteral("abc");
+    return document;
+}
+
+} // namespace
+
+class TestKnowledgeStore : public QObject
+{
+    Q_OBJECT
+
+private:
+    QString path() const { return m_dir.filePath(QStringLiteral("knowledge.db")); }
+
+    // An independent connection, as another process would see the file.
+    qint64 scalar(const QString &sql)
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("observer"));
+        db.setDatabaseName(path());
+        db.open();
+        qint64 value = -1;
+        {
+            QSqlQuery query(db);
+            if (query.exec(sql) && query.next())
+                value = query.value(0).toLongLong();
+        }
+        db.close();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(QStringLiteral("observer"));
+        return value;
+    }
+
+    QTemporaryDir m_dir;
+
+private Q_SLOTS:
+    void init() { QFile::remove(path()); }
+
+    void createsTheSchemaInWalMode()
+    {
+        KnowledgeStore store(path());
+        store.open(kHash);
+        QCOMPARE(scalar(QStringLiteral("SELECT value FROM meta WHERE key = 'schema_version'")), 1);
+        QCOMPARE(scalar(QStringLiteral("SELECT value FROM meta WHERE key = 'dimension'")), 384);
+        QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM sqlite_master WHERE name IN "
+                                       "('documents', 'chunks', 'vectors', 'chunks_fts', 'meta')")),
+                 5);
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("mode"));
+        db.setDatabaseName(path());
+        db.open();
+        QString mode;
+        {
+            QSqlQuery query(QStringLiteral("PRAGMA journal_mode"), db);
+            query.next();
+            mode = query.value(0).toString();
+        }
+        db.close();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(QStringLiteral("mode"));
+        QCOMPARE(mode, QStringLiteral("wal"));
+    }
+
+    void writesDocumentChunksVectorsAndSearchIndex()
+    {
+        KnowledgeStore store(path());
+        store.open(kHash);
+        const QList<Chunk> chunks = chunksOf({QStringLiteral("Redis carries the jobs."),
+                                              QStringLiteral("Workers store vectors in SQLite.")});
+        const qint64 id = store.write(record(QStringLiteral("job-1")), chunks, vectorsOf(chunks));
+        QVERIFY(id > 0);
+        QCOMPARE(store.documentCount(), 1);
+        QCOMPARE(store.chunkCount(), 2);
+        QCOMPARE(scalar(QStringLiteral("SELECT chunk_count FROM documents")), 2);
+        QCOMPARE(scalar(QStringLiteral("SELECT length(embedding) FROM vectors LIMIT 1")), 384 * 4);
+        // Porter stemming: "worker" finds "Workers".
+        QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM chunks_fts WHERE chunks_fts MATCH 'worker'")), 1);
+    }
+
+    void theSameJobWrittenTwiceLeavesOneCopy()
+    {
+        KnowledgeStore store(path());
+        store.open(kHash);
+        const QList<Chunk> chunks = chunksOf({QStringLiteral("alpha"), QStringLiteral("beta"), QStringLiteral("gamma")});
+        store.write(record(QStringLiteral("job-1")), chunks, vectorsOf(chunks));
+        store.write(record(QStringLiteral("job-1")), chunks, vectorsOf(chunks));
+        QCOMPARE(store.documentCount(), 1);
+        QCOMPARE(store.chunkCount(), 3);
+        QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM vectors")), 3);
+        QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM chunks_fts WHERE chunks_fts MATCH 'beta'")), 1);
+    }
+
+    void aFailedWriteLeavesNothing()
+    {
+        KnowledgeStore store(path());
+        store.open(kHash);
+        QList<Chunk> chunks = chunksOf({QStringLiteral("first"), QStringLiteral("second"), QStringLiteral("third")});
+        const QList<Vector> vectors = vectorsOf(chunks);
+        chunks[2].text = QString(); // NULL text violates NOT NULL on the last insert
+        QVERIFY_THROWS_EXCEPTION(StoreError, store.write(record(QStringLiteral("job-x")), chunks, vectors));
+        QCOMPARE(store.documentCount(), 0);
+        QCOMPARE(store.chunkCount(), 0);
+        QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM vectors")), 0);
+        // The store is still usable afterwards.
+        chunks[2].text = QStringLiteral("third");
+        store.write(record(QStringLiteral("job-x")), chunks, vectors);
+        QCOMPARE(store.chunkCount(), 3);
+    }
+
+    void countsAreScopedByTenant()
+    {
+        KnowledgeStore store(path());
+        store.open(kHash);
+        const QList<Chunk> chunks = chunksOf({QStringLiteral("one")});
+        store.write(record(QStringLiteral("a"), QStringLiteral("acme")), chunks, vectorsOf(chunks));
+        store.write(record(QStringLiteral("b"), QStringLiteral("globex")), chunks, vectorsOf(chunks));
+        QCOMPARE(store.documentCount(QStringLiteral("acme")), 1);
+        QCOMPARE(store.documentCount(), 2);
+    }
+
+    void anotherEmbedderIsRefused()
+    {
+        {
+            KnowledgeStore store(path());
+            store.open(kHash);
+        }
+        KnowledgeStore store(path());
+        try {
+            store.open(EmbedderInfo{QStringLiteral("openai"), QStringLiteral("text-embedding-3-small"), 1536});
+            QFAIL("a different embedder must be refused");
+        } catch (const StoreError &error) {
+            QVERIFY(QString::fromLocal8Bit(error.what()).contains(QStringLiteral("hash/hash-uni-bigram-v1/384")));
+        }
+    }
+
+    void twoConnectionsWriteConcurrently()
+    {
+        KnowledgeStore first(path());
+        first.open(kHash);
+        QList<QThread *> threads;
+        for (int t = 0; t < 3; ++t) {
+            threads.append(QThread::create([this, t] {
+                KnowledgeStore store(path());
+                store.open(kHash);
+                const QList<Chunk> chunks = chunksOf({QStringLiteral("concurrent text")});
+                for (int i = 0; i < 20; ++i)
+                    store.write(record(QStringLiteral("t%1-%2").arg(t).arg(i)), chunks, vectorsOf(chunks));
+            }));
+            threads.last()->start();
+        }
+        for (QThread *thread : threads) {
+            thread->wait();
+            delete thread;
+        }
+        QCOMPARE(first.documentCount(), 60);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestKnowledgeStore)
+#include "tst_knowledgestore.moc"

@@ -1,0 +1,189 @@
+// aether-ingestd as a program: --help/--version, start-up refusals, configured
+// keys and tenants, the private Redis it starts and stops, scale-out workers
+// (--no-server) and the private-address guard.
+#include "daemonprocess.h"
+#include "fixturehttpserver.h"
+#include "jobpoller.h"
+#include "redisprocess.h"
+
+#include <QDir>
+#include <QTest>
+#include <csignal>
+
+using namespace aether;
+using namespace aether::test;
+
+namespace {
+
+QProcessEnvironment withRedis(const RedisProcess &redis, const QString &workers)
+{
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("REDIS_URL"), redis.url());
+    env.insert(QStringLiteral("WORKERS"), workers);
+    return env;
+}
+
+QString runToEnd(const QStringList &arguments, const QProcessEnvironment &extra, int *exitCode)
+{
+    QProcess process;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const QString &key : extra.keys())
+        env.insert(key, extra.value(key));
+    process.setProcessEnvironment(env);
+    process.setProcessChannelMode(QProcess::MergedChannels);
+    process.start(DaemonProcess::executable(), arguments);
+    process.waitForFinished(15000);
+    *exitCode = process.exitCode();
+    return QString::fromUtf8(process.readAll());
+}
+
+} // namespace
+
+class TestIngestdPrograms : public QObject
+{
+    Q_OBJECT
+
+private:
+    RedisProcess m_redis;
+
+private Q_SLOTS:
+    void initTestCase() { QVERIFY2(m_redis.start(), qPrintable(m_redis.errorText())); }
+
+    void helpAndVersion()
+    {
+        int code = -1;
+        const QString help = runToEnd({QStringLiteral("--help")}, {}, &code);
+        QCOMPARE(code, 0);
+        QVERIFY(help.contains(QStringLiteral("--no-server")));
+        QVERIFY(help.contains(QStringLiteral("REDIS_URL")));
+        const QString version = runToEnd({QStringLiteral("--version")}, {}, &code);
+        QCOMPARE(code, 0);
+        QCOMPARE(version.trimmed(), QStringLiteral("aether-ingestd " AETHER_VERSION));
+    }
+
+    void badSettingsStopTheStartWithAMessage()
+    {
+        int code = -1;
+        QProcessEnvironment env;
+        env.insert(QStringLiteral("REDIS_URL"), QStringLiteral("http://nope"));
+        const QString output = runToEnd({}, env, &code);
+        QCOMPARE(code, 2);
+        QVERIFY2(output.contains(QStringLiteral("redis://")), qPrintable(output));
+    }
+
+    void developmentKeysAreRefusedOffLoopback()
+    {
+        QTemporaryDir dir;
+        int code = -1;
+        QProcessEnvironment env = withRedis(m_redis, QStringLiteral("0"));
+        env.insert(QStringLiteral("AETHER_HOST"), QStringLiteral("0.0.0.0"));
+        env.insert(QStringLiteral("AETHER_DATA_DIR"), dir.path());
+        const QString output = runToEnd({}, env, &code);
+        QCOMPARE(code, 1);
+        QVERIFY2(output.contains(QStringLiteral("loopback")), qPrintable(output));
+    }
+
+    void configuredKeysAndTenants()
+    {
+        QProcessEnvironment env = withRedis(m_redis, QStringLiteral("1"));
+        env.insert(QStringLiteral("API_KEYS"), QStringLiteral("acme-ed:editor:acme,globex-ed:editor:globex,ops:admin:*"));
+        env.insert(QStringLiteral("ADMIN_KEY"), QStringLiteral("root-admin"));
+        DaemonProcess daemon;
+        QVERIFY2(daemon.start(env), qPrintable(daemon.errorText()));
+        const HttpClient client(daemon.baseUrl());
+        // The development keys are off once keys are configured.
+        QCOMPARE(client.postJson(QStringLiteral("/knowledge/ingest-text-async"), {{"text", "x"}}, kEditor).status, 401);
+        const HttpResult acme = client.postJson(QStringLiteral("/knowledge/ingest-text-async"), {{"text", "acme secret"}},
+                                                Headers{{"x-api-key", "acme-ed"}, {"x-tenant", "globex"}});
+        QCOMPARE(acme.status, 200);
+        QCOMPARE(acme.json().value("tenant").toString(), QStringLiteral("acme")); // x-tenant cannot escape
+        const QString id = acme.json().value("job_id").toString();
+        const Headers root{{"x-admin-key", "root-admin"}};
+        QTRY_COMPARE_WITH_TIMEOUT(client.get(QStringLiteral("/ops/jobs/") + id, root).json().value("status").toString(),
+                                  QStringLiteral("finished"), 15000);
+        // Another tenant's admin view does not see it; the all-tenant views do.
+        QCOMPARE(client.get(QStringLiteral("/ops/jobs/") + id, Headers{{"x-api-key", "ops"}, {"x-tenant", "globex"}}).status, 404);
+        QCOMPARE(client.get(QStringLiteral("/ops/jobs/") + id, Headers{{"x-api-key", "ops"}}).status, 200);
+        QCOMPARE(client.get(QStringLiteral("/ops/jobs/") + id, Headers{{"x-admin-key", "admin-secret-123"}}).status, 401);
+        // An editor key cannot read job status (admin only).
+        QCOMPARE(client.get(QStringLiteral("/ops/jobs/") + id, Headers{{"x-api-key", "acme-ed"}}).status, 403);
+        daemon.stop();
+        QVERIFY(!daemon.log().contains(QStringLiteral("acme-ed")));
+        QVERIFY(!daemon.log().contains(QStringLiteral("root-admin")));
+    }
+
+    void privateAddressesAreRefusedByDefault()
+    {
+        FixtureHttpServer web;
+        web.setResponse("/page", FixtureResponse{200, "OK", {{"Content-Type", "text/plain"}}, "internal data", 0});
+        DaemonProcess daemon; // URL_ALLOW_PRIVATE unset: 0
+        QVERIFY2(daemon.start(withRedis(m_redis, QStringLiteral("1"))), qPrintable(daemon.errorText()));
+        const HttpClient client(daemon.baseUrl());
+        const QString url = QStringLiteral("http://localhost:%1/page").arg(web.port());
+        const HttpResult reply = client.postJson(QStringLiteral("/knowledge/ingest-url-async"), {{"url", url}}, kEditor);
+        QCOMPARE(reply.status, 200); // a name: resolved and refused by the worker
+        const QJsonObject job = waitForJob(client, reply.json().value("job_id").toString());
+        QCOMPARE(job.value("status").toString(), QStringLiteral("failed"));
+        QVERIFY2(job.value("error").toString().startsWith(QStringLiteral("URLError: refused address")),
+                 qPrintable(job.value("error").toString()));
+        QCOMPARE(web.requestCount("/page"), 0);
+    }
+
+    void scaleOutWorkersWithoutServer()
+    {
+        // The API process has no workers; a second process runs workers only.
+        QTemporaryDir shared;
+        QProcessEnvironment apiEnv = withRedis(m_redis, QStringLiteral("0"));
+        const QString store = QStringLiteral("sqlite:///") + shared.filePath(QStringLiteral("shared.db"));
+        apiEnv.insert(QStringLiteral("DATABASE_URL"), store);
+        DaemonProcess api;
+        QVERIFY2(api.start(apiEnv), qPrintable(api.errorText()));
+        const HttpClient client(api.baseUrl());
+        QStringList ids;
+        for (int i = 0; i < 5; ++i) {
+            ids.append(client.postJson(QStringLiteral("/knowledge/ingest-text-async"),
+                                       {{"text", QStringLiteral("scale out text %1").arg(i)}}, kEditor)
+                           .json().value("job_id").toString());
+        }
+        QCOMPARE(client.get(QStringLiteral("/ops/jobs/") + ids.first(), kAdmin).json().value("status").toString(),
+                 QStringLiteral("queued"));
+        QVERIFY(client.get(QStringLiteral("/ops/jobs/") + ids.first(), kAdmin).json().value("started_at").isNull());
+
+        QProcessEnvironment workerEnv = withRedis(m_redis, QStringLiteral("2"));
+        workerEnv.insert(QStringLiteral("DATABASE_URL"), store);
+        DaemonProcess workers;
+        QVERIFY2(workers.start(workerEnv, {QStringLiteral("--no-server")}), qPrintable(workers.errorText()));
+        for (const QString &id : ids)
+            QCOMPARE(waitForJob(client, id).value("status").toString(), QStringLiteral("finished"));
+        QVERIFY(workers.log().contains(QStringLiteral("Starting ingest_text_job")));
+        QVERIFY(!api.log().contains(QStringLiteral("Starting ingest_text_job")));
+    }
+
+    void privateRedisIsStartedAndStopped()
+    {
+        DaemonProcess daemon; // no REDIS_URL: starts its own redis-server
+        QProcessEnvironment env;
+        env.insert(QStringLiteral("WORKERS"), QStringLiteral("1"));
+        QVERIFY2(daemon.start(env), qPrintable(daemon.errorText()));
+        const HttpClient client(daemon.baseUrl());
+        const HttpResult reply = client.postJson(QStringLiteral("/knowledge/ingest-text-async"), {{"text", "private redis"}}, kEditor);
+        QCOMPARE(reply.status, 200);
+        QCOMPARE(waitForJob(client, reply.json().value("job_id").toString()).value("status").toString(),
+                 QStringLiteral("finished"));
+        const QString socket = QDir(daemon.dataDir()).filePath(QStringLiteral("redis/redis.sock"));
+        QVERIFY(QFile::exists(socket));
+        QVERIFY(QFile::exists(QDir(daemon.dataDir()).filePath(QStringLiteral("redis/appendonlydir"))));
+        const QString log = daemon.log();
+        const qsizetype at = log.indexOf(QStringLiteral("redis-server (pid "));
+        QVERIFY(at >= 0);
+        const qint64 redisPid = log.mid(at + 18).section(QLatin1Char(')'), 0, 0).toLongLong();
+        QVERIFY(redisPid > 0);
+        QCOMPARE(::kill(pid_t(redisPid), 0), 0);
+        daemon.stop();
+        QCOMPARE(daemon.exitCode(), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(::kill(pid_t(redisPid), 0) != 0, 5000); // gone with its parent
+    }
+};
+
+QTEST_GUILESS_MAIN(TestIngestdPrograms)
+#include "tst_ingestd_programs.moc"

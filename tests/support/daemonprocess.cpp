@@ -1,0 +1,85 @@
+#include "daemonprocess.h"
+
+#include "freeport.h"
+#include "httpclient.h"
+
+#include <QElapsedTimer>
+#include <QThread>
+
+namespace aether::test {
+
+DaemonProcess::DaemonProcess() = default;
+
+DaemonProcess::~DaemonProcess()
+{
+    stop();
+}
+
+QString DaemonProcess::executable()
+{
+    const QString configured = qEnvironmentVariable("AETHER_INGESTD");
+    return configured.isEmpty() ? QStringLiteral("aether-ingestd") : configured;
+}
+
+QString DaemonProcess::baseUrl() const
+{
+    return QStringLiteral("http://127.0.0.1:%1").arg(m_port);
+}
+
+QString DaemonProcess::databasePath() const
+{
+    return m_dir.filePath(QStringLiteral("knowledge.db"));
+}
+
+QString DaemonProcess::log()
+{
+    m_log += QString::fromUtf8(m_process.readAll());
+    return m_log;
+}
+
+bool DaemonProcess::start(const QProcessEnvironment &extra, const QStringList &arguments)
+{
+    m_port = freePort();
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("AETHER_PORT"), QString::number(m_port));
+    environment.insert(QStringLiteral("AETHER_DATA_DIR"), m_dir.path());
+    environment.insert(QStringLiteral("DATABASE_URL"), QStringLiteral("sqlite:///") + databasePath());
+    environment.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.path()); // never read the user's settings
+    for (const QString &key : extra.keys())
+        environment.insert(key, extra.value(key));
+    m_process.setProcessEnvironment(environment);
+    m_process.setProcessChannelMode(QProcess::MergedChannels);
+    m_process.start(executable(), arguments);
+    if (!m_process.waitForStarted(5000)) {
+        m_error = m_process.errorString();
+        return false;
+    }
+    const bool serverless = arguments.contains(QStringLiteral("--no-server"));
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < 15000) {
+        if (m_process.state() != QProcess::Running) {
+            m_error = QStringLiteral("aether-ingestd exited: ") + log();
+            return false;
+        }
+        if (serverless ? timer.elapsed() > 300 : HttpClient(baseUrl()).get(QStringLiteral("/healthz")).status == 200)
+            return true;
+        QThread::msleep(50);
+    }
+    m_error = QStringLiteral("aether-ingestd did not answer /healthz: ") + log();
+    return false;
+}
+
+void DaemonProcess::stop()
+{
+    if (m_process.state() == QProcess::NotRunning)
+        return;
+    m_process.terminate();
+    if (!m_process.waitForFinished(15000)) {
+        m_process.kill();
+        m_process.waitForFinished(2000);
+    }
+    log();
+}
+
+} // namespace aether::test

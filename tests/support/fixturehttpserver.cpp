@@ -1,0 +1,245 @@
+#include "fixturehttpserver.h"
+
+#include <QMutex>
+#include <QMutexLocker>
+#include <QTcpSocket>
+#include <QTimer>
+
+#include <memory>
+#include <optional>
+
+namespace aether::test {
+
+namespace {
+
+struct ParsedRequest
+{
+    QByteArray path; // without the query
+};
+
+QByteArray standardReason(int status)
+{
+    switch (status) {
+    case 200:
+        return "OK";
+    case 201:
+        return "Created";
+    case 204:
+        return "No Content";
+    case 301:
+        return "Moved Permanently";
+    case 302:
+        return "Found";
+    case 303:
+        return "See Other";
+    case 307:
+        return "Temporary Redirect";
+    case 308:
+        return "Permanent Redirect";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 429:
+        return "Too Many Requests";
+    case 500:
+        return "Internal Server Error";
+    case 502:
+        return "Bad Gateway";
+    case 503:
+        return "Service Unavailable";
+    default:
+        return "Status";
+    }
+}
+
+// Returns the request once its head and Content-Length body have fully arrived.
+std::optional<ParsedRequest> parseRequest(const QByteArray &buffer)
+{
+    const qsizetype headEnd = buffer.indexOf("\r\n\r\n");
+    if (headEnd < 0)
+        return std::nullopt;
+    const QList<QByteArray> lines = buffer.left(headEnd).split('\n');
+    qint64 contentLength = 0;
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const QByteArray line = lines.at(i).trimmed();
+        const qsizetype colon = line.indexOf(':');
+        if (colon > 0 && line.left(colon).trimmed().toLower() == "content-length")
+            contentLength = line.mid(colon + 1).trimmed().toLongLong();
+    }
+    if (buffer.size() - (headEnd + 4) < contentLength)
+        return std::nullopt;
+    const QList<QByteArray> requestLine = lines.value(0).trimmed().split(' ');
+    QByteArray target = requestLine.value(1);
+    const qsizetype query = target.indexOf('?');
+    return ParsedRequest{query < 0 ? target : target.left(query)};
+}
+
+QByteArray serialize(const FixtureResponse &response)
+{
+    // A test that only sets `status` still gets the matching reason phrase.
+    const QByteArray reason = response.status != 200 && response.reason == "OK"
+                                  ? standardReason(response.status)
+                                  : response.reason;
+    QByteArray out = "HTTP/1.1 " + QByteArray::number(response.status) + ' ' + reason + "\r\n";
+    for (const auto &[name, value] : response.headers)
+        out += name + ": " + value + "\r\n";
+    out += "Content-Length: " + QByteArray::number(response.body.size()) + "\r\n";
+    out += "Connection: close\r\n\r\n";
+    out += response.body;
+    return out;
+}
+
+FixtureResponse notFound()
+{
+    FixtureResponse response;
+    response.status = 404;
+    response.reason = "Not Found";
+    response.headers = {{"Content-Type", "text/plain"}};
+    response.body = "no fixture for this path\n";
+    return response;
+}
+
+} // namespace
+
+class FixtureHttpServer::Impl
+{
+public:
+    Impl()
+    {
+        // The server and its sockets must be created on the thread that serves them.
+        m_context.moveToThread(&m_thread);
+        m_thread.start();
+        QMetaObject::invokeMethod(
+            &m_context, [this] { listen(); }, Qt::BlockingQueuedConnection);
+    }
+
+    ~Impl()
+    {
+        QMetaObject::invokeMethod(
+            &m_context, [this] { delete m_server; }, Qt::BlockingQueuedConnection);
+        m_thread.quit();
+        m_thread.wait();
+    }
+
+    void setResponse(const QByteArray &path, const FixtureResponse &response)
+    {
+        QMutexLocker lock(&m_mutex);
+        m_responses.insert(path, response);
+    }
+
+    int requestCount(const QByteArray &path) const
+    {
+        QMutexLocker lock(&m_mutex);
+        return m_counts.value(path);
+    }
+
+    quint16 port() const { return m_port; }
+
+private:
+    void listen()
+    {
+        m_server = new QTcpServer();
+        QObject::connect(m_server, &QTcpServer::newConnection, m_server, [this] { accept(); });
+        if (!m_server->listen(QHostAddress::LocalHost, 0))
+            qFatal("FixtureHttpServer: cannot listen: %s", qPrintable(m_server->errorString()));
+        m_port = m_server->serverPort();
+    }
+
+    void accept()
+    {
+        while (QTcpSocket *socket = m_server->nextPendingConnection())
+            serve(socket);
+    }
+
+    void serve(QTcpSocket *socket)
+    {
+        auto buffer = std::make_shared<QByteArray>();
+        auto answered = std::make_shared<bool>(false);
+        QObject::connect(socket, &QTcpSocket::readyRead, socket, [=] {
+            *buffer += socket->readAll();
+            if (*answered)
+                return;
+            const std::optional<ParsedRequest> request = parseRequest(*buffer);
+            if (!request)
+                return;
+            *answered = true;
+            answer(socket, request->path);
+        });
+        QObject::connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+    }
+
+    void answer(QTcpSocket *socket, const QByteArray &path)
+    {
+        const FixtureResponse response = take(path);
+        const QByteArray bytes = serialize(response);
+        const auto send = [socket, bytes] {
+            socket->write(bytes);
+            socket->disconnectFromHost();
+        };
+        // A timer, not a sleep: other connections keep being served meanwhile,
+        // and a client that gives up deletes the socket and so cancels the answer.
+        if (response.delayMs > 0)
+            QTimer::singleShot(response.delayMs, socket, send);
+        else
+            send();
+    }
+
+    FixtureResponse take(const QByteArray &path)
+    {
+        QMutexLocker lock(&m_mutex);
+        ++m_counts[path];
+        return m_responses.value(path, notFound());
+    }
+
+    QThread m_thread;
+    QObject m_context;
+    QTcpServer *m_server = nullptr; // lives on m_thread
+    quint16 m_port = 0;
+
+    mutable QMutex m_mutex;
+    QHash<QByteArray, FixtureResponse> m_responses;
+    QHash<QByteArray, int> m_counts;
+};
+
+FixtureHttpServer::FixtureHttpServer() : d(new Impl) {}
+
+FixtureHttpServer::~FixtureHttpServer()
+{
+    delete d;
+}
+
+void FixtureHttpServer::setResponse(const QByteArray &path, const FixtureResponse &response)
+{
+    d->setResponse(path, response);
+}
+
+void FixtureHttpServer::setRedirect(const QByteArray &path, const QByteArray &location, int status)
+{
+    FixtureResponse response;
+    response.status = status;
+    response.reason = standardReason(status);
+    response.headers = {{"Location", location}};
+    setResponse(path, response);
+}
+
+quint16 FixtureHttpServer::port() const
+{
+    return d->port();
+}
+
+QByteArray FixtureHttpServer::url(const QByteArray &path) const
+{
+    return "http://127.0.0.1:" + QByteArray::number(port()) + path;
+}
+
+int FixtureHttpServer::requestCount(const QByteArray &path) const
+{
+    return d->requestCount(path);
+}
+
+} // namespace aether::test

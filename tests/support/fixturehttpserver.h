@@ -1,0 +1,43 @@
+#pragma once
+
+#include <QByteArray>
+#include <QHash>
+#include <QList>
+#include <QPair>
+#include <QTcpServer>
+#include <QThread>
+
+namespace aether::test {
+
+// A small HTTP/1.1 server on 127.0.0.1 and a free port, serving fixed answers,
+// for URL-fetching tests. It runs on its own thread, so a test may call
+// blocking code (UrlFetcher, a daemon's worker) while it serves.
+struct FixtureResponse
+{
+    int status = 200;
+    QByteArray reason = "OK";
+    QList<QPair<QByteArray, QByteArray>> headers; // e.g. {"Content-Type", "text/html"}
+    QByteArray body;
+    int delayMs = 0; // wait before answering (timeouts)
+};
+
+class FixtureHttpServer
+{
+public:
+    FixtureHttpServer();
+    ~FixtureHttpServer();
+
+    // Serve `response` for requests whose path (without query) is `path`.
+    void setResponse(const QByteArray &path, const FixtureResponse &response);
+    void setRedirect(const QByteArray &path, const QByteArray &location, int status = 302);
+
+    quint16 port() const;
+    QByteArray url(const QByteArray &path) const; // "http://127.0.0.1:<port><path>"
+    int requestCount(const QByteArray &path) const;
+
+private:
+    class Impl;
+    Impl *d;
+};
+
+} // namespace aether::test

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <QProcess>
+#include <QString>
+#include <QTemporaryDir>
+
+namespace aether::test {
+
+// A real redis-server on a free loopback port with its data in a temporary
+// directory; stopped by its pid when the object goes away.
+class RedisProcess
+{
+public:
+    RedisProcess();
+    ~RedisProcess();
+
+    bool start(); // waits until it answers PING
+    bool restart(); // again on the same port, after stop()
+    void stop();  // SIGTERM by pid, then SIGKILL
+    bool isRunning() const { return m_process.state() == QProcess::Running; }
+
+    quint16 port() const { return m_port; }
+    QString url() const; // redis://127.0.0.1:<port>/0
+    QString errorText() const { return m_error; }
+
+    // Sends one command on a fresh connection; returns the raw RESP reply.
+    QByteArray command(const QList<QByteArray> &arguments) const;
+
+private:
+    bool launch(bool samePort);
+
+    QTemporaryDir m_dir;
+    QProcess m_process;
+    quint16 m_port = 0;
+    QString m_error;
+};
+
+} // namespace aether::test
