@@ -24,6 +24,13 @@ struct ApiReply
     {
         return ApiReply{status, QJsonObject{{QStringLiteral("ok"), false}, {QStringLiteral("error"), message}}, {}};
     }
+    static ApiReply queueUnavailable(const QString &reason)
+    {
+        return error(503, QStringLiteral("queue unavailable: ") + reason);
+    }
+    // The route answers later through RouteContext::answer.
+    static ApiReply deferred() { return ApiReply{0, {}, {}}; }
+    bool isDeferred() const { return status == 0; }
 };
 
 // Thrown by request parsing in a route; the server answers it as an ApiReply.

@@ -2,10 +2,11 @@
 
 #include "queue/redisconnection.h"
 #include "server/bodysizeguard.h"
+#include "server/httpwire.h"
 
 #include <QHttpServerRequest>
-#include <QHttpServerResponder>
-#include <QJsonDocument>
+#include <QPointer>
+#include <QTcpSocket>
 #include <QLoggingCategory>
 #include <QMetaEnum>
 
@@ -52,7 +53,8 @@ quint16 ApiServer::port() const
     return m_tcpServer->serverPort();
 }
 
-ApiReply ApiServer::runRoute(const Route &route, const QHttpServerRequest &request, const QStringList &parameters)
+ApiReply ApiServer::runRoute(const Route &route, const QHttpServerRequest &request, const QStringList &parameters,
+                             const ReplySender &answer)
 {
     AccessDecision access;
     if (route.role) {
@@ -62,23 +64,23 @@ ApiReply ApiServer::runRoute(const Route &route, const QHttpServerRequest &reque
             return ApiReply::error(access.status, access.error);
     }
     try {
-        return route.handler(RouteContext{request, parameters, access});
+        return route.handler(RouteContext{request, parameters, access, answer});
     } catch (const ApiError &error) {
         return ApiReply::error(error.status, error.message);
     } catch (const RedisUnavailable &error) {
-        return ApiReply::error(503, QStringLiteral("queue unavailable: ") + error.message());
+        return ApiReply::queueUnavailable(error.message());
     } catch (const std::exception &error) {
         qCCritical(lcServer, "internal error on %s: %s", qPrintable(request.url().path()), error.what());
         return ApiReply::error(500, QStringLiteral("internal error"));
     }
 }
 
-ApiReply ApiServer::dispatch(const QHttpServerRequest &request)
+ApiReply ApiServer::dispatch(const QHttpServerRequest &request, const ReplySender &answer)
 {
     const QByteArray method = methodName(request.method());
     const Router::Match match = m_router.match(method, request.url().path());
     if (match.route)
-        return runRoute(*match.route, request, match.parameters);
+        return runRoute(*match.route, request, match.parameters, answer);
     if (!match.allowedMethods.isEmpty()) {
         ApiReply reply = ApiReply::error(405, QStringLiteral("method %1 is not allowed here").arg(QString::fromLatin1(method)));
         reply.headers.append({"Allow", match.allowedMethods.join(", ")});
@@ -89,25 +91,24 @@ ApiReply ApiServer::dispatch(const QHttpServerRequest &request)
 
 bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
 {
-    send(request, socket, dispatch(request));
+    const bool close = request.value("Connection").toLower() == "close";
+    const ReplySender answer = [socket = QPointer<QTcpSocket>(socket), close](const ApiReply &reply) {
+        if (!socket || socket->state() != QAbstractSocket::ConnectedState)
+            return;
+        socket->write(httpResponseBytes(reply, close));
+        if (close)
+            socket->disconnectFromHost();
+    };
+    const ApiReply reply = dispatch(request, answer);
+    if (!reply.isDeferred())
+        answer(reply);
     return true;
 }
 
 void ApiServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
 {
-    send(request, socket, ApiReply::error(404, QStringLiteral("not found")));
-}
-
-void ApiServer::send(const QHttpServerRequest &request, QTcpSocket *socket, const ApiReply &reply)
-{
-    QHttpServerResponder responder = makeResponder(request, socket);
-    const QByteArray body = QJsonDocument(reply.body).toJson(QJsonDocument::Compact);
-    responder.writeStatusLine(static_cast<QHttpServerResponder::StatusCode>(reply.status));
-    responder.writeHeader("Content-Type", "application/json");
-    responder.writeHeader("Content-Length", QByteArray::number(body.size()));
-    for (const auto &[name, value] : reply.headers)
-        responder.writeHeader(name, value);
-    responder.writeBody(body);
+    Q_UNUSED(request);
+    socket->write(httpResponseBytes(ApiReply::error(404, QStringLiteral("not found")), false));
 }
 
 } // namespace aether

@@ -31,9 +31,9 @@ protected:
     void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
 
 private:
-    ApiReply dispatch(const QHttpServerRequest &request);
-    ApiReply runRoute(const Route &route, const QHttpServerRequest &request, const QStringList &parameters);
-    void send(const QHttpServerRequest &request, QTcpSocket *socket, const ApiReply &reply);
+    ApiReply dispatch(const QHttpServerRequest &request, const ReplySender &answer);
+    ApiReply runRoute(const Route &route, const QHttpServerRequest &request, const QStringList &parameters,
+                      const ReplySender &answer);
 
     AccessPolicy m_access;
     Router m_router;

@@ -1,7 +1,7 @@
 #include "server/bodysizeguard.h"
 
-#include <QJsonDocument>
-#include <QJsonObject>
+#include "server/httpwire.h"
+
 #include <QTcpSocket>
 #include <QTimer>
 
@@ -52,7 +52,7 @@ private:
         const qsizetype end = m_headers.indexOf("\r\n\r\n");
         if (end < 0) {
             if (m_headers.size() > BodySizeGuard::kMaxHeaderBytes)
-                reject(431, "Request Header Fields Too Large", QStringLiteral("request headers are too large"));
+                reject(431, QStringLiteral("request headers are too large"));
             return data.size();
         }
         const QByteArray block = m_headers.left(end);
@@ -77,9 +77,9 @@ private:
                 bool ok = false;
                 contentLength = value.toLongLong(&ok);
                 if (!ok || contentLength < 0)
-                    return reject(400, "Bad Request", QStringLiteral("invalid Content-Length"));
+                    return reject(400, QStringLiteral("invalid Content-Length"));
             } else if (name == "transfer-encoding" && value.toLower() != "identity") {
-                return reject(411, "Length Required",
+                return reject(411,
                               QStringLiteral("chunked request bodies are not supported; send Content-Length"));
             } else if (name == "expect" && value.toLower() == "100-continue") {
                 expectContinue = true;
@@ -87,7 +87,7 @@ private:
         }
         if (contentLength > m_maxBodyBytes) {
             m_drainRemaining = bodyStart + contentLength; // reject() reads the buffer from its start
-            return reject(413, "Payload Too Large",
+            return reject(413,
                           QStringLiteral("request body of %1 bytes is larger than the limit of %2 MB (MAX_UPLOAD_MB)")
                               .arg(contentLength)
                               .arg(m_maxBodyBytes / (1024 * 1024)));
@@ -107,16 +107,11 @@ private:
             m_socket->disconnectFromHost();
     }
 
-    void reject(int status, const QByteArray &reason, const QString &message)
+    void reject(int status, const QString &message)
     {
         m_rejected = true;
         m_drainRemaining -= m_socket->readAll().size(); // QHttpServer never sees the refused request
-        const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("ok"), false},
-                                                          {QStringLiteral("error"), message}})
-                                    .toJson(QJsonDocument::Compact);
-        m_socket->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + reason +
-                        "\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: " +
-                        QByteArray::number(body.size()) + "\r\n\r\n" + body);
+        m_socket->write(httpResponseBytes(ApiReply::error(status, message), true));
         if (m_drainRemaining <= 0) {
             m_socket->disconnectFromHost();
             return;

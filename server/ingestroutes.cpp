@@ -64,7 +64,7 @@ QList<MultipartPart> multipartParts(const QHttpServerRequest &request)
 
 } // namespace
 
-IngestRoutes::IngestRoutes(JobQueue &queue, IngestLimits limits) : m_queue(queue), m_limits(limits) {}
+IngestRoutes::IngestRoutes(EnqueueBatcher &batcher, IngestLimits limits) : m_batcher(batcher), m_limits(limits) {}
 
 void IngestRoutes::registerOn(Router &router)
 {
@@ -76,16 +76,21 @@ void IngestRoutes::registerOn(Router &router)
                [this](const RouteContext &context) { return ingestFile(context); });
 }
 
-ApiReply IngestRoutes::enqueue(JobRequest request, QJsonObject extra)
+ApiReply IngestRoutes::enqueue(const RouteContext &context, JobRequest request, QJsonObject answer)
 {
     request.timeoutSec = m_limits.jobTimeoutSec;
-    const QByteArray id = m_queue.enqueue(request);
-    extra.insert(QStringLiteral("job_id"), QString::fromLatin1(id));
-    extra.insert(QStringLiteral("queued"), true);
-    extra.insert(QStringLiteral("type"), QString::fromLatin1(jobTypeName(request.type)));
-    extra.insert(QStringLiteral("tenant"), request.tenant);
-    extra.insert(QStringLiteral("source"), request.source);
-    return ApiReply::ok(extra);
+    answer.insert(QStringLiteral("queued"), true);
+    answer.insert(QStringLiteral("type"), QString::fromLatin1(jobTypeName(request.type)));
+    answer.insert(QStringLiteral("tenant"), request.tenant);
+    answer.insert(QStringLiteral("source"), request.source);
+    m_batcher.submit(std::move(request),
+                     [send = context.answer, answer](const QByteArray &id, const QString &error) mutable {
+                         if (!error.isEmpty())
+                             return send(ApiReply::queueUnavailable(error));
+                         answer.insert(QStringLiteral("job_id"), QString::fromLatin1(id));
+                         send(ApiReply::ok(answer));
+                     });
+    return ApiReply::deferred();
 }
 
 ApiReply IngestRoutes::ingestText(const RouteContext &context)
@@ -96,7 +101,7 @@ ApiReply IngestRoutes::ingestText(const RouteContext &context)
     request.tenant = context.access.tenant;
     request.text = body.requiredString(QStringLiteral("text"), int(qMin<qint64>(m_limits.maxUploadBytes, INT_MAX)));
     request.source = validSource(body.optionalString(QStringLiteral("source"), QStringLiteral("docs"), kMaxSourceChars));
-    return enqueue(request, {});
+    return enqueue(context, request, {});
 }
 
 ApiReply IngestRoutes::ingestUrl(const RouteContext &context)
@@ -108,7 +113,7 @@ ApiReply IngestRoutes::ingestUrl(const RouteContext &context)
     request.url = validUrl(body.requiredString(QStringLiteral("url"), kMaxUrlChars), m_limits.allowPrivateUrls)
                       .toString(QUrl::FullyEncoded);
     request.source = validSource(body.optionalString(QStringLiteral("source"), QStringLiteral("web"), kMaxSourceChars));
-    return enqueue(request, {{QStringLiteral("url"), request.url}});
+    return enqueue(context, request, {{QStringLiteral("url"), request.url}});
 }
 
 ApiReply IngestRoutes::ingestFile(const RouteContext &context)
@@ -137,7 +142,7 @@ ApiReply IngestRoutes::ingestFile(const RouteContext &context)
     if (sourceText.size() > kMaxSourceChars)
         throw ApiError{422, QStringLiteral("field 'source' is longer than %1 characters").arg(kMaxSourceChars)};
     request.source = validSource(sourceText.isEmpty() ? QStringLiteral("uploads") : sourceText);
-    return enqueue(request, {{QStringLiteral("filename"), fileName}});
+    return enqueue(context, std::move(request), {{QStringLiteral("filename"), fileName}});
 }
 
 } // namespace aether

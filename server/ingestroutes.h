@@ -1,6 +1,6 @@
 #pragma once
 
-#include "queue/jobqueue.h"
+#include "server/enqueuebatcher.h"
 #include "server/router.h"
 
 namespace aether {
@@ -13,20 +13,20 @@ struct IngestLimits
 };
 
 // POST /knowledge/ingest-{text,url,file}-async (editor): validate, queue, answer
-// at once with the job id in the seed's exact shape.
+// with the job id in the seed's exact shape as soon as the job is in Redis.
 class IngestRoutes
 {
 public:
-    IngestRoutes(JobQueue &queue, IngestLimits limits);
+    IngestRoutes(EnqueueBatcher &batcher, IngestLimits limits);
     void registerOn(Router &router);
 
 private:
     ApiReply ingestText(const RouteContext &context);
     ApiReply ingestUrl(const RouteContext &context);
     ApiReply ingestFile(const RouteContext &context);
-    ApiReply enqueue(JobRequest request, QJsonObject extra);
+    ApiReply enqueue(const RouteContext &context, JobRequest request, QJsonObject answer);
 
-    JobQueue &m_queue;
+    EnqueueBatcher &m_batcher;
     IngestLimits m_limits;
 };
 

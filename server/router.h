@@ -15,6 +15,10 @@ namespace aether {
 
 struct AccessDecision;
 
+// Sends a route's answer after the route returned ApiReply::deferred() (for
+// example once a batch of jobs reached Redis). Does nothing if the client left.
+using ReplySender = std::function<void(const ApiReply &)>;
+
 // A request as a route sees it: the HTTP request, the path's {parameters} and
 // who is asking (already checked against the route's role).
 struct RouteContext
@@ -22,6 +26,7 @@ struct RouteContext
     const QHttpServerRequest &request;
     QStringList parameters;
     const AccessDecision &access;
+    ReplySender answer;
 };
 
 using RouteHandler = std::function<ApiReply(const RouteContext &)>;

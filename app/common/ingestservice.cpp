@@ -6,6 +6,7 @@
 #include "queue/jobqueue.h"
 #include "queue/workerpool.h"
 #include "server/apiserver.h"
+#include "server/enqueuebatcher.h"
 #include "server/ingestroutes.h"
 #include "server/opsroutes.h"
 #include "store/knowledgestore.h"
@@ -61,6 +62,7 @@ void IngestService::stop()
     }
     m_opsRoutes.reset();
     m_ingestRoutes.reset();
+    m_batcher.reset();
     m_queue.reset();
     m_embeddedRedis.reset();
 }
@@ -108,7 +110,8 @@ bool IngestService::startServer(QString *error)
     m_queue = std::make_unique<JobQueue>(m_redisUrl);
     m_server = std::make_unique<ApiServer>(*access, m_settings.maxUploadBytes() + kMultipartSlackBytes);
     IngestLimits limits{m_settings.maxUploadBytes(), m_settings.jobTimeoutSec, m_settings.urlAllowPrivate};
-    m_ingestRoutes = std::make_unique<IngestRoutes>(*m_queue, limits);
+    m_batcher = std::make_unique<EnqueueBatcher>(*m_queue);
+    m_ingestRoutes = std::make_unique<IngestRoutes>(*m_batcher, limits);
     m_ingestRoutes->registerOn(m_server->router());
     m_opsRoutes = std::make_unique<OpsRoutes>(*m_queue);
     m_opsRoutes->registerOn(m_server->router());

@@ -9,6 +9,7 @@ namespace aether {
 
 class ApiServer;
 class EmbeddedRedis;
+class EnqueueBatcher;
 class IngestRoutes;
 class JobQueue;
 class OpsRoutes;
@@ -42,6 +43,7 @@ private:
     std::unique_ptr<EmbeddedRedis> m_embeddedRedis;
     std::unique_ptr<WorkerPool> m_workers;
     std::unique_ptr<JobQueue> m_queue;
+    std::unique_ptr<EnqueueBatcher> m_batcher;
     std::unique_ptr<IngestRoutes> m_ingestRoutes;
     std::unique_ptr<OpsRoutes> m_opsRoutes;
     std::unique_ptr<ApiServer> m_server;

@@ -125,16 +125,19 @@ private:
             return {};
         tag.name = m_html.mid(nameStart, i - nameStart).toString().toLower();
         QChar quote;
+        QChar previous; // last non-space character outside quotes
         for (; i < m_html.size(); ++i) {
             const QChar ch = m_html[i];
             if (!quote.isNull()) {
                 if (ch == quote)
                     quote = QChar();
-            } else if (ch == u'"' || ch == u'\'') {
-                quote = ch;
+            } else if ((ch == u'"' || ch == u'\'') && previous == u'=') {
+                quote = ch; // only a value can be quoted: alt=don't has no quote
             } else if (ch == u'>') {
-                tag.selfClosing = m_html[i - 1] == u'/';
+                tag.selfClosing = previous == u'/';
                 break;
+            } else if (!ch.isSpace()) {
+                previous = ch;
             }
         }
         tag.end = qMin(i + 1, m_html.size());

@@ -62,19 +62,31 @@ QByteArray JobQueue::newJobId()
 
 QByteArray JobQueue::enqueue(const JobRequest &request)
 {
-    const QByteArray id = newJobId();
+    return enqueueBatch({request}).first();
+}
+
+QList<QByteArray> JobQueue::enqueueBatch(const QList<JobRequest> &requests)
+{
     const QByteArray now = jobTimestampNow();
-    QList<RedisCommand> commands{{"MULTI"}, jobHashCommand(id, request, now)};
-    if (request.type == JobType::File)
-        commands.append({"SET", keys::blob(id), request.fileBytes});
-    commands.append({"RPUSH", keys::kQueue, id});
-    commands.append({"PUBLISH", keys::kEvents, jobEventJson(id, "queued", request.tenant.toUtf8())});
+    QList<QByteArray> ids;
+    ids.reserve(requests.size());
+    QList<RedisCommand> commands{{"MULTI"}};
+    commands.reserve(requests.size() * 4 + 2);
+    for (const JobRequest &request : requests) {
+        const QByteArray id = newJobId();
+        ids.append(id);
+        commands.append(jobHashCommand(id, request, now));
+        if (request.type == JobType::File)
+            commands.append({"SET", keys::blob(id), request.fileBytes});
+        commands.append({"RPUSH", keys::kQueue, id});
+        commands.append({"PUBLISH", keys::kEvents, jobEventJson(id, "queued", request.tenant.toUtf8())});
+    }
     commands.append({"EXEC"});
     const QList<RedisReply> replies = m_redis.pipeline(commands);
     const RedisReply &exec = replies.last();
     if (exec.isError() || exec.isNull())
-        throw RedisUnavailable(QStringLiteral("Redis refused the job: %1").arg(QString::fromUtf8(exec.string())));
-    return id;
+        throw RedisUnavailable(QStringLiteral("Redis refused the jobs: %1").arg(QString::fromUtf8(exec.string())));
+    return ids;
 }
 
 std::optional<JobFields> JobQueue::fetch(const QByteArray &id)

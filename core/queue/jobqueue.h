@@ -21,6 +21,8 @@ public:
     // Stores the job hash (and file bytes) and queues its id, atomically.
     // Returns the new job id.
     QByteArray enqueue(const JobRequest &request);
+    // Many jobs in one round trip and one MULTI/EXEC: all are queued or none.
+    QList<QByteArray> enqueueBatch(const QList<JobRequest> &requests);
 
     // The job hash, or nullopt when the id is unknown or expired.
     std::optional<JobFields> fetch(const QByteArray &id);

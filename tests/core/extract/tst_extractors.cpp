@@ -141,7 +141,7 @@ void TestExtractors::htmlDropsBoilerplateKeepsParagraphs()
 <body><header><a href="/">Site name</a></header><nav><ul><li>Home</li><li>About</li></ul></nav>
 <article><h1>Main heading</h1><p>First
    paragraph   text.</p><p>Second<br>line two</p>
-<div>Division <b>bold</b> text</div><aside>Related links</aside>
+<div title=it's>Division <b>bold</b> <img alt="a > b" src=x/>text</div><aside>Related links</aside>
 <form><input name=q><button>Search</button></form><noscript>Enable JS</noscript>
 <h2>Details</h2><ul><li>one</li><li>two</li></ul></article>
 <footer>Copyright footer</footer><!-- a <p>comment</p> --></body></html>)";
