@@ -22,7 +22,10 @@ struct ApiReply
     }
     static ApiReply error(int status, const QString &message)
     {
-        return ApiReply{status, QJsonObject{{QStringLiteral("ok"), false}, {QStringLiteral("error"), message}}, {}};
+        return ApiReply{
+            status,
+            QJsonObject{{QStringLiteral("ok"), false}, {QStringLiteral("error"), message}},
+            {}};
     }
     static ApiReply queueUnavailable(const QString &reason)
     {

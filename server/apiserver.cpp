@@ -5,10 +5,10 @@
 #include "server/httpwire.h"
 
 #include <QHttpServerRequest>
-#include <QPointer>
-#include <QTcpSocket>
 #include <QLoggingCategory>
 #include <QMetaEnum>
+#include <QPointer>
+#include <QTcpSocket>
 
 namespace aether {
 
@@ -24,16 +24,16 @@ QByteArray methodName(QHttpServerRequest::Method method)
 
 Credentials credentialsOf(const QHttpServerRequest &request)
 {
-    return Credentials{request.value("x-api-key"), request.value("x-role"), request.value("x-admin-key"),
-                       request.value("x-tenant")};
+    return Credentials{request.value("x-api-key"), request.value("x-role"),
+                       request.value("x-admin-key"), request.value("x-tenant")};
 }
 
 } // namespace
 
 ApiServer::ApiServer(AccessPolicy access, qint64 maxBodyBytes, QObject *parent)
-    : QAbstractHttpServer(parent), m_access(std::move(access)), m_tcpServer(new BodySizeGuard(maxBodyBytes, this))
-{
-}
+    : QAbstractHttpServer(parent), m_access(std::move(access)),
+      m_tcpServer(new BodySizeGuard(maxBodyBytes, this))
+{}
 
 bool ApiServer::listenOn(const QHostAddress &address, quint16 port, QString *error)
 {
@@ -53,8 +53,8 @@ quint16 ApiServer::port() const
     return m_tcpServer->serverPort();
 }
 
-ApiReply ApiServer::runRoute(const Route &route, const QHttpServerRequest &request, const QStringList &parameters,
-                             const ReplySender &answer)
+ApiReply ApiServer::runRoute(const Route &route, const QHttpServerRequest &request,
+                             const QStringList &parameters, const ReplySender &answer)
 {
     AccessDecision access;
     if (route.role) {
@@ -70,7 +70,8 @@ ApiReply ApiServer::runRoute(const Route &route, const QHttpServerRequest &reque
     } catch (const RedisUnavailable &error) {
         return ApiReply::queueUnavailable(error.message());
     } catch (const std::exception &error) {
-        qCCritical(lcServer, "internal error on %s: %s", qPrintable(request.url().path()), error.what());
+        qCCritical(lcServer, "internal error on %s: %s", qPrintable(request.url().path()),
+                   error.what());
         return ApiReply::error(500, QStringLiteral("internal error"));
     }
 }
@@ -82,17 +83,20 @@ ApiReply ApiServer::dispatch(const QHttpServerRequest &request, const ReplySende
     if (match.route)
         return runRoute(*match.route, request, match.parameters, answer);
     if (!match.allowedMethods.isEmpty()) {
-        ApiReply reply = ApiReply::error(405, QStringLiteral("method %1 is not allowed here").arg(QString::fromLatin1(method)));
+        ApiReply reply = ApiReply::error(
+            405, QStringLiteral("method %1 is not allowed here").arg(QString::fromLatin1(method)));
         reply.headers.append({"Allow", match.allowedMethods.join(", ")});
         return reply;
     }
-    return ApiReply::error(404, QStringLiteral("no route for %1 %2").arg(QString::fromLatin1(method), request.url().path()));
+    return ApiReply::error(404, QStringLiteral("no route for %1 %2")
+                                    .arg(QString::fromLatin1(method), request.url().path()));
 }
 
 bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
 {
     const bool close = request.value("Connection").toLower() == "close";
-    const ReplySender answer = [socket = QPointer<QTcpSocket>(socket), close](const ApiReply &reply) {
+    const ReplySender answer = [socket = QPointer<QTcpSocket>(socket),
+                                close](const ApiReply &reply) {
         if (!socket || socket->state() != QAbstractSocket::ConnectedState)
             return;
         socket->write(httpResponseBytes(reply, close));

@@ -32,8 +32,8 @@ protected:
 
 private:
     ApiReply dispatch(const QHttpServerRequest &request, const ReplySender &answer);
-    ApiReply runRoute(const Route &route, const QHttpServerRequest &request, const QStringList &parameters,
-                      const ReplySender &answer);
+    ApiReply runRoute(const Route &route, const QHttpServerRequest &request,
+                      const QStringList &parameters, const ReplySender &answer);
 
     AccessPolicy m_access;
     Router m_router;

@@ -80,17 +80,21 @@ private:
                     return reject(400, QStringLiteral("invalid Content-Length"));
             } else if (name == "transfer-encoding" && value.toLower() != "identity") {
                 return reject(411,
-                              QStringLiteral("chunked request bodies are not supported; send Content-Length"));
+                              QStringLiteral(
+                                  "chunked request bodies are not supported; send Content-Length"));
             } else if (name == "expect" && value.toLower() == "100-continue") {
                 expectContinue = true;
             }
         }
         if (contentLength > m_maxBodyBytes) {
-            m_drainRemaining = bodyStart + contentLength; // reject() reads the buffer from its start
-            return reject(413,
-                          QStringLiteral("request body of %1 bytes is larger than the limit of %2 MB (MAX_UPLOAD_MB)")
-                              .arg(contentLength)
-                              .arg(m_maxBodyBytes / (1024 * 1024)));
+            m_drainRemaining =
+                bodyStart + contentLength; // reject() reads the buffer from its start
+            return reject(
+                413,
+                QStringLiteral(
+                    "request body of %1 bytes is larger than the limit of %2 MB (MAX_UPLOAD_MB)")
+                    .arg(contentLength)
+                    .arg(m_maxBodyBytes / (1024 * 1024)));
         }
         if (expectContinue)
             m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
@@ -110,7 +114,8 @@ private:
     void reject(int status, const QString &message)
     {
         m_rejected = true;
-        m_drainRemaining -= m_socket->readAll().size(); // QHttpServer never sees the refused request
+        m_drainRemaining -=
+            m_socket->readAll().size(); // QHttpServer never sees the refused request
         m_socket->write(httpResponseBytes(ApiReply::error(status, message), true));
         if (m_drainRemaining <= 0) {
             m_socket->disconnectFromHost();
@@ -131,8 +136,7 @@ private:
 
 BodySizeGuard::BodySizeGuard(qint64 maxBodyBytes, QObject *parent)
     : QTcpServer(parent), m_maxBodyBytes(maxBodyBytes)
-{
-}
+{}
 
 void BodySizeGuard::incomingConnection(qintptr socketDescriptor)
 {

@@ -4,7 +4,8 @@
 
 namespace aether {
 
-EnqueueBatcher::EnqueueBatcher(JobQueue &queue, QObject *parent) : QObject(parent), m_queue(queue) {}
+EnqueueBatcher::EnqueueBatcher(JobQueue &queue, QObject *parent) : QObject(parent), m_queue(queue)
+{}
 
 void EnqueueBatcher::submit(JobRequest request, Completion completion)
 {

@@ -21,7 +21,8 @@ QString validSource(const QString &source)
 {
     for (const QChar c : source) {
         if (c.category() == QChar::Other_Control)
-            throw ApiError{422, QStringLiteral("field 'source' must not contain control characters")};
+            throw ApiError{422,
+                           QStringLiteral("field 'source' must not contain control characters")};
     }
     return source;
 }
@@ -30,13 +31,16 @@ QUrl validUrl(const QString &text, bool allowPrivate)
 {
     const QUrl url(text.trimmed(), QUrl::StrictMode);
     const QString scheme = url.scheme().toLower();
-    if (!url.isValid() || (scheme != QLatin1String("http") && scheme != QLatin1String("https")) || url.host().isEmpty())
-        throw ApiError{422, QStringLiteral("field 'url' must be an absolute http:// or https:// URL")};
+    if (!url.isValid() || (scheme != QLatin1String("http") && scheme != QLatin1String("https")) ||
+        url.host().isEmpty())
+        throw ApiError{422,
+                       QStringLiteral("field 'url' must be an absolute http:// or https:// URL")};
     // Literal addresses are checked here; names are resolved and checked by the worker.
     const QHostAddress literal(url.host());
     if (!allowPrivate && !literal.isNull() && !AddressGuard::isPublic(literal)) {
-        throw ApiError{422, QStringLiteral("field 'url' points to a private, loopback or link-local address "
-                                           "(set URL_ALLOW_PRIVATE=1 to allow)")};
+        throw ApiError{
+            422, QStringLiteral("field 'url' points to a private, loopback or link-local address "
+                                "(set URL_ALLOW_PRIVATE=1 to allow)")};
     }
     return url;
 }
@@ -54,7 +58,8 @@ QList<MultipartPart> multipartParts(const QHttpServerRequest &request)
 {
     const QByteArray boundary = MultipartParser::boundaryFrom(request.value("Content-Type"));
     if (boundary.isEmpty())
-        throw ApiError{400, QStringLiteral("send the file as multipart/form-data with a 'file' part")};
+        throw ApiError{400,
+                       QStringLiteral("send the file as multipart/form-data with a 'file' part")};
     MultipartParser parser;
     const std::optional<QList<MultipartPart>> parts = parser.parse(request.body(), boundary);
     if (!parts)
@@ -64,7 +69,9 @@ QList<MultipartPart> multipartParts(const QHttpServerRequest &request)
 
 } // namespace
 
-IngestRoutes::IngestRoutes(EnqueueBatcher &batcher, IngestLimits limits) : m_batcher(batcher), m_limits(limits) {}
+IngestRoutes::IngestRoutes(EnqueueBatcher &batcher, IngestLimits limits)
+    : m_batcher(batcher), m_limits(limits)
+{}
 
 void IngestRoutes::registerOn(Router &router)
 {
@@ -83,13 +90,13 @@ ApiReply IngestRoutes::enqueue(const RouteContext &context, JobRequest request, 
     answer.insert(QStringLiteral("type"), QString::fromLatin1(jobTypeName(request.type)));
     answer.insert(QStringLiteral("tenant"), request.tenant);
     answer.insert(QStringLiteral("source"), request.source);
-    m_batcher.submit(std::move(request),
-                     [send = context.answer, answer](const QByteArray &id, const QString &error) mutable {
-                         if (!error.isEmpty())
-                             return send(ApiReply::queueUnavailable(error));
-                         answer.insert(QStringLiteral("job_id"), QString::fromLatin1(id));
-                         send(ApiReply::ok(answer));
-                     });
+    m_batcher.submit(std::move(request), [send = context.answer, answer](
+                                             const QByteArray &id, const QString &error) mutable {
+        if (!error.isEmpty())
+            return send(ApiReply::queueUnavailable(error));
+        answer.insert(QStringLiteral("job_id"), QString::fromLatin1(id));
+        send(ApiReply::ok(answer));
+    });
     return ApiReply::deferred();
 }
 
@@ -99,8 +106,10 @@ ApiReply IngestRoutes::ingestText(const RouteContext &context)
     JobRequest request;
     request.type = JobType::Text;
     request.tenant = context.access.tenant;
-    request.text = body.requiredString(QStringLiteral("text"), int(qMin<qint64>(m_limits.maxUploadBytes, INT_MAX)));
-    request.source = validSource(body.optionalString(QStringLiteral("source"), QStringLiteral("docs"), kMaxSourceChars));
+    request.text = body.requiredString(QStringLiteral("text"),
+                                       int(qMin<qint64>(m_limits.maxUploadBytes, INT_MAX)));
+    request.source = validSource(
+        body.optionalString(QStringLiteral("source"), QStringLiteral("docs"), kMaxSourceChars));
     return enqueue(context, request, {});
 }
 
@@ -110,9 +119,11 @@ ApiReply IngestRoutes::ingestUrl(const RouteContext &context)
     JobRequest request;
     request.type = JobType::Url;
     request.tenant = context.access.tenant;
-    request.url = validUrl(body.requiredString(QStringLiteral("url"), kMaxUrlChars), m_limits.allowPrivateUrls)
+    request.url = validUrl(body.requiredString(QStringLiteral("url"), kMaxUrlChars),
+                           m_limits.allowPrivateUrls)
                       .toString(QUrl::FullyEncoded);
-    request.source = validSource(body.optionalString(QStringLiteral("source"), QStringLiteral("web"), kMaxSourceChars));
+    request.source = validSource(
+        body.optionalString(QStringLiteral("source"), QStringLiteral("web"), kMaxSourceChars));
     return enqueue(context, request, {{QStringLiteral("url"), request.url}});
 }
 
@@ -121,15 +132,20 @@ ApiReply IngestRoutes::ingestFile(const RouteContext &context)
     const QList<MultipartPart> parts = multipartParts(context.request);
     const MultipartPart *file = findPart(parts, QStringLiteral("file"));
     if (!file)
-        throw ApiError{422, QStringLiteral("field 'file' is required (a multipart part named 'file')")};
+        throw ApiError{422,
+                       QStringLiteral("field 'file' is required (a multipart part named 'file')")};
     if (file->data.isEmpty())
         throw ApiError{422, QStringLiteral("the uploaded file is empty")};
     if (file->data.size() > m_limits.maxUploadBytes)
-        throw ApiError{413, QStringLiteral("the file is larger than the limit of %1 MB (MAX_UPLOAD_MB)")
-                                .arg(m_limits.maxUploadBytes / (1024 * 1024))};
+        throw ApiError{413,
+                       QStringLiteral("the file is larger than the limit of %1 MB (MAX_UPLOAD_MB)")
+                           .arg(m_limits.maxUploadBytes / (1024 * 1024))};
     const QString fileName = file->fileName.isEmpty() ? QStringLiteral("upload") : file->fileName;
-    if (!ExtractorRegistry::standard().find(file->data, fileName, QString::fromLatin1(file->contentType)))
-        throw ApiError{415, QStringLiteral("unsupported file type: %1 is not text, Markdown, HTML or PDF").arg(fileName)};
+    if (!ExtractorRegistry::standard().find(file->data, fileName,
+                                            QString::fromLatin1(file->contentType)))
+        throw ApiError{
+            415, QStringLiteral("unsupported file type: %1 is not text, Markdown, HTML or PDF")
+                     .arg(fileName)};
 
     JobRequest request;
     request.type = JobType::File;
@@ -140,7 +156,9 @@ ApiReply IngestRoutes::ingestFile(const RouteContext &context)
     const MultipartPart *source = findPart(parts, QStringLiteral("source"));
     const QString sourceText = source ? QString::fromUtf8(source->data).trimmed() : QString();
     if (sourceText.size() > kMaxSourceChars)
-        throw ApiError{422, QStringLiteral("field 'source' is longer than %1 characters").arg(kMaxSourceChars)};
+        throw ApiError{
+            422,
+            QStringLiteral("field 'source' is longer than %1 characters").arg(kMaxSourceChars)};
     request.source = validSource(sourceText.isEmpty() ? QStringLiteral("uploads") : sourceText);
     return enqueue(context, std::move(request), {{QStringLiteral("filename"), fileName}});
 }

@@ -34,7 +34,8 @@ QString JsonBody::requiredString(const QString &name, int maxChars) const
     if (text.trimmed().isEmpty())
         throw ApiError{422, QStringLiteral("field '%1' must not be empty").arg(name)};
     if (text.size() > maxChars)
-        throw ApiError{413, QStringLiteral("field '%1' is longer than %2 characters").arg(name).arg(maxChars)};
+        throw ApiError{
+            413, QStringLiteral("field '%1' is longer than %2 characters").arg(name).arg(maxChars)};
     return text;
 }
 
@@ -49,7 +50,8 @@ QString JsonBody::optionalString(const QString &name, const QString &fallback, i
     if (text.isEmpty())
         return fallback;
     if (text.size() > maxChars)
-        throw ApiError{422, QStringLiteral("field '%1' is longer than %2 characters").arg(name).arg(maxChars)};
+        throw ApiError{
+            422, QStringLiteral("field '%1' is longer than %2 characters").arg(name).arg(maxChars)};
     return text;
 }
 

@@ -9,10 +9,10 @@ namespace aether {
 
 struct MultipartPart
 {
-    QString name;        // form field name
-    QString fileName;    // empty when the part is not a file; path components stripped
+    QString name;     // form field name
+    QString fileName; // empty when the part is not a file; path components stripped
     QByteArray contentType;
-    QByteArray data;     // exact bytes, binary-safe
+    QByteArray data; // exact bytes, binary-safe
     bool isFile() const { return !fileName.isEmpty(); }
 };
 

@@ -2,9 +2,11 @@
 
 namespace aether {
 
-void Router::add(const QByteArray &method, const QString &pattern, std::optional<Role> role, RouteHandler handler)
+void Router::add(const QByteArray &method, const QString &pattern, std::optional<Role> role,
+                 RouteHandler handler)
 {
-    m_routes.append(Route{method, pattern.split(QLatin1Char('/'), Qt::SkipEmptyParts), role, std::move(handler)});
+    m_routes.append(Route{method, pattern.split(QLatin1Char('/'), Qt::SkipEmptyParts), role,
+                          std::move(handler)});
 }
 
 bool Router::matchPath(const Route &route, const QStringList &segments, QStringList *parameters)

@@ -33,8 +33,8 @@ using RouteHandler = std::function<ApiReply(const RouteContext &)>;
 
 struct Route
 {
-    QByteArray method;   // "GET", "POST", ...
-    QStringList segments; // "/ops/jobs/{id}" -> {"ops", "jobs", "{id}"}
+    QByteArray method;        // "GET", "POST", ...
+    QStringList segments;     // "/ops/jobs/{id}" -> {"ops", "jobs", "{id}"}
     std::optional<Role> role; // nullopt: public
     RouteHandler handler;
 };
@@ -44,7 +44,8 @@ struct Route
 class Router
 {
 public:
-    void add(const QByteArray &method, const QString &pattern, std::optional<Role> role, RouteHandler handler);
+    void add(const QByteArray &method, const QString &pattern, std::optional<Role> role,
+             RouteHandler handler);
 
     struct Match
     {

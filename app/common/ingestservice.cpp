@@ -36,7 +36,9 @@ PipelineSettings pipelineSettings(const Settings &settings)
 
 } // namespace
 
-IngestService::IngestService(Settings settings, QObject *parent) : QObject(parent), m_settings(std::move(settings)) {}
+IngestService::IngestService(Settings settings, QObject *parent)
+    : QObject(parent), m_settings(std::move(settings))
+{}
 
 IngestService::~IngestService()
 {
@@ -57,7 +59,8 @@ void IngestService::stop()
 {
     m_server.reset(); // no new jobs
     if (m_workers) {
-        qCInfo(lcService, "stopping %d workers (waiting for their current jobs)", m_workers->size());
+        qCInfo(lcService, "stopping %d workers (waiting for their current jobs)",
+               m_workers->size());
         m_workers.reset();
     }
     m_opsRoutes.reset();
@@ -101,26 +104,31 @@ bool IngestService::checkStore(QString *error)
 
 bool IngestService::startServer(QString *error)
 {
-    std::optional<AccessPolicy> access = AccessPolicy::create(m_settings.apiKeys, m_settings.adminKey,
-                                                              m_settings.listensOnLoopbackOnly(), error);
+    std::optional<AccessPolicy> access = AccessPolicy::create(
+        m_settings.apiKeys, m_settings.adminKey, m_settings.listensOnLoopbackOnly(), error);
     if (!access)
         return false;
     if (access->usesDevelopmentKeys())
-        qCWarning(lcService, "no API keys configured: accepting the development keys (loopback only)");
+        qCWarning(lcService,
+                  "no API keys configured: accepting the development keys (loopback only)");
     m_queue = std::make_unique<JobQueue>(m_redisUrl);
-    m_server = std::make_unique<ApiServer>(*access, m_settings.maxUploadBytes() + kMultipartSlackBytes);
-    IngestLimits limits{m_settings.maxUploadBytes(), m_settings.jobTimeoutSec, m_settings.urlAllowPrivate};
+    m_server =
+        std::make_unique<ApiServer>(*access, m_settings.maxUploadBytes() + kMultipartSlackBytes);
+    IngestLimits limits{m_settings.maxUploadBytes(), m_settings.jobTimeoutSec,
+                        m_settings.urlAllowPrivate};
     m_batcher = std::make_unique<EnqueueBatcher>(*m_queue);
     m_ingestRoutes = std::make_unique<IngestRoutes>(*m_batcher, limits);
     m_ingestRoutes->registerOn(m_server->router());
     m_opsRoutes = std::make_unique<OpsRoutes>(*m_queue);
     m_opsRoutes->registerOn(m_server->router());
 
-    const QHostAddress address = m_settings.host == QLatin1String("localhost") ? QHostAddress(QHostAddress::LocalHost)
-                                                                                : QHostAddress(m_settings.host);
+    const QHostAddress address = m_settings.host == QLatin1String("localhost")
+                                     ? QHostAddress(QHostAddress::LocalHost)
+                                     : QHostAddress(m_settings.host);
     if (!m_server->listenOn(address, m_settings.port, error))
         return false;
-    qCInfo(lcService, "REST API on http://%s:%u", qPrintable(m_settings.host), unsigned(m_server->port()));
+    qCInfo(lcService, "REST API on http://%s:%u", qPrintable(m_settings.host),
+           unsigned(m_server->port()));
     return true;
 }
 

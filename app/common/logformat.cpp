@@ -6,9 +6,10 @@ namespace aether {
 
 void installLogFormat()
 {
-    qSetMessagePattern(QStringLiteral("%{time yyyy-MM-dd HH:mm:ss.zzz} "
-                                      "%{if-debug}DEBUG%{endif}%{if-info}INFO %{endif}%{if-warning}WARN "
-                                      "%{endif}%{if-critical}ERROR%{endif}%{if-fatal}FATAL%{endif} %{message}"));
+    qSetMessagePattern(
+        QStringLiteral("%{time yyyy-MM-dd HH:mm:ss.zzz} "
+                       "%{if-debug}DEBUG%{endif}%{if-info}INFO %{endif}%{if-warning}WARN "
+                       "%{endif}%{if-critical}ERROR%{endif}%{if-fatal}FATAL%{endif} %{message}"));
 }
 
 } // namespace aether

@@ -32,11 +32,13 @@ int main(int argc, char *argv[])
 
     const QString dataDir = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
                             QStringLiteral("/aether-ingest");
-    const QString configFile = QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) +
-                               QStringLiteral("/aether-ingest/aether-ingest.conf");
+    const QString configFile =
+        QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) +
+        QStringLiteral("/aether-ingest/aether-ingest.conf");
     const SettingsLoader::Result loaded = SettingsLoader::load(
         app.arguments(), QProcessEnvironment::systemEnvironment(),
-        QStringLiteral("Aether Ingest, headless: REST API, Redis job queue and ingest workers."), dataDir, configFile);
+        QStringLiteral("Aether Ingest, headless: REST API, Redis job queue and ingest workers."),
+        dataDir, configFile);
     switch (loaded.outcome) {
     case SettingsLoader::Outcome::ShowHelp:
         return printAndExit(loaded.message, 0);
@@ -54,10 +56,11 @@ int main(int argc, char *argv[])
         return printAndExit(QStringLiteral("aether-ingestd: ") + error, 1);
 
     SignalWatcher signalWatcher;
-    QObject::connect(&signalWatcher, &SignalWatcher::terminationRequested, &app, [&app](int signalNumber) {
-        qInfo("signal %d: shutting down", signalNumber);
-        app.quit();
-    });
+    QObject::connect(&signalWatcher, &SignalWatcher::terminationRequested, &app,
+                     [&app](int signalNumber) {
+                         qInfo("signal %d: shutting down", signalNumber);
+                         app.quit();
+                     });
     const int code = app.exec();
     service.stop();
     qInfo("stopped");

@@ -51,7 +51,8 @@ std::optional<AccessPolicy::Key> AccessPolicy::parseKey(const QString &entry, QS
     }
     const std::optional<Role> role = roleFromName(fields[1]);
     if (!role) {
-        *error = QStringLiteral("API_KEYS role must be viewer, editor or admin, not '%1'").arg(fields[1]);
+        *error = QStringLiteral("API_KEYS role must be viewer, editor or admin, not '%1'")
+                     .arg(fields[1]);
         return std::nullopt;
     }
     const QString tenant = fields.size() == 3 ? fields[2].trimmed() : kDefaultTenant;
@@ -68,8 +69,9 @@ std::optional<AccessPolicy> AccessPolicy::create(const QString &apiKeys, const Q
     AccessPolicy policy;
     if (apiKeys.trimmed().isEmpty() && adminKey.trimmed().isEmpty()) {
         if (!loopbackOnly) {
-            *error = QStringLiteral("no API keys configured: the development keys are accepted only on "
-                                    "loopback. Set API_KEYS and ADMIN_KEY, or listen on 127.0.0.1");
+            *error =
+                QStringLiteral("no API keys configured: the development keys are accepted only on "
+                               "loopback. Set API_KEYS and ADMIN_KEY, or listen on 127.0.0.1");
             return std::nullopt;
         }
         policy.m_devKeys = true;
@@ -104,7 +106,8 @@ bool AccessPolicy::isAdminKey(const QByteArray &adminKey) const
     return !m_adminDigest.isEmpty() && constantTimeEquals(m_adminDigest, digestOf(adminKey));
 }
 
-AccessDecision AccessPolicy::decide(const Credentials &credentials, Role required, bool opsRoute) const
+AccessDecision AccessPolicy::decide(const Credentials &credentials, Role required,
+                                    bool opsRoute) const
 {
     const QString requestedTenant = QString::fromUtf8(credentials.tenant).trimmed();
     if (!requestedTenant.isEmpty() && !isValidTenantName(requestedTenant))
@@ -119,8 +122,10 @@ AccessDecision AccessPolicy::decide(const Credentials &credentials, Role require
     }
     if (credentials.apiKey.isEmpty()) {
         if (!credentials.adminKey.isEmpty())
-            return deny(401, opsRoute ? QStringLiteral("invalid admin key")
-                                      : QStringLiteral("x-admin-key is accepted on /ops/* only; send x-api-key"));
+            return deny(401, opsRoute
+                                 ? QStringLiteral("invalid admin key")
+                                 : QStringLiteral(
+                                       "x-admin-key is accepted on /ops/* only; send x-api-key"));
         return deny(401, QStringLiteral("missing API key: send the x-api-key header"));
     }
     const Key *key = findKey(credentials.apiKey);

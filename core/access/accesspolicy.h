@@ -12,16 +12,16 @@ namespace aether {
 // The credentials a request carries, as raw header values (empty = absent).
 struct Credentials
 {
-    QByteArray apiKey;    // x-api-key
-    QByteArray role;      // x-role: may lower the key's role, never raise it
-    QByteArray adminKey;  // x-admin-key: admin on /ops/*
-    QByteArray tenant;    // x-tenant: honoured for keys whose tenant is '*'
+    QByteArray apiKey;   // x-api-key
+    QByteArray role;     // x-role: may lower the key's role, never raise it
+    QByteArray adminKey; // x-admin-key: admin on /ops/*
+    QByteArray tenant;   // x-tenant: honoured for keys whose tenant is '*'
 };
 
 struct AccessDecision
 {
-    int status = 200;      // 200 allowed, 400, 401 or 403
-    QString error;         // why not, for the client
+    int status = 200; // 200 allowed, 400, 401 or 403
+    QString error;    // why not, for the client
     Role role = Role::Viewer;
     QString tenant;         // where writes go: the key's tenant, or x-tenant, or "default"
     bool anyTenant = false; // a '*' key or the admin key without x-tenant: may read every tenant

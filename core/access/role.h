@@ -6,7 +6,12 @@
 namespace aether {
 
 // Ranked: a higher role may do everything a lower one may.
-enum class Role { Viewer = 1, Editor = 2, Admin = 3 };
+enum class Role
+{
+    Viewer = 1,
+    Editor = 2,
+    Admin = 3
+};
 
 inline QString roleName(Role role)
 {

@@ -68,7 +68,8 @@ QString RedisUrl::toDisplayString() const
 {
     const QString auth = password.isEmpty() ? QString() : QStringLiteral(":***@");
     if (isUnixSocket())
-        return QStringLiteral("unix://") + socketPath + (db ? QStringLiteral("?db=%1").arg(db) : QString());
+        return QStringLiteral("unix://") + socketPath +
+               (db ? QStringLiteral("?db=%1").arg(db) : QString());
     return QStringLiteral("redis://%1%2:%3/%4").arg(auth, host).arg(port).arg(db);
 }
 
@@ -76,8 +77,9 @@ std::optional<RedisUrl> RedisUrl::parse(const QString &text, QString *error)
 {
     const QUrl url(text.trimmed(), QUrl::StrictMode);
     if (!url.isValid()) {
-        *error = QStringLiteral("REDIS_URL is not a valid URL (expected redis://[:password@]host:port/db "
-                                "or unix:///path.sock)");
+        *error = QStringLiteral(
+            "REDIS_URL is not a valid URL (expected redis://[:password@]host:port/db "
+            "or unix:///path.sock)");
         return std::nullopt;
     }
     const QString scheme = url.scheme().toLower();

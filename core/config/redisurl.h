@@ -9,7 +9,7 @@ namespace aether {
 // unix:///path/to/redis.sock[?db=N]. hiredis has no URL parser of its own.
 struct RedisUrl
 {
-    QString host;       // empty for unix sockets
+    QString host; // empty for unix sockets
     int port = 6379;
     QString socketPath; // set for unix sockets
     QString username;

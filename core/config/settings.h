@@ -22,8 +22,8 @@ struct Settings
     QString embedBaseUrl;
     QString embedApiKey;
 
-    int workers = 1;      // default: number of cores
-    QString apiKeys;      // "key:role[:tenant],..."
+    int workers = 1; // default: number of cores
+    QString apiKeys; // "key:role[:tenant],..."
     QString adminKey;
 
     int jobTimeoutSec = 600;

@@ -27,14 +27,16 @@ constexpr OptionSpec kOptions[] = {
     {"port", "AETHER_PORT", "port", "Listen port (default 8000)."},
     {"redis-url", "REDIS_URL", "url",
      "Redis: redis://[:pw@]host:port/db or unix:///path.sock. Unset: a private redis-server."},
-    {"database-url", "DATABASE_URL", "url", "Store: sqlite:///abs/path.db (default <data dir>/knowledge.db)."},
+    {"database-url", "DATABASE_URL", "url",
+     "Store: sqlite:///abs/path.db (default <data dir>/knowledge.db)."},
     {"data-dir", "AETHER_DATA_DIR", "dir", "App data directory (private Redis, default store)."},
     {"embed-provider", "EMBED_PROVIDER", "name", "Embedder: hash (default, offline)."},
     {"embed-model", "EMBED_MODEL", "name", "Embedding model name."},
     {"embed-base-url", "EMBED_BASE_URL", "url", "Embedding service base URL."},
     {"embed-api-key", "EMBED_API_KEY", "key", "Embedding service API key."},
     {"workers", "WORKERS", "n", "Worker threads; 0 = server only (default: number of cores)."},
-    {"api-keys", "API_KEYS", "list", "API keys: key:role[:tenant],... (default: dev keys, loopback only)."},
+    {"api-keys", "API_KEYS", "list",
+     "API keys: key:role[:tenant],... (default: dev keys, loopback only)."},
     {"admin-key", "ADMIN_KEY", "key", "Admin key accepted in x-admin-key on /ops/*."},
     {"job-timeout", "JOB_TIMEOUT", "seconds", "Longest a job may run (default 600)."},
     {"result-ttl", "RESULT_TTL", "seconds", "How long finished jobs are kept (default 500)."},
@@ -52,8 +54,7 @@ public:
     SettingSources(const QCommandLineParser &parser, const QProcessEnvironment &environment,
                    const QSettings *file)
         : m_parser(parser), m_environment(environment), m_file(file)
-    {
-    }
+    {}
 
     // Flag beats environment beats settings file; nullopt when none sets it.
     std::optional<QString> value(const OptionSpec &spec) const
@@ -121,10 +122,12 @@ public:
         const QString v = value->trimmed().toLower();
         if (v == QLatin1String("1") || v == QLatin1String("true") || v == QLatin1String("yes"))
             *target = true;
-        else if (v == QLatin1String("0") || v == QLatin1String("false") || v == QLatin1String("no") || v.isEmpty())
+        else if (v == QLatin1String("0") || v == QLatin1String("false") ||
+                 v == QLatin1String("no") || v.isEmpty())
             *target = false;
         else
-            fail(QStringLiteral("%1 must be 0 or 1, not '%2'").arg(QString::fromLatin1(spec(flag).env), *value));
+            fail(QStringLiteral("%1 must be 0 or 1, not '%2'")
+                     .arg(QString::fromLatin1(spec(flag).env), *value));
     }
 
     std::optional<QString> raw(const char *flag) const { return m_sources.value(spec(flag)); }
@@ -162,7 +165,9 @@ void readDatabase(SettingsBuilder &builder, Settings &settings)
     const QString prefix = QStringLiteral("sqlite:///");
     const QString url = value->trimmed();
     if (!url.startsWith(prefix)) {
-        builder.fail(QStringLiteral("DATABASE_URL must look like sqlite:///absolute/path.db, not '%1'").arg(url));
+        builder.fail(
+            QStringLiteral("DATABASE_URL must look like sqlite:///absolute/path.db, not '%1'")
+                .arg(url));
         return;
     }
     // sqlite:////abs/path (four slashes) and sqlite:///abs/path both mean /abs/path.
@@ -176,7 +181,8 @@ void readNetwork(SettingsBuilder &builder, Settings &settings)
 {
     builder.text("host", &settings.host);
     if (QHostAddress(settings.host).isNull() && settings.host != QLatin1String("localhost"))
-        builder.fail(QStringLiteral("AETHER_HOST must be an IP address or localhost, not '%1'").arg(settings.host));
+        builder.fail(QStringLiteral("AETHER_HOST must be an IP address or localhost, not '%1'")
+                         .arg(settings.host));
     int port = settings.port;
     builder.number("port", &port, 1, 65535);
     settings.port = quint16(port);
@@ -190,8 +196,9 @@ void readEmbedder(SettingsBuilder &builder, Settings &settings)
     builder.text("embed-base-url", &settings.embedBaseUrl);
     builder.text("embed-api-key", &settings.embedApiKey);
     if (settings.embedProvider != QLatin1String("hash"))
-        builder.fail(QStringLiteral("EMBED_PROVIDER '%1' is not available in this version; use 'hash'")
-                         .arg(settings.embedProvider));
+        builder.fail(
+            QStringLiteral("EMBED_PROVIDER '%1' is not available in this version; use 'hash'")
+                .arg(settings.embedProvider));
 }
 
 void readLimits(SettingsBuilder &builder, Settings &settings)
@@ -211,18 +218,20 @@ void readLimits(SettingsBuilder &builder, Settings &settings)
 void addOptions(QCommandLineParser &parser)
 {
     for (const OptionSpec &option : kOptions) {
-        parser.addOption(QCommandLineOption(
-            QString::fromLatin1(option.flag),
-            QString::fromLatin1(option.help) + QStringLiteral(" [env ") + QString::fromLatin1(option.env) +
-                QLatin1Char(']'),
-            QString::fromLatin1(option.valueName)));
+        parser.addOption(QCommandLineOption(QString::fromLatin1(option.flag),
+                                            QString::fromLatin1(option.help) +
+                                                QStringLiteral(" [env ") +
+                                                QString::fromLatin1(option.env) + QLatin1Char(']'),
+                                            QString::fromLatin1(option.valueName)));
     }
-    parser.addOption(QCommandLineOption(QStringLiteral("no-server"),
-                                        QStringLiteral("Run workers only, no REST server (scale-out).")));
-    parser.addOption(QCommandLineOption(QStringLiteral("config"),
-                                        QStringLiteral("Settings file (INI, keys named like the environment "
-                                                       "variables). [env AETHER_CONFIG]"),
-                                        QStringLiteral("file")));
+    parser.addOption(
+        QCommandLineOption(QStringLiteral("no-server"),
+                           QStringLiteral("Run workers only, no REST server (scale-out).")));
+    parser.addOption(
+        QCommandLineOption(QStringLiteral("config"),
+                           QStringLiteral("Settings file (INI, keys named like the environment "
+                                          "variables). [env AETHER_CONFIG]"),
+                           QStringLiteral("file")));
 }
 
 } // namespace
@@ -232,8 +241,10 @@ bool Settings::listensOnLoopbackOnly() const
     return host == QLatin1String("localhost") || QHostAddress(host).isLoopback();
 }
 
-SettingsLoader::Result SettingsLoader::load(const QStringList &arguments, const QProcessEnvironment &environment,
-                                            const QString &programDescription, const QString &defaultDataDir,
+SettingsLoader::Result SettingsLoader::load(const QStringList &arguments,
+                                            const QProcessEnvironment &environment,
+                                            const QString &programDescription,
+                                            const QString &defaultDataDir,
                                             const QString &defaultConfigFile)
 {
     Result result;
@@ -257,7 +268,8 @@ SettingsLoader::Result SettingsLoader::load(const QStringList &arguments, const 
         return result;
     }
     if (!parser.positionalArguments().isEmpty()) {
-        result.message = QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first());
+        result.message =
+            QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first());
         return result;
     }
 

@@ -13,7 +13,13 @@ namespace aether {
 class SettingsLoader
 {
 public:
-    enum class Outcome { Run, ShowHelp, ShowVersion, Invalid };
+    enum class Outcome
+    {
+        Run,
+        ShowHelp,
+        ShowVersion,
+        Invalid
+    };
 
     struct Result
     {

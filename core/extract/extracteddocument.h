@@ -20,8 +20,8 @@ struct ExtractedDocument
     QString kind;  // "text", "markdown", "html", "pdf"
     QString title; // may be empty
     QList<TextBlock> blocks;
-    int pageCount = 0;            // PDFs only
-    QList<int> pagesWithoutText;  // PDFs only: scanned pages with no text layer
+    int pageCount = 0;           // PDFs only
+    QList<int> pagesWithoutText; // PDFs only: scanned pages with no text layer
 
     bool isEmpty() const
     {

@@ -8,16 +8,16 @@ namespace aether {
 
 struct UrlFetchOptions
 {
-    int connectTimeoutMs = 10000;          // no first byte within this: fail
-    int totalTimeoutMs = 60000;            // whole transfer
+    int connectTimeoutMs = 10000; // no first byte within this: fail
+    int totalTimeoutMs = 60000;   // whole transfer
     int maxRedirects = 5;
-    qint64 maxBytes = 50LL * 1024 * 1024;  // body size cap
-    bool allowPrivate = false;             // URL_ALLOW_PRIVATE
+    qint64 maxBytes = 50LL * 1024 * 1024; // body size cap
+    bool allowPrivate = false;            // URL_ALLOW_PRIVATE
 };
 
 struct FetchedPage
 {
-    QUrl finalUrl;       // after redirects
+    QUrl finalUrl; // after redirects
     int httpStatus = 0;
     QString contentType; // the Content-Type header, e.g. "text/html; charset=utf-8"
     QByteArray body;

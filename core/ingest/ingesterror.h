@@ -11,13 +11,16 @@ namespace aether {
 class IngestError : public std::runtime_error
 {
 public:
-    enum class Retry { Permanent, Transient };
+    enum class Retry
+    {
+        Permanent,
+        Transient
+    };
 
     IngestError(QString kind, QString message, Retry retry = Retry::Permanent)
         : std::runtime_error(QString(kind + QStringLiteral(": ") + message).toStdString()),
           m_kind(std::move(kind)), m_message(std::move(message)), m_retry(retry)
-    {
-    }
+    {}
 
     const QString &kind() const { return m_kind; }
     const QString &message() const { return m_message; }

@@ -40,7 +40,8 @@ QString fileNameOfUrl(const QUrl &url)
 
 } // namespace
 
-IngestJobHandler::IngestJobHandler(const PipelineSettings &settings, std::unique_ptr<Embedder> embedder)
+IngestJobHandler::IngestJobHandler(const PipelineSettings &settings,
+                                   std::unique_ptr<Embedder> embedder)
     : m_embedder(std::move(embedder)), m_store(settings.databasePath), m_chunker(settings.chunker),
       m_fetcher(settings.fetch), m_extractors(ExtractorRegistry::standard())
 {
@@ -69,7 +70,8 @@ IngestJobHandler::Input IngestJobHandler::urlInput(const JobFields &fields) cons
     const QUrl url(field(fields, "url"));
     const FetchedPage page = m_fetcher.fetch(url);
     Input input;
-    input.document = m_extractors.extract(page.body, fileNameOfUrl(page.finalUrl), page.contentType);
+    input.document =
+        m_extractors.extract(page.body, fileNameOfUrl(page.finalUrl), page.contentType);
     input.record.kind = input.document.kind;
     input.record.url = url.toString();
     input.record.contentHash = sha256Hex(page.body);
@@ -77,7 +79,8 @@ IngestJobHandler::Input IngestJobHandler::urlInput(const JobFields &fields) cons
     return input;
 }
 
-IngestJobHandler::Input IngestJobHandler::fileInput(const JobFields &fields, const QByteArray &blob) const
+IngestJobHandler::Input IngestJobHandler::fileInput(const JobFields &fields,
+                                                    const QByteArray &blob) const
 {
     const QString fileName = field(fields, "filename");
     Input input;
@@ -102,13 +105,18 @@ QList<Vector> IngestJobHandler::embedAll(const QList<Chunk> &chunks)
     return vectors;
 }
 
-QJsonObject IngestJobHandler::run(const QByteArray &id, const JobFields &fields, const QByteArray &blob)
+QJsonObject IngestJobHandler::run(const QByteArray &id, const JobFields &fields,
+                                  const QByteArray &blob)
 {
     QElapsedTimer timer;
     timer.start();
     const QByteArray type = fields.value("type");
-    Input input = type == "url" ? urlInput(fields) : type == "file" ? fileInput(fields, blob) : textInput(fields);
-    const QString name = type == "url" ? input.record.url : type == "file" ? input.record.fileName : QStringLiteral("the text");
+    Input input = type == "url"    ? urlInput(fields)
+                  : type == "file" ? fileInput(fields, blob)
+                                   : textInput(fields);
+    const QString name = type == "url"    ? input.record.url
+                         : type == "file" ? input.record.fileName
+                                          : QStringLiteral("the text");
     if (input.document.isEmpty()) {
         throw IngestError(QStringLiteral("EmptyDocument"),
                           QStringLiteral("no text found in %1").arg(name));

@@ -12,7 +12,9 @@
 
 namespace aether {
 
-EmbeddedRedis::EmbeddedRedis(QString dataDir) : m_dir(QDir(dataDir).filePath(QStringLiteral("redis"))) {}
+EmbeddedRedis::EmbeddedRedis(QString dataDir)
+    : m_dir(QDir(dataDir).filePath(QStringLiteral("redis")))
+{}
 
 EmbeddedRedis::~EmbeddedRedis()
 {
@@ -42,16 +44,24 @@ bool EmbeddedRedis::start(QString *error)
         return false;
     }
     QFile::remove(url().socketPath); // left by a previous run that was killed
-    const QStringList arguments{
-        QStringLiteral("--port"), QStringLiteral("0"),
-        QStringLiteral("--unixsocket"), url().socketPath,
-        QStringLiteral("--unixsocketperm"), QStringLiteral("700"),
-        QStringLiteral("--dir"), m_dir,
-        QStringLiteral("--appendonly"), QStringLiteral("yes"),
-        QStringLiteral("--appendfsync"), QStringLiteral("everysec"),
-        QStringLiteral("--save"), QString(),
-        QStringLiteral("--daemonize"), QStringLiteral("no"),
-        QStringLiteral("--logfile"), QDir(m_dir).filePath(QStringLiteral("redis.log"))};
+    const QStringList arguments{QStringLiteral("--port"),
+                                QStringLiteral("0"),
+                                QStringLiteral("--unixsocket"),
+                                url().socketPath,
+                                QStringLiteral("--unixsocketperm"),
+                                QStringLiteral("700"),
+                                QStringLiteral("--dir"),
+                                m_dir,
+                                QStringLiteral("--appendonly"),
+                                QStringLiteral("yes"),
+                                QStringLiteral("--appendfsync"),
+                                QStringLiteral("everysec"),
+                                QStringLiteral("--save"),
+                                QString(),
+                                QStringLiteral("--daemonize"),
+                                QStringLiteral("no"),
+                                QStringLiteral("--logfile"),
+                                QDir(m_dir).filePath(QStringLiteral("redis.log"))};
     // Without this a crash of ours would leave an orphaned redis-server behind.
     m_process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
     m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);

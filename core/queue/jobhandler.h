@@ -17,7 +17,8 @@ class JobHandler
 {
 public:
     virtual ~JobHandler() = default;
-    virtual QJsonObject run(const QByteArray &id, const JobFields &fields, const QByteArray &blob) = 0;
+    virtual QJsonObject run(const QByteArray &id, const JobFields &fields,
+                            const QByteArray &blob) = 0;
 };
 
 // Called on each worker's own thread to make that worker's handler.

@@ -17,7 +17,8 @@ bool isPlausibleJobId(const QByteArray &id)
     if (id.isEmpty() || id.size() > 64)
         return false;
     for (char c : id) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        (c >= '0' && c <= '9') || c == '-' || c == '_';
         if (!ok)
             return false;
     }
@@ -26,16 +27,16 @@ bool isPlausibleJobId(const QByteArray &id)
 
 RedisCommand jobHashCommand(const QByteArray &id, const JobRequest &request, const QByteArray &now)
 {
-    RedisCommand command{"HSET", keys::job(id),
-                         "status", "queued",
-                         "type", jobTypeName(request.type),
-                         "tenant", request.tenant.toUtf8(),
-                         "source", request.source.toUtf8(),
-                         "created_at", now,
+    RedisCommand command{"HSET",        keys::job(id),
+                         "status",      "queued",
+                         "type",        jobTypeName(request.type),
+                         "tenant",      request.tenant.toUtf8(),
+                         "source",      request.source.toUtf8(),
+                         "created_at",  now,
                          "enqueued_at", now,
-                         "timeout", QByteArray::number(request.timeoutSec),
-                         "attempts", "0",
-                         "progress", "0"};
+                         "timeout",     QByteArray::number(request.timeoutSec),
+                         "attempts",    "0",
+                         "progress",    "0"};
     switch (request.type) {
     case JobType::Text:
         command << "text" << request.text.toUtf8();
@@ -79,13 +80,15 @@ QList<QByteArray> JobQueue::enqueueBatch(const QList<JobRequest> &requests)
         if (request.type == JobType::File)
             commands.append({"SET", keys::blob(id), request.fileBytes});
         commands.append({"RPUSH", keys::kQueue, id});
-        commands.append({"PUBLISH", keys::kEvents, jobEventJson(id, "queued", request.tenant.toUtf8())});
+        commands.append(
+            {"PUBLISH", keys::kEvents, jobEventJson(id, "queued", request.tenant.toUtf8())});
     }
     commands.append({"EXEC"});
     const QList<RedisReply> replies = m_redis.pipeline(commands);
     const RedisReply &exec = replies.last();
     if (exec.isError() || exec.isNull())
-        throw RedisUnavailable(QStringLiteral("Redis refused the jobs: %1").arg(QString::fromUtf8(exec.string())));
+        throw RedisUnavailable(
+            QStringLiteral("Redis refused the jobs: %1").arg(QString::fromUtf8(exec.string())));
     return ids;
 }
 

@@ -5,7 +5,12 @@
 
 namespace aether {
 
-enum class JobType { Text, Url, File };
+enum class JobType
+{
+    Text,
+    Url,
+    File
+};
 
 inline QByteArray jobTypeName(JobType type)
 {
@@ -26,11 +31,11 @@ struct JobRequest
     JobType type = JobType::Text;
     QString tenant;
     QString source;
-    QString text;          // text jobs
-    QString url;           // URL jobs
-    QString fileName;      // file jobs
+    QString text;           // text jobs
+    QString url;            // URL jobs
+    QString fileName;       // file jobs
     QByteArray contentType; // file jobs, as declared by the client
-    QByteArray fileBytes;  // file jobs: stored under rq:job:<id>:blob
+    QByteArray fileBytes;   // file jobs: stored under rq:job:<id>:blob
     int timeoutSec = 600;
 };
 

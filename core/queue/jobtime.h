@@ -9,7 +9,9 @@ namespace aether {
 // redis-cli, sortable as text); the API shows the first 19 characters.
 inline QByteArray jobTimestampNow()
 {
-    return QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz")).toLatin1();
+    return QDateTime::currentDateTimeUtc()
+        .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"))
+        .toLatin1();
 }
 
 inline QByteArray apiTimestamp(const QByteArray &stored)

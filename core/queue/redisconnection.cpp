@@ -19,8 +19,7 @@ timeval toTimeval(int ms)
 
 RedisConnection::RedisConnection(RedisUrl url, int socketTimeoutMs)
     : m_url(std::move(url)), m_socketTimeoutMs(socketTimeoutMs)
-{
-}
+{}
 
 RedisConnection::~RedisConnection()
 {
@@ -42,15 +41,18 @@ void RedisConnection::dropConnection(const QString &reason)
 void RedisConnection::connectNow()
 {
     const timeval timeout = toTimeval(m_socketTimeoutMs);
-    redisContext *context = m_url.isUnixSocket()
-        ? redisConnectUnixWithTimeout(m_url.socketPath.toLocal8Bit().constData(), timeout)
-        : redisConnectWithTimeout(m_url.host.toLocal8Bit().constData(), m_url.port, timeout);
+    redisContext *context =
+        m_url.isUnixSocket()
+            ? redisConnectUnixWithTimeout(m_url.socketPath.toLocal8Bit().constData(), timeout)
+            : redisConnectWithTimeout(m_url.host.toLocal8Bit().constData(), m_url.port, timeout);
     if (!context || context->err) {
-        const QString reason = context ? QString::fromLocal8Bit(context->errstr) : QStringLiteral("out of memory");
+        const QString reason =
+            context ? QString::fromLocal8Bit(context->errstr) : QStringLiteral("out of memory");
         if (context)
             redisFree(context);
         dropConnection(reason);
-        throw RedisUnavailable(QStringLiteral("Redis at %1 is not reachable (%2)").arg(m_url.toDisplayString(), reason));
+        throw RedisUnavailable(QStringLiteral("Redis at %1 is not reachable (%2)")
+                                   .arg(m_url.toDisplayString(), reason));
     }
     redisSetTimeout(context, timeout);
     m_context = context;
@@ -98,7 +100,8 @@ void RedisConnection::append(const RedisCommand &arguments)
         argv.push_back(argument.constData());
         lengths.push_back(size_t(argument.size()));
     }
-    if (redisAppendCommandArgv(m_context, int(argv.size()), argv.data(), lengths.data()) != REDIS_OK)
+    if (redisAppendCommandArgv(m_context, int(argv.size()), argv.data(), lengths.data()) !=
+        REDIS_OK)
         throw RedisUnavailable(QStringLiteral("Redis command could not be buffered"));
 }
 

@@ -16,12 +16,12 @@ public:
     RedisReply() = default;
     explicit RedisReply(redisReply *reply);
 
-    bool isNull() const;   // nil, or no reply at all
+    bool isNull() const; // nil, or no reply at all
     bool isError() const;
     bool isArray() const;
     long long integer() const;
-    QByteArray string() const; // status, string or error text
-    QList<QByteArray> strings() const; // elements of an array reply
+    QByteArray string() const;                  // status, string or error text
+    QList<QByteArray> strings() const;          // elements of an array reply
     QHash<QByteArray, QByteArray> hash() const; // HGETALL's flat field/value array
     const redisReply *raw() const { return m_reply.get(); }
 

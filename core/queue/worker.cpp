@@ -38,7 +38,8 @@ QByteArray epochAgo(int seconds)
 
 } // namespace
 
-Worker::Worker(RedisUrl redis, WorkerOptions options, JobHandlerFactory handlerFactory, QObject *parent)
+Worker::Worker(RedisUrl redis, WorkerOptions options, JobHandlerFactory handlerFactory,
+               QObject *parent)
     : QThread(parent), m_redis(std::move(redis)), m_options(std::move(options)),
       m_handlerFactory(std::move(handlerFactory))
 {
@@ -59,7 +60,8 @@ void Worker::run()
     try {
         handler = m_handlerFactory();
     } catch (const std::exception &error) {
-        qCCritical(lcWorker, "worker %s cannot start: %s", m_options.name.constData(), error.what());
+        qCCritical(lcWorker, "worker %s cannot start: %s", m_options.name.constData(),
+                   error.what());
         return;
     }
     RedisConnection redis(m_redis, (kBlockSeconds + 4) * 1000);
@@ -84,8 +86,9 @@ void Worker::run()
 
 bool Worker::takeOne(RedisConnection &redis, JobHandler &handler)
 {
-    const RedisReply reply = redis.command({"BLMOVE", keys::kQueue, keys::processing(m_options.name), "LEFT",
-                                            "RIGHT", QByteArray::number(kBlockSeconds)});
+    const RedisReply reply =
+        redis.command({"BLMOVE", keys::kQueue, keys::processing(m_options.name), "LEFT", "RIGHT",
+                       QByteArray::number(kBlockSeconds)});
     if (reply.isNull())
         return false;
     if (reply.isError()) {
@@ -102,7 +105,8 @@ bool Worker::takeOne(RedisConnection &redis, JobHandler &handler)
 void Worker::process(RedisConnection &redis, JobHandler &handler, const QByteArray &id)
 {
     const QByteArray processingList = keys::processing(m_options.name);
-    const QList<RedisReply> loaded = redis.pipeline({{"HGETALL", keys::job(id)}, {"GET", keys::blob(id)}});
+    const QList<RedisReply> loaded =
+        redis.pipeline({{"HGETALL", keys::job(id)}, {"GET", keys::blob(id)}});
     const JobFields fields = loaded[0].hash();
     if (fields.isEmpty() || fields.value("status") == "canceled") {
         // Expired or deleted while queued: nothing left to run.
@@ -112,12 +116,12 @@ void Worker::process(RedisConnection &redis, JobHandler &handler, const QByteArr
     const QByteArray tenant = fields.value("tenant");
     const QByteArray source = fields.value("source");
     const QByteArray function = jobFunctionName(fields.value("type"));
-    redis.pipeline({{"HSET", keys::job(id), "status", "started", "started_at", jobTimestampNow(), "worker_name",
-                     m_options.name},
+    redis.pipeline({{"HSET", keys::job(id), "status", "started", "started_at", jobTimestampNow(),
+                     "worker_name", m_options.name},
                     {"HINCRBY", keys::job(id), "attempts", "1"},
                     {"PUBLISH", keys::kEvents, jobEventJson(id, "started", tenant)}});
-    qCInfo(lcWorker, "Starting %s: tenant=%s source=%s job_id=%s", function.constData(), tenant.constData(),
-           source.constData(), id.constData());
+    qCInfo(lcWorker, "Starting %s: tenant=%s source=%s job_id=%s", function.constData(),
+           tenant.constData(), source.constData(), id.constData());
 
     QElapsedTimer timer;
     timer.start();
@@ -133,13 +137,15 @@ void Worker::process(RedisConnection &redis, JobHandler &handler, const QByteArr
     const QByteArray now = jobTimestampNow();
     if (error.isEmpty()) {
         const QByteArray json = QJsonDocument(result).toJson(QJsonDocument::Compact);
-        record(redis, {{"HSET", keys::job(id), "status", "finished", "ended_at", now, "result", json, "progress", "100"},
-                       {"EXPIRE", keys::job(id), QByteArray::number(m_options.resultTtlSec)},
-                       {"DEL", keys::blob(id)},
-                       {"ZADD", keys::kFinished, epochNow(), id},
-                       {"ZREMRANGEBYSCORE", keys::kFinished, "-inf", epochAgo(m_options.resultTtlSec)},
-                       {"LREM", processingList, "1", id},
-                       {"PUBLISH", keys::kEvents, jobEventJson(id, "finished", tenant)}});
+        record(redis,
+               {{"HSET", keys::job(id), "status", "finished", "ended_at", now, "result", json,
+                 "progress", "100"},
+                {"EXPIRE", keys::job(id), QByteArray::number(m_options.resultTtlSec)},
+                {"DEL", keys::blob(id)},
+                {"ZADD", keys::kFinished, epochNow(), id},
+                {"ZREMRANGEBYSCORE", keys::kFinished, "-inf", epochAgo(m_options.resultTtlSec)},
+                {"LREM", processingList, "1", id},
+                {"PUBLISH", keys::kEvents, jobEventJson(id, "finished", tenant)}});
         qCInfo(lcWorker, "%s done: chunks=%d latency_ms=%lld", function.constData(),
                result.value(QStringLiteral("ingested_chunks")).toInt(), qint64(timer.elapsed()));
         return;

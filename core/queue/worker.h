@@ -12,8 +12,8 @@ class RedisConnection;
 
 struct WorkerOptions
 {
-    QByteArray name;            // unique among all workers on the queue
-    int resultTtlSec = 500;     // finished job hashes expire after this
+    QByteArray name;        // unique among all workers on the queue
+    int resultTtlSec = 500; // finished job hashes expire after this
     int failureTtlSec = 7 * 24 * 3600;
 };
 
@@ -26,7 +26,8 @@ class Worker : public QThread
     Q_OBJECT
 
 public:
-    Worker(RedisUrl redis, WorkerOptions options, JobHandlerFactory handlerFactory, QObject *parent = nullptr);
+    Worker(RedisUrl redis, WorkerOptions options, JobHandlerFactory handlerFactory,
+           QObject *parent = nullptr);
 
     void requestStop() { m_stopping = true; }
     bool isBusy() const { return m_busy; }

@@ -7,7 +7,8 @@ namespace aether {
 
 QByteArray WorkerPool::processName()
 {
-    return QSysInfo::machineHostName().toUtf8() + '.' + QByteArray::number(QCoreApplication::applicationPid());
+    return QSysInfo::machineHostName().toUtf8() + '.' +
+           QByteArray::number(QCoreApplication::applicationPid());
 }
 
 WorkerPool::WorkerPool(const RedisUrl &redis, int workerCount, const WorkerOptions &options,

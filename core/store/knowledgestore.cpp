@@ -17,18 +17,21 @@ namespace {
 QAtomicInteger<quint64> s_connectionSerial;
 
 const QString kInsertDocument = QStringLiteral(
-    "INSERT INTO documents (job_id, tenant, source, kind, filename, url, title, content_hash, size_bytes,"
+    "INSERT INTO documents (job_id, tenant, source, kind, filename, url, title, content_hash, "
+    "size_bytes,"
     " text_chars, chunk_count, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 const QString kInsertChunk = QStringLiteral(
     "INSERT INTO chunks (document_id, position, text, page, heading, start_offset, end_offset)"
     " VALUES (?, ?, ?, ?, ?, ?, ?)");
-const QString kInsertVector = QStringLiteral("INSERT INTO vectors (chunk_id, embedding) VALUES (?, ?)");
+const QString kInsertVector =
+    QStringLiteral("INSERT INTO vectors (chunk_id, embedding) VALUES (?, ?)");
 const QString kDeleteJobDocument = QStringLiteral("DELETE FROM documents WHERE job_id = ?");
 
 QByteArray vectorBlob(const Vector &vector)
 {
     // float32 in host byte order (little-endian on every platform we ship).
-    return QByteArray(reinterpret_cast<const char *>(vector.constData()), vector.size() * qsizetype(sizeof(float)));
+    return QByteArray(reinterpret_cast<const char *>(vector.constData()),
+                      vector.size() * qsizetype(sizeof(float)));
 }
 
 QVariant nullIfEmpty(const QString &text)
@@ -40,9 +43,9 @@ QVariant nullIfEmpty(const QString &text)
 
 KnowledgeStore::KnowledgeStore(QString path)
     : m_path(std::move(path)),
-      m_connectionName(QStringLiteral("aether-store-%1").arg(s_connectionSerial.fetchAndAddRelaxed(1)))
-{
-}
+      m_connectionName(
+          QStringLiteral("aether-store-%1").arg(s_connectionSerial.fetchAndAddRelaxed(1)))
+{}
 
 KnowledgeStore::~KnowledgeStore()
 {
@@ -66,12 +69,14 @@ void KnowledgeStore::open(const EmbedderInfo &embedder)
         throw StoreError(QStringLiteral("cannot create the folder of the store %1").arg(m_path));
     QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
     if (!db.isValid())
-        throw StoreError(QStringLiteral("the Qt SQLite driver is missing (install libqt6sql6-sqlite)"));
+        throw StoreError(
+            QStringLiteral("the Qt SQLite driver is missing (install libqt6sql6-sqlite)"));
     db.setDatabaseName(m_path);
     // Workers write concurrently; wait for the write lock instead of failing.
     db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=30000"));
     if (!db.open())
-        throw StoreError(QStringLiteral("cannot open the store %1: %2").arg(m_path, db.lastError().text()));
+        throw StoreError(
+            QStringLiteral("cannot open the store %1: %2").arg(m_path, db.lastError().text()));
     configureConnection();
     migrate();
     checkEmbedder(embedder);
@@ -90,7 +95,8 @@ void KnowledgeStore::migrate()
     try {
         for (const QString &statement : schema::kVersion1)
             exec(statement);
-        exec(QStringLiteral("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '%1')")
+        exec(QStringLiteral(
+                 "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '%1')")
                  .arg(schema::kVersion));
         exec(QStringLiteral("COMMIT"));
     } catch (const StoreError &) {
@@ -103,16 +109,18 @@ void KnowledgeStore::checkEmbedder(const EmbedderInfo &embedder)
 {
     QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
     QSqlQuery query(db);
-    query.exec(QStringLiteral("SELECT key, value FROM meta WHERE key IN ('embedder', 'model', 'dimension')"));
+    query.exec(QStringLiteral(
+        "SELECT key, value FROM meta WHERE key IN ('embedder', 'model', 'dimension')"));
     QHash<QString, QString> meta;
     while (query.next())
         meta.insert(query.value(0).toString(), query.value(1).toString());
     if (meta.isEmpty()) {
         QSqlQuery insert(db);
         insert.prepare(QStringLiteral("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)"));
-        const QList<QPair<QString, QString>> rows{{QStringLiteral("embedder"), embedder.provider},
-                                                  {QStringLiteral("model"), embedder.model},
-                                                  {QStringLiteral("dimension"), QString::number(embedder.dimension)}};
+        const QList<QPair<QString, QString>> rows{
+            {QStringLiteral("embedder"), embedder.provider},
+            {QStringLiteral("model"), embedder.model},
+            {QStringLiteral("dimension"), QString::number(embedder.dimension)}};
         for (const auto &[key, value] : rows) {
             insert.addBindValue(key);
             insert.addBindValue(value);
@@ -120,14 +128,17 @@ void KnowledgeStore::checkEmbedder(const EmbedderInfo &embedder)
         }
         return;
     }
-    const QString configured = QStringLiteral("%1/%2/%3").arg(embedder.provider, embedder.model).arg(embedder.dimension);
-    const QString stored = QStringLiteral("%1/%2/%3")
-                               .arg(meta.value(QStringLiteral("embedder")), meta.value(QStringLiteral("model")),
-                                    meta.value(QStringLiteral("dimension")));
+    const QString configured =
+        QStringLiteral("%1/%2/%3").arg(embedder.provider, embedder.model).arg(embedder.dimension);
+    const QString stored =
+        QStringLiteral("%1/%2/%3")
+            .arg(meta.value(QStringLiteral("embedder")), meta.value(QStringLiteral("model")),
+                 meta.value(QStringLiteral("dimension")));
     if (configured != stored) {
-        throw StoreError(QStringLiteral("the store %1 was built with embedder %2 but %3 is configured; "
-                                        "configure the same embedder or use another DATABASE_URL")
-                             .arg(m_path, stored, configured));
+        throw StoreError(
+            QStringLiteral("the store %1 was built with embedder %2 but %3 is configured; "
+                           "configure the same embedder or use another DATABASE_URL")
+                .arg(m_path, stored, configured));
     }
 }
 
@@ -140,7 +151,8 @@ void KnowledgeStore::deleteJobDocument(const QString &jobId)
         throw StoreError(query.lastError().text());
 }
 
-void KnowledgeStore::writeChunks(qint64 documentId, const QList<Chunk> &chunks, const QList<Vector> &vectors)
+void KnowledgeStore::writeChunks(qint64 documentId, const QList<Chunk> &chunks,
+                                 const QList<Vector> &vectors)
 {
     QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
     QSqlQuery chunkInsert(db);
@@ -165,10 +177,13 @@ void KnowledgeStore::writeChunks(qint64 documentId, const QList<Chunk> &chunks, 
     }
 }
 
-qint64 KnowledgeStore::write(const DocumentRecord &document, const QList<Chunk> &chunks, const QList<Vector> &vectors)
+qint64 KnowledgeStore::write(const DocumentRecord &document, const QList<Chunk> &chunks,
+                             const QList<Vector> &vectors)
 {
     if (chunks.size() != vectors.size())
-        throw StoreError(QStringLiteral("internal: %1 chunks but %2 vectors").arg(chunks.size()).arg(vectors.size()));
+        throw StoreError(QStringLiteral("internal: %1 chunks but %2 vectors")
+                             .arg(chunks.size())
+                             .arg(vectors.size()));
     QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
     // IMMEDIATE takes the write lock up front, so two workers never deadlock
     // upgrading read locks.
@@ -178,11 +193,13 @@ qint64 KnowledgeStore::write(const DocumentRecord &document, const QList<Chunk> 
         QSqlQuery insert(db);
         insert.prepare(kInsertDocument);
         for (const QVariant &value :
-             {QVariant(document.jobId), QVariant(document.tenant), QVariant(document.source), QVariant(document.kind),
-              nullIfEmpty(document.fileName), nullIfEmpty(document.url), nullIfEmpty(document.title),
-              QVariant(document.contentHash), QVariant(document.sizeBytes), QVariant(document.textChars),
+             {QVariant(document.jobId), QVariant(document.tenant), QVariant(document.source),
+              QVariant(document.kind), nullIfEmpty(document.fileName), nullIfEmpty(document.url),
+              nullIfEmpty(document.title), QVariant(document.contentHash),
+              QVariant(document.sizeBytes), QVariant(document.textChars),
               QVariant(qint64(chunks.size())),
-              QVariant(QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")))})
+              QVariant(
+                  QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")))})
             insert.addBindValue(value);
         if (!insert.exec())
             throw StoreError(insert.lastError().text());
@@ -214,7 +231,9 @@ qint64 KnowledgeStore::documentCount(const QString &tenant)
 
 qint64 KnowledgeStore::chunkCount(const QString &tenant)
 {
-    return count(QStringLiteral("SELECT COUNT(*) FROM chunks c JOIN documents d ON d.id = c.document_id"), tenant);
+    return count(
+        QStringLiteral("SELECT COUNT(*) FROM chunks c JOIN documents d ON d.id = c.document_id"),
+        tenant);
 }
 
 } // namespace aether

@@ -19,10 +19,10 @@ public:
 
 struct DocumentRecord
 {
-    QString jobId;  // a job's write replaces its own earlier write (idempotent)
+    QString jobId; // a job's write replaces its own earlier write (idempotent)
     QString tenant;
     QString source;
-    QString kind;   // "text", "html", "pdf", ...
+    QString kind; // "text", "html", "pdf", ...
     QString fileName;
     QString url;
     QString title;
@@ -54,7 +54,8 @@ public:
     void open(const EmbedderInfo &embedder);
 
     // Returns the document id. Throws StoreError.
-    qint64 write(const DocumentRecord &document, const QList<Chunk> &chunks, const QList<Vector> &vectors);
+    qint64 write(const DocumentRecord &document, const QList<Chunk> &chunks,
+                 const QList<Vector> &vectors);
 
     qint64 documentCount(const QString &tenant = {});
     qint64 chunkCount(const QString &tenant = {});

@@ -43,7 +43,8 @@ inline const QStringList kVersion1 = {
     QStringLiteral("CREATE TRIGGER IF NOT EXISTS chunks_fts_insert AFTER INSERT ON chunks BEGIN"
                    " INSERT INTO chunks_fts (rowid, text) VALUES (new.id, new.text); END"),
     QStringLiteral("CREATE TRIGGER IF NOT EXISTS chunks_fts_delete AFTER DELETE ON chunks BEGIN"
-                   " INSERT INTO chunks_fts (chunks_fts, rowid, text) VALUES ('delete', old.id, old.text); END"),
+                   " INSERT INTO chunks_fts (chunks_fts, rowid, text) VALUES ('delete', old.id, "
+                   "old.text); END"),
 };
 
 } // namespace aether::schema

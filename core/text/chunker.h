@@ -10,8 +10,8 @@ namespace aether {
 struct Chunk
 {
     QString text;
-    int page = 0;    // page of the chunk's first block, 0 = none
-    QString heading; // heading of the chunk's first block
+    int page = 0;        // page of the chunk's first block, 0 = none
+    QString heading;     // heading of the chunk's first block
     qsizetype start = 0; // character offsets into the document's joined text
     qsizetype end = 0;
 };

@@ -41,7 +41,10 @@ private:
         QVERIFY2(!reply.json().value("error").toString().isEmpty(), reply.body.constData());
     }
 
-    qint64 queued() { return m_redis.command({"LLEN", "rq:queue:ingest"}).mid(1).trimmed().toLongLong(); }
+    qint64 queued()
+    {
+        return m_redis.command({"LLEN", "rq:queue:ingest"}).mid(1).trimmed().toLongLong();
+    }
 
     RedisProcess m_redis;
     DaemonProcess m_daemon;
@@ -53,7 +56,8 @@ private Q_SLOTS:
         QVERIFY2(m_redis.start(), qPrintable(m_redis.errorText()));
         QProcessEnvironment env;
         env.insert(QStringLiteral("REDIS_URL"), m_redis.url());
-        env.insert(QStringLiteral("WORKERS"), QStringLiteral("0")); // jobs stay queued: counts are exact
+        env.insert(QStringLiteral("WORKERS"),
+                   QStringLiteral("0")); // jobs stay queued: counts are exact
         env.insert(QStringLiteral("MAX_UPLOAD_MB"), QStringLiteral("1"));
         QVERIFY2(m_daemon.start(env), qPrintable(m_daemon.errorText()));
         m_client = std::make_unique<HttpClient>(m_daemon.baseUrl());
@@ -66,7 +70,13 @@ private Q_SLOTS:
         QTest::addColumn<QString>("headers");
         QTest::addColumn<int>("status");
         const QString job = QStringLiteral("/ops/jobs/fake-job-id-999"); // 404 once allowed in
-        struct Row { const char *who; const char *headers; int text; int ops; };
+        struct Row
+        {
+            const char *who;
+            const char *headers;
+            int text;
+            int ops;
+        };
         const Row rows[] = {
             {"no key", "", 401, 401},
             {"wrong key", "x-api-key=nope", 401, 401},
@@ -79,8 +89,10 @@ private Q_SLOTS:
             {"bad x-role", "x-api-key=test-key;x-role=root", 400, 400},
         };
         for (const Row &row : rows) {
-            QTest::addRow("text, %s", row.who) << QByteArray("POST") << kText << QString::fromLatin1(row.headers) << row.text;
-            QTest::addRow("ops, %s", row.who) << QByteArray("GET") << job << QString::fromLatin1(row.headers) << row.ops;
+            QTest::addRow("text, %s", row.who)
+                << QByteArray("POST") << kText << QString::fromLatin1(row.headers) << row.text;
+            QTest::addRow("ops, %s", row.who)
+                << QByteArray("GET") << job << QString::fromLatin1(row.headers) << row.ops;
         }
     }
     void roleMatrix()
@@ -91,7 +103,9 @@ private Q_SLOTS:
         QFETCH(int, status);
         Headers all = parseHeaders(headers);
         all.emplaceBack("Content-Type", "application/json");
-        const HttpResult reply = m_client->send(method, path, method == "POST" ? QByteArray("{\"text\":\"matrix\"}") : QByteArray(), all);
+        const HttpResult reply = m_client->send(
+            method, path, method == "POST" ? QByteArray("{\"text\":\"matrix\"}") : QByteArray(),
+            all);
         QCOMPARE(reply.status, status);
         if (status != 200)
             verifyJsonError(reply, status);
@@ -114,12 +128,15 @@ private Q_SLOTS:
         QTest::newRow("text missing") << kText << QByteArray("{\"source\":\"x\"}");
         QTest::newRow("text empty") << kText << QByteArray("{\"text\":\"   \"}");
         QTest::newRow("text not a string") << kText << QByteArray("{\"text\":42}");
-        QTest::newRow("source not a string") << kText << QByteArray("{\"text\":\"a\",\"source\":[]}");
+        QTest::newRow("source not a string")
+            << kText << QByteArray("{\"text\":\"a\",\"source\":[]}");
         QTest::newRow("url missing") << kUrl << QByteArray("{\"source\":\"web\"}");
         QTest::newRow("url not http") << kUrl << QByteArray("{\"url\":\"ftp://example.com/x\"}");
         QTest::newRow("url relative") << kUrl << QByteArray("{\"url\":\"/etc/passwd\"}");
-        QTest::newRow("url loopback literal") << kUrl << QByteArray("{\"url\":\"http://127.0.0.1:6379/\"}");
-        QTest::newRow("url metadata") << kUrl << QByteArray("{\"url\":\"http://169.254.169.254/latest\"}");
+        QTest::newRow("url loopback literal")
+            << kUrl << QByteArray("{\"url\":\"http://127.0.0.1:6379/\"}");
+        QTest::newRow("url metadata")
+            << kUrl << QByteArray("{\"url\":\"http://169.254.169.254/latest\"}");
     }
     void missingOrInvalidFieldsAre422()
     {
@@ -132,30 +149,43 @@ private Q_SLOTS:
 
     void fileRequestsAreChecked()
     {
-        const Headers multipart{{"x-api-key", "test-key"}, {"x-role", "editor"},
+        const Headers multipart{{"x-api-key", "test-key"},
+                                {"x-role", "editor"},
                                 {"Content-Type", "multipart/form-data; boundary=B"}};
         const qint64 before = queued();
         // Not multipart at all.
         verifyJsonError(m_client->post(kFile, "{}", kEditor), 400);
         // Multipart without a 'file' part.
-        verifyJsonError(m_client->post(kFile, "--B\r\nContent-Disposition: form-data; name=\"source\"\r\n\r\nx\r\n--B--\r\n",
-                                       multipart), 422);
+        verifyJsonError(
+            m_client->post(
+                kFile,
+                "--B\r\nContent-Disposition: form-data; name=\"source\"\r\n\r\nx\r\n--B--\r\n",
+                multipart),
+            422);
         // Truncated multipart.
-        verifyJsonError(m_client->post(kFile, "--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\nabc",
-                                       multipart), 400);
+        verifyJsonError(m_client->post(kFile,
+                                       "--B\r\nContent-Disposition: form-data; name=\"file\"; "
+                                       "filename=\"a.txt\"\r\n\r\nabc",
+                                       multipart),
+                        400);
         // A PNG is not a supported document.
-        const QByteArray png = QByteArray::fromHex("89504e470d0a1a0a0000000d49484452") + QByteArray(64, '\0');
-        verifyJsonError(m_client->post(kFile, HttpClient::multipart("B", "picture.png", png), multipart), 415);
+        const QByteArray png =
+            QByteArray::fromHex("89504e470d0a1a0a0000000d49484452") + QByteArray(64, '\0');
+        verifyJsonError(
+            m_client->post(kFile, HttpClient::multipart("B", "picture.png", png), multipart), 415);
         // Empty file.
-        verifyJsonError(m_client->post(kFile, HttpClient::multipart("B", "empty.txt", {}), multipart), 422);
+        verifyJsonError(
+            m_client->post(kFile, HttpClient::multipart("B", "empty.txt", {}), multipart), 422);
         QCOMPARE(queued(), before);
     }
 
     void fileNamesLoseTheirPaths()
     {
-        const Headers multipart{{"x-api-key", "test-key"}, {"x-role", "editor"},
+        const Headers multipart{{"x-api-key", "test-key"},
+                                {"x-role", "editor"},
                                 {"Content-Type", "multipart/form-data; boundary=B"}};
-        const HttpResult reply = m_client->post(kFile, HttpClient::multipart("B", "../../etc/notes.txt", "hello"), multipart);
+        const HttpResult reply = m_client->post(
+            kFile, HttpClient::multipart("B", "../../etc/notes.txt", "hello"), multipart);
         QCOMPARE(reply.status, 200);
         QCOMPARE(reply.json().value("filename").toString(), QStringLiteral("notes.txt"));
     }
@@ -166,9 +196,14 @@ private Q_SLOTS:
         // MAX_UPLOAD_MB=1 here: 3 MB of text is refused.
         const QByteArray big = "{\"text\":\"" + QByteArray(3 * 1024 * 1024, 'a') + "\"}";
         verifyJsonError(m_client->post(kText, big, kEditor), 413);
-        const Headers multipart{{"x-api-key", "test-key"}, {"x-role", "editor"},
+        const Headers multipart{{"x-api-key", "test-key"},
+                                {"x-role", "editor"},
                                 {"Content-Type", "multipart/form-data; boundary=B"}};
-        verifyJsonError(m_client->post(kFile, HttpClient::multipart("B", "big.txt", QByteArray(3 * 1024 * 1024, 'b')), multipart), 413);
+        verifyJsonError(
+            m_client->post(kFile,
+                           HttpClient::multipart("B", "big.txt", QByteArray(3 * 1024 * 1024, 'b')),
+                           multipart),
+            413);
         QCOMPARE(queued(), before);
         // The server still answers afterwards.
         QCOMPARE(m_client->get(QStringLiteral("/healthz")).status, 200);
@@ -179,8 +214,9 @@ private Q_SLOTS:
         QTcpSocket socket;
         socket.connectToHost(QHostAddress::LocalHost, m_daemon.port());
         QVERIFY(socket.waitForConnected(2000));
-        socket.write("POST /knowledge/ingest-text-async HTTP/1.1\r\nHost: x\r\nx-api-key: test-key\r\n"
-                     "Content-Type: application/json\r\nContent-Length: 1073741824\r\n\r\n{\"text\":\"");
+        socket.write(
+            "POST /knowledge/ingest-text-async HTTP/1.1\r\nHost: x\r\nx-api-key: test-key\r\n"
+            "Content-Type: application/json\r\nContent-Length: 1073741824\r\n\r\n{\"text\":\"");
         QVERIFY(socket.waitForReadyRead(5000)); // answered without sending the gigabyte
         QByteArray answer = socket.readAll();
         while (socket.waitForReadyRead(200))
@@ -192,20 +228,26 @@ private Q_SLOTS:
     void unknownRoutesAndMethodsAreJson()
     {
         verifyJsonError(m_client->get(QStringLiteral("/nowhere")), 404);
-        verifyJsonError(m_client->get(QStringLiteral("/knowledge/ingest-text-async"), kEditor), 405);
-        QCOMPARE(m_client->get(QStringLiteral("/knowledge/ingest-text-async"), kEditor).header("Allow"), QByteArray("POST"));
+        verifyJsonError(m_client->get(QStringLiteral("/knowledge/ingest-text-async"), kEditor),
+                        405);
+        QCOMPARE(
+            m_client->get(QStringLiteral("/knowledge/ingest-text-async"), kEditor).header("Allow"),
+            QByteArray("POST"));
     }
 
     void redisOutageIs503AndRecovers()
     {
         m_redis.stop();
-        const HttpResult down = m_client->postJson(kText, {{"text", "while Redis is away"}}, kEditor);
+        const HttpResult down =
+            m_client->postJson(kText, {{"text", "while Redis is away"}}, kEditor);
         verifyJsonError(down, 503);
-        QVERIFY2(down.json().value("error").toString().contains(QStringLiteral("Redis")), down.body.constData());
+        QVERIFY2(down.json().value("error").toString().contains(QStringLiteral("Redis")),
+                 down.body.constData());
         verifyJsonError(m_client->get(QStringLiteral("/healthz")), 503);
         QVERIFY(m_daemon.isRunning());
         QVERIFY(m_redis.restart());
-        QTRY_COMPARE_WITH_TIMEOUT(m_client->postJson(kText, {{"text", "Redis is back"}}, kEditor).status, 200, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            m_client->postJson(kText, {{"text", "Redis is back"}}, kEditor).status, 200, 15000);
     }
 };
 

@@ -86,27 +86,47 @@ private Q_SLOTS:
     void configuredKeysAndTenants()
     {
         QProcessEnvironment env = withRedis(m_redis, QStringLiteral("1"));
-        env.insert(QStringLiteral("API_KEYS"), QStringLiteral("acme-ed:editor:acme,globex-ed:editor:globex,ops:admin:*"));
+        env.insert(QStringLiteral("API_KEYS"),
+                   QStringLiteral("acme-ed:editor:acme,globex-ed:editor:globex,ops:admin:*"));
         env.insert(QStringLiteral("ADMIN_KEY"), QStringLiteral("root-admin"));
         DaemonProcess daemon;
         QVERIFY2(daemon.start(env), qPrintable(daemon.errorText()));
         const HttpClient client(daemon.baseUrl());
         // The development keys are off once keys are configured.
-        QCOMPARE(client.postJson(QStringLiteral("/knowledge/ingest-text-async"), {{"text", "x"}}, kEditor).status, 401);
-        const HttpResult acme = client.postJson(QStringLiteral("/knowledge/ingest-text-async"), {{"text", "acme secret"}},
-                                                Headers{{"x-api-key", "acme-ed"}, {"x-tenant", "globex"}});
+        QCOMPARE(
+            client
+                .postJson(QStringLiteral("/knowledge/ingest-text-async"), {{"text", "x"}}, kEditor)
+                .status,
+            401);
+        const HttpResult acme = client.postJson(
+            QStringLiteral("/knowledge/ingest-text-async"), {{"text", "acme secret"}},
+            Headers{{"x-api-key", "acme-ed"}, {"x-tenant", "globex"}});
         QCOMPARE(acme.status, 200);
-        QCOMPARE(acme.json().value("tenant").toString(), QStringLiteral("acme")); // x-tenant cannot escape
+        QCOMPARE(acme.json().value("tenant").toString(),
+                 QStringLiteral("acme")); // x-tenant cannot escape
         const QString id = acme.json().value("job_id").toString();
         const Headers root{{"x-admin-key", "root-admin"}};
-        QTRY_COMPARE_WITH_TIMEOUT(client.get(QStringLiteral("/ops/jobs/") + id, root).json().value("status").toString(),
-                                  QStringLiteral("finished"), 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            client.get(QStringLiteral("/ops/jobs/") + id, root).json().value("status").toString(),
+            QStringLiteral("finished"), 15000);
         // Another tenant's admin view does not see it; the all-tenant views do.
-        QCOMPARE(client.get(QStringLiteral("/ops/jobs/") + id, Headers{{"x-api-key", "ops"}, {"x-tenant", "globex"}}).status, 404);
-        QCOMPARE(client.get(QStringLiteral("/ops/jobs/") + id, Headers{{"x-api-key", "ops"}}).status, 200);
-        QCOMPARE(client.get(QStringLiteral("/ops/jobs/") + id, Headers{{"x-admin-key", "admin-secret-123"}}).status, 401);
+        QCOMPARE(client
+                     .get(QStringLiteral("/ops/jobs/") + id,
+                          Headers{{"x-api-key", "ops"}, {"x-tenant", "globex"}})
+                     .status,
+                 404);
+        QCOMPARE(
+            client.get(QStringLiteral("/ops/jobs/") + id, Headers{{"x-api-key", "ops"}}).status,
+            200);
+        QCOMPARE(client
+                     .get(QStringLiteral("/ops/jobs/") + id,
+                          Headers{{"x-admin-key", "admin-secret-123"}})
+                     .status,
+                 401);
         // An editor key cannot read job status (admin only).
-        QCOMPARE(client.get(QStringLiteral("/ops/jobs/") + id, Headers{{"x-api-key", "acme-ed"}}).status, 403);
+        QCOMPARE(
+            client.get(QStringLiteral("/ops/jobs/") + id, Headers{{"x-api-key", "acme-ed"}}).status,
+            403);
         daemon.stop();
         QVERIFY(!daemon.log().contains(QStringLiteral("acme-ed")));
         QVERIFY(!daemon.log().contains(QStringLiteral("root-admin")));
@@ -115,17 +135,22 @@ private Q_SLOTS:
     void privateAddressesAreRefusedByDefault()
     {
         FixtureHttpServer web;
-        web.setResponse("/page", FixtureResponse{200, "OK", {{"Content-Type", "text/plain"}}, "internal data", 0});
+        web.setResponse(
+            "/page",
+            FixtureResponse{200, "OK", {{"Content-Type", "text/plain"}}, "internal data", 0});
         DaemonProcess daemon; // URL_ALLOW_PRIVATE unset: 0
-        QVERIFY2(daemon.start(withRedis(m_redis, QStringLiteral("1"))), qPrintable(daemon.errorText()));
+        QVERIFY2(daemon.start(withRedis(m_redis, QStringLiteral("1"))),
+                 qPrintable(daemon.errorText()));
         const HttpClient client(daemon.baseUrl());
         const QString url = QStringLiteral("http://localhost:%1/page").arg(web.port());
-        const HttpResult reply = client.postJson(QStringLiteral("/knowledge/ingest-url-async"), {{"url", url}}, kEditor);
+        const HttpResult reply =
+            client.postJson(QStringLiteral("/knowledge/ingest-url-async"), {{"url", url}}, kEditor);
         QCOMPARE(reply.status, 200); // a name: resolved and refused by the worker
         const QJsonObject job = waitForJob(client, reply.json().value("job_id").toString());
         QCOMPARE(job.value("status").toString(), QStringLiteral("failed"));
-        QVERIFY2(job.value("error").toString().startsWith(QStringLiteral("URLError: refused address")),
-                 qPrintable(job.value("error").toString()));
+        QVERIFY2(
+            job.value("error").toString().startsWith(QStringLiteral("URLError: refused address")),
+            qPrintable(job.value("error").toString()));
         QCOMPARE(web.requestCount("/page"), 0);
     }
 
@@ -134,25 +159,37 @@ private Q_SLOTS:
         // The API process has no workers; a second process runs workers only.
         QTemporaryDir shared;
         QProcessEnvironment apiEnv = withRedis(m_redis, QStringLiteral("0"));
-        const QString store = QStringLiteral("sqlite:///") + shared.filePath(QStringLiteral("shared.db"));
+        const QString store =
+            QStringLiteral("sqlite:///") + shared.filePath(QStringLiteral("shared.db"));
         apiEnv.insert(QStringLiteral("DATABASE_URL"), store);
         DaemonProcess api;
         QVERIFY2(api.start(apiEnv), qPrintable(api.errorText()));
         const HttpClient client(api.baseUrl());
         QStringList ids;
         for (int i = 0; i < 5; ++i) {
-            ids.append(client.postJson(QStringLiteral("/knowledge/ingest-text-async"),
-                                       {{"text", QStringLiteral("scale out text %1").arg(i)}}, kEditor)
-                           .json().value("job_id").toString());
+            ids.append(client
+                           .postJson(QStringLiteral("/knowledge/ingest-text-async"),
+                                     {{"text", QStringLiteral("scale out text %1").arg(i)}},
+                                     kEditor)
+                           .json()
+                           .value("job_id")
+                           .toString());
         }
-        QCOMPARE(client.get(QStringLiteral("/ops/jobs/") + ids.first(), kAdmin).json().value("status").toString(),
+        QCOMPARE(client.get(QStringLiteral("/ops/jobs/") + ids.first(), kAdmin)
+                     .json()
+                     .value("status")
+                     .toString(),
                  QStringLiteral("queued"));
-        QVERIFY(client.get(QStringLiteral("/ops/jobs/") + ids.first(), kAdmin).json().value("started_at").isNull());
+        QVERIFY(client.get(QStringLiteral("/ops/jobs/") + ids.first(), kAdmin)
+                    .json()
+                    .value("started_at")
+                    .isNull());
 
         QProcessEnvironment workerEnv = withRedis(m_redis, QStringLiteral("2"));
         workerEnv.insert(QStringLiteral("DATABASE_URL"), store);
         DaemonProcess workers;
-        QVERIFY2(workers.start(workerEnv, {QStringLiteral("--no-server")}), qPrintable(workers.errorText()));
+        QVERIFY2(workers.start(workerEnv, {QStringLiteral("--no-server")}),
+                 qPrintable(workers.errorText()));
         for (const QString &id : ids)
             QCOMPARE(waitForJob(client, id).value("status").toString(), QStringLiteral("finished"));
         QVERIFY(workers.log().contains(QStringLiteral("Starting ingest_text_job")));
@@ -166,13 +203,16 @@ private Q_SLOTS:
         env.insert(QStringLiteral("WORKERS"), QStringLiteral("1"));
         QVERIFY2(daemon.start(env), qPrintable(daemon.errorText()));
         const HttpClient client(daemon.baseUrl());
-        const HttpResult reply = client.postJson(QStringLiteral("/knowledge/ingest-text-async"), {{"text", "private redis"}}, kEditor);
+        const HttpResult reply = client.postJson(QStringLiteral("/knowledge/ingest-text-async"),
+                                                 {{"text", "private redis"}}, kEditor);
         QCOMPARE(reply.status, 200);
-        QCOMPARE(waitForJob(client, reply.json().value("job_id").toString()).value("status").toString(),
-                 QStringLiteral("finished"));
+        QCOMPARE(
+            waitForJob(client, reply.json().value("job_id").toString()).value("status").toString(),
+            QStringLiteral("finished"));
         const QString socket = QDir(daemon.dataDir()).filePath(QStringLiteral("redis/redis.sock"));
         QVERIFY(QFile::exists(socket));
-        QVERIFY(QFile::exists(QDir(daemon.dataDir()).filePath(QStringLiteral("redis/appendonlydir"))));
+        QVERIFY(
+            QFile::exists(QDir(daemon.dataDir()).filePath(QStringLiteral("redis/appendonlydir"))));
         const QString log = daemon.log();
         const qsizetype at = log.indexOf(QStringLiteral("redis-server (pid "));
         QVERIFY(at >= 0);

@@ -23,7 +23,8 @@ const QByteArray kArticle =
     "<script>var tracking = 'SCRIPT_TEXT_MUST_NOT_BE_STORED';</script></head><body>"
     "<nav><a href='/'>Home</a></nav><article><h1>Background ingestion</h1>"
     "<p>Workers take jobs from the Redis queue and store chunks in SQLite.</p>"
-    "<p>Clients poll the job status endpoint until the job is finished.</p></article></body></html>";
+    "<p>Clients poll the job status endpoint until the job is "
+    "finished.</p></article></body></html>";
 
 } // namespace
 
@@ -45,12 +46,14 @@ private:
     {
         QStringList texts;
         {
-            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("peek"));
+            QSqlDatabase db =
+                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("peek"));
             db.setDatabaseName(m_daemon.databasePath());
             db.open();
             QSqlQuery query(db);
-            query.prepare(QStringLiteral("SELECT c.text FROM chunks c JOIN documents d ON d.id = c.document_id "
-                                         "WHERE d.job_id = ? ORDER BY c.position"));
+            query.prepare(QStringLiteral(
+                "SELECT c.text FROM chunks c JOIN documents d ON d.id = c.document_id "
+                "WHERE d.job_id = ? ORDER BY c.position"));
             query.addBindValue(jobId);
             query.exec();
             while (query.next())
@@ -72,18 +75,25 @@ private Q_SLOTS:
         QProcessEnvironment env;
         env.insert(QStringLiteral("REDIS_URL"), m_redis.url());
         env.insert(QStringLiteral("WORKERS"), QStringLiteral("2"));
-        env.insert(QStringLiteral("URL_ALLOW_PRIVATE"), QStringLiteral("1")); // the fixture site is on loopback
+        env.insert(QStringLiteral("URL_ALLOW_PRIVATE"),
+                   QStringLiteral("1")); // the fixture site is on loopback
         QVERIFY2(m_daemon.start(env), qPrintable(m_daemon.errorText()));
         m_client = std::make_unique<HttpClient>(m_daemon.baseUrl());
-        m_web.setResponse("/article.html", FixtureResponse{200, "OK", {{"Content-Type", "text/html; charset=utf-8"}}, kArticle, 0});
-        m_web.setResponse("/slow.html", FixtureResponse{200, "OK", {{"Content-Type", "text/html"}}, kArticle, 1500});
+        m_web.setResponse(
+            "/article.html",
+            FixtureResponse{
+                200, "OK", {{"Content-Type", "text/html; charset=utf-8"}}, kArticle, 0});
+        m_web.setResponse(
+            "/slow.html",
+            FixtureResponse{200, "OK", {{"Content-Type", "text/html"}}, kArticle, 1500});
     }
 
     void asyncTextIngest()
     {
-        const QJsonObject queued = enqueueText(QStringLiteral("Background job test: customer reported urgent issue "
-                                                              "with account #999"),
-                                               QStringLiteral("async_test"));
+        const QJsonObject queued =
+            enqueueText(QStringLiteral("Background job test: customer reported urgent issue "
+                                       "with account #999"),
+                        QStringLiteral("async_test"));
         QCOMPARE(queued.value("ok").toBool(), true);
         QCOMPARE(queued.value("queued").toBool(), true);
         QCOMPARE(queued.value("type").toString(), QStringLiteral("text"));
@@ -105,8 +115,9 @@ private Q_SLOTS:
             QVERIFY2(kTimestamp.match(job.value(field).toString()).hasMatch(), field);
         QVERIFY(job.value("started_at").toString() >= job.value("enqueued_at").toString());
         QVERIFY(job.value("ended_at").toString() >= job.value("started_at").toString());
-        QCOMPARE(storedChunks(id), QStringList{QStringLiteral("Background job test: customer reported urgent "
-                                                              "issue with account #999")});
+        QCOMPARE(storedChunks(id),
+                 QStringList{QStringLiteral("Background job test: customer reported urgent "
+                                            "issue with account #999")});
     }
 
     void defaultSourceIsDocs()
@@ -119,8 +130,9 @@ private Q_SLOTS:
     void asyncUrlIngestStoresTheArticleNotTheScript()
     {
         const QString url = QString::fromLatin1(m_web.url("/article.html"));
-        const HttpResult reply = m_client->postJson(QStringLiteral("/knowledge/ingest-url-async"),
-                                                    {{"url", url}, {"source", "web_test"}}, kEditor);
+        const HttpResult reply =
+            m_client->postJson(QStringLiteral("/knowledge/ingest-url-async"),
+                               {{"url", url}, {"source", "web_test"}}, kEditor);
         QCOMPARE(reply.status, 200);
         const QJsonObject queued = reply.json();
         QCOMPARE(queued.value("type").toString(), QStringLiteral("url"));
@@ -132,18 +144,22 @@ private Q_SLOTS:
         QCOMPARE(job.value("result").toObject().value("url").toString(), url);
         QVERIFY(job.value("result").toObject().value("ingested_chunks").toInt() >= 1);
         const QString stored = storedChunks(id).join(QLatin1Char('\n'));
-        QVERIFY2(stored.contains(QStringLiteral("Workers take jobs from the Redis queue")), qPrintable(stored));
+        QVERIFY2(stored.contains(QStringLiteral("Workers take jobs from the Redis queue")),
+                 qPrintable(stored));
         QVERIFY(!stored.contains(QStringLiteral("SCRIPT_TEXT_MUST_NOT_BE_STORED")));
         QVERIFY(!stored.contains(QStringLiteral("color:red")));
     }
 
     void asyncFileIngest()
     {
-        const QByteArray body = HttpClient::multipart("XyZ", "test.txt", "Async file test content: lead #888 needs follow-up",
-                                                      {{"source", "file_test"}}, "text/plain");
-        const HttpResult reply = m_client->post(QStringLiteral("/knowledge/ingest-file-async"), body,
-                                                Headers{{"x-api-key", "test-key"}, {"x-role", "editor"},
-                                                        {"Content-Type", "multipart/form-data; boundary=XyZ"}});
+        const QByteArray body = HttpClient::multipart(
+            "XyZ", "test.txt", "Async file test content: lead #888 needs follow-up",
+            {{"source", "file_test"}}, "text/plain");
+        const HttpResult reply =
+            m_client->post(QStringLiteral("/knowledge/ingest-file-async"), body,
+                           Headers{{"x-api-key", "test-key"},
+                                   {"x-role", "editor"},
+                                   {"Content-Type", "multipart/form-data; boundary=XyZ"}});
         QCOMPARE(reply.status, 200);
         const QJsonObject queued = reply.json();
         QCOMPARE(queued.value("type").toString(), QStringLiteral("file"));
@@ -152,8 +168,10 @@ private Q_SLOTS:
         const QString id = queued.value("job_id").toString();
         const QJsonObject job = waitForJob(*m_client, id);
         QCOMPARE(job.value("status").toString(), QStringLiteral("finished"));
-        QCOMPARE(job.value("result").toObject().value("filename").toString(), QStringLiteral("test.txt"));
-        QCOMPARE(storedChunks(id).join(QString()), QStringLiteral("Async file test content: lead #888 needs follow-up"));
+        QCOMPARE(job.value("result").toObject().value("filename").toString(),
+                 QStringLiteral("test.txt"));
+        QCOMPARE(storedChunks(id).join(QString()),
+                 QStringLiteral("Async file test content: lead #888 needs follow-up"));
     }
 
     void jobNotFound()
@@ -166,17 +184,18 @@ private Q_SLOTS:
 
     void viewerBlocked()
     {
-        const HttpResult reply =
-            m_client->postJson(QStringLiteral("/knowledge/ingest-text-async"), {{"text", "test"}, {"source", "test"}},
-                               Headers{{"x-api-key", "test-key"}, {"x-role", "viewer"}});
+        const HttpResult reply = m_client->postJson(
+            QStringLiteral("/knowledge/ingest-text-async"), {{"text", "test"}, {"source", "test"}},
+            Headers{{"x-api-key", "test-key"}, {"x-role", "viewer"}});
         QCOMPARE(reply.status, 403);
         QCOMPARE(reply.json().value("ok").toBool(true), false);
     }
 
     void aJobGoesQueuedStartedFinished()
     {
-        const HttpResult reply = m_client->postJson(QStringLiteral("/knowledge/ingest-url-async"),
-                                                    {{"url", QString::fromLatin1(m_web.url("/slow.html"))}}, kEditor);
+        const HttpResult reply =
+            m_client->postJson(QStringLiteral("/knowledge/ingest-url-async"),
+                               {{"url", QString::fromLatin1(m_web.url("/slow.html"))}}, kEditor);
         const QString id = reply.json().value("job_id").toString();
         QStringList seen;
         const QJsonObject first = m_client->get(QStringLiteral("/ops/jobs/") + id, kAdmin).json();
@@ -194,8 +213,9 @@ private Q_SLOTS:
 
     void aUrlAnswering404FailsInTheSeedsForm()
     {
-        const HttpResult reply = m_client->postJson(QStringLiteral("/knowledge/ingest-url-async"),
-                                                    {{"url", QString::fromLatin1(m_web.url("/missing"))}}, kEditor);
+        const HttpResult reply =
+            m_client->postJson(QStringLiteral("/knowledge/ingest-url-async"),
+                               {{"url", QString::fromLatin1(m_web.url("/missing"))}}, kEditor);
         const QString id = reply.json().value("job_id").toString();
         const QJsonObject job = waitForJob(*m_client, id);
         QCOMPARE(job.value("status").toString(), QStringLiteral("failed"));
@@ -208,11 +228,17 @@ private Q_SLOTS:
 
     void workerLogLinesAreTheSeeds()
     {
-        QTRY_VERIFY_WITH_TIMEOUT(m_daemon.log().contains(QStringLiteral("ingest_url_job failed: error=HTTPError: 404 Not Found")), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(m_daemon.log().contains(QStringLiteral(
+                                     "ingest_url_job failed: error=HTTPError: 404 Not Found")),
+                                 5000);
         const QString log = m_daemon.log();
-        QVERIFY(log.contains(QStringLiteral("Starting ingest_text_job: tenant=default source=async_test")));
-        QVERIFY(QRegularExpression(QStringLiteral("ingest_text_job done: chunks=1 latency_ms=\\d+")).match(log).hasMatch());
-        QVERIFY(log.contains(QStringLiteral("Starting ingest_file_job: tenant=default source=file_test")));
+        QVERIFY(log.contains(
+            QStringLiteral("Starting ingest_text_job: tenant=default source=async_test")));
+        QVERIFY(QRegularExpression(QStringLiteral("ingest_text_job done: chunks=1 latency_ms=\\d+"))
+                    .match(log)
+                    .hasMatch());
+        QVERIFY(log.contains(
+            QStringLiteral("Starting ingest_file_job: tenant=default source=file_test")));
         QVERIFY(!log.contains(QStringLiteral("admin-secret-123")));
         QVERIFY(!log.contains(QStringLiteral("test-key")));
     }

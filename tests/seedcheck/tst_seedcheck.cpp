@@ -18,9 +18,14 @@ private Q_SLOTS:
         RedisProcess redis;
         QVERIFY2(redis.start(), qPrintable(redis.errorText()));
         FixtureHttpServer web;
-        web.setResponse("/", FixtureResponse{200, "OK", {{"Content-Type", "text/html"}},
-                                             "<html><title>Example Domain</title><body><p>This domain is for use in "
-                                             "illustrative examples in documents.</p></body></html>", 0});
+        web.setResponse(
+            "/",
+            FixtureResponse{200,
+                            "OK",
+                            {{"Content-Type", "text/html"}},
+                            "<html><title>Example Domain</title><body><p>This domain is for use in "
+                            "illustrative examples in documents.</p></body></html>",
+                            0});
         QProcessEnvironment env;
         env.insert(QStringLiteral("REDIS_URL"), redis.url());
         env.insert(QStringLiteral("URL_ALLOW_PRIVATE"), QStringLiteral("1"));
@@ -29,12 +34,14 @@ private Q_SLOTS:
 
         QProcess check;
         check.start(qEnvironmentVariable("AETHER_SEED_CHECK"),
-                    {QStringLiteral("--base"), daemon.baseUrl(), QStringLiteral("--url"), QString::fromLatin1(web.url("/"))});
+                    {QStringLiteral("--base"), daemon.baseUrl(), QStringLiteral("--url"),
+                     QString::fromLatin1(web.url("/"))});
         QVERIFY(check.waitForFinished(120000));
         const QString output = QString::fromUtf8(check.readAllStandardOutput());
         QVERIFY2(check.exitCode() == 0, qPrintable(output));
-        for (const char *line : {"✅ PASS  Async text ingest", "✅ PASS  Async URL ingest", "✅ PASS  Async file ingest",
-                                 "✅ PASS  Job not found", "✅ PASS  Viewer blocked", "Score: 5/5 tests passed"})
+        for (const char *line :
+             {"✅ PASS  Async text ingest", "✅ PASS  Async URL ingest", "✅ PASS  Async file ingest",
+              "✅ PASS  Job not found", "✅ PASS  Viewer blocked", "Score: 5/5 tests passed"})
             QVERIFY2(output.contains(QString::fromUtf8(line)), line);
     }
 };

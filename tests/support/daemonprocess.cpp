@@ -43,8 +43,10 @@ bool DaemonProcess::start(const QProcessEnvironment &extra, const QStringList &a
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.insert(QStringLiteral("AETHER_PORT"), QString::number(m_port));
     environment.insert(QStringLiteral("AETHER_DATA_DIR"), m_dir.path());
-    environment.insert(QStringLiteral("DATABASE_URL"), QStringLiteral("sqlite:///") + databasePath());
-    environment.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.path()); // never read the user's settings
+    environment.insert(QStringLiteral("DATABASE_URL"),
+                       QStringLiteral("sqlite:///") + databasePath());
+    environment.insert(QStringLiteral("XDG_CONFIG_HOME"),
+                       m_dir.path()); // never read the user's settings
     for (const QString &key : extra.keys())
         environment.insert(key, extra.value(key));
     m_process.setProcessEnvironment(environment);
@@ -62,7 +64,8 @@ bool DaemonProcess::start(const QProcessEnvironment &extra, const QStringList &a
             m_error = QStringLiteral("aether-ingestd exited: ") + log();
             return false;
         }
-        if (serverless ? timer.elapsed() > 300 : HttpClient(baseUrl()).get(QStringLiteral("/healthz")).status == 200)
+        if (serverless ? timer.elapsed() > 300
+                       : HttpClient(baseUrl()).get(QStringLiteral("/healthz")).status == 200)
             return true;
         QThread::msleep(50);
     }

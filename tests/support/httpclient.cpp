@@ -28,12 +28,14 @@ HttpResult HttpClient::get(const QString &path, const Headers &headers) const
     return send("GET", path, {}, headers);
 }
 
-HttpResult HttpClient::post(const QString &path, const QByteArray &body, const Headers &headers) const
+HttpResult HttpClient::post(const QString &path, const QByteArray &body,
+                            const Headers &headers) const
 {
     return send("POST", path, body, headers);
 }
 
-HttpResult HttpClient::postJson(const QString &path, const QJsonObject &body, const Headers &headers) const
+HttpResult HttpClient::postJson(const QString &path, const QJsonObject &body,
+                                const Headers &headers) const
 {
     Headers all = headers;
     all.emplaceBack("Content-Type", "application/json");
@@ -71,17 +73,19 @@ HttpResult HttpClient::send(const QByteArray &method, const QString &path, const
     return result;
 }
 
-QByteArray HttpClient::multipart(const QByteArray &boundary, const QByteArray &fileName, const QByteArray &fileBytes,
+QByteArray HttpClient::multipart(const QByteArray &boundary, const QByteArray &fileName,
+                                 const QByteArray &fileBytes,
                                  const QList<QPair<QByteArray, QByteArray>> &fields,
                                  const QByteArray &fileContentType)
 {
     QByteArray body;
     for (const auto &[name, value] : fields) {
-        body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value +
-                "\r\n";
+        body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name +
+                "\"\r\n\r\n" + value + "\r\n";
     }
-    body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + fileName +
-            "\"\r\nContent-Type: " + fileContentType + "\r\n\r\n" + fileBytes + "\r\n--" + boundary + "--\r\n";
+    body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" +
+            fileName + "\"\r\nContent-Type: " + fileContentType + "\r\n\r\n" + fileBytes +
+            "\r\n--" + boundary + "--\r\n";
     return body;
 }
 

@@ -29,12 +29,14 @@ public:
 
     HttpResult get(const QString &path, const Headers &headers = {}) const;
     HttpResult post(const QString &path, const QByteArray &body, const Headers &headers = {}) const;
-    HttpResult postJson(const QString &path, const QJsonObject &body, const Headers &headers = {}) const;
+    HttpResult postJson(const QString &path, const QJsonObject &body,
+                        const Headers &headers = {}) const;
     HttpResult send(const QByteArray &method, const QString &path, const QByteArray &body,
                     const Headers &headers) const;
 
     // A multipart/form-data body with one file part and optional text fields.
-    static QByteArray multipart(const QByteArray &boundary, const QByteArray &fileName, const QByteArray &fileBytes,
+    static QByteArray multipart(const QByteArray &boundary, const QByteArray &fileName,
+                                const QByteArray &fileBytes,
                                 const QList<QPair<QByteArray, QByteArray>> &fields = {},
                                 const QByteArray &fileContentType = "application/octet-stream");
 

@@ -12,8 +12,8 @@ inline const Headers kAdmin{{"x-admin-key", "admin-secret-123"}};
 
 // Polls GET /ops/jobs/{id} until the job ends (or the time is up); returns the
 // last answer. Records every status seen, in order, without repeats.
-inline QJsonObject waitForJob(const HttpClient &client, const QString &id, QStringList *seen = nullptr,
-                              int timeoutMs = 30000)
+inline QJsonObject waitForJob(const HttpClient &client, const QString &id,
+                              QStringList *seen = nullptr, int timeoutMs = 30000)
 {
     QElapsedTimer timer;
     timer.start();

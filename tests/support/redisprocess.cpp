@@ -45,11 +45,11 @@ bool RedisProcess::launch(bool samePort)
     for (int attempt = 0; attempt < 3; ++attempt) {
         if (!samePort || m_port == 0)
             m_port = freePort();
-        m_process.start(redisServerPath(), {QStringLiteral("--port"), QString::number(m_port),
-                                            QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
-                                            QStringLiteral("--dir"), m_dir.path(),
-                                            QStringLiteral("--save"), QString(),
-                                            QStringLiteral("--appendonly"), QStringLiteral("no")});
+        m_process.start(redisServerPath(),
+                        {QStringLiteral("--port"), QString::number(m_port),
+                         QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
+                         QStringLiteral("--dir"), m_dir.path(), QStringLiteral("--save"), QString(),
+                         QStringLiteral("--appendonly"), QStringLiteral("no")});
         if (!m_process.waitForStarted(5000)) {
             m_error = m_process.errorString();
             return false;
@@ -63,7 +63,8 @@ bool RedisProcess::launch(bool samePort)
         }
         stop(); // port taken meanwhile, or too slow: try another port
     }
-    m_error = QStringLiteral("redis-server did not start: ") + QString::fromLocal8Bit(m_process.readAll());
+    m_error = QStringLiteral("redis-server did not start: ") +
+              QString::fromLocal8Bit(m_process.readAll());
     return false;
 }
 

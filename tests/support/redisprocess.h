@@ -14,9 +14,9 @@ public:
     RedisProcess();
     ~RedisProcess();
 
-    bool start(); // waits until it answers PING
+    bool start();   // waits until it answers PING
     bool restart(); // again on the same port, after stop()
-    void stop();  // SIGTERM by pid, then SIGKILL
+    void stop();    // SIGTERM by pid, then SIGKILL
     bool isRunning() const { return m_process.state() == QProcess::Running; }
 
     quint16 port() const { return m_port; }

@@ -12,9 +12,10 @@ private:
     static AccessPolicy configured()
     {
         QString error;
-        return *AccessPolicy::create(QStringLiteral("ed-acme:editor:acme, vw-acme:viewer:acme, boss:admin:*, "
-                                                    "ed-plain:editor"),
-                                     QStringLiteral("root-key"), false, &error);
+        return *AccessPolicy::create(
+            QStringLiteral("ed-acme:editor:acme, vw-acme:viewer:acme, boss:admin:*, "
+                           "ed-plain:editor"),
+            QStringLiteral("root-key"), false, &error);
     }
 
 private Q_SLOTS:
@@ -30,27 +31,60 @@ private Q_SLOTS:
         QTest::addColumn<QString>("grantedTenant");
 
         const int viewer = int(Role::Viewer), editor = int(Role::Editor), admin = int(Role::Admin);
-        QTest::newRow("no key") << QByteArray() << QByteArray() << QByteArray() << QByteArray() << editor << false << 401 << "";
-        QTest::newRow("unknown key") << QByteArray("nope") << QByteArray() << QByteArray() << QByteArray() << viewer << false << 401 << "";
-        QTest::newRow("editor edits") << QByteArray("ed-acme") << QByteArray() << QByteArray() << QByteArray() << editor << false << 200 << "acme";
-        QTest::newRow("viewer cannot edit") << QByteArray("vw-acme") << QByteArray() << QByteArray() << QByteArray() << editor << false << 403 << "";
-        QTest::newRow("viewer cannot raise") << QByteArray("vw-acme") << QByteArray("admin") << QByteArray() << QByteArray() << editor << false << 403 << "";
-        QTest::newRow("editor lowered to viewer") << QByteArray("ed-acme") << QByteArray("viewer") << QByteArray() << QByteArray() << editor << false << 403 << "";
-        QTest::newRow("lowered still reads") << QByteArray("ed-acme") << QByteArray("viewer") << QByteArray() << QByteArray() << viewer << false << 200 << "acme";
-        QTest::newRow("editor not admin") << QByteArray("ed-acme") << QByteArray("admin") << QByteArray() << QByteArray() << admin << true << 403 << "";
-        QTest::newRow("bad role header") << QByteArray("ed-acme") << QByteArray("root") << QByteArray() << QByteArray() << viewer << false << 400 << "";
-        QTest::newRow("role is case-insensitive") << QByteArray("boss") << QByteArray("Editor") << QByteArray() << QByteArray() << editor << false << 200 << "default";
-        QTest::newRow("tenant header ignored for fixed tenant") << QByteArray("ed-acme") << QByteArray() << QByteArray() << QByteArray("other") << editor << false << 200 << "acme";
-        QTest::newRow("star key takes tenant header") << QByteArray("boss") << QByteArray() << QByteArray() << QByteArray("other") << editor << false << 200 << "other";
-        QTest::newRow("star key default tenant") << QByteArray("boss") << QByteArray() << QByteArray() << QByteArray() << editor << false << 200 << "default";
-        QTest::newRow("key without tenant is default") << QByteArray("ed-plain") << QByteArray() << QByteArray() << QByteArray("x") << editor << false << 200 << "default";
-        QTest::newRow("bad tenant header") << QByteArray("boss") << QByteArray() << QByteArray() << QByteArray("a/b") << editor << false << 400 << "";
-        QTest::newRow("admin key on ops") << QByteArray() << QByteArray() << QByteArray("root-key") << QByteArray() << admin << true << 200 << "default";
-        QTest::newRow("admin key off ops") << QByteArray() << QByteArray() << QByteArray("root-key") << QByteArray() << editor << false << 401 << "";
-        QTest::newRow("wrong admin key") << QByteArray() << QByteArray() << QByteArray("guess") << QByteArray() << admin << true << 401 << "";
-        QTest::newRow("wrong admin key, good api key") << QByteArray("boss") << QByteArray() << QByteArray("guess") << QByteArray() << admin << true << 200 << "default";
-        QTest::newRow("prefix of a key") << QByteArray("ed-acm") << QByteArray() << QByteArray() << QByteArray() << viewer << false << 401 << "";
-        QTest::newRow("dev key not configured") << QByteArray("test-key") << QByteArray() << QByteArray() << QByteArray() << viewer << false << 401 << "";
+        QTest::newRow("no key") << QByteArray() << QByteArray() << QByteArray() << QByteArray()
+                                << editor << false << 401 << "";
+        QTest::newRow("unknown key") << QByteArray("nope") << QByteArray() << QByteArray()
+                                     << QByteArray() << viewer << false << 401 << "";
+        QTest::newRow("editor edits") << QByteArray("ed-acme") << QByteArray() << QByteArray()
+                                      << QByteArray() << editor << false << 200 << "acme";
+        QTest::newRow("viewer cannot edit") << QByteArray("vw-acme") << QByteArray() << QByteArray()
+                                            << QByteArray() << editor << false << 403 << "";
+        QTest::newRow("viewer cannot raise")
+            << QByteArray("vw-acme") << QByteArray("admin") << QByteArray() << QByteArray()
+            << editor << false << 403 << "";
+        QTest::newRow("editor lowered to viewer")
+            << QByteArray("ed-acme") << QByteArray("viewer") << QByteArray() << QByteArray()
+            << editor << false << 403 << "";
+        QTest::newRow("lowered still reads")
+            << QByteArray("ed-acme") << QByteArray("viewer") << QByteArray() << QByteArray()
+            << viewer << false << 200 << "acme";
+        QTest::newRow("editor not admin")
+            << QByteArray("ed-acme") << QByteArray("admin") << QByteArray() << QByteArray() << admin
+            << true << 403 << "";
+        QTest::newRow("bad role header")
+            << QByteArray("ed-acme") << QByteArray("root") << QByteArray() << QByteArray() << viewer
+            << false << 400 << "";
+        QTest::newRow("role is case-insensitive")
+            << QByteArray("boss") << QByteArray("Editor") << QByteArray() << QByteArray() << editor
+            << false << 200 << "default";
+        QTest::newRow("tenant header ignored for fixed tenant")
+            << QByteArray("ed-acme") << QByteArray() << QByteArray() << QByteArray("other")
+            << editor << false << 200 << "acme";
+        QTest::newRow("star key takes tenant header")
+            << QByteArray("boss") << QByteArray() << QByteArray() << QByteArray("other") << editor
+            << false << 200 << "other";
+        QTest::newRow("star key default tenant")
+            << QByteArray("boss") << QByteArray() << QByteArray() << QByteArray() << editor << false
+            << 200 << "default";
+        QTest::newRow("key without tenant is default")
+            << QByteArray("ed-plain") << QByteArray() << QByteArray() << QByteArray("x") << editor
+            << false << 200 << "default";
+        QTest::newRow("bad tenant header") << QByteArray("boss") << QByteArray() << QByteArray()
+                                           << QByteArray("a/b") << editor << false << 400 << "";
+        QTest::newRow("admin key on ops") << QByteArray() << QByteArray() << QByteArray("root-key")
+                                          << QByteArray() << admin << true << 200 << "default";
+        QTest::newRow("admin key off ops") << QByteArray() << QByteArray() << QByteArray("root-key")
+                                           << QByteArray() << editor << false << 401 << "";
+        QTest::newRow("wrong admin key") << QByteArray() << QByteArray() << QByteArray("guess")
+                                         << QByteArray() << admin << true << 401 << "";
+        QTest::newRow("wrong admin key, good api key")
+            << QByteArray("boss") << QByteArray() << QByteArray("guess") << QByteArray() << admin
+            << true << 200 << "default";
+        QTest::newRow("prefix of a key") << QByteArray("ed-acm") << QByteArray() << QByteArray()
+                                         << QByteArray() << viewer << false << 401 << "";
+        QTest::newRow("dev key not configured")
+            << QByteArray("test-key") << QByteArray() << QByteArray() << QByteArray() << viewer
+            << false << 401 << "";
     }
     void decisions()
     {
@@ -84,9 +118,15 @@ private Q_SLOTS:
         const auto local = AccessPolicy::create({}, {}, true, &error);
         QVERIFY(local.has_value());
         QVERIFY(local->usesDevelopmentKeys());
-        QCOMPARE(local->decide(Credentials{"test-key", "editor", {}, {}}, Role::Editor, false).status, 200);
-        QCOMPARE(local->decide(Credentials{"test-key", "viewer", {}, {}}, Role::Editor, false).status, 403);
-        QCOMPARE(local->decide(Credentials{{}, {}, "admin-secret-123", {}}, Role::Admin, true).status, 200);
+        QCOMPARE(
+            local->decide(Credentials{"test-key", "editor", {}, {}}, Role::Editor, false).status,
+            200);
+        QCOMPARE(
+            local->decide(Credentials{"test-key", "viewer", {}, {}}, Role::Editor, false).status,
+            403);
+        QCOMPARE(
+            local->decide(Credentials{{}, {}, "admin-secret-123", {}}, Role::Admin, true).status,
+            200);
         QVERIFY(!AccessPolicy::create({}, {}, false, &error).has_value());
         QVERIFY(error.contains(QStringLiteral("loopback")));
     }

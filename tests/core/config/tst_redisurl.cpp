@@ -17,14 +17,30 @@ private Q_SLOTS:
         QTest::addColumn<QString>("socket");
         QTest::addColumn<QString>("password");
         QTest::addColumn<int>("db");
-        QTest::newRow("plain") << "redis://localhost" << "localhost" << 6379 << "" << "" << 0;
-        QTest::newRow("port and db") << "redis://10.0.0.5:6390/3" << "10.0.0.5" << 6390 << "" << "" << 3;
-        QTest::newRow("password") << "redis://:s3cret@host:1/0" << "host" << 1 << "" << "s3cret" << 0;
-        QTest::newRow("encoded password") << "redis://:p%40ss@h:2/1" << "h" << 2 << "" << "p@ss" << 1;
-        QTest::newRow("ipv6") << "redis://[::1]:7000/0" << "::1" << 7000 << "" << "" << 0;
-        QTest::newRow("unix") << "unix:///run/redis.sock" << "" << 6379 << "/run/redis.sock" << "" << 0;
-        QTest::newRow("unix db") << "unix:///tmp/r.sock?db=4" << "" << 6379 << "/tmp/r.sock" << "" << 4;
-        QTest::newRow("trailing slash") << "redis://h:5/" << "h" << 5 << "" << "" << 0;
+        QTest::newRow("plain") << "redis://localhost"
+                               << "localhost" << 6379 << ""
+                               << "" << 0;
+        QTest::newRow("port and db") << "redis://10.0.0.5:6390/3"
+                                     << "10.0.0.5" << 6390 << ""
+                                     << "" << 3;
+        QTest::newRow("password") << "redis://:s3cret@host:1/0"
+                                  << "host" << 1 << ""
+                                  << "s3cret" << 0;
+        QTest::newRow("encoded password") << "redis://:p%40ss@h:2/1"
+                                          << "h" << 2 << ""
+                                          << "p@ss" << 1;
+        QTest::newRow("ipv6") << "redis://[::1]:7000/0"
+                              << "::1" << 7000 << ""
+                              << "" << 0;
+        QTest::newRow("unix") << "unix:///run/redis.sock"
+                              << "" << 6379 << "/run/redis.sock"
+                              << "" << 0;
+        QTest::newRow("unix db") << "unix:///tmp/r.sock?db=4"
+                                 << "" << 6379 << "/tmp/r.sock"
+                                 << "" << 4;
+        QTest::newRow("trailing slash") << "redis://h:5/"
+                                        << "h" << 5 << ""
+                                        << "" << 0;
     }
     void parsesValidUrls()
     {

@@ -52,16 +52,17 @@ private Q_SLOTS:
 
     void flagBeatsEnvironmentBeatsFileBeatsDefault()
     {
-        const QString config = writeConfig("AETHER_PORT=8100\nWORKERS=3\nRESULT_TTL=50\nJOB_TIMEOUT=90\n");
+        const QString config =
+            writeConfig("AETHER_PORT=8100\nWORKERS=3\nRESULT_TTL=50\nJOB_TIMEOUT=90\n");
         QProcessEnvironment env;
         env.insert(QStringLiteral("AETHER_PORT"), QStringLiteral("8200"));
         env.insert(QStringLiteral("WORKERS"), QStringLiteral("5"));
         const auto result = load({QStringLiteral("--port"), QStringLiteral("8300")}, env, config);
         QCOMPARE(result.outcome, SettingsLoader::Outcome::Run);
-        QCOMPARE(result.settings.port, quint16(8300)); // flag
-        QCOMPARE(result.settings.workers, 5);          // environment
-        QCOMPARE(result.settings.resultTtlSec, 50);    // file
-        QCOMPARE(result.settings.jobTimeoutSec, 90);   // file
+        QCOMPARE(result.settings.port, quint16(8300));          // flag
+        QCOMPARE(result.settings.workers, 5);                   // environment
+        QCOMPARE(result.settings.resultTtlSec, 50);             // file
+        QCOMPARE(result.settings.jobTimeoutSec, 90);            // file
         QCOMPARE(result.settings.failureTtlSec, 7 * 24 * 3600); // default
     }
 
@@ -71,7 +72,8 @@ private Q_SLOTS:
         QProcessEnvironment env;
         env.insert(QStringLiteral("AETHER_CONFIG"), config);
         QCOMPARE(load({}, env).settings.maxUploadMb, 7);
-        const auto missing = load({QStringLiteral("--config"), QStringLiteral("/nonexistent/x.conf")});
+        const auto missing =
+            load({QStringLiteral("--config"), QStringLiteral("/nonexistent/x.conf")});
         QCOMPARE(missing.outcome, SettingsLoader::Outcome::Invalid);
         QVERIFY(missing.message.contains(QStringLiteral("does not exist")));
     }
@@ -110,14 +112,30 @@ private Q_SLOTS:
         QTest::addColumn<QString>("variable");
         QTest::addColumn<QString>("value");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("port text") << "AETHER_PORT" << "eighty" << "AETHER_PORT must be a whole number";
-        QTest::newRow("port range") << "AETHER_PORT" << "70000" << "from 1 to 65535";
-        QTest::newRow("workers negative") << "WORKERS" << "-1" << "WORKERS";
-        QTest::newRow("redis scheme") << "REDIS_URL" << "http://x" << "redis://";
-        QTest::newRow("database") << "DATABASE_URL" << "postgres://x" << "sqlite:///";
-        QTest::newRow("allow private") << "URL_ALLOW_PRIVATE" << "maybe" << "0 or 1";
-        QTest::newRow("provider") << "EMBED_PROVIDER" << "nope" << "EMBED_PROVIDER";
-        QTest::newRow("host") << "AETHER_HOST" << "not a host" << "AETHER_HOST";
+        QTest::newRow("port text") << "AETHER_PORT"
+                                   << "eighty"
+                                   << "AETHER_PORT must be a whole number";
+        QTest::newRow("port range") << "AETHER_PORT"
+                                    << "70000"
+                                    << "from 1 to 65535";
+        QTest::newRow("workers negative") << "WORKERS"
+                                          << "-1"
+                                          << "WORKERS";
+        QTest::newRow("redis scheme") << "REDIS_URL"
+                                      << "http://x"
+                                      << "redis://";
+        QTest::newRow("database") << "DATABASE_URL"
+                                  << "postgres://x"
+                                  << "sqlite:///";
+        QTest::newRow("allow private") << "URL_ALLOW_PRIVATE"
+                                       << "maybe"
+                                       << "0 or 1";
+        QTest::newRow("provider") << "EMBED_PROVIDER"
+                                  << "nope"
+                                  << "EMBED_PROVIDER";
+        QTest::newRow("host") << "AETHER_HOST"
+                              << "not a host"
+                              << "AETHER_HOST";
     }
     void invalidValuesAreClearErrors()
     {
@@ -135,7 +153,8 @@ private Q_SLOTS:
     {
         const auto help = load({QStringLiteral("--help")});
         QCOMPARE(help.outcome, SettingsLoader::Outcome::ShowHelp);
-        for (const char *word : {"--redis-url", "REDIS_URL", "--no-server", "WORKERS", "MAX_UPLOAD_MB"})
+        for (const char *word :
+             {"--redis-url", "REDIS_URL", "--no-server", "WORKERS", "MAX_UPLOAD_MB"})
             QVERIFY2(help.message.contains(QLatin1String(word)), word);
         const auto version = load({QStringLiteral("--version")});
         QCOMPARE(version.outcome, SettingsLoader::Outcome::ShowVersion);

@@ -22,7 +22,9 @@ namespace {
 class TimedHandler : public JobHandler
 {
 public:
-    explicit TimedHandler(std::atomic_int *running, std::atomic_int *peak) : m_running(running), m_peak(peak) {}
+    explicit TimedHandler(std::atomic_int *running, std::atomic_int *peak)
+        : m_running(running), m_peak(peak)
+    {}
 
     QJsonObject run(const QByteArray &id, const JobFields &fields, const QByteArray &blob) override
     {
@@ -86,7 +88,8 @@ private:
         timer.start();
         while (timer.elapsed() < timeoutMs) {
             const auto fields = queue.fetch(id);
-            if (fields && (fields->value("status") == "finished" || fields->value("status") == "failed"))
+            if (fields &&
+                (fields->value("status") == "finished" || fields->value("status") == "failed"))
                 return *fields;
             QThread::msleep(20);
         }
@@ -134,7 +137,8 @@ private Q_SLOTS:
         workers->start();
         const JobFields done = waitForEnd(queue, id);
         QCOMPARE(done.value("status"), QByteArray("finished"));
-        QCOMPARE(QJsonDocument::fromJson(done.value("result")).object().value("blob_size").toInt(), 11);
+        QCOMPARE(QJsonDocument::fromJson(done.value("result")).object().value("blob_size").toInt(),
+                 11);
         QVERIFY(queue.connection().command({"GET", keys::blob(id)}).isNull());
     }
 
@@ -152,13 +156,16 @@ private Q_SLOTS:
         QVERIFY(done.value("worker_name").startsWith(WorkerPool::processName()));
         QCOMPARE(QJsonDocument::fromJson(done.value("result")).object().value("job").toString(),
                  QString::fromLatin1(id));
-        QVERIFY(queue.connection().command({"ZSCORE", keys::kFinished, id}).string().toDouble() > 0);
+        QVERIFY(queue.connection().command({"ZSCORE", keys::kFinished, id}).string().toDouble() >
+                0);
         const long long ttl = queue.connection().command({"TTL", keys::job(id)}).integer();
         QVERIFY(ttl > 0 && ttl <= 500);
         QCOMPARE(queue.queuedCount(), 0);
         // No job left behind in any processing list.
         QVERIFY(queue.connection().command({"KEYS", "rq:processing:*"}).strings().isEmpty() ||
-                queue.connection().command({"LLEN", keys::processing(done.value("worker_name"))}).integer() == 0);
+                queue.connection()
+                        .command({"LLEN", keys::processing(done.value("worker_name"))})
+                        .integer() == 0);
     }
 
     void failuresAreRecordedInTheSeedsForm()
@@ -170,7 +177,8 @@ private Q_SLOTS:
         const JobFields done = waitForEnd(queue, id);
         QCOMPARE(done.value("status"), QByteArray("failed"));
         QCOMPARE(done.value("error"), QByteArray("ValueError: asked to fail"));
-        QCOMPARE(queue.connection().command({"LRANGE", keys::kFailedList, "0", "-1"}).strings(), QList<QByteArray>{id});
+        QCOMPARE(queue.connection().command({"LRANGE", keys::kFailedList, "0", "-1"}).strings(),
+                 QList<QByteArray>{id});
         QVERIFY(queue.connection().command({"ZSCORE", keys::kFailed, id}).string().toDouble() > 0);
         const long long ttl = queue.connection().command({"TTL", keys::job(id)}).integer();
         QVERIFY(ttl > 500 && ttl <= 3600);
@@ -184,7 +192,8 @@ private Q_SLOTS:
         auto workers = pool(1);
         workers->start();
         waitForEnd(queue, queue.enqueue(textJob("fail")));
-        QCOMPARE(queue.connection().command({"LLEN", keys::kFailedList}).integer(), keys::kFailedListCap);
+        QCOMPARE(queue.connection().command({"LLEN", keys::kFailedList}).integer(),
+                 keys::kFailedListCap);
     }
 
     void finishedJobsExpireAfterTheirTtl()
@@ -196,7 +205,8 @@ private Q_SLOTS:
         const QByteArray failed = queue.enqueue(textJob("fail"));
         QVERIFY(!waitForEnd(queue, finished).isEmpty());
         QVERIFY(!waitForEnd(queue, failed).isEmpty());
-        QTRY_VERIFY_WITH_TIMEOUT(!queue.fetch(finished).has_value() && !queue.fetch(failed).has_value(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !queue.fetch(finished).has_value() && !queue.fetch(failed).has_value(), 5000);
     }
 
     void thePoolRunsJobsConcurrently()

@@ -56,7 +56,8 @@ private:
     // An independent connection, as another process would see the file.
     qint64 scalar(const QString &sql)
     {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("observer"));
+        QSqlDatabase db =
+            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("observer"));
         db.setDatabaseName(path());
         db.open();
         qint64 value = -1;
@@ -85,7 +86,8 @@ private Q_SLOTS:
         QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM sqlite_master WHERE name IN "
                                        "('documents', 'chunks', 'vectors', 'chunks_fts', 'meta')")),
                  5);
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("mode"));
+        QSqlDatabase db =
+            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("mode"));
         db.setDatabaseName(path());
         db.open();
         QString mode;
@@ -113,30 +115,37 @@ private Q_SLOTS:
         QCOMPARE(scalar(QStringLiteral("SELECT chunk_count FROM documents")), 2);
         QCOMPARE(scalar(QStringLiteral("SELECT length(embedding) FROM vectors LIMIT 1")), 384 * 4);
         // Porter stemming: "worker" finds "Workers".
-        QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM chunks_fts WHERE chunks_fts MATCH 'worker'")), 1);
+        QCOMPARE(scalar(QStringLiteral(
+                     "SELECT COUNT(*) FROM chunks_fts WHERE chunks_fts MATCH 'worker'")),
+                 1);
     }
 
     void theSameJobWrittenTwiceLeavesOneCopy()
     {
         KnowledgeStore store(path());
         store.open(kHash);
-        const QList<Chunk> chunks = chunksOf({QStringLiteral("alpha"), QStringLiteral("beta"), QStringLiteral("gamma")});
+        const QList<Chunk> chunks =
+            chunksOf({QStringLiteral("alpha"), QStringLiteral("beta"), QStringLiteral("gamma")});
         store.write(record(QStringLiteral("job-1")), chunks, vectorsOf(chunks));
         store.write(record(QStringLiteral("job-1")), chunks, vectorsOf(chunks));
         QCOMPARE(store.documentCount(), 1);
         QCOMPARE(store.chunkCount(), 3);
         QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM vectors")), 3);
-        QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM chunks_fts WHERE chunks_fts MATCH 'beta'")), 1);
+        QCOMPARE(
+            scalar(QStringLiteral("SELECT COUNT(*) FROM chunks_fts WHERE chunks_fts MATCH 'beta'")),
+            1);
     }
 
     void aFailedWriteLeavesNothing()
     {
         KnowledgeStore store(path());
         store.open(kHash);
-        QList<Chunk> chunks = chunksOf({QStringLiteral("first"), QStringLiteral("second"), QStringLiteral("third")});
+        QList<Chunk> chunks =
+            chunksOf({QStringLiteral("first"), QStringLiteral("second"), QStringLiteral("third")});
         const QList<Vector> vectors = vectorsOf(chunks);
         chunks[2].text = QString(); // NULL text violates NOT NULL on the last insert
-        QVERIFY_THROWS_EXCEPTION(StoreError, store.write(record(QStringLiteral("job-x")), chunks, vectors));
+        QVERIFY_THROWS_EXCEPTION(StoreError,
+                                 store.write(record(QStringLiteral("job-x")), chunks, vectors));
         QCOMPARE(store.documentCount(), 0);
         QCOMPARE(store.chunkCount(), 0);
         QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM vectors")), 0);
@@ -152,7 +161,8 @@ private Q_SLOTS:
         store.open(kHash);
         const QList<Chunk> chunks = chunksOf({QStringLiteral("one")});
         store.write(record(QStringLiteral("a"), QStringLiteral("acme")), chunks, vectorsOf(chunks));
-        store.write(record(QStringLiteral("b"), QStringLiteral("globex")), chunks, vectorsOf(chunks));
+        store.write(record(QStringLiteral("b"), QStringLiteral("globex")), chunks,
+                    vectorsOf(chunks));
         QCOMPARE(store.documentCount(QStringLiteral("acme")), 1);
         QCOMPARE(store.documentCount(), 2);
     }
@@ -165,10 +175,12 @@ private Q_SLOTS:
         }
         KnowledgeStore store(path());
         try {
-            store.open(EmbedderInfo{QStringLiteral("openai"), QStringLiteral("text-embedding-3-small"), 1536});
+            store.open(EmbedderInfo{QStringLiteral("openai"),
+                                    QStringLiteral("text-embedding-3-small"), 1536});
             QFAIL("a different embedder must be refused");
         } catch (const StoreError &error) {
-            QVERIFY(QString::fromLocal8Bit(error.what()).contains(QStringLiteral("hash/hash-uni-bigram-v1/384")));
+            QVERIFY(QString::fromLocal8Bit(error.what())
+                        .contains(QStringLiteral("hash/hash-uni-bigram-v1/384")));
         }
     }
 
@@ -183,7 +195,8 @@ private Q_SLOTS:
                 store.open(kHash);
                 const QList<Chunk> chunks = chunksOf({QStringLiteral("concurrent text")});
                 for (int i = 0; i < 20; ++i)
-                    store.write(record(QStringLiteral("t%1-%2").arg(t).arg(i)), chunks, vectorsOf(chunks));
+                    store.write(record(QStringLiteral("t%1-%2").arg(t).arg(i)), chunks,
+                                vectorsOf(chunks));
             }));
             threads.last()->start();
         }
