@@ -3,6 +3,7 @@
 #include "queue/redisconnection.h"
 #include "server/bodysizeguard.h"
 #include "server/httpwire.h"
+#include "server/replyorder.h"
 
 #include <QHttpServerRequest>
 #include <QLoggingCategory>
@@ -95,13 +96,11 @@ ApiReply ApiServer::dispatch(const QHttpServerRequest &request, const ReplySende
 bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
 {
     const bool close = request.value("Connection").toLower() == "close";
-    const ReplySender answer = [socket = QPointer<QTcpSocket>(socket),
+    ReplyOrder *order = ReplyOrder::of(socket);
+    const ReplySender answer = [order = QPointer<ReplyOrder>(order), slot = order->reserve(),
                                 close](const ApiReply &reply) {
-        if (!socket || socket->state() != QAbstractSocket::ConnectedState)
-            return;
-        socket->write(httpResponseBytes(reply, close));
-        if (close)
-            socket->disconnectFromHost();
+        if (order) // gone with its socket when the client left
+            order->deliver(slot, httpResponseBytes(reply, close), close);
     };
     const ApiReply reply = dispatch(request, answer);
     if (!reply.isDeferred())

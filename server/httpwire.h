@@ -11,6 +11,4 @@ namespace aether {
 // returns, and ignores "Connection: close").
 QByteArray httpResponseBytes(const ApiReply &reply, bool closeConnection);
 
-QByteArray httpReasonPhrase(int status);
-
 } // namespace aether

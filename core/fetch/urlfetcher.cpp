@@ -1,6 +1,7 @@
 #include "fetch/urlfetcher.h"
 
 #include "fetch/addressguard.h"
+#include "fetch/httpreason.h"
 #include "ingest/ingesterror.h"
 
 #include <QElapsedTimer>
@@ -50,57 +51,11 @@ QString megabytes(qint64 bytes)
     return QString::number(bytes / (1024.0 * 1024.0), 'g', 4) + QStringLiteral(" MB");
 }
 
-// Servers may omit the reason phrase (HTTP/2 always does).
-QString standardReason(int status)
-{
-    switch (status) {
-    case 400:
-        return QStringLiteral("Bad Request");
-    case 401:
-        return QStringLiteral("Unauthorized");
-    case 403:
-        return QStringLiteral("Forbidden");
-    case 404:
-        return QStringLiteral("Not Found");
-    case 405:
-        return QStringLiteral("Method Not Allowed");
-    case 406:
-        return QStringLiteral("Not Acceptable");
-    case 408:
-        return QStringLiteral("Request Timeout");
-    case 409:
-        return QStringLiteral("Conflict");
-    case 410:
-        return QStringLiteral("Gone");
-    case 413:
-        return QStringLiteral("Payload Too Large");
-    case 414:
-        return QStringLiteral("URI Too Long");
-    case 415:
-        return QStringLiteral("Unsupported Media Type");
-    case 429:
-        return QStringLiteral("Too Many Requests");
-    case 451:
-        return QStringLiteral("Unavailable For Legal Reasons");
-    case 500:
-        return QStringLiteral("Internal Server Error");
-    case 501:
-        return QStringLiteral("Not Implemented");
-    case 502:
-        return QStringLiteral("Bad Gateway");
-    case 503:
-        return QStringLiteral("Service Unavailable");
-    case 504:
-        return QStringLiteral("Gateway Timeout");
-    default:
-        return status >= 500 ? QStringLiteral("Server Error") : QStringLiteral("Client Error");
-    }
-}
-
 IngestError httpError(int status, const QString &reasonPhrase)
 {
-    const QString reason =
-        reasonPhrase.trimmed().isEmpty() ? standardReason(status) : reasonPhrase.trimmed();
+    const QString reason = reasonPhrase.trimmed().isEmpty()
+                               ? QString::fromLatin1(httpReasonPhrase(status))
+                               : reasonPhrase.trimmed();
     const bool transient = status >= 500 || status == 429;
     return IngestError(QStringLiteral("HTTPError"), QString::number(status) + u' ' + reason,
                        transient ? IngestError::Retry::Transient : IngestError::Retry::Permanent);

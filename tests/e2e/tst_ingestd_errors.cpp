@@ -5,6 +5,7 @@
 #include "jobpoller.h"
 #include "redisprocess.h"
 
+#include <QTcpSocket>
 #include <QTest>
 
 using namespace aether;
@@ -223,6 +224,26 @@ private Q_SLOTS:
             answer += socket.readAll();
         QVERIFY2(answer.startsWith("HTTP/1.1 413"), answer.constData());
         QVERIFY(answer.contains("\"ok\":false"));
+    }
+
+    void pipelinedRequestsAreAnsweredInOrder()
+    {
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, m_daemon.port());
+        QVERIFY(socket.waitForConnected(2000));
+        const QByteArray body = "{\"text\":\"pipelined\"}";
+        // The first answer waits for its Redis batch; the second is immediate.
+        socket.write("POST /knowledge/ingest-text-async HTTP/1.1\r\nHost: x\r\nX-API-KEY: test-key\r\n"
+                     "Content-Type: application/json\r\nContent-Length: " +
+                     QByteArray::number(body.size()) + "\r\n\r\n" + body +
+                     "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+        QByteArray answers;
+        while (answers.count("HTTP/1.1 ") < 2 && socket.waitForReadyRead(5000))
+            answers += socket.readAll();
+        const qsizetype job = answers.indexOf("\"job_id\"");
+        const qsizetype health = answers.indexOf("\"version\"");
+        QVERIFY2(job > 0 && health > 0, answers.constData());
+        QVERIFY2(job < health, answers.constData());
     }
 
     void unknownRoutesAndMethodsAreJson()

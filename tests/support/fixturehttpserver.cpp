@@ -1,5 +1,7 @@
 #include "fixturehttpserver.h"
 
+#include "fetch/httpreason.h"
+
 #include <QMutex>
 #include <QMutexLocker>
 #include <QTcpSocket>
@@ -16,46 +18,6 @@ struct ParsedRequest
 {
     QByteArray path; // without the query
 };
-
-QByteArray standardReason(int status)
-{
-    switch (status) {
-    case 200:
-        return "OK";
-    case 201:
-        return "Created";
-    case 204:
-        return "No Content";
-    case 301:
-        return "Moved Permanently";
-    case 302:
-        return "Found";
-    case 303:
-        return "See Other";
-    case 307:
-        return "Temporary Redirect";
-    case 308:
-        return "Permanent Redirect";
-    case 400:
-        return "Bad Request";
-    case 401:
-        return "Unauthorized";
-    case 403:
-        return "Forbidden";
-    case 404:
-        return "Not Found";
-    case 429:
-        return "Too Many Requests";
-    case 500:
-        return "Internal Server Error";
-    case 502:
-        return "Bad Gateway";
-    case 503:
-        return "Service Unavailable";
-    default:
-        return "Status";
-    }
-}
 
 // Returns the request once its head and Content-Length body have fully arrived.
 std::optional<ParsedRequest> parseRequest(const QByteArray &buffer)
@@ -83,7 +45,7 @@ QByteArray serialize(const FixtureResponse &response)
 {
     // A test that only sets `status` still gets the matching reason phrase.
     const QByteArray reason = response.status != 200 && response.reason == "OK"
-                                  ? standardReason(response.status)
+                                  ? aether::httpReasonPhrase(response.status)
                                   : response.reason;
     QByteArray out = "HTTP/1.1 " + QByteArray::number(response.status) + ' ' + reason + "\r\n";
     for (const auto &[name, value] : response.headers)
@@ -222,7 +184,7 @@ void FixtureHttpServer::setRedirect(const QByteArray &path, const QByteArray &lo
 {
     FixtureResponse response;
     response.status = status;
-    response.reason = standardReason(status);
+    response.reason = aether::httpReasonPhrase(status);
     response.headers = {{"Location", location}};
     setResponse(path, response);
 }
