@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
     cmake ninja-build g++ pkg-config
     qt6-base-dev qt6-httpserver-dev qt6-websockets-dev libqt6sql6-sqlite libgl-dev
-    libhiredis-dev libpoppler-qt6-dev nlohmann-json3-dev
+    libhiredis-dev libpoppler-qt6-dev
     redis-server
     qpdf # tests: makes encrypted PDF fixtures
 )
