@@ -16,6 +16,7 @@ namespace {
 
 constexpr int kMaxSourceChars = 200;
 constexpr int kMaxUrlChars = 8192;
+constexpr int kMaxIdempotencyKeyBytes = 255;
 
 QString validSource(const QString &source)
 {
@@ -69,8 +70,8 @@ QList<MultipartPart> multipartParts(const QHttpServerRequest &request)
 
 } // namespace
 
-IngestRoutes::IngestRoutes(EnqueueBatcher &batcher, IngestLimits limits)
-    : m_batcher(batcher), m_limits(limits)
+IngestRoutes::IngestRoutes(JobQueue &queue, EnqueueBatcher &batcher, IngestLimits limits)
+    : m_queue(queue), m_batcher(batcher), m_limits(limits)
 {}
 
 void IngestRoutes::registerOn(Router &router)
@@ -85,11 +86,26 @@ void IngestRoutes::registerOn(Router &router)
 
 ApiReply IngestRoutes::enqueue(const RouteContext &context, JobRequest request, QJsonObject answer)
 {
-    request.timeoutSec = m_limits.jobTimeoutSec;
     answer.insert(QStringLiteral("queued"), true);
     answer.insert(QStringLiteral("type"), QString::fromLatin1(jobTypeName(request.type)));
     answer.insert(QStringLiteral("tenant"), request.tenant);
     answer.insert(QStringLiteral("source"), request.source);
+    answer.insert(QStringLiteral("priority"), QString::fromLatin1(request.priority));
+    const QByteArray idempotencyKey = context.request.value("Idempotency-Key").trimmed();
+    if (!idempotencyKey.isEmpty()) {
+        if (idempotencyKey.size() > kMaxIdempotencyKeyBytes)
+            throw ApiError{422, QStringLiteral("Idempotency-Key is longer than %1 bytes")
+                                    .arg(kMaxIdempotencyKeyBytes)};
+        request.id = JobQueue::newJobId();
+        const QByteArray holder =
+            m_queue.claimIdempotencyKey(request.tenant, idempotencyKey, request.id);
+        if (holder != request.id) {
+            answer.insert(QStringLiteral("job_id"), QString::fromLatin1(holder));
+            answer.insert(QStringLiteral("queued"), false);
+            answer.insert(QStringLiteral("idempotent_replay"), true);
+            return ApiReply::ok(answer);
+        }
+    }
     m_batcher.submit(std::move(request), [send = context.answer, answer](
                                              const QByteArray &id, const QString &error) mutable {
         if (!error.isEmpty())
@@ -110,6 +126,8 @@ ApiReply IngestRoutes::ingestText(const RouteContext &context)
                                        int(qMin<qint64>(m_limits.maxUploadBytes, INT_MAX)));
     request.source = validSource(
         body.optionalString(QStringLiteral("source"), QStringLiteral("docs"), kMaxSourceChars));
+    readJobOptions([&body](const QString &name) { return body.object().value(name); }, m_limits,
+                   request);
     return enqueue(context, request, {});
 }
 
@@ -124,6 +142,8 @@ ApiReply IngestRoutes::ingestUrl(const RouteContext &context)
                       .toString(QUrl::FullyEncoded);
     request.source = validSource(
         body.optionalString(QStringLiteral("source"), QStringLiteral("web"), kMaxSourceChars));
+    readJobOptions([&body](const QString &name) { return body.object().value(name); }, m_limits,
+                   request);
     return enqueue(context, request, {{QStringLiteral("url"), request.url}});
 }
 
@@ -160,6 +180,13 @@ ApiReply IngestRoutes::ingestFile(const RouteContext &context)
             422,
             QStringLiteral("field 'source' is longer than %1 characters").arg(kMaxSourceChars)};
     request.source = validSource(sourceText.isEmpty() ? QStringLiteral("uploads") : sourceText);
+    readJobOptions(
+        [&parts](const QString &name) {
+            const MultipartPart *part = findPart(parts, name);
+            return part ? QJsonValue(QString::fromUtf8(part->data))
+                        : QJsonValue(QJsonValue::Undefined);
+        },
+        m_limits, request);
     return enqueue(context, std::move(request), {{QStringLiteral("filename"), fileName}});
 }
 

@@ -1,23 +1,18 @@
 #pragma once
 
 #include "server/enqueuebatcher.h"
+#include "server/joboptions.h"
 #include "server/router.h"
 
 namespace aether {
 
-struct IngestLimits
-{
-    qint64 maxUploadBytes = 100LL * 1024 * 1024;
-    int jobTimeoutSec = 600;
-    bool allowPrivateUrls = false;
-};
-
 // POST /knowledge/ingest-{text,url,file}-async (editor): validate, queue, answer
-// with the job id in the seed's exact shape as soon as the job is in Redis.
+// with the job id in the seed's exact shape as soon as the job is in Redis. An
+// Idempotency-Key header returns the job id the key already names (24 hours).
 class IngestRoutes
 {
 public:
-    IngestRoutes(EnqueueBatcher &batcher, IngestLimits limits);
+    IngestRoutes(JobQueue &queue, EnqueueBatcher &batcher, IngestLimits limits);
     void registerOn(Router &router);
 
 private:
@@ -26,6 +21,7 @@ private:
     ApiReply ingestFile(const RouteContext &context);
     ApiReply enqueue(const RouteContext &context, JobRequest request, QJsonObject answer);
 
+    JobQueue &m_queue; // for idempotency keys
     EnqueueBatcher &m_batcher;
     IngestLimits m_limits;
 };

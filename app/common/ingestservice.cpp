@@ -77,6 +77,12 @@ bool IngestService::startRedis(QString *error)
         qCInfo(lcService, "using Redis at %s", qPrintable(m_redisUrl.toDisplayString()));
         return true;
     }
+    if (const std::optional<RedisUrl> shared = EmbeddedRedis::findRunning(m_settings.dataDir)) {
+        m_redisUrl = *shared;
+        qCInfo(lcService, "sharing the private Redis another process runs at %s",
+               qPrintable(m_redisUrl.toDisplayString()));
+        return true;
+    }
     m_embeddedRedis = std::make_unique<EmbeddedRedis>(m_settings.dataDir);
     if (!m_embeddedRedis->start(error))
         return false;
@@ -111,13 +117,16 @@ bool IngestService::startServer(QString *error)
     if (access->usesDevelopmentKeys())
         qCWarning(lcService,
                   "no API keys configured: accepting the development keys (loopback only)");
-    m_queue = std::make_unique<JobQueue>(m_redisUrl);
+    // The job index keeps ids as long as the longest-lived job hash.
+    const qint64 retentionMs =
+        qint64(qMax(m_settings.resultTtlSec, m_settings.failureTtlSec) + 3600) * 1000;
+    m_queue = std::make_unique<JobQueue>(m_redisUrl, retentionMs);
     m_server =
         std::make_unique<ApiServer>(*access, m_settings.maxUploadBytes() + kMultipartSlackBytes);
     IngestLimits limits{m_settings.maxUploadBytes(), m_settings.jobTimeoutSec,
                         m_settings.urlAllowPrivate};
     m_batcher = std::make_unique<EnqueueBatcher>(*m_queue);
-    m_ingestRoutes = std::make_unique<IngestRoutes>(*m_batcher, limits);
+    m_ingestRoutes = std::make_unique<IngestRoutes>(*m_queue, *m_batcher, limits);
     m_ingestRoutes->registerOn(m_server->router());
     m_opsRoutes = std::make_unique<OpsRoutes>(*m_queue);
     m_opsRoutes->registerOn(m_server->router());
@@ -138,14 +147,18 @@ void IngestService::startWorkers()
         qCInfo(lcService, "WORKERS=0: serving the API only, no workers in this process");
         return;
     }
-    WorkerOptions options;
-    options.resultTtlSec = m_settings.resultTtlSec;
-    options.failureTtlSec = m_settings.failureTtlSec;
+    PoolOptions options;
+    options.workerCount = m_settings.workers;
+    options.worker.resultTtlSec = m_settings.resultTtlSec;
+    options.worker.failureTtlSec = m_settings.failureTtlSec;
+    options.worker.retryBackoffMs = m_settings.retryBackoffMs;
+    options.worker.defaultTimeoutSec = m_settings.jobTimeoutSec;
+    options.supervisor.failureTtlSec = m_settings.failureTtlSec;
     const PipelineSettings pipeline = pipelineSettings(m_settings);
     JobHandlerFactory factory = [pipeline] {
         return std::make_unique<IngestJobHandler>(pipeline, std::make_unique<HashEmbedder>());
     };
-    m_workers = std::make_unique<WorkerPool>(m_redisUrl, m_settings.workers, options, factory);
+    m_workers = std::make_unique<WorkerPool>(m_redisUrl, options, factory);
     m_workers->start();
     qCInfo(lcService, "%d workers on queue ingest", m_workers->size());
 }

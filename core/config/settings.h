@@ -31,6 +31,8 @@ struct Settings
     int failureTtlSec = 7 * 24 * 3600;
     int maxUploadMb = 100;
     bool urlAllowPrivate = false;
+    int retryBackoffMs = 2000; // first retry delay of a transient failure; doubles per attempt
+    int shutdownGraceSec = 30; // on SIGTERM, running jobs get this long before they are handed back
 
     int chunkSize = 1000;
     int chunkOverlap = 150;

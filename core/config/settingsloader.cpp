@@ -44,6 +44,10 @@ constexpr OptionSpec kOptions[] = {
     {"max-upload-mb", "MAX_UPLOAD_MB", "MB", "Largest request body (default 100)."},
     {"url-allow-private", "URL_ALLOW_PRIVATE", "0|1",
      "1 lets URL jobs reach loopback and private addresses (default 0)."},
+    {"retry-backoff-ms", "RETRY_BACKOFF_MS", "ms",
+     "First retry delay after a transient failure; doubles per attempt (default 2000)."},
+    {"shutdown-grace", "SHUTDOWN_GRACE", "seconds",
+     "On SIGTERM, how long running jobs may finish before they are handed back (default 30)."},
     {"chunk-size", "CHUNK_SIZE", "chars", "Chunk size in characters (default 1000)."},
     {"chunk-overlap", "CHUNK_OVERLAP", "chars", "Chunk overlap in characters (default 150)."},
 };
@@ -209,6 +213,8 @@ void readLimits(SettingsBuilder &builder, Settings &settings)
     builder.number("failure-ttl", &settings.failureTtlSec, 1, 365 * 24 * 3600);
     builder.number("max-upload-mb", &settings.maxUploadMb, 1, 4096);
     builder.flag("url-allow-private", &settings.urlAllowPrivate);
+    builder.number("retry-backoff-ms", &settings.retryBackoffMs, 1, 3600 * 1000);
+    builder.number("shutdown-grace", &settings.shutdownGraceSec, 0, 3600);
     builder.number("chunk-size", &settings.chunkSize, 50, 100000);
     builder.number("chunk-overlap", &settings.chunkOverlap, 0, 50000);
     if (settings.chunkOverlap * 2 > settings.chunkSize)

@@ -132,14 +132,16 @@ const Extractor *ExtractorRegistry::find(const QByteArray &data, const QString &
 }
 
 ExtractedDocument ExtractorRegistry::extract(const QByteArray &data, const QString &fileName,
-                                             const QString &contentType) const
+                                             const QString &contentType,
+                                             const CancelToken &cancel) const
 {
     const Extractor *extractor = find(data, fileName, contentType);
     if (!extractor)
         throw IngestError(QStringLiteral("UnsupportedType"),
                           QStringLiteral("unsupported file type: ") +
                               describeUnsupported(data, fileName, contentType));
-    return extractor->extract(applyDeclaredCharset(data, extractor->kind(), contentType), fileName);
+    return extractor->extract(applyDeclaredCharset(data, extractor->kind(), contentType), fileName,
+                              cancel);
 }
 
 const ExtractorRegistry &ExtractorRegistry::standard()

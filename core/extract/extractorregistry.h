@@ -21,9 +21,11 @@ public:
     const Extractor *find(const QByteArray &data, const QString &fileName,
                           const QString &contentType = {}) const;
 
-    // find() + extract(); throws IngestError("UnsupportedType", ...) when none fits.
+    // find() + extract(); throws IngestError("UnsupportedType", ...) when none fits,
+    // JobInterrupted when `cancel` fires during extraction.
     ExtractedDocument extract(const QByteArray &data, const QString &fileName,
-                              const QString &contentType = {}) const;
+                              const QString &contentType = {},
+                              const CancelToken &cancel = CancelToken::never()) const;
 
     static const ExtractorRegistry &standard();
 

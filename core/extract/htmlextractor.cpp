@@ -10,6 +10,9 @@ namespace aether {
 
 namespace {
 
+// Checking the token is cheap, but not free: once per batch of text runs and tags.
+constexpr qsizetype kStepsPerCancelCheck = 1000;
+
 enum class Break
 {
     None,
@@ -68,13 +71,16 @@ QString collapseWhitespace(QStringView text)
 class HtmlReader
 {
 public:
-    HtmlReader(QStringView html, ExtractedDocument &document) : m_html(html), m_document(document)
+    HtmlReader(QStringView html, ExtractedDocument &document, const CancelToken &cancel)
+        : m_html(html), m_document(document), m_cancel(cancel)
     {}
 
     void read()
     {
         qsizetype i = 0;
-        while (i < m_html.size()) {
+        for (qsizetype step = 1; i < m_html.size(); ++step) {
+            if (step % kStepsPerCancelCheck == 0)
+                m_cancel.check();
             const qsizetype lt = m_html.indexOf(u'<', i);
             const qsizetype textEnd = lt < 0 ? m_html.size() : lt;
             appendText(m_html.mid(i, textEnd - i));
@@ -265,6 +271,7 @@ private:
 
     QStringView m_html;
     ExtractedDocument &m_document;
+    const CancelToken &m_cancel;
     QString m_paragraph; // text since the last block break; '\n' marks line breaks
     QString m_heading;
     QString m_firstH1;
@@ -288,10 +295,12 @@ QByteArray metaCharset(const QByteArray &head)
 
 } // namespace
 
-ExtractedDocument HtmlExtractor::extract(const QByteArray &data, const QString &fileName) const
+ExtractedDocument HtmlExtractor::extract(const QByteArray &data, const QString &fileName,
+                                         const CancelToken &cancel) const
 {
     Q_UNUSED(fileName);
-    return extractText(decode(data));
+    cancel.check();
+    return extractText(decode(data), cancel);
 }
 
 QString HtmlExtractor::decode(const QByteArray &bytes, const QString &contentTypeHeader)
@@ -303,11 +312,11 @@ QString HtmlExtractor::decode(const QByteArray &bytes, const QString &contentTyp
     return TextDecoder::decode(bytes, charset);
 }
 
-ExtractedDocument HtmlExtractor::extractText(QStringView html)
+ExtractedDocument HtmlExtractor::extractText(QStringView html, const CancelToken &cancel)
 {
     ExtractedDocument document;
     document.kind = QStringLiteral("html");
-    HtmlReader(html, document).read();
+    HtmlReader(html, document, cancel).read();
     return document;
 }
 

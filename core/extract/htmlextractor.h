@@ -11,14 +11,16 @@ class HtmlExtractor : public Extractor
 {
 public:
     QString kind() const override { return QStringLiteral("html"); }
-    ExtractedDocument extract(const QByteArray &data, const QString &fileName) const override;
+    ExtractedDocument extract(const QByteArray &data, const QString &fileName,
+                              const CancelToken &cancel) const override;
 
     // Bytes to text: a byte order mark, then the charset of contentTypeHeader
     // ("text/html; charset=..."), then a <meta> charset in the first 2 KB,
     // then UTF-8 if valid, else Windows-1252.
     static QString decode(const QByteArray &bytes, const QString &contentTypeHeader = {});
 
-    static ExtractedDocument extractText(QStringView html);
+    static ExtractedDocument extractText(QStringView html,
+                                         const CancelToken &cancel = CancelToken::never());
 };
 
 } // namespace aether

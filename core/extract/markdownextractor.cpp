@@ -11,6 +11,9 @@ namespace {
 
 using Re = QRegularExpression;
 
+// Checking the token is cheap, but not free: once per batch of lines.
+constexpr qsizetype kLinesPerCancelCheck = 1000;
+
 const Re &fenceOpenRe()
 {
     static const Re re(QStringLiteral("^ {0,3}(`{3,}|~{3,})"));
@@ -39,12 +42,17 @@ bool isBlank(const QString &line)
 class MarkdownReader
 {
 public:
-    explicit MarkdownReader(ExtractedDocument &document) : m_document(document) {}
+    MarkdownReader(ExtractedDocument &document, const CancelToken &cancel)
+        : m_document(document), m_cancel(cancel)
+    {}
 
     void read(const QStringList &lines)
     {
-        for (qsizetype i = skipFrontMatter(lines); i < lines.size(); ++i)
+        for (qsizetype i = skipFrontMatter(lines); i < lines.size(); ++i) {
+            if (i % kLinesPerCancelCheck == 0)
+                m_cancel.check();
             readLine(lines[i]);
+        }
         if (!m_fence.isEmpty())
             flushCode();
         flushParagraph();
@@ -165,6 +173,7 @@ private:
     }
 
     ExtractedDocument &m_document;
+    const CancelToken &m_cancel;
     QString m_heading;
     QStringList m_paragraph;
     QString m_fence; // the opening fence while inside a code block
@@ -231,13 +240,15 @@ QString stripOutsideCode(const QString &raw)
 
 } // namespace
 
-ExtractedDocument MarkdownExtractor::extract(const QByteArray &data, const QString &fileName) const
+ExtractedDocument MarkdownExtractor::extract(const QByteArray &data, const QString &fileName,
+                                             const CancelToken &cancel) const
 {
     Q_UNUSED(fileName);
+    cancel.check();
     ExtractedDocument document;
     document.kind = kind();
     const QString text = TextDecoder::normaliseLineEnds(TextDecoder::decode(data));
-    MarkdownReader(document).read(text.split(u'\n'));
+    MarkdownReader(document, cancel).read(text.split(u'\n'));
     return document;
 }
 

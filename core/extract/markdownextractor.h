@@ -10,7 +10,8 @@ class MarkdownExtractor : public Extractor
 {
 public:
     QString kind() const override { return QStringLiteral("markdown"); }
-    ExtractedDocument extract(const QByteArray &data, const QString &fileName) const override;
+    ExtractedDocument extract(const QByteArray &data, const QString &fileName,
+                              const CancelToken &cancel) const override;
 
     // Removes inline markup from one line: emphasis, links, images, code spans.
     static QString stripInlineMarkup(const QString &line);

@@ -27,9 +27,11 @@ void routePopplerMessages()
 
 } // namespace
 
-ExtractedDocument PdfExtractor::extract(const QByteArray &data, const QString &fileName) const
+ExtractedDocument PdfExtractor::extract(const QByteArray &data, const QString &fileName,
+                                        const CancelToken &cancel) const
 {
     Q_UNUSED(fileName);
+    cancel.check();
     routePopplerMessages();
     const std::unique_ptr<Poppler::Document> pdf = Poppler::Document::loadFromData(data);
     if (!pdf)
@@ -44,6 +46,7 @@ ExtractedDocument PdfExtractor::extract(const QByteArray &data, const QString &f
     document.title = pdf->info(QStringLiteral("Title")).simplified();
     document.pageCount = pdf->numPages();
     for (int index = 0; index < document.pageCount; ++index) {
+        cancel.check(); // a page is the unit of work: a long PDF stops between pages
         const std::unique_ptr<Poppler::Page> page = pdf->page(index);
         // An empty rectangle means the whole page, in reading order.
         const QString text = page ? page->text(QRectF()).trimmed() : QString();

@@ -11,7 +11,8 @@ class PdfExtractor : public Extractor
 {
 public:
     QString kind() const override { return QStringLiteral("pdf"); }
-    ExtractedDocument extract(const QByteArray &data, const QString &fileName) const override;
+    ExtractedDocument extract(const QByteArray &data, const QString &fileName,
+                              const CancelToken &cancel) const override;
 };
 
 } // namespace aether

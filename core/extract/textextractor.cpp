@@ -4,18 +4,27 @@
 
 namespace aether {
 
-ExtractedDocument TextExtractor::extract(const QByteArray &data, const QString &fileName) const
+namespace {
+
+// Checking the token is cheap, but not free: once per batch of lines.
+constexpr qsizetype kLinesPerCancelCheck = 1000;
+
+} // namespace
+
+ExtractedDocument TextExtractor::extract(const QByteArray &data, const QString &fileName,
+                                         const CancelToken &cancel) const
 {
     Q_UNUSED(fileName);
+    cancel.check();
     ExtractedDocument document;
     document.kind = kind();
     const QString text = TextDecoder::normaliseLineEnds(TextDecoder::decode(data));
-    for (const QString &paragraph : splitParagraphs(text))
+    for (const QString &paragraph : splitParagraphs(text, cancel))
         document.blocks.append(TextBlock{paragraph, 0, {}});
     return document;
 }
 
-QStringList TextExtractor::splitParagraphs(const QString &text)
+QStringList TextExtractor::splitParagraphs(const QString &text, const CancelToken &cancel)
 {
     QStringList paragraphs;
     qsizetype paragraphStart = -1; // -1: between paragraphs
@@ -26,7 +35,9 @@ QStringList TextExtractor::splitParagraphs(const QString &text)
             paragraphs.append(text.mid(paragraphStart, paragraphEnd - paragraphStart).trimmed());
         paragraphStart = -1;
     };
-    while (lineStart <= text.size()) {
+    for (qsizetype line = 1; lineStart <= text.size(); ++line) {
+        if (line % kLinesPerCancelCheck == 0)
+            cancel.check();
         qsizetype lineEnd = text.indexOf(u'\n', lineStart);
         if (lineEnd < 0)
             lineEnd = text.size();

@@ -25,12 +25,17 @@ namespace {
 
 const QByteArray kUserAgent = "AetherIngest/0.1";
 
+// How often a transfer looks at its job's token: an interrupted job lets go of
+// the connection within about this long.
+constexpr int kCancelPollMs = 20;
+
 enum class Outcome
 {
     Finished,
     ConnectTimeout,
     TotalTimeout,
-    TooLarge
+    TooLarge,
+    Interrupted
 };
 
 struct HopResult
@@ -66,7 +71,7 @@ IngestError urlError(const QString &message)
     return IngestError(QStringLiteral("URLError"), message);
 }
 
-void checkUrl(const QUrl &url, bool allowPrivate)
+void checkUrl(const QUrl &url, bool allowPrivate, const CancelToken &cancel)
 {
     if (!url.isValid())
         throw urlError(QStringLiteral("invalid URL %1").arg(url.toString()));
@@ -77,6 +82,7 @@ void checkUrl(const QUrl &url, bool allowPrivate)
     }
     if (url.host().isEmpty())
         throw urlError(QStringLiteral("URL has no host: %1").arg(url.toString()));
+    cancel.check(); // resolving the host blocks and cannot be interrupted
     AddressGuard::checkHost(url.host(), allowPrivate);
 }
 
@@ -86,8 +92,8 @@ class Hop
 {
 public:
     Hop(QNetworkAccessManager &manager, const QUrl &url, const UrlFetchOptions &options,
-        int remainingMs)
-        : m_url(url), m_options(options), m_remainingMs(remainingMs)
+        int remainingMs, const CancelToken &cancel)
+        : m_url(url), m_options(options), m_remainingMs(remainingMs), m_cancel(cancel)
     {
         QNetworkRequest request(url);
         request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
@@ -101,11 +107,13 @@ public:
         QEventLoop loop;
         QTimer connectTimer;
         QTimer totalTimer;
+        QTimer cancelPoll; // the token is set from other threads and emits nothing
         connectTimer.setSingleShot(true);
         totalTimer.setSingleShot(true);
         QObject::connect(&connectTimer, &QTimer::timeout,
                          [this] { stop(Outcome::ConnectTimeout); });
         QObject::connect(&totalTimer, &QTimer::timeout, [this] { stop(Outcome::TotalTimeout); });
+        QObject::connect(&cancelPoll, &QTimer::timeout, [this] { pollCancel(); });
         // The timers are the receivers so that nothing outlives this call's locals.
         QObject::connect(m_reply.get(), &QNetworkReply::metaDataChanged, &connectTimer,
                          [this, &connectTimer] {
@@ -120,6 +128,7 @@ public:
         QObject::connect(m_reply.get(), &QNetworkReply::finished, &loop, &QEventLoop::quit);
         connectTimer.start(m_options.connectTimeoutMs);
         totalTimer.start(m_remainingMs);
+        cancelPoll.start(kCancelPollMs);
         if (!m_reply->isFinished())
             loop.exec();
         return result();
@@ -132,6 +141,20 @@ private:
             return;
         m_outcome = outcome;
         m_reply->abort();
+    }
+
+    // Keeps the reason at the moment the token fired, so the job reports what
+    // stopped it even if the token changes afterwards.
+    void pollCancel()
+    {
+        if (m_outcome != Outcome::Finished || !m_cancel.isInterrupted())
+            return;
+        try {
+            m_cancel.check();
+        } catch (const JobInterrupted &interrupted) {
+            m_interruption = interrupted.reason();
+            stop(Outcome::Interrupted);
+        }
     }
 
     // Refuses an announced oversized body before any of it is read.
@@ -194,6 +217,8 @@ private:
             throw IngestError(
                 QStringLiteral("TooLarge"),
                 QStringLiteral("response larger than %1").arg(megabytes(m_options.maxBytes)));
+        case Outcome::Interrupted:
+            throw JobInterrupted(m_interruption);
         }
     }
 
@@ -211,8 +236,10 @@ private:
     QUrl m_url;
     const UrlFetchOptions &m_options;
     int m_remainingMs;
+    const CancelToken &m_cancel;
     std::unique_ptr<QNetworkReply> m_reply;
     Outcome m_outcome = Outcome::Finished;
+    JobInterrupted::Reason m_interruption = JobInterrupted::Reason::Canceled;
     QByteArray m_body;
 };
 
@@ -220,7 +247,7 @@ private:
 
 UrlFetcher::UrlFetcher(UrlFetchOptions options) : m_options(std::move(options)) {}
 
-FetchedPage UrlFetcher::fetch(const QUrl &url) const
+FetchedPage UrlFetcher::fetch(const QUrl &url, const CancelToken &cancel) const
 {
     // Created here so that it lives on the calling thread; a worker's thread
     // has no other manager to share.
@@ -229,7 +256,7 @@ FetchedPage UrlFetcher::fetch(const QUrl &url) const
     clock.start();
     QUrl current = url;
     for (int redirects = 0;; ++redirects) {
-        checkUrl(current, m_options.allowPrivate);
+        checkUrl(current, m_options.allowPrivate, cancel);
         const qint64 remainingMs = m_options.totalTimeoutMs - clock.elapsed();
         if (remainingMs <= 0) {
             throw IngestError(QStringLiteral("TimeoutError"),
@@ -237,7 +264,8 @@ FetchedPage UrlFetcher::fetch(const QUrl &url) const
                                   .arg(current.toString(), seconds(m_options.totalTimeoutMs)),
                               IngestError::Retry::Transient);
         }
-        HopResult hop = Hop(manager, current, m_options, int(remainingMs)).run();
+        cancel.check(); // before each request, the first and every redirect hop
+        HopResult hop = Hop(manager, current, m_options, int(remainingMs), cancel).run();
         if (hop.location.isEmpty())
             return FetchedPage{current, hop.status, hop.contentType, std::move(hop.body)};
         if (redirects >= m_options.maxRedirects) {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ingest/cancellation.h"
+
 #include <QByteArray>
 #include <QString>
 #include <QUrl>
@@ -29,11 +31,13 @@ struct FetchedPage
 //   "HTTPError: 404 Not Found" for HTTP error statuses (>= 400),
 //   "URLError: ..." for bad schemes, refused addresses, too many redirects,
 //   "TimeoutError: ...", "ConnectionError: ...", "TooLarge: ...".
+// Throws JobInterrupted (not an IngestError) when `cancel` fires: the transfer
+// is aborted within a few tens of milliseconds.
 class UrlFetcher
 {
 public:
     explicit UrlFetcher(UrlFetchOptions options = {});
-    FetchedPage fetch(const QUrl &url) const;
+    FetchedPage fetch(const QUrl &url, const CancelToken &cancel = CancelToken::never()) const;
 
 private:
     UrlFetchOptions m_options;

@@ -53,10 +53,10 @@ EmbedderInfo IngestJobHandler::describe(const Embedder &embedder)
     return EmbedderInfo{embedder.provider(), embedder.model(), embedder.dimension()};
 }
 
-IngestJobHandler::Input IngestJobHandler::textInput(const JobFields &fields) const
+IngestJobHandler::Input IngestJobHandler::textInput(const JobContext &job) const
 {
     Input input;
-    const QByteArray text = fields.value("text");
+    const QByteArray text = job.fields.value("text");
     input.document.kind = QStringLiteral("text");
     input.document.blocks.append(TextBlock{QString::fromUtf8(text), 0, {}});
     input.record.kind = input.document.kind;
@@ -65,13 +65,15 @@ IngestJobHandler::Input IngestJobHandler::textInput(const JobFields &fields) con
     return input;
 }
 
-IngestJobHandler::Input IngestJobHandler::urlInput(const JobFields &fields) const
+IngestJobHandler::Input IngestJobHandler::urlInput(const JobContext &job) const
 {
-    const QUrl url(field(fields, "url"));
-    const FetchedPage page = m_fetcher.fetch(url);
+    const QUrl url(field(job.fields, "url"));
+    job.progress("fetching", 0);
+    const FetchedPage page = m_fetcher.fetch(url, job.cancel);
+    job.progress("extracting", 20);
     Input input;
     input.document =
-        m_extractors.extract(page.body, fileNameOfUrl(page.finalUrl), page.contentType);
+        m_extractors.extract(page.body, fileNameOfUrl(page.finalUrl), page.contentType, job.cancel);
     input.record.kind = input.document.kind;
     input.record.url = url.toString();
     input.record.contentHash = sha256Hex(page.body);
@@ -79,24 +81,27 @@ IngestJobHandler::Input IngestJobHandler::urlInput(const JobFields &fields) cons
     return input;
 }
 
-IngestJobHandler::Input IngestJobHandler::fileInput(const JobFields &fields,
-                                                    const QByteArray &blob) const
+IngestJobHandler::Input IngestJobHandler::fileInput(const JobContext &job) const
 {
-    const QString fileName = field(fields, "filename");
+    const QString fileName = field(job.fields, "filename");
+    job.progress("extracting", 0);
     Input input;
-    input.document = m_extractors.extract(blob, fileName, field(fields, "content_type"));
+    input.document =
+        m_extractors.extract(job.blob, fileName, field(job.fields, "content_type"), job.cancel);
     input.record.kind = input.document.kind;
     input.record.fileName = fileName;
-    input.record.contentHash = sha256Hex(blob);
-    input.record.sizeBytes = blob.size();
+    input.record.contentHash = sha256Hex(job.blob);
+    input.record.sizeBytes = job.blob.size();
     return input;
 }
 
-QList<Vector> IngestJobHandler::embedAll(const QList<Chunk> &chunks)
+QList<Vector> IngestJobHandler::embedAll(const QList<Chunk> &chunks, const JobContext &job)
 {
     QList<Vector> vectors;
     vectors.reserve(chunks.size());
     for (qsizetype first = 0; first < chunks.size(); first += kEmbedBatch) {
+        job.cancel.check();
+        job.progress("embedding", int(50 + 40 * first / qMax<qsizetype>(1, chunks.size())));
         QStringList batch;
         for (qsizetype i = first; i < qMin(chunks.size(), first + kEmbedBatch); ++i)
             batch.append(chunks[i].text);
@@ -105,41 +110,45 @@ QList<Vector> IngestJobHandler::embedAll(const QList<Chunk> &chunks)
     return vectors;
 }
 
-QJsonObject IngestJobHandler::run(const QByteArray &id, const JobFields &fields,
-                                  const QByteArray &blob)
+QJsonObject IngestJobHandler::run(const JobContext &job)
 {
     QElapsedTimer timer;
     timer.start();
-    const QByteArray type = fields.value("type");
-    Input input = type == "url"    ? urlInput(fields)
-                  : type == "file" ? fileInput(fields, blob)
-                                   : textInput(fields);
+    const QByteArray type = job.fields.value("type");
+    Input input = type == "url" ? urlInput(job) : type == "file" ? fileInput(job) : textInput(job);
     const QString name = type == "url"    ? input.record.url
                          : type == "file" ? input.record.fileName
                                           : QStringLiteral("the text");
-    if (input.document.isEmpty()) {
+    if (input.document.isEmpty())
         throw IngestError(QStringLiteral("EmptyDocument"),
                           QStringLiteral("no text found in %1").arg(name));
-    }
 
-    const QList<Chunk> chunks = m_chunker.split(input.document);
-    const QList<Vector> vectors = embedAll(chunks);
+    job.progress("chunking", 40);
+    const QList<Chunk> chunks = m_chunker.split(input.document, job.cancel);
+    const QList<Vector> vectors = embedAll(chunks, job);
     DocumentRecord &record = input.record;
-    record.jobId = QString::fromLatin1(id);
-    record.tenant = field(fields, "tenant");
-    record.source = field(fields, "source");
+    record.jobId = QString::fromLatin1(job.id);
+    record.tenant = field(job.fields, "tenant");
+    record.source = field(job.fields, "source");
     record.title = input.document.title;
     record.textChars = textLength(input.document);
+    job.progress("storing", 90);
     qint64 documentId = 0;
     try {
-        documentId = m_store.write(record, chunks, vectors);
+        documentId = m_store.write(record, chunks, vectors, job.cancel);
     } catch (const StoreError &error) {
         throw IngestError(QStringLiteral("StoreError"), QString::fromLocal8Bit(error.what()),
                           IngestError::Retry::Transient);
     }
+    return resultJson(type, record, input.document, documentId, chunks.size(), timer);
+}
 
+QJsonObject IngestJobHandler::resultJson(const QByteArray &type, const DocumentRecord &record,
+                                         const ExtractedDocument &document, qint64 documentId,
+                                         qsizetype chunks, const QElapsedTimer &timer)
+{
     QJsonObject result{{QStringLiteral("ok"), true},
-                       {QStringLiteral("ingested_chunks"), chunks.size()},
+                       {QStringLiteral("ingested_chunks"), chunks},
                        {QStringLiteral("tenant"), record.tenant},
                        {QStringLiteral("source"), record.source},
                        {QStringLiteral("document_id"), documentId}};
@@ -149,10 +158,10 @@ QJsonObject IngestJobHandler::run(const QByteArray &id, const JobFields &fields,
         result.insert(QStringLiteral("filename"), record.fileName);
     if (!record.title.isEmpty())
         result.insert(QStringLiteral("title"), record.title);
-    if (input.document.kind == QLatin1String("pdf")) {
-        result.insert(QStringLiteral("pages"), input.document.pageCount);
+    if (document.kind == QLatin1String("pdf")) {
+        result.insert(QStringLiteral("pages"), document.pageCount);
         QJsonArray blank;
-        for (int page : input.document.pagesWithoutText)
+        for (int page : document.pagesWithoutText)
             blank.append(page);
         result.insert(QStringLiteral("pages_without_text"), blank);
     }

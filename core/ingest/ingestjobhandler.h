@@ -7,6 +7,7 @@
 #include "text/chunker.h"
 #include "text/embedder.h"
 
+#include <QElapsedTimer>
 #include <memory>
 
 namespace aether {
@@ -20,13 +21,14 @@ struct PipelineSettings
 
 // The ingest pipeline for one worker thread, data flowing one way:
 // job -> source (text, URL fetch, file bytes) -> Extractor -> Chunker ->
-// Embedder -> KnowledgeStore. Owns this thread's store connection.
+// Embedder -> KnowledgeStore. Owns this thread's store connection. Reports each
+// stage and stops at the job's CancelToken between units of work.
 class IngestJobHandler : public JobHandler
 {
 public:
     IngestJobHandler(const PipelineSettings &settings, std::unique_ptr<Embedder> embedder);
 
-    QJsonObject run(const QByteArray &id, const JobFields &fields, const QByteArray &blob) override;
+    QJsonObject run(const JobContext &job) override;
 
     static EmbedderInfo describe(const Embedder &embedder);
 
@@ -37,10 +39,13 @@ private:
         DocumentRecord record;
     };
 
-    Input textInput(const JobFields &fields) const;
-    Input urlInput(const JobFields &fields) const;
-    Input fileInput(const JobFields &fields, const QByteArray &blob) const;
-    QList<Vector> embedAll(const QList<Chunk> &chunks);
+    Input textInput(const JobContext &job) const;
+    Input urlInput(const JobContext &job) const;
+    Input fileInput(const JobContext &job) const;
+    QList<Vector> embedAll(const QList<Chunk> &chunks, const JobContext &job);
+    static QJsonObject resultJson(const QByteArray &type, const DocumentRecord &record,
+                                  const ExtractedDocument &document, qint64 documentId,
+                                  qsizetype chunks, const QElapsedTimer &timer);
 
     std::unique_ptr<Embedder> m_embedder;
     KnowledgeStore m_store;

@@ -37,6 +37,15 @@ RedisUrl EmbeddedRedis::url() const
     return url;
 }
 
+std::optional<RedisUrl> EmbeddedRedis::findRunning(const QString &dataDir)
+{
+    const RedisUrl url = EmbeddedRedis(dataDir).url();
+    if (!QFile::exists(url.socketPath))
+        return std::nullopt;
+    RedisConnection probe(url, 1000);
+    return probe.ping() ? std::optional<RedisUrl>(url) : std::nullopt;
+}
+
 bool EmbeddedRedis::start(QString *error)
 {
     if (!QDir().mkpath(m_dir)) {
@@ -67,8 +76,10 @@ bool EmbeddedRedis::start(QString *error)
     m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
     m_process.start(serverExecutable(), arguments);
     if (!m_process.waitForStarted(5000)) {
-        *error = QStringLiteral("cannot start %1: %2 (install redis-server or set REDIS_URL)")
-                     .arg(serverExecutable(), m_process.errorString());
+        *error =
+            QStringLiteral("cannot start %1 (%2). Install it (apt-get install redis-server) or set "
+                           "REDIS_URL to a running Redis, e.g. REDIS_URL=redis://127.0.0.1:6379/0")
+                .arg(serverExecutable(), m_process.errorString());
         return false;
     }
     return waitUntilReady(error);

@@ -4,6 +4,8 @@
 #include "queue/jobtime.h"
 #include "queue/rediskeys.h"
 
+#include <QCryptographicHash>
+#include <QDateTime>
 #include <QUuid>
 
 namespace aether {
@@ -27,16 +29,19 @@ bool isPlausibleJobId(const QByteArray &id)
 
 RedisCommand jobHashCommand(const QByteArray &id, const JobRequest &request, const QByteArray &now)
 {
-    RedisCommand command{"HSET",        keys::job(id),
-                         "status",      "queued",
-                         "type",        jobTypeName(request.type),
-                         "tenant",      request.tenant.toUtf8(),
-                         "source",      request.source.toUtf8(),
-                         "created_at",  now,
-                         "enqueued_at", now,
-                         "timeout",     QByteArray::number(request.timeoutSec),
-                         "attempts",    "0",
-                         "progress",    "0"};
+    RedisCommand command{"HSET",         keys::job(id),
+                         "status",       "queued",
+                         "type",         jobTypeName(request.type),
+                         "tenant",       request.tenant.toUtf8(),
+                         "source",       request.source.toUtf8(),
+                         "created_at",   now,
+                         "enqueued_at",  now,
+                         "timeout",      QByteArray::number(request.timeoutSec),
+                         "max_attempts", QByteArray::number(request.maxAttempts),
+                         "priority",     request.priority,
+                         "attempts",     "0",
+                         "recoveries",   "0",
+                         "progress",     "0"};
     switch (request.type) {
     case JobType::Text:
         command << "text" << request.text.toUtf8();
@@ -54,7 +59,9 @@ RedisCommand jobHashCommand(const QByteArray &id, const JobRequest &request, con
 
 } // namespace
 
-JobQueue::JobQueue(const RedisUrl &url) : m_redis(url) {}
+JobQueue::JobQueue(const RedisUrl &url, qint64 indexRetentionMs)
+    : m_redis(url), m_indexRetentionMs(indexRetentionMs)
+{}
 
 QByteArray JobQueue::newJobId()
 {
@@ -69,20 +76,30 @@ QByteArray JobQueue::enqueue(const JobRequest &request)
 QList<QByteArray> JobQueue::enqueueBatch(const QList<JobRequest> &requests)
 {
     const QByteArray now = jobTimestampNow();
+    const QByteArray nowMs = QByteArray::number(QDateTime::currentMSecsSinceEpoch());
     QList<QByteArray> ids;
     ids.reserve(requests.size());
     QList<RedisCommand> commands{{"MULTI"}};
-    commands.reserve(requests.size() * 4 + 2);
+    commands.reserve(requests.size() * 5 + 4);
     for (const JobRequest &request : requests) {
-        const QByteArray id = newJobId();
+        const QByteArray id = request.id.isEmpty() ? newJobId() : request.id;
         ids.append(id);
         commands.append(jobHashCommand(id, request, now));
         if (request.type == JobType::File)
             commands.append({"SET", keys::blob(id), request.fileBytes});
-        commands.append({"RPUSH", keys::kQueue, id});
+        commands.append({"RPUSH", keys::queue(request.priority), id});
+        commands.append({"ZADD", keys::kIndex, nowMs, id});
         commands.append(
             {"PUBLISH", keys::kEvents, jobEventJson(id, "queued", request.tenant.toUtf8())});
     }
+    // One wake token per job lets idle workers start at once; the list is capped.
+    RedisCommand wake{"LPUSH", keys::kWake};
+    for (qsizetype i = 0; i < qMin<qsizetype>(requests.size(), keys::kWakeCap); ++i)
+        wake.append("1");
+    commands.append(wake);
+    commands.append({"LTRIM", keys::kWake, "0", QByteArray::number(keys::kWakeCap - 1)});
+    commands.append({"ZREMRANGEBYSCORE", keys::kIndex, "-inf",
+                     QByteArray::number(QDateTime::currentMSecsSinceEpoch() - m_indexRetentionMs)});
     commands.append({"EXEC"});
     const QList<RedisReply> replies = m_redis.pipeline(commands);
     const RedisReply &exec = replies.last();
@@ -90,6 +107,17 @@ QList<QByteArray> JobQueue::enqueueBatch(const QList<JobRequest> &requests)
         throw RedisUnavailable(
             QStringLiteral("Redis refused the jobs: %1").arg(QString::fromUtf8(exec.string())));
     return ids;
+}
+
+QByteArray JobQueue::claimIdempotencyKey(const QString &tenant, const QByteArray &key,
+                                         const QByteArray &newId)
+{
+    const QByteArray digest = QCryptographicHash::hash(key, QCryptographicHash::Sha256).toHex();
+    const QByteArray redisKey = keys::idempotency(tenant.toUtf8(), digest);
+    const QList<RedisReply> replies = m_redis.pipeline(
+        {{"SET", redisKey, newId, "NX", "EX", QByteArray::number(kIdempotencyTtlSec)},
+         {"GET", redisKey}});
+    return replies[1].string();
 }
 
 std::optional<JobFields> JobQueue::fetch(const QByteArray &id)

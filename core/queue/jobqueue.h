@@ -16,7 +16,8 @@ using JobFields = QHash<QByteArray, QByteArray>;
 class JobQueue
 {
 public:
-    explicit JobQueue(const RedisUrl &url);
+    // `indexRetentionMs`: how long ids stay in the job index (the longest TTL).
+    explicit JobQueue(const RedisUrl &url, qint64 indexRetentionMs = 8LL * 24 * 3600 * 1000);
 
     // Stores the job hash (and file bytes) and queues its id, atomically.
     // Returns the new job id.
@@ -24,16 +25,23 @@ public:
     // Many jobs in one round trip and one MULTI/EXEC: all are queued or none.
     QList<QByteArray> enqueueBatch(const QList<JobRequest> &requests);
 
+    // For an Idempotency-Key: stores `newId` under the tenant's key unless the
+    // key already names a job (24 hours); returns the id the key names now.
+    QByteArray claimIdempotencyKey(const QString &tenant, const QByteArray &key,
+                                   const QByteArray &newId);
+    static constexpr int kIdempotencyTtlSec = 24 * 3600;
+
     // The job hash, or nullopt when the id is unknown or expired.
     std::optional<JobFields> fetch(const QByteArray &id);
 
-    qint64 queuedCount();
+    qint64 queuedCount(); // default priority, as LLEN rq:queue:ingest
     RedisConnection &connection() { return m_redis; }
 
     static QByteArray newJobId();
 
 private:
     RedisConnection m_redis;
+    qint64 m_indexRetentionMs;
 };
 
 } // namespace aether

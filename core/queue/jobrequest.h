@@ -37,6 +37,9 @@ struct JobRequest
     QByteArray contentType; // file jobs, as declared by the client
     QByteArray fileBytes;   // file jobs: stored under rq:job:<id>:blob
     int timeoutSec = 600;
+    int maxAttempts = 3;
+    QByteArray priority = "default"; // "high", "default" or "low"
+    QByteArray id; // set when already chosen (idempotency keys); else made at enqueue
 };
 
 } // namespace aether

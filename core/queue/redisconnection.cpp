@@ -1,5 +1,6 @@
 #include "queue/redisconnection.h"
 
+#include <QCryptographicHash>
 #include <hiredis/hiredis.h>
 #include <vector>
 
@@ -7,8 +8,9 @@ namespace aether {
 
 namespace {
 
-constexpr int kFirstBackoffMs = 100;
-constexpr int kMaxBackoffMs = 5000;
+// Short enough that workers and the API are back within 2 s of Redis.
+constexpr int kFirstBackoffMs = 50;
+constexpr int kMaxBackoffMs = 1000;
 
 timeval toTimeval(int ms)
 {
@@ -29,6 +31,7 @@ RedisConnection::~RedisConnection()
 
 void RedisConnection::dropConnection(const QString &reason)
 {
+    m_pendingReplies = 0;
     if (m_context) {
         redisFree(m_context);
         m_context = nullptr;
@@ -125,6 +128,7 @@ RedisReply RedisConnection::command(const RedisCommand &arguments)
 QList<RedisReply> RedisConnection::pipeline(const QList<RedisCommand> &commands)
 {
     ensureConnected();
+    dropPendingReplies();
     for (const RedisCommand &command : commands)
         append(command);
     QList<RedisReply> replies;
@@ -132,6 +136,47 @@ QList<RedisReply> RedisConnection::pipeline(const QList<RedisCommand> &commands)
     for (qsizetype i = 0; i < commands.size(); ++i)
         replies.append(readReply());
     return replies;
+}
+
+void RedisConnection::dropPendingReplies()
+{
+    while (m_pendingReplies > 0) {
+        --m_pendingReplies;
+        readReply();
+    }
+}
+
+void RedisConnection::send(const RedisCommand &arguments)
+{
+    ensureConnected();
+    append(arguments);
+    ++m_pendingReplies;
+    int done = 0;
+    while (!done) {
+        if (redisBufferWrite(m_context, &done) != REDIS_OK) {
+            const QString reason = QString::fromLocal8Bit(m_context->errstr);
+            dropConnection(reason);
+            throw RedisUnavailable(QStringLiteral("lost the connection to Redis at %1 (%2)")
+                                       .arg(m_url.toDisplayString(), reason));
+        }
+    }
+}
+
+RedisReply RedisConnection::script(const QByteArray &source, const QList<QByteArray> &keys,
+                                   const QList<QByteArray> &arguments)
+{
+    QByteArray &sha = m_scriptShas[source.constData()];
+    if (sha.isEmpty())
+        sha = QCryptographicHash::hash(source, QCryptographicHash::Sha1).toHex();
+    RedisCommand command{"EVALSHA", sha, QByteArray::number(keys.size())};
+    command << keys << arguments;
+    RedisReply reply = this->command(command);
+    if (reply.isError() && reply.string().startsWith("NOSCRIPT")) {
+        command[0] = "EVAL";
+        command[1] = source;
+        reply = this->command(command);
+    }
+    return reply;
 }
 
 bool RedisConnection::ping()

@@ -24,7 +24,7 @@ public:
 using RedisCommand = QList<QByteArray>;
 
 // One hiredis connection, for one thread. Connects lazily, reconnects with
-// exponential backoff (100 ms doubling to 5 s) after a failure, and redoes
+// exponential backoff (50 ms doubling to 1 s) after a failure, and redoes
 // AUTH and SELECT on every connect (redisReconnect would land on db 0).
 // Commands throw RedisUnavailable while Redis is away.
 class RedisConnection
@@ -39,6 +39,15 @@ public:
     // Sends all commands in one round trip; replies in order.
     QList<RedisReply> pipeline(const QList<RedisCommand> &commands);
 
+    // Runs a Lua script by its SHA1 (EVALSHA), sending the source only when
+    // Redis does not have it cached (after a restart).
+    RedisReply script(const QByteArray &source, const QList<QByteArray> &keys,
+                      const QList<QByteArray> &arguments);
+
+    // Writes a command now without waiting for its reply (progress events);
+    // the reply is read and dropped before the next command's.
+    void send(const RedisCommand &arguments);
+
     // Tries to connect now if not connected and the backoff allows it.
     bool ping();
     bool isConnected() const { return m_context != nullptr; }
@@ -50,6 +59,7 @@ private:
     void dropConnection(const QString &reason);
     void append(const RedisCommand &arguments);
     RedisReply readReply();
+    void dropPendingReplies();
 
     RedisUrl m_url;
     int m_socketTimeoutMs;
@@ -57,6 +67,8 @@ private:
     QString m_lastError;
     QElapsedTimer m_sinceFailure;
     int m_backoffMs = 0;
+    int m_pendingReplies = 0;
+    QHash<const char *, QByteArray> m_scriptShas; // keyed by the script's (static) source
 };
 
 } // namespace aether

@@ -9,7 +9,8 @@ struct redisReply;
 
 namespace aether {
 
-// Owns one hiredis reply (freed with freeReplyObject) and reads it as Qt types.
+// One hiredis reply (freed with freeReplyObject when the last copy goes), or a
+// part of one (an element of an array reply), read as Qt types.
 class RedisReply
 {
 public:
@@ -23,14 +24,16 @@ public:
     QByteArray string() const;                  // status, string or error text
     QList<QByteArray> strings() const;          // elements of an array reply
     QHash<QByteArray, QByteArray> hash() const; // HGETALL's flat field/value array
-    const redisReply *raw() const { return m_reply.get(); }
+    qsizetype size() const;                     // elements of an array reply
+    RedisReply element(qsizetype index) const;
 
 private:
-    struct Free
-    {
-        void operator()(redisReply *reply) const;
-    };
-    std::shared_ptr<redisReply> m_reply;
+    RedisReply(std::shared_ptr<redisReply> root, const redisReply *node)
+        : m_root(std::move(root)), m_node(node)
+    {}
+
+    std::shared_ptr<redisReply> m_root;
+    const redisReply *m_node = nullptr;
 };
 
 } // namespace aether

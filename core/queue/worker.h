@@ -1,10 +1,16 @@
 #pragma once
 
 #include "config/redisurl.h"
+#include "ingest/cancellation.h"
 #include "queue/jobhandler.h"
+#include "queue/joboutcome.h"
 
+#include <QDateTime>
+#include <QMutex>
 #include <QThread>
 #include <atomic>
+#include <memory>
+#include <optional>
 
 namespace aether {
 
@@ -12,15 +18,29 @@ class RedisConnection;
 
 struct WorkerOptions
 {
-    QByteArray name;        // unique among all workers on the queue
-    int resultTtlSec = 500; // finished job hashes expire after this
+    QByteArray name; // unique among all workers on the queue: <host>.<pid>.<n>
+    int resultTtlSec = 500;
     int failureTtlSec = 7 * 24 * 3600;
+    int leaseMs = 10000;       // a started job's lease; the supervisor renews it every second
+    int retryBackoffMs = 2000; // first retry delay; doubles per attempt
+    int defaultTimeoutSec = 600;
 };
 
-// One worker thread: takes a job from rq:queue:ingest into its own processing
-// list with BLMOVE (so a job is never held by two workers), marks it started,
-// runs it through its JobHandler and records the result or error. It owns its
-// Redis connection; if Redis goes away it waits and reconnects with backoff.
+// What a worker runs now, as its supervisor sees it.
+struct RunningJob
+{
+    QByteArray id;
+    std::shared_ptr<CancelToken> cancel;
+    CancelToken::Clock::time_point deadline;
+    int timeoutSec = 0;
+};
+
+// One worker thread. Takes the next job (highest priority first) into its own
+// processing list with a lease, atomically; runs it through its JobHandler with
+// a CancelToken (timeout, cancel, shutdown); and settles the attempt: finished,
+// failed, scheduled for a retry, canceled, or handed back. When idle it blocks
+// on the wake list, so a new job starts at once. Owns its Redis connection and
+// reconnects with backoff while Redis is away.
 class Worker : public QThread
 {
     Q_OBJECT
@@ -30,23 +50,38 @@ public:
            QObject *parent = nullptr);
 
     void requestStop() { m_stopping = true; }
-    bool isBusy() const { return m_busy; }
     const QByteArray &name() const { return m_options.name; }
+    QDateTime startedAt() const { return m_startedAt; }
+
+    std::optional<RunningJob> running() const;
+    void interrupt(JobInterrupted::Reason reason);
+    // The watchdog has settled this worker's job: drop its outcome and exit.
+    void abandon() { m_abandoned = true; }
+    bool isAbandoned() const { return m_abandoned; }
 
 protected:
     void run() override;
 
 private:
     bool takeOne(RedisConnection &redis, JobHandler &handler);
-    void process(RedisConnection &redis, JobHandler &handler, const QByteArray &id);
-    void record(RedisConnection &redis, const QList<QList<QByteArray>> &commands);
+    void process(RedisConnection &redis, JobHandler &handler, const QByteArray &id,
+                 const JobFields &fields, const QByteArray &blob);
+    JobOutcome execute(RedisConnection &redis, JobHandler &handler, const QByteArray &id,
+                       const JobFields &fields, const QByteArray &blob,
+                       const std::shared_ptr<CancelToken> &cancel);
+    void settle(RedisConnection &redis, const QByteArray &id, const JobFields &fields,
+                const JobOutcome &outcome, const QByteArray &startedAt);
+    void waitForWork(RedisConnection &redis);
     void pause(int ms) const;
 
     RedisUrl m_redis;
     WorkerOptions m_options;
     JobHandlerFactory m_handlerFactory;
+    QDateTime m_startedAt;
     std::atomic_bool m_stopping{false};
-    std::atomic_bool m_busy{false};
+    std::atomic_bool m_abandoned{false};
+    mutable QMutex m_runningLock;
+    std::optional<RunningJob> m_running;
 };
 
 } // namespace aether

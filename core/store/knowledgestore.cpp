@@ -16,6 +16,9 @@ namespace {
 
 QAtomicInteger<quint64> s_connectionSerial;
 
+// A job's write checks its token once per batch of chunk rows.
+constexpr qsizetype kChunksPerCancelCheck = 256;
+
 const QString kInsertDocument = QStringLiteral(
     "INSERT INTO documents (job_id, tenant, source, kind, filename, url, title, content_hash, "
     "size_bytes,"
@@ -152,7 +155,7 @@ void KnowledgeStore::deleteJobDocument(const QString &jobId)
 }
 
 void KnowledgeStore::writeChunks(qint64 documentId, const QList<Chunk> &chunks,
-                                 const QList<Vector> &vectors)
+                                 const QList<Vector> &vectors, const CancelToken &cancel)
 {
     QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
     QSqlQuery chunkInsert(db);
@@ -160,6 +163,8 @@ void KnowledgeStore::writeChunks(qint64 documentId, const QList<Chunk> &chunks,
     chunkInsert.prepare(kInsertChunk);
     vectorInsert.prepare(kInsertVector);
     for (qsizetype i = 0; i < chunks.size(); ++i) {
+        if (i > 0 && i % kChunksPerCancelCheck == 0)
+            cancel.check();
         const Chunk &chunk = chunks[i];
         chunkInsert.addBindValue(documentId);
         chunkInsert.addBindValue(qint64(i));
@@ -178,13 +183,14 @@ void KnowledgeStore::writeChunks(qint64 documentId, const QList<Chunk> &chunks,
 }
 
 qint64 KnowledgeStore::write(const DocumentRecord &document, const QList<Chunk> &chunks,
-                             const QList<Vector> &vectors)
+                             const QList<Vector> &vectors, const CancelToken &cancel)
 {
     if (chunks.size() != vectors.size())
         throw StoreError(QStringLiteral("internal: %1 chunks but %2 vectors")
                              .arg(chunks.size())
                              .arg(vectors.size()));
     QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    cancel.check();
     // IMMEDIATE takes the write lock up front, so two workers never deadlock
     // upgrading read locks.
     exec(QStringLiteral("BEGIN IMMEDIATE"));
@@ -204,10 +210,12 @@ qint64 KnowledgeStore::write(const DocumentRecord &document, const QList<Chunk> 
         if (!insert.exec())
             throw StoreError(insert.lastError().text());
         const qint64 documentId = insert.lastInsertId().toLongLong();
-        writeChunks(documentId, chunks, vectors);
+        writeChunks(documentId, chunks, vectors, cancel);
+        cancel.check(); // the last moment the job can still leave no trace
         exec(QStringLiteral("COMMIT"));
         return documentId;
-    } catch (const StoreError &) {
+    } catch (...) {
+        // Any failure, an interruption included, leaves the store as it was.
         QSqlQuery(db).exec(QStringLiteral("ROLLBACK"));
         throw;
     }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ingest/cancellation.h"
 #include "text/chunker.h"
 #include "text/embedder.h"
 
@@ -53,9 +54,10 @@ public:
     // was built with the same embedder; throws StoreError otherwise.
     void open(const EmbedderInfo &embedder);
 
-    // Returns the document id. Throws StoreError.
+    // Returns the document id. Throws StoreError, or JobInterrupted when `cancel`
+    // fires; either way the transaction is rolled back and the store left as it was.
     qint64 write(const DocumentRecord &document, const QList<Chunk> &chunks,
-                 const QList<Vector> &vectors);
+                 const QList<Vector> &vectors, const CancelToken &cancel = CancelToken::never());
 
     qint64 documentCount(const QString &tenant = {});
     qint64 chunkCount(const QString &tenant = {});
@@ -67,7 +69,8 @@ private:
     void checkEmbedder(const EmbedderInfo &embedder);
     void exec(const QString &sql);
     qint64 count(const QString &sql, const QString &tenant);
-    void writeChunks(qint64 documentId, const QList<Chunk> &chunks, const QList<Vector> &vectors);
+    void writeChunks(qint64 documentId, const QList<Chunk> &chunks, const QList<Vector> &vectors,
+                     const CancelToken &cancel);
     void deleteJobDocument(const QString &jobId);
 
     QString m_path;

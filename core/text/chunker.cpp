@@ -10,6 +10,9 @@ namespace {
 
 constexpr int kMinimumSize = 50;
 
+// Checking the token is cheap, but not free: once per batch of chunks.
+constexpr qsizetype kChunksPerCancelCheck = 64;
+
 // How good a place to end a chunk is; higher is better.
 enum class Cut
 {
@@ -49,7 +52,7 @@ public:
     {}
 
     // [start, end) ranges of the chunks, trimmed of surrounding whitespace.
-    QList<std::pair<qsizetype, qsizetype>> ranges() const
+    QList<std::pair<qsizetype, qsizetype>> ranges(const CancelToken &cancel) const
     {
         QList<std::pair<qsizetype, qsizetype>> result;
         qsizetype textEnd = m_text.size();
@@ -69,6 +72,8 @@ public:
                 continue;
             }
             result.append({pos, end});
+            if (result.size() % kChunksPerCancelCheck == 0)
+                cancel.check();
             pos = overlapStart(pos, end);
             previousEnd = end;
         }
@@ -178,8 +183,9 @@ Chunker::Chunker(ChunkerOptions options) : m_options(options)
     m_options.overlap = std::clamp(m_options.overlap, 0, (m_options.size - 1) / 2);
 }
 
-QList<Chunk> Chunker::split(const ExtractedDocument &document) const
+QList<Chunk> Chunker::split(const ExtractedDocument &document, const CancelToken &cancel) const
 {
+    cancel.check();
     QStringList texts;
     QList<qsizetype> blockStarts;
     qsizetype offset = 0;
@@ -192,7 +198,7 @@ QList<Chunk> Chunker::split(const ExtractedDocument &document) const
 
     QList<Chunk> chunks;
     qsizetype blockIndex = 0;
-    for (const auto &[start, end] : ChunkCutter(joined, m_options).ranges()) {
+    for (const auto &[start, end] : ChunkCutter(joined, m_options).ranges(cancel)) {
         // Chunks start in increasing order, so the block search only moves forward.
         while (blockIndex + 1 < blockStarts.size() && blockStarts[blockIndex + 1] <= start)
             ++blockIndex;
@@ -202,11 +208,11 @@ QList<Chunk> Chunker::split(const ExtractedDocument &document) const
     return chunks;
 }
 
-QList<Chunk> Chunker::split(const QString &text) const
+QList<Chunk> Chunker::split(const QString &text, const CancelToken &cancel) const
 {
     ExtractedDocument document;
     document.blocks.append(TextBlock{text, 0, {}});
-    return split(document);
+    return split(document, cancel);
 }
 
 } // namespace aether

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "extract/extracteddocument.h"
+#include "ingest/cancellation.h"
 
 #include <QList>
 #include <QString>
@@ -25,13 +26,15 @@ struct ChunkerOptions
 // Splits text into chunks of about options.size characters, cutting at
 // paragraph ends where it can, then at sentence ends, then at spaces, and
 // repeating about options.overlap characters of whole sentences between chunks.
+// split() throws JobInterrupted when `cancel` fires (checked every few dozen chunks).
 class Chunker
 {
 public:
     explicit Chunker(ChunkerOptions options = {});
 
-    QList<Chunk> split(const ExtractedDocument &document) const;
-    QList<Chunk> split(const QString &text) const;
+    QList<Chunk> split(const ExtractedDocument &document,
+                       const CancelToken &cancel = CancelToken::never()) const;
+    QList<Chunk> split(const QString &text, const CancelToken &cancel = CancelToken::never()) const;
 
     const ChunkerOptions &options() const { return m_options; }
 

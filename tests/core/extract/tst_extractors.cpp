@@ -6,10 +6,16 @@
 #include "ingest/ingesterror.h"
 #include "pdffixture.h"
 
+#include <QElapsedTimer>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
+
+#include <algorithm>
+#include <memory>
+#include <optional>
 
 using namespace aether;
 using aether::test::buildPdf;
@@ -47,6 +53,33 @@ QString allText(const ExtractedDocument &document)
     return texts(document).join(u'\n');
 }
 
+// A long report: `pageCount` pages of several lines each, so reading it takes a while.
+QByteArray longPdf(int pageCount)
+{
+    QStringList pages;
+    for (int page = 1; page <= pageCount; ++page) {
+        QStringList lines;
+        for (int line = 1; line <= 40; ++line)
+            lines << QStringLiteral("Page %1 line %2: the quarterly figures in detail")
+                         .arg(page)
+                         .arg(line);
+        pages << lines.join(u'\n');
+    }
+    return buildPdf(pages, QStringLiteral("Long Report"));
+}
+
+// The reason extraction was interrupted with, or nothing if it ran to the end.
+std::optional<JobInterrupted::Reason>
+interruption(const Extractor &extractor, const QByteArray &bytes, const CancelToken &cancel)
+{
+    try {
+        extractor.extract(bytes, {}, cancel);
+    } catch (const JobInterrupted &interrupted) {
+        return interrupted.reason();
+    }
+    return std::nullopt;
+}
+
 } // namespace
 
 class TestExtractors : public QObject
@@ -71,6 +104,12 @@ private Q_SLOTS:
     void registryDetectsKind();
     void registryRefusesBinaryWithReason();
     void registryStandardIsShared();
+    void pdfInterruptedTokenStopsExtraction();
+    void pdfExpiredDeadlineIsTimeout();
+    void pdfInterruptedFromAnotherThreadStopsBeforeLastPage();
+    void textFormatsCheckTheToken_data();
+    void textFormatsCheckTheToken();
+    void registryPassesTheToken();
 };
 
 void TestExtractors::textUtf8WithBomAndParagraphs()
@@ -78,7 +117,8 @@ void TestExtractors::textUtf8WithBomAndParagraphs()
     const QByteArray bytes = "\xEF\xBB\xBF"
                              "First paragraph,\r\nstill first.\r\n\r\n  \r\n"
                              "Second: na\xC3\xAFve caf\xC3\xA9.\r\n";
-    const ExtractedDocument document = TextExtractor().extract(bytes, QStringLiteral("a.txt"));
+    const ExtractedDocument document =
+        TextExtractor().extract(bytes, QStringLiteral("a.txt"), CancelToken::never());
     QCOMPARE(document.kind, QStringLiteral("text"));
     QCOMPARE(texts(document), QStringList({QStringLiteral("First paragraph,\nstill first."),
                                            QStringLiteral("Second: naïve café.")}));
@@ -95,7 +135,8 @@ void TestExtractors::textUtf16WithBom()
 {
     QFETCH(bool, littleEndian);
     const QString text = QStringLiteral("Grüße aus Köln\n\n€ 5 — ok");
-    const ExtractedDocument document = TextExtractor().extract(utf16(text, littleEndian), {});
+    const ExtractedDocument document =
+        TextExtractor().extract(utf16(text, littleEndian), {}, CancelToken::never());
     QCOMPARE(texts(document),
              QStringList({QStringLiteral("Grüße aus Köln"), QStringLiteral("€ 5 — ok")}));
 }
@@ -105,7 +146,7 @@ void TestExtractors::textLatin1AndWindows1252Fallback()
     // Not valid UTF-8: é (0xE9) in Latin-1, and Windows-1252 curly quotes and euro.
     const QByteArray bytes = "caf\xE9 \x93quoted\x94 \x80"
                              "5";
-    const ExtractedDocument document = TextExtractor().extract(bytes, {});
+    const ExtractedDocument document = TextExtractor().extract(bytes, {}, CancelToken::never());
     QCOMPARE(allText(document), QStringLiteral("café “quoted” €5"));
 }
 
@@ -117,7 +158,8 @@ void TestExtractors::markdownHeadingsAndInlineMarkup()
                                 "## Install\n\n> Run `make *all*` first.\n\n"
                                 "```sh\ncmake -S . -B build # **not bold**\n```\n\n"
                                 "Usage\n-----\n\n![diagram](d.png) shows ~~old~~ flow.\n";
-    const ExtractedDocument document = MarkdownExtractor().extract(markdown, {});
+    const ExtractedDocument document =
+        MarkdownExtractor().extract(markdown, {}, CancelToken::never());
     QCOMPARE(document.kind, QStringLiteral("markdown"));
     QCOMPARE(document.title, QStringLiteral("Aether Guide"));
     QCOMPARE(texts(document),
@@ -145,7 +187,7 @@ void TestExtractors::htmlDropsBoilerplateKeepsParagraphs()
 <form><input name=q><button>Search</button></form><noscript>Enable JS</noscript>
 <h2>Details</h2><ul><li>one</li><li>two</li></ul></article>
 <footer>Copyright footer</footer><!-- a <p>comment</p> --></body></html>)";
-    const ExtractedDocument document = HtmlExtractor().extract(html, {});
+    const ExtractedDocument document = HtmlExtractor().extract(html, {}, CancelToken::never());
     QCOMPARE(document.kind, QStringLiteral("html"));
     QCOMPARE(document.title, QStringLiteral("The Page"));
     QCOMPARE(texts(document),
@@ -161,7 +203,7 @@ void TestExtractors::htmlDecodesEntities()
     const QByteArray html = "<p>Tom &amp; Jerry &mdash; &lt;b&gt; &quot;q&quot; &#233;t&#xE9; "
                             "&hellip; &copy; it&rsquo;s&nbsp;ok &unknown; &#x1F600; &#150;</p>"
                             "<h1>Fish &amp; Chips</h1>";
-    const ExtractedDocument document = HtmlExtractor().extract(html, {});
+    const ExtractedDocument document = HtmlExtractor().extract(html, {}, CancelToken::never());
     QCOMPARE(texts(document).first(),
              QStringLiteral("Tom & Jerry — <b> \"q\" été … © it’s ok &unknown; 😀 –"));
     QCOMPARE(document.title, QStringLiteral("Fish & Chips")); // no <title>: the first h1
@@ -172,16 +214,19 @@ void TestExtractors::htmlMetaCharset()
     const QByteArray latin1 = "<html><head><meta charset=\"iso-8859-1\"></head>"
                               "<body><p>Gr\xFC\xDF"
                               "e \x80</p></body></html>";
-    QCOMPARE(allText(HtmlExtractor().extract(latin1, {})), QStringLiteral("Grüße €"));
+    QCOMPARE(allText(HtmlExtractor().extract(latin1, {}, CancelToken::never())),
+             QStringLiteral("Grüße €"));
 
     // Even bytes that happen to be valid UTF-8 follow the declared charset.
     const QByteArray httpEquiv =
         "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; "
         "charset=windows-1252\"><title>T</title></head><body>\xC3\xA9</body></html>";
-    QCOMPARE(allText(HtmlExtractor().extract(httpEquiv, {})), QStringLiteral("Ã©"));
+    QCOMPARE(allText(HtmlExtractor().extract(httpEquiv, {}, CancelToken::never())),
+             QStringLiteral("Ã©"));
 
     const QByteArray undeclared = "<html><body>caf\xC3\xA9</body></html>";
-    QCOMPARE(allText(HtmlExtractor().extract(undeclared, {})), QStringLiteral("café"));
+    QCOMPARE(allText(HtmlExtractor().extract(undeclared, {}, CancelToken::never())),
+             QStringLiteral("café"));
 }
 
 void TestExtractors::htmlContentTypeCharsetBeatsMeta()
@@ -197,7 +242,8 @@ void TestExtractors::htmlContentTypeCharsetBeatsMeta()
 
 void TestExtractors::pdfPagesTitleAndEmptyPages()
 {
-    const ExtractedDocument document = PdfExtractor().extract(samplePdf(), {});
+    const ExtractedDocument document =
+        PdfExtractor().extract(samplePdf(), {}, CancelToken::never());
     QCOMPARE(document.kind, QStringLiteral("pdf"));
     QCOMPARE(document.title, QStringLiteral("Quarterly Report"));
     QCOMPARE(document.pageCount, 3);
@@ -209,7 +255,8 @@ void TestExtractors::pdfPagesTitleAndEmptyPages()
     QCOMPARE(document.blocks[1].page, 3);
     QCOMPARE(document.blocks[1].text, QStringLiteral("The third page (with parentheses)"));
 
-    const ExtractedDocument blank = PdfExtractor().extract(buildPdf({{}, {}}, {}), {});
+    const ExtractedDocument blank =
+        PdfExtractor().extract(buildPdf({{}, {}}, {}), {}, CancelToken::never());
     QVERIFY(blank.isEmpty()); // returned, not thrown: the caller decides
     QCOMPARE(blank.pagesWithoutText, QList<int>({1, 2}));
     QCOMPARE(blank.title, QString());
@@ -229,7 +276,7 @@ void TestExtractors::pdfCorruptOrTruncated()
 {
     QFETCH(QByteArray, bytes);
     try {
-        PdfExtractor().extract(bytes, QStringLiteral("broken.pdf"));
+        PdfExtractor().extract(bytes, QStringLiteral("broken.pdf"), CancelToken::never());
         QFAIL("a corrupt PDF was accepted");
     } catch (const IngestError &error) {
         QCOMPARE(error.toString(),
@@ -377,6 +424,93 @@ void TestExtractors::registryStandardIsShared()
         ExtractorRegistry::standard().extract(samplePdf(), QStringLiteral("report"));
     QCOMPARE(document.kind, QStringLiteral("pdf"));
     QCOMPARE(document.pageCount, 3);
+}
+
+void TestExtractors::pdfInterruptedTokenStopsExtraction()
+{
+    CancelToken cancel;
+    cancel.interrupt(JobInterrupted::Reason::Canceled);
+    QCOMPARE(interruption(PdfExtractor(), samplePdf(), cancel), JobInterrupted::Reason::Canceled);
+}
+
+void TestExtractors::pdfExpiredDeadlineIsTimeout()
+{
+    const CancelToken cancel(CancelToken::Clock::now() - std::chrono::milliseconds(1));
+    QCOMPARE(interruption(PdfExtractor(), samplePdf(), cancel), JobInterrupted::Reason::Timeout);
+}
+
+// A job canceled while its long PDF is being read stops there instead of reading
+// every page: extraction throws rather than returning a document.
+void TestExtractors::pdfInterruptedFromAnotherThreadStopsBeforeLastPage()
+{
+    const QByteArray pdf = longPdf(300);
+    QElapsedTimer clock;
+    clock.start();
+    const ExtractedDocument whole = PdfExtractor().extract(pdf, {}, CancelToken::never());
+    const qint64 fullMs = clock.elapsed();
+    QCOMPARE(whole.pageCount, 300);
+    QCOMPARE(whole.blocks.size(), 300);
+
+    CancelToken cancel;
+    std::unique_ptr<QThread> canceler(QThread::create([&cancel, fullMs] {
+        QThread::msleep(std::max<qint64>(1, fullMs / 5));
+        cancel.interrupt(JobInterrupted::Reason::Canceled);
+    }));
+    clock.restart();
+    canceler->start();
+    const std::optional<JobInterrupted::Reason> reason = interruption(PdfExtractor(), pdf, cancel);
+    const qint64 stoppedMs = clock.elapsed();
+    QVERIFY(canceler->wait(10000));
+    QVERIFY2(reason.has_value(),
+             qPrintable(QStringLiteral("read all 300 pages in %1 ms (a full read took %2 ms)")
+                            .arg(stoppedMs)
+                            .arg(fullMs)));
+    QCOMPARE(*reason, JobInterrupted::Reason::Canceled);
+}
+
+void TestExtractors::textFormatsCheckTheToken_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::newRow("text") << QStringLiteral("text") << QByteArray("one\n\ntwo\n");
+    QTest::newRow("markdown") << QStringLiteral("markdown") << QByteArray("# T\n\nbody\n");
+    QTest::newRow("html") << QStringLiteral("html") << QByteArray("<p>one</p><p>two</p>");
+}
+
+void TestExtractors::textFormatsCheckTheToken()
+{
+    QFETCH(QString, kind);
+    QFETCH(QByteArray, bytes);
+    std::unique_ptr<Extractor> extractor;
+    if (kind == u"text")
+        extractor = std::make_unique<TextExtractor>();
+    else if (kind == u"markdown")
+        extractor = std::make_unique<MarkdownExtractor>();
+    else
+        extractor = std::make_unique<HtmlExtractor>();
+
+    QCOMPARE(interruption(*extractor, bytes, CancelToken::never()), std::nullopt);
+    CancelToken shutdown;
+    shutdown.interrupt(JobInterrupted::Reason::Shutdown);
+    QCOMPARE(interruption(*extractor, bytes, shutdown), JobInterrupted::Reason::Shutdown);
+    const CancelToken expired(CancelToken::Clock::now());
+    QCOMPARE(interruption(*extractor, bytes, expired), JobInterrupted::Reason::Timeout);
+}
+
+void TestExtractors::registryPassesTheToken()
+{
+    CancelToken cancel;
+    cancel.interrupt(JobInterrupted::Reason::Canceled);
+    QVERIFY_THROWS_EXCEPTION(JobInterrupted,
+                             ExtractorRegistry::standard().extract(
+                                 samplePdf(), QStringLiteral("report.pdf"), {}, cancel));
+    QVERIFY_THROWS_EXCEPTION(JobInterrupted,
+                             ExtractorRegistry::standard().extract(
+                                 "plain words", QStringLiteral("notes.txt"), {}, cancel));
+    // Without a token nothing changes.
+    QCOMPARE(
+        ExtractorRegistry::standard().extract(samplePdf(), QStringLiteral("report.pdf")).pageCount,
+        3);
 }
 
 QTEST_GUILESS_MAIN(TestExtractors)

@@ -12,8 +12,10 @@
 #include <optional>
 
 using aether::AddressGuard;
+using aether::CancelToken;
 using aether::FetchedPage;
 using aether::IngestError;
+using aether::JobInterrupted;
 using aether::UrlFetcher;
 using aether::UrlFetchOptions;
 using aether::test::FixtureHttpServer;
@@ -38,6 +40,18 @@ std::optional<IngestError> fetchError(const QByteArray &url,
         UrlFetcher(options).fetch(QUrl::fromEncoded(url));
     } catch (const IngestError &error) {
         return error;
+    }
+    return std::nullopt;
+}
+
+// The reason the fetch was interrupted with, or nothing if it was not.
+std::optional<JobInterrupted::Reason> fetchInterruption(const QByteArray &url,
+                                                        const CancelToken &cancel)
+{
+    try {
+        UrlFetcher(localOptions()).fetch(QUrl::fromEncoded(url), cancel);
+    } catch (const JobInterrupted &interrupted) {
+        return interrupted.reason();
     }
     return std::nullopt;
 }
@@ -84,6 +98,10 @@ private Q_SLOTS:
     void connectTimeout();
     void totalTimeout();
     void connectionRefusedIsTransient();
+    void interruptedTokenContactsNoServer();
+    void interruptFromAnotherThreadAbortsTransfer();
+    void deadlineAbortsTransferAsTimeout();
+    void neverTokenFetchesAsBefore();
 
 private:
     FixtureHttpServer m_server;
@@ -328,6 +346,71 @@ void TestUrlFetcher::connectionRefusedIsTransient()
     QVERIFY(error);
     QCOMPARE(error->kind(), QStringLiteral("ConnectionError"));
     QVERIFY(error->isTransient());
+}
+
+void TestUrlFetcher::interruptedTokenContactsNoServer()
+{
+    m_server.setResponse("/canceled-early", page("never read"));
+    CancelToken cancel;
+    cancel.interrupt(JobInterrupted::Reason::Shutdown);
+    QCOMPARE(fetchInterruption(m_server.url("/canceled-early"), cancel),
+             JobInterrupted::Reason::Shutdown);
+    QCOMPARE(m_server.requestCount("/canceled-early"), 0);
+}
+
+// A user cancels a job whose page answers only after 5 s: the worker lets go at once.
+void TestUrlFetcher::interruptFromAnotherThreadAbortsTransfer()
+{
+    FixtureResponse slow = page("late");
+    slow.delayMs = 5000;
+    m_server.setResponse("/slow-cancel", slow);
+    CancelToken cancel;
+    QElapsedTimer clock;
+    qint64 interruptedAtMs = -1;
+    std::unique_ptr<QThread> canceler(QThread::create([&] {
+        QThread::msleep(100);
+        interruptedAtMs = clock.elapsed();
+        cancel.interrupt(JobInterrupted::Reason::Canceled);
+    }));
+    clock.start();
+    canceler->start();
+    const std::optional<JobInterrupted::Reason> reason =
+        fetchInterruption(m_server.url("/slow-cancel"), cancel);
+    const qint64 returnedAtMs = clock.elapsed();
+    QVERIFY(canceler->wait(10000));
+    QCOMPARE(reason, JobInterrupted::Reason::Canceled);
+    QVERIFY2(returnedAtMs < 1000, qPrintable(QString::number(returnedAtMs)));
+    QVERIFY2(returnedAtMs - interruptedAtMs < 300,
+             qPrintable(QStringLiteral("returned %1 ms after the interrupt")
+                            .arg(returnedAtMs - interruptedAtMs)));
+    QCOMPARE(m_server.requestCount("/slow-cancel"), 1);
+}
+
+// JOB_TIMEOUT is a deadline on the token: it ends the transfer as a Timeout,
+// not as the fetcher's own TimeoutError.
+void TestUrlFetcher::deadlineAbortsTransferAsTimeout()
+{
+    FixtureResponse slow = page("late");
+    slow.delayMs = 5000;
+    m_server.setResponse("/slow-deadline", slow);
+    QElapsedTimer clock;
+    clock.start();
+    const CancelToken cancel(CancelToken::Clock::now() + std::chrono::milliseconds(150));
+    QCOMPARE(fetchInterruption(m_server.url("/slow-deadline"), cancel),
+             JobInterrupted::Reason::Timeout);
+    QVERIFY2(clock.elapsed() < 1000, qPrintable(QString::number(clock.elapsed())));
+}
+
+void TestUrlFetcher::neverTokenFetchesAsBefore()
+{
+    FixtureResponse slowish = page("worth the wait");
+    slowish.delayMs = 100;
+    m_server.setResponse("/slowish", slowish);
+    const CancelToken cancel(CancelToken::Clock::now() + std::chrono::seconds(30));
+    QCOMPARE(UrlFetcher(localOptions()).fetch(QUrl(m_server.url("/slowish")), cancel).body,
+             QByteArray("worth the wait"));
+    QCOMPARE(UrlFetcher(localOptions()).fetch(QUrl(m_server.url("/slowish"))).body,
+             QByteArray("worth the wait"));
 }
 
 QTEST_GUILESS_MAIN(TestUrlFetcher)

@@ -3,10 +3,13 @@
 #include "store/knowledgestore.h"
 #include "text/hashembedder.h"
 
+#include <QElapsedTimer>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <chrono>
 
 using namespace aether;
 
@@ -31,6 +34,14 @@ QList<Vector> vectorsOf(const QList<Chunk> &chunks)
     for (const Chunk &chunk : chunks)
         vectors.append(HashEmbedder::embedOne(chunk.text));
     return vectors;
+}
+
+QStringList numbered(const QString &prefix, int count)
+{
+    QStringList texts;
+    for (int i = 0; i < count; ++i)
+        texts << QStringLiteral("%1 chunk number %2").arg(prefix).arg(i);
+    return texts;
 }
 
 DocumentRecord record(const QString &jobId, const QString &tenant = QStringLiteral("default"))
@@ -205,6 +216,70 @@ private Q_SLOTS:
             delete thread;
         }
         QCOMPARE(first.documentCount(), 60);
+    }
+
+    void anInterruptedWriteLeavesNothing()
+    {
+        KnowledgeStore store(path());
+        store.open(kHash);
+        const QList<Chunk> before = chunksOf(numbered(QStringLiteral("old"), 3));
+        store.write(record(QStringLiteral("job-1")), before, vectorsOf(before));
+
+        CancelToken cancel;
+        cancel.interrupt(JobInterrupted::Reason::Canceled);
+        const QList<Chunk> chunks = chunksOf(numbered(QStringLiteral("new"), 5));
+        try {
+            store.write(record(QStringLiteral("job-1")), chunks, vectorsOf(chunks), cancel);
+            QFAIL("an interrupted write went through");
+        } catch (const JobInterrupted &interrupted) {
+            QCOMPARE(interrupted.reason(), JobInterrupted::Reason::Canceled);
+        }
+        QVERIFY_THROWS_EXCEPTION(JobInterrupted, store.write(record(QStringLiteral("job-2")),
+                                                             chunks, vectorsOf(chunks), cancel));
+        QCOMPARE(store.documentCount(), 1);
+        QCOMPARE(store.chunkCount(), 3);
+        QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM vectors")), 3);
+
+        // The store is still usable afterwards.
+        store.write(record(QStringLiteral("job-2")), chunks, vectorsOf(chunks));
+        QCOMPARE(store.documentCount(), 2);
+        QCOMPARE(store.chunkCount(), 8);
+    }
+
+    // A job timing out while its many chunks are being written: the transaction
+    // is rolled back, so the job's earlier copy is still there, untouched.
+    void aTimeoutDuringTheWriteRollsBack()
+    {
+        KnowledgeStore store(path());
+        store.open(kHash);
+        const QList<Chunk> before = chunksOf(numbered(QStringLiteral("old"), 1000));
+        QElapsedTimer clock;
+        clock.start();
+        store.write(record(QStringLiteral("job-big")), before, vectorsOf(before));
+        const qint64 writeMs = clock.elapsed();
+
+        // Twice as many rows as the write just timed: the deadline passes part way.
+        const QList<Chunk> chunks = chunksOf(numbered(QStringLiteral("new"), 2000));
+        const QList<Vector> vectors = vectorsOf(chunks);
+        const CancelToken cancel(CancelToken::Clock::now() +
+                                 std::chrono::milliseconds(std::max<qint64>(1, writeMs / 2)));
+        try {
+            store.write(record(QStringLiteral("job-big")), chunks, vectors, cancel);
+            QFAIL(qPrintable(QStringLiteral("the write outlived its deadline (%1 ms for half "
+                                            "as many rows)")
+                                 .arg(writeMs)));
+        } catch (const JobInterrupted &interrupted) {
+            QCOMPARE(interrupted.reason(), JobInterrupted::Reason::Timeout);
+        }
+        QCOMPARE(store.documentCount(), 1);
+        QCOMPARE(store.chunkCount(), 1000);
+        QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM vectors")), 1000);
+        QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM chunks WHERE text LIKE 'new%'")), 0);
+        QCOMPARE(scalar(QStringLiteral("SELECT chunk_count FROM documents")), 1000);
+
+        // No transaction was left open: the next write goes through.
+        store.write(record(QStringLiteral("job-big")), chunks, vectors);
+        QCOMPARE(store.chunkCount(), 2000);
     }
 };
 

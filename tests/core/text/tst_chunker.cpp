@@ -5,6 +5,8 @@
 #include <QStringList>
 #include <QTest>
 
+#include <optional>
+
 using namespace aether;
 
 namespace {
@@ -51,6 +53,30 @@ void verifyOffsets(const QList<Chunk> &chunks, const QString &text)
     }
 }
 
+void verifySameChunks(const QList<Chunk> &actual, const QList<Chunk> &expected)
+{
+    QCOMPARE(actual.size(), expected.size());
+    for (qsizetype i = 0; i < actual.size(); ++i) {
+        QCOMPARE(actual[i].text, expected[i].text);
+        QCOMPARE(actual[i].page, expected[i].page);
+        QCOMPARE(actual[i].heading, expected[i].heading);
+        QCOMPARE(actual[i].start, expected[i].start);
+        QCOMPARE(actual[i].end, expected[i].end);
+    }
+}
+
+// The reason splitting was interrupted with, or nothing if it ran to the end.
+std::optional<JobInterrupted::Reason> interruption(const Chunker &chunker, const QString &text,
+                                                   const CancelToken &cancel)
+{
+    try {
+        chunker.split(text, cancel);
+    } catch (const JobInterrupted &interrupted) {
+        return interrupted.reason();
+    }
+    return std::nullopt;
+}
+
 } // namespace
 
 class TestChunker : public QObject
@@ -70,6 +96,9 @@ private Q_SLOTS:
     void pageAndHeadingOfFirstBlock();
     void optionsAreClamped();
     void tenMegabytesChunkQuickly();
+    void interruptedTokenStopsSplitting();
+    void deadlineStopsALongSplitPartWay();
+    void neverTokenGivesTheSameChunks();
 };
 
 void TestChunker::emptyTextGivesNoChunks()
@@ -238,6 +267,44 @@ void TestChunker::tenMegabytesChunkQuickly()
           elapsed);
     QVERIFY(chunks.size() > text.size() / 1000);
     QVERIFY2(elapsed < 1000, qPrintable(QStringLiteral("took %1 ms").arg(elapsed)));
+}
+
+void TestChunker::interruptedTokenStopsSplitting()
+{
+    CancelToken cancel;
+    cancel.interrupt(JobInterrupted::Reason::Canceled);
+    QCOMPARE(interruption(Chunker(), prose(20), cancel), JobInterrupted::Reason::Canceled);
+    ExtractedDocument document;
+    document.blocks = {{prose(20, 3), 1, QStringLiteral("Intro")}};
+    QVERIFY_THROWS_EXCEPTION(JobInterrupted, Chunker().split(document, cancel));
+    const CancelToken expired(CancelToken::Clock::now());
+    QCOMPARE(interruption(Chunker(), prose(20), expired), JobInterrupted::Reason::Timeout);
+}
+
+// The token is looked at while chunks are produced, not only on the way in.
+void TestChunker::deadlineStopsALongSplitPartWay()
+{
+    QString text = prose(400);
+    while (text.size() < 10 * 1024 * 1024)
+        text += QStringLiteral("\n\n") + text;
+    // Splitting this text takes tens of milliseconds; the deadline passes after the first check.
+    const CancelToken cancel(CancelToken::Clock::now() + std::chrono::milliseconds(5));
+    QCOMPARE(interruption(Chunker(), text, cancel), JobInterrupted::Reason::Timeout);
+}
+
+void TestChunker::neverTokenGivesTheSameChunks()
+{
+    ExtractedDocument document;
+    document.blocks = {{prose(60, 4), 1, QStringLiteral("Intro")},
+                       {prose(60, 5), 2, QStringLiteral("Method")}};
+    const Chunker chunker({200, 40});
+    const QList<Chunk> expected = chunker.split(document);
+    QVERIFY(expected.size() > 64); // past the first point where the token is checked
+    verifySameChunks(chunker.split(document, CancelToken::never()), expected);
+    const CancelToken distant(CancelToken::Clock::now() + std::chrono::hours(1));
+    verifySameChunks(chunker.split(document, distant), expected);
+    verifySameChunks(chunker.split(joined(document), CancelToken::never()),
+                     chunker.split(joined(document)));
 }
 
 QTEST_GUILESS_MAIN(TestChunker)

@@ -1,0 +1,182 @@
+#pragma once
+
+#include <QByteArray>
+
+// The queue's state changes, each one atomic Lua script (see QUEUE.md). Job
+// keys are built inside the scripts from ids ('rq:job:' .. id): this queue
+// runs on one Redis, not a cluster.
+namespace aether::scripts {
+
+// Takes the next job for a worker, highest priority first, skipping ids whose
+// job expired, was deleted or canceled while queued.
+// KEYS: queue:high, queue, queue:low, processing list, wip, paused flag, worker hash, events
+// ARGV: now_ms, lease_ms, worker name, timestamp
+// Returns false, or {id, flat job hash, blob or false}.
+inline const QByteArray kTake = R"LUA(
+if redis.call('EXISTS', KEYS[6]) == 1 then return false end
+for i = 1, 3 do
+  while true do
+    local id = redis.call('LMOVE', KEYS[i], KEYS[4], 'LEFT', 'RIGHT')
+    if not id then break end
+    local job = 'rq:job:' .. id
+    if redis.call('HGET', job, 'status') == 'queued' then
+      redis.call('ZADD', KEYS[5], tonumber(ARGV[1]) + tonumber(ARGV[2]), id)
+      redis.call('HSET', job, 'status', 'started', 'started_at', ARGV[4], 'worker_name', ARGV[3],
+                 'stage', 'starting', 'progress', '0')
+      redis.call('HDEL', job, 'retry_at')
+      redis.call('HINCRBY', job, 'attempts', 1)
+      redis.call('HSET', KEYS[7], 'current_job', id)
+      redis.call('EXPIRE', KEYS[7], 10)
+      local fields = redis.call('HGETALL', job)
+      local blob = false
+      if redis.call('HGET', job, 'type') == 'file' then blob = redis.call('GET', job .. ':blob') end
+      redis.call('PUBLISH', KEYS[8], cjson.encode({job_id = id, status = 'started',
+                 tenant = redis.call('HGET', job, 'tenant'), worker = ARGV[3], at = ARGV[4]}))
+      return {id, fields, blob}
+    end
+    redis.call('LREM', KEYS[4], 1, id)
+  end
+end
+return false
+)LUA";
+
+// Ends one attempt of a job the worker still holds; returns 0 (and changes
+// nothing) when the job is no longer in its processing list.
+// KEYS: processing list, wip, finished, failed, canceled, failed list, scheduled, worker hash,
+// events ARGV: id, outcome (finished|failed|scheduled|canceled|requeued), now_s, timestamp, payload
+//       (result JSON or error text), ttl_s, retry_ms (scheduled), retry timestamp, history entry
+//       JSON
+inline const QByteArray kSettle = R"LUA(
+local id = ARGV[1]
+if redis.call('LREM', KEYS[1], 1, id) == 0 then return 0 end
+redis.call('ZREM', KEYS[2], id)
+redis.call('HSET', KEYS[8], 'current_job', '')
+local job = 'rq:job:' .. id
+local outcome = ARGV[2]
+local now = tonumber(ARGV[3])
+local ttl = tonumber(ARGV[6])
+local history = cjson.decode(redis.call('HGET', job, 'history') or '[]')
+if outcome ~= 'requeued' then
+  table.insert(history, cjson.decode(ARGV[9]))
+  redis.call('HSET', job, 'history', cjson.encode(history))
+end
+redis.call('HDEL', job, 'cancel_requested')
+local event = {job_id = id, status = outcome, tenant = redis.call('HGET', job, 'tenant'), at = ARGV[4]}
+if outcome == 'finished' then
+  redis.call('HSET', job, 'status', 'finished', 'ended_at', ARGV[4], 'result', ARGV[5],
+             'progress', '100', 'stage', 'done')
+  redis.call('HDEL', job, 'error')
+  redis.call('EXPIRE', job, ttl)
+  redis.call('DEL', job .. ':blob')
+  redis.call('ZADD', KEYS[3], now, id)
+  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - ttl)
+elseif outcome == 'failed' or outcome == 'canceled' then
+  redis.call('HSET', job, 'status', outcome, 'ended_at', ARGV[4], 'error', ARGV[5])
+  redis.call('EXPIRE', job, ttl)
+  redis.call('EXPIRE', job .. ':blob', ttl)
+  local registry = KEYS[4]
+  if outcome == 'canceled' then registry = KEYS[5] end
+  redis.call('ZADD', registry, now, id)
+  redis.call('ZREMRANGEBYSCORE', registry, '-inf', now - ttl)
+  if outcome == 'failed' then
+    redis.call('LPUSH', KEYS[6], id)
+    redis.call('LTRIM', KEYS[6], 0, 999)
+  end
+  event.error = ARGV[5]
+elseif outcome == 'scheduled' then
+  redis.call('HSET', job, 'status', 'scheduled', 'error', ARGV[5], 'retry_at', ARGV[8], 'stage', '')
+  redis.call('ZADD', KEYS[7], ARGV[7], id)
+  event.error = ARGV[5]
+  event.retry_at = ARGV[8]
+else
+  redis.call('HSET', job, 'status', 'queued', 'stage', '', 'progress', '0')
+  redis.call('HINCRBY', job, 'attempts', -1)
+  local priority = redis.call('HGET', job, 'priority')
+  local queue = 'rq:queue:ingest'
+  if priority == 'high' or priority == 'low' then queue = queue .. ':' .. priority end
+  redis.call('LPUSH', queue, id)
+  redis.call('LPUSH', 'rq:wake:ingest', '1')
+  redis.call('LTRIM', 'rq:wake:ingest', 0, 63)
+  event.status = 'queued'
+end
+redis.call('PUBLISH', KEYS[9], cjson.encode(event))
+return 1
+)LUA";
+
+// Moves scheduled jobs whose retry time has come back to the tail of their queue.
+// KEYS: scheduled, events   ARGV: now_ms, timestamp
+inline const QByteArray kPromote = R"LUA(
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, 500)
+for _, id in ipairs(due) do
+  redis.call('ZREM', KEYS[1], id)
+  local job = 'rq:job:' .. id
+  if redis.call('HGET', job, 'status') == 'scheduled' then
+    redis.call('HSET', job, 'status', 'queued', 'enqueued_at', ARGV[2])
+    local priority = redis.call('HGET', job, 'priority')
+    local queue = 'rq:queue:ingest'
+    if priority == 'high' or priority == 'low' then queue = queue .. ':' .. priority end
+    redis.call('RPUSH', queue, id)
+    redis.call('LPUSH', 'rq:wake:ingest', '1')
+    redis.call('LTRIM', 'rq:wake:ingest', 0, 63)
+    redis.call('PUBLISH', KEYS[2], cjson.encode({job_id = id, status = 'queued',
+               tenant = redis.call('HGET', job, 'tenant'), at = ARGV[2]}))
+  end
+end
+return #due
+)LUA";
+
+// Takes back started jobs whose lease expired or whose worker is gone (plus
+// the ids named in ARGV[5..], whose process is known dead) and queues them at
+// the head; past max_recoveries they fail with AbandonedJobError.
+// KEYS: wip, failed, failed list, events
+// ARGV: now_ms, max_recoveries, failure_ttl_s, timestamp, forced ids...
+// Returns the ids taken back.
+inline const QByteArray kReap = R"LUA(
+local now = tonumber(ARGV[1])
+local forced = {}
+for i = 5, #ARGV do forced[ARGV[i]] = true end
+local taken = {}
+local entries = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
+for i = 1, #entries, 2 do
+  local id = entries[i]
+  local job = 'rq:job:' .. id
+  local worker = redis.call('HGET', job, 'worker_name') or ''
+  local dead = forced[id] or tonumber(entries[i + 1]) < now
+               or redis.call('EXISTS', 'rq:worker:' .. worker) == 0
+  if dead then
+    redis.call('ZREM', KEYS[1], id)
+    redis.call('LREM', 'rq:processing:ingest:' .. worker, 1, id)
+    table.insert(taken, id)
+    if redis.call('EXISTS', job) == 1 then
+      local recoveries = redis.call('HINCRBY', job, 'recoveries', 1)
+      local event = {job_id = id, tenant = redis.call('HGET', job, 'tenant'), at = ARGV[4]}
+      if recoveries > tonumber(ARGV[2]) then
+        local error = 'AbandonedJobError: job was abandoned by its worker ' .. recoveries ..
+                      ' times (last: ' .. worker .. ')'
+        redis.call('HSET', job, 'status', 'failed', 'ended_at', ARGV[4], 'error', error)
+        redis.call('EXPIRE', job, tonumber(ARGV[3]))
+        redis.call('EXPIRE', job .. ':blob', tonumber(ARGV[3]))
+        redis.call('ZADD', KEYS[2], now / 1000, id)
+        redis.call('LPUSH', KEYS[3], id)
+        redis.call('LTRIM', KEYS[3], 0, 999)
+        event.status = 'failed'
+        event.error = error
+      else
+        redis.call('HSET', job, 'status', 'queued', 'stage', '', 'progress', '0')
+        local priority = redis.call('HGET', job, 'priority')
+        local queue = 'rq:queue:ingest'
+        if priority == 'high' or priority == 'low' then queue = queue .. ':' .. priority end
+        redis.call('LPUSH', queue, id)
+        redis.call('LPUSH', 'rq:wake:ingest', '1')
+        redis.call('LTRIM', 'rq:wake:ingest', 0, 63)
+        event.status = 'queued'
+        event.recovered = true
+      end
+      redis.call('PUBLISH', KEYS[4], cjson.encode(event))
+    end
+  end
+end
+return taken
+)LUA";
+
+} // namespace aether::scripts

@@ -1,0 +1,62 @@
+#include "queue/settlement.h"
+
+#include "queue/jobtime.h"
+#include "queue/queuescripts.h"
+#include "queue/redisconnection.h"
+#include "queue/rediskeys.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QLoggingCategory>
+
+namespace aether {
+
+namespace {
+
+Q_LOGGING_CATEGORY(lcSettle, "aether.worker")
+
+QByteArray historyEntry(const Settlement &settlement, const JobOutcome &outcome,
+                        const QByteArray &endedAt)
+{
+    QJsonObject entry{
+        {QStringLiteral("attempt"), settlement.attempt},
+        {QStringLiteral("started_at"), QString::fromLatin1(apiTimestamp(settlement.startedAt))},
+        {QStringLiteral("ended_at"), QString::fromLatin1(apiTimestamp(endedAt))},
+        {QStringLiteral("outcome"), QString::fromLatin1(outcome.name())}};
+    if (!outcome.error.isEmpty())
+        entry.insert(QStringLiteral("error"), outcome.error);
+    return QJsonDocument(entry).toJson(QJsonDocument::Compact);
+}
+
+} // namespace
+
+bool settleAttempt(RedisConnection &redis, const Settlement &settlement, const JobOutcome &outcome)
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const qint64 retryAtMs = now + outcome.retryDelayMs;
+    const QByteArray endedAt = jobTimestampNow();
+    const bool finished = outcome.kind == JobOutcome::Kind::Finished;
+    const QByteArray payload = finished
+                                   ? QJsonDocument(outcome.result).toJson(QJsonDocument::Compact)
+                                   : outcome.error.toUtf8();
+    const int ttl = finished ? settlement.resultTtlSec : settlement.failureTtlSec;
+    const RedisReply reply =
+        redis.script(scripts::kSettle,
+                     {keys::processing(settlement.workerName), keys::kWip, keys::kFinished,
+                      keys::kFailed, keys::kCanceled, keys::kFailedList, keys::kScheduled,
+                      keys::worker(settlement.workerName), keys::kEvents},
+                     {settlement.id, outcome.name(), QByteArray::number(now / 1000.0, 'f', 3),
+                      endedAt, payload, QByteArray::number(ttl), QByteArray::number(retryAtMs),
+                      QDateTime::fromMSecsSinceEpoch(retryAtMs, Qt::UTC)
+                          .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"))
+                          .toLatin1(),
+                      historyEntry(settlement, outcome, endedAt)});
+    if (reply.isError()) {
+        qCWarning(lcSettle, "recording job %s failed: %s", settlement.id.constData(),
+                  reply.string().constData());
+        return false;
+    }
+    return reply.integer() == 1;
+}
+
+} // namespace aether

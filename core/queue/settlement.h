@@ -1,0 +1,26 @@
+#pragma once
+
+#include "queue/joboutcome.h"
+
+#include <QByteArray>
+
+namespace aether {
+
+class RedisConnection;
+
+struct Settlement
+{
+    QByteArray workerName;
+    QByteArray id;
+    int attempt = 1;
+    QByteArray startedAt;
+    int resultTtlSec = 500;
+    int failureTtlSec = 7 * 24 * 3600;
+};
+
+// Ends one attempt of a job held by `settlement.workerName` (the settle script):
+// true when recorded, false when that worker no longer held the job. Throws
+// RedisUnavailable.
+bool settleAttempt(RedisConnection &redis, const Settlement &settlement, const JobOutcome &outcome);
+
+} // namespace aether
