@@ -73,6 +73,15 @@ bool DaemonProcess::start(const QProcessEnvironment &extra, const QStringList &a
     return false;
 }
 
+void DaemonProcess::kill()
+{
+    if (m_process.state() == QProcess::NotRunning)
+        return;
+    m_process.kill();
+    m_process.waitForFinished(5000);
+    log();
+}
+
 void DaemonProcess::stop()
 {
     if (m_process.state() == QProcess::NotRunning)

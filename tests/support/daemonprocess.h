@@ -20,6 +20,8 @@ public:
     // GET /healthz answers (or, with --no-server, until the process runs).
     bool start(const QProcessEnvironment &extra = {}, const QStringList &arguments = {});
     void stop(); // SIGTERM by pid, then SIGKILL
+    void kill(); // SIGKILL at once, as a crash would
+    qint64 pid() const { return m_process.processId(); }
     int exitCode() const { return m_process.exitCode(); }
     bool isRunning() const { return m_process.state() == QProcess::Running; }
     bool waitForExit(int ms) { return m_process.waitForFinished(ms); }

@@ -90,8 +90,13 @@ public:
 
     void setResponse(const QByteArray &path, const FixtureResponse &response)
     {
+        setSequence(path, {response});
+    }
+
+    void setSequence(const QByteArray &path, const QList<FixtureResponse> &responses)
+    {
         QMutexLocker lock(&m_mutex);
-        m_responses.insert(path, response);
+        m_responses.insert(path, responses);
     }
 
     int requestCount(const QByteArray &path) const
@@ -154,8 +159,11 @@ private:
     FixtureResponse take(const QByteArray &path)
     {
         QMutexLocker lock(&m_mutex);
-        ++m_counts[path];
-        return m_responses.value(path, notFound());
+        const int served = m_counts[path]++;
+        const auto found = m_responses.constFind(path);
+        if (found == m_responses.cend() || found->isEmpty())
+            return notFound();
+        return found->at(qMin<qsizetype>(served, found->size() - 1)); // the last one repeats
     }
 
     QThread m_thread;
@@ -164,7 +172,7 @@ private:
     quint16 m_port = 0;
 
     mutable QMutex m_mutex;
-    QHash<QByteArray, FixtureResponse> m_responses;
+    QHash<QByteArray, QList<FixtureResponse>> m_responses;
     QHash<QByteArray, int> m_counts;
 };
 
@@ -178,6 +186,11 @@ FixtureHttpServer::~FixtureHttpServer()
 void FixtureHttpServer::setResponse(const QByteArray &path, const FixtureResponse &response)
 {
     d->setResponse(path, response);
+}
+
+void FixtureHttpServer::setSequence(const QByteArray &path, const QList<FixtureResponse> &responses)
+{
+    d->setSequence(path, responses);
 }
 
 void FixtureHttpServer::setRedirect(const QByteArray &path, const QByteArray &location, int status)

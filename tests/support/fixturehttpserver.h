@@ -29,6 +29,8 @@ public:
 
     // Serve `response` for requests whose path (without query) is `path`.
     void setResponse(const QByteArray &path, const FixtureResponse &response);
+    // Serve these in turn (the n-th request gets the n-th); the last repeats.
+    void setSequence(const QByteArray &path, const QList<FixtureResponse> &responses);
     void setRedirect(const QByteArray &path, const QByteArray &location, int status = 302);
 
     quint16 port() const;

@@ -49,7 +49,9 @@ bool RedisProcess::launch(bool samePort)
                         {QStringLiteral("--port"), QString::number(m_port),
                          QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
                          QStringLiteral("--dir"), m_dir.path(), QStringLiteral("--save"), QString(),
-                         QStringLiteral("--appendonly"), QStringLiteral("no")});
+                         QStringLiteral("--appendonly"),
+                         QString::fromLatin1(m_appendOnly ? "yes" : "no"),
+                         QStringLiteral("--appendfsync"), QStringLiteral("always")});
         if (!m_process.waitForStarted(5000)) {
             m_error = m_process.errorString();
             return false;

@@ -14,6 +14,9 @@ public:
     RedisProcess();
     ~RedisProcess();
 
+    // AOF persistence with fsync on every write, for tests that restart Redis
+    // and expect nothing lost. Call before start().
+    void setAppendOnly(bool on) { m_appendOnly = on; }
     bool start();   // waits until it answers PING
     bool restart(); // again on the same port, after stop()
     void stop();    // SIGTERM by pid, then SIGKILL
@@ -32,6 +35,7 @@ private:
     QTemporaryDir m_dir;
     QProcess m_process;
     quint16 m_port = 0;
+    bool m_appendOnly = false;
     QString m_error;
 };
 
