@@ -5,19 +5,15 @@
 
 namespace aether {
 
-// GET /ops/jobs/{id} (admin) and GET /healthz: what operators poll.
+// GET /healthz (and /health), public: whether the server reaches Redis. The
+// admin routes under /ops/* are JobRoutes and QueueRoutes.
 class OpsRoutes
 {
 public:
     explicit OpsRoutes(JobQueue &queue);
     void registerOn(Router &router);
 
-    // The seed's job status shape: {id, status, enqueued_at, started_at,
-    // ended_at} + result when finished, error when failed.
-    static QJsonObject jobStatusJson(const QByteArray &id, const JobFields &fields);
-
 private:
-    ApiReply jobStatus(const RouteContext &context);
     ApiReply health(const RouteContext &context);
 
     JobQueue &m_queue;

@@ -3,12 +3,15 @@
 #include "access/accesspolicy.h"
 #include "ingest/ingestjobhandler.h"
 #include "queue/embeddedredis.h"
+#include "queue/jobadmin.h"
 #include "queue/jobqueue.h"
 #include "queue/workerpool.h"
 #include "server/apiserver.h"
 #include "server/enqueuebatcher.h"
 #include "server/ingestroutes.h"
+#include "server/jobroutes.h"
 #include "server/opsroutes.h"
+#include "server/queueroutes.h"
 #include "store/knowledgestore.h"
 #include "text/hashembedder.h"
 
@@ -63,6 +66,9 @@ void IngestService::stop()
                m_workers->size());
         m_workers.reset();
     }
+    m_queueRoutes.reset();
+    m_jobRoutes.reset();
+    m_jobAdmin.reset();
     m_opsRoutes.reset();
     m_ingestRoutes.reset();
     m_batcher.reset();
@@ -130,6 +136,11 @@ bool IngestService::startServer(QString *error)
     m_ingestRoutes->registerOn(m_server->router());
     m_opsRoutes = std::make_unique<OpsRoutes>(*m_queue);
     m_opsRoutes->registerOn(m_server->router());
+    m_jobAdmin = std::make_unique<JobAdmin>(m_queue->connection(), m_settings.failureTtlSec);
+    m_jobRoutes = std::make_unique<JobRoutes>(*m_queue, *m_jobAdmin);
+    m_jobRoutes->registerOn(m_server->router());
+    m_queueRoutes = std::make_unique<QueueRoutes>(*m_jobAdmin);
+    m_queueRoutes->registerOn(m_server->router());
 
     const QHostAddress address = m_settings.host == QLatin1String("localhost")
                                      ? QHostAddress(QHostAddress::LocalHost)

@@ -11,8 +11,11 @@ class ApiServer;
 class EmbeddedRedis;
 class EnqueueBatcher;
 class IngestRoutes;
+class JobAdmin;
 class JobQueue;
+class JobRoutes;
 class OpsRoutes;
+class QueueRoutes;
 class WorkerPool;
 
 // Everything one Aether Ingest process runs, started in order and stopped in
@@ -46,6 +49,9 @@ private:
     std::unique_ptr<EnqueueBatcher> m_batcher;
     std::unique_ptr<IngestRoutes> m_ingestRoutes;
     std::unique_ptr<OpsRoutes> m_opsRoutes;
+    std::unique_ptr<JobAdmin> m_jobAdmin; // over m_queue's connection
+    std::unique_ptr<JobRoutes> m_jobRoutes;
+    std::unique_ptr<QueueRoutes> m_queueRoutes;
     std::unique_ptr<ApiServer> m_server;
 };
 

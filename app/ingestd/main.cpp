@@ -52,8 +52,10 @@ int main(int argc, char *argv[])
 
     IngestService service(loaded.settings);
     QString error;
-    if (!service.start(&error))
+    if (!service.start(&error)) {
+        flushLog();
         return printAndExit(QStringLiteral("aether-ingestd: ") + error, 1);
+    }
 
     SignalWatcher signalWatcher;
     QObject::connect(&signalWatcher, &SignalWatcher::terminationRequested, &app,
@@ -64,5 +66,6 @@ int main(int argc, char *argv[])
     const int code = app.exec();
     service.stop();
     qInfo("stopped");
+    flushLog();
     return code;
 }

@@ -32,6 +32,21 @@ QString field(const JobFields &fields, const char *name)
 }
 
 // A name for a URL's content, so the registry can use its extension.
+// A store failure of one job's write: interruptions pass as they are; store
+// errors may go away (a busy or full disk), so the job is retried.
+std::exception_ptr storeFailure(std::exception_ptr error)
+{
+    try {
+        std::rethrow_exception(error);
+    } catch (const StoreError &failure) {
+        return std::make_exception_ptr(IngestError(QStringLiteral("StoreError"),
+                                                   QString::fromLocal8Bit(failure.what()),
+                                                   IngestError::Retry::Transient));
+    } catch (...) {
+        return std::current_exception();
+    }
+}
+
 QString fileNameOfUrl(const QUrl &url)
 {
     const QString name = QFileInfo(url.path()).fileName();
@@ -110,10 +125,22 @@ QList<Vector> IngestJobHandler::embedAll(const QList<Chunk> &chunks, const JobCo
     return vectors;
 }
 
-QJsonObject IngestJobHandler::run(const JobContext &job)
+namespace {
+
+// A prepared ingest job: its document's rows, ready for the batch write.
+struct PreparedIngest : PreparedJob
 {
-    QElapsedTimer timer;
-    timer.start();
+    DocumentWrite write;
+    QElapsedTimer timer; // since the job started, for latency_ms
+};
+
+} // namespace
+
+std::unique_ptr<PreparedJob> IngestJobHandler::prepare(const JobContext &job)
+{
+    auto prepared = std::make_unique<PreparedIngest>();
+    prepared->timer.start();
+    prepared->cancel = &job.cancel;
     const QByteArray type = job.fields.value("type");
     Input input = type == "url" ? urlInput(job) : type == "file" ? fileInput(job) : textInput(job);
     const QString name = type == "url"    ? input.record.url
@@ -124,34 +151,57 @@ QJsonObject IngestJobHandler::run(const JobContext &job)
                           QStringLiteral("no text found in %1").arg(name));
 
     job.progress("chunking", 40);
-    const QList<Chunk> chunks = m_chunker.split(input.document, job.cancel);
-    const QList<Vector> vectors = embedAll(chunks, job);
-    DocumentRecord &record = input.record;
-    record.jobId = QString::fromLatin1(job.id);
-    record.tenant = field(job.fields, "tenant");
-    record.source = field(job.fields, "source");
-    record.title = input.document.title;
-    record.textChars = textLength(input.document);
+    DocumentWrite &write = prepared->write;
+    write.chunks = m_chunker.split(input.document, job.cancel);
+    write.vectors = embedAll(write.chunks, job);
+    write.document = input.record;
+    write.document.jobId = QString::fromLatin1(job.id);
+    write.document.tenant = field(job.fields, "tenant");
+    write.document.source = field(job.fields, "source");
+    write.document.title = input.document.title;
+    write.document.textChars = textLength(input.document);
+    write.cancel = &job.cancel;
+    prepared->result = resultJson(type, write.document, input.document, write.chunks.size());
     job.progress("storing", 90);
-    qint64 documentId = 0;
+    return prepared;
+}
+
+void IngestJobHandler::store(const QList<PreparedJob *> &jobs)
+{
+    QList<DocumentWrite *> writes;
+    for (PreparedJob *job : jobs)
+        writes.append(&static_cast<PreparedIngest *>(job)->write);
     try {
-        documentId = m_store.write(record, chunks, vectors, job.cancel);
+        m_store.writeBatch(writes);
     } catch (const StoreError &error) {
-        throw IngestError(QStringLiteral("StoreError"), QString::fromLocal8Bit(error.what()),
-                          IngestError::Retry::Transient);
+        // The transaction could not be made (disk full, store locked too long):
+        // nothing was stored, and a later attempt may succeed.
+        const auto failure = std::make_exception_ptr(
+            IngestError(QStringLiteral("StoreError"), QString::fromLocal8Bit(error.what()),
+                        IngestError::Retry::Transient));
+        for (PreparedJob *job : jobs)
+            job->error = failure;
+        return;
     }
-    return resultJson(type, record, input.document, documentId, chunks.size(), timer);
+    for (PreparedJob *job : jobs) {
+        auto *ingest = static_cast<PreparedIngest *>(job);
+        if (ingest->write.error) {
+            job->error = storeFailure(ingest->write.error);
+            continue;
+        }
+        job->result.insert(QStringLiteral("document_id"), ingest->write.documentId);
+        job->result.insert(QStringLiteral("latency_ms"),
+                           qRound(ingest->timer.nsecsElapsed() / 100000.0) / 10.0);
+    }
 }
 
 QJsonObject IngestJobHandler::resultJson(const QByteArray &type, const DocumentRecord &record,
-                                         const ExtractedDocument &document, qint64 documentId,
-                                         qsizetype chunks, const QElapsedTimer &timer)
+                                         const ExtractedDocument &document, qsizetype chunks)
 {
     QJsonObject result{{QStringLiteral("ok"), true},
                        {QStringLiteral("ingested_chunks"), chunks},
                        {QStringLiteral("tenant"), record.tenant},
-                       {QStringLiteral("source"), record.source},
-                       {QStringLiteral("document_id"), documentId}};
+                       {QStringLiteral("source"), record.source}};
     if (type == "url")
         result.insert(QStringLiteral("url"), record.url);
     if (type == "file")
@@ -165,7 +215,6 @@ QJsonObject IngestJobHandler::resultJson(const QByteArray &type, const DocumentR
             blank.append(page);
         result.insert(QStringLiteral("pages_without_text"), blank);
     }
-    result.insert(QStringLiteral("latency_ms"), qRound(timer.nsecsElapsed() / 100000.0) / 10.0);
     return result;
 }
 

@@ -28,7 +28,8 @@ class IngestJobHandler : public JobHandler
 public:
     IngestJobHandler(const PipelineSettings &settings, std::unique_ptr<Embedder> embedder);
 
-    QJsonObject run(const JobContext &job) override;
+    std::unique_ptr<PreparedJob> prepare(const JobContext &job) override;
+    void store(const QList<PreparedJob *> &jobs) override;
 
     static EmbedderInfo describe(const Embedder &embedder);
 
@@ -44,8 +45,7 @@ private:
     Input fileInput(const JobContext &job) const;
     QList<Vector> embedAll(const QList<Chunk> &chunks, const JobContext &job);
     static QJsonObject resultJson(const QByteArray &type, const DocumentRecord &record,
-                                  const ExtractedDocument &document, qint64 documentId,
-                                  qsizetype chunks, const QElapsedTimer &timer);
+                                  const ExtractedDocument &document, qsizetype chunks);
 
     std::unique_ptr<Embedder> m_embedder;
     KnowledgeStore m_store;

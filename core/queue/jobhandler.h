@@ -5,6 +5,8 @@
 #include <QByteArray>
 #include <QHash>
 #include <QJsonObject>
+#include <QList>
+#include <exception>
 #include <functional>
 #include <memory>
 
@@ -25,15 +27,29 @@ struct JobContext
     ProgressReporter progress;
 };
 
-// Runs one job for a worker: returns the job's result object, or throws
-// IngestError (the job fails or is retried with its "Kind: message") or
-// JobInterrupted (timeout, cancel, shutdown). One handler lives on one worker
+// A job whose work is done (fetched, extracted, chunked, embedded) and that
+// waits to be stored with the others of its batch. Handlers extend it.
+struct PreparedJob
+{
+    virtual ~PreparedJob() = default;
+    const CancelToken *cancel = &CancelToken::never();
+    QJsonObject result;       // the job's result, once stored
+    std::exception_ptr error; // why it could not be stored, if so
+};
+
+// Runs jobs for a worker in two steps, so that a worker draining many small
+// jobs can store them in one transaction (group commit):
+// prepare() does a job's work and throws IngestError (the job fails or is
+// retried with its "Kind: message") or JobInterrupted (timeout, cancel,
+// shutdown); store() then writes a batch of prepared jobs, each atomically,
+// and sets each one's result or error. One handler lives on one worker
 // thread, so it may own thread-bound resources (an SQL connection).
 class JobHandler
 {
 public:
     virtual ~JobHandler() = default;
-    virtual QJsonObject run(const JobContext &job) = 0;
+    virtual std::unique_ptr<PreparedJob> prepare(const JobContext &job) = 0;
+    virtual void store(const QList<PreparedJob *> &jobs) = 0;
 };
 
 // Called on each worker's own thread to make that worker's handler.

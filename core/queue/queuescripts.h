@@ -7,15 +7,24 @@
 // runs on one Redis, not a cluster.
 namespace aether::scripts {
 
-// Takes the next job for a worker, highest priority first, skipping ids whose
-// job expired, was deleted or canceled while queued.
+// Takes the next jobs for a worker, highest priority first, skipping ids
+// whose job expired, was deleted or canceled while queued. Beyond the first
+// job it takes only text jobs (quick, worth storing together), up to ARGV[5]
+// from one priority but no more than a quarter of what waits there, so that
+// other idle workers get their share of a short queue.
 // KEYS: queue:high, queue, queue:low, processing list, wip, paused flag, worker hash, events
-// ARGV: now_ms, lease_ms, worker name, timestamp
-// Returns false, or {id, flat job hash, blob or false}.
+// ARGV: now_ms, lease_ms, worker name, timestamp, most jobs
+// Returns false, or {id, flat job hash, blob or false, id, ...}.
 inline const QByteArray kTake = R"LUA(
 if redis.call('EXISTS', KEYS[6]) == 1 then return false end
+local taken = {}
 for i = 1, 3 do
-  while true do
+  local want = math.min(tonumber(ARGV[5]), math.max(1, math.floor(redis.call('LLEN', KEYS[i]) / 4)))
+  while #taken < want * 3 do
+    if #taken > 0 then
+      local head = redis.call('LINDEX', KEYS[i], 0)
+      if not head or redis.call('HGET', 'rq:job:' .. head, 'type') ~= 'text' then break end
+    end
     local id = redis.call('LMOVE', KEYS[i], KEYS[4], 'LEFT', 'RIGHT')
     if not id then break end
     local job = 'rq:job:' .. id
@@ -25,16 +34,21 @@ for i = 1, 3 do
                  'stage', 'starting', 'progress', '0')
       redis.call('HDEL', job, 'retry_at')
       redis.call('HINCRBY', job, 'attempts', 1)
-      redis.call('HSET', KEYS[7], 'current_job', id)
-      redis.call('EXPIRE', KEYS[7], 10)
-      local fields = redis.call('HGETALL', job)
       local blob = false
       if redis.call('HGET', job, 'type') == 'file' then blob = redis.call('GET', job .. ':blob') end
+      table.insert(taken, id)
+      table.insert(taken, redis.call('HGETALL', job))
+      table.insert(taken, blob)
       redis.call('PUBLISH', KEYS[8], cjson.encode({job_id = id, status = 'started',
                  tenant = redis.call('HGET', job, 'tenant'), worker = ARGV[3], at = ARGV[4]}))
-      return {id, fields, blob}
+    else
+      redis.call('LREM', KEYS[4], 1, id)
     end
-    redis.call('LREM', KEYS[4], 1, id)
+  end
+  if #taken > 0 then
+    redis.call('HSET', KEYS[7], 'current_job', taken[1])
+    redis.call('EXPIRE', KEYS[7], 10)
+    return taken
   end
 end
 return false
@@ -127,7 +141,9 @@ return #due
 
 // Takes back started jobs whose lease expired or whose worker is gone (plus
 // the ids named in ARGV[5..], whose process is known dead) and queues them at
-// the head; past max_recoveries they fail with AbandonedJobError.
+// the head. A job that had begun its work counts a recovery, and past
+// max_recoveries fails with AbandonedJobError; a job that only waited in its
+// worker's batch (stage still 'starting') goes back as if never taken.
 // KEYS: wip, failed, failed list, events
 // ARGV: now_ms, max_recoveries, failure_ttl_s, timestamp, forced ids...
 // Returns the ids taken back.
@@ -148,7 +164,13 @@ for i = 1, #entries, 2 do
     redis.call('LREM', 'rq:processing:ingest:' .. worker, 1, id)
     table.insert(taken, id)
     if redis.call('EXISTS', job) == 1 then
-      local recoveries = redis.call('HINCRBY', job, 'recoveries', 1)
+      local ran = redis.call('HGET', job, 'stage') ~= 'starting'
+      local recoveries = tonumber(redis.call('HGET', job, 'recoveries') or '0')
+      if ran then
+        recoveries = redis.call('HINCRBY', job, 'recoveries', 1)
+      else
+        redis.call('HINCRBY', job, 'attempts', -1)
+      end
       local event = {job_id = id, tenant = redis.call('HGET', job, 'tenant'), at = ARGV[4]}
       if recoveries > tonumber(ARGV[2]) then
         local error = 'AbandonedJobError: job was abandoned by its worker ' .. recoveries ..

@@ -11,6 +11,7 @@ namespace {
 // Short enough that workers and the API are back within 2 s of Redis.
 constexpr int kFirstBackoffMs = 50;
 constexpr int kMaxBackoffMs = 1000;
+constexpr qint64 kSendIntervalMs = 100;
 
 timeval toTimeval(int ms)
 {
@@ -128,9 +129,11 @@ RedisReply RedisConnection::command(const RedisCommand &arguments)
 QList<RedisReply> RedisConnection::pipeline(const QList<RedisCommand> &commands)
 {
     ensureConnected();
-    dropPendingReplies();
     for (const RedisCommand &command : commands)
         append(command);
+    // Commands sent earlier without waiting go out in the same write; their
+    // replies come first and are dropped.
+    dropPendingReplies();
     QList<RedisReply> replies;
     replies.reserve(commands.size());
     for (qsizetype i = 0; i < commands.size(); ++i)
@@ -146,11 +149,14 @@ void RedisConnection::dropPendingReplies()
     }
 }
 
-void RedisConnection::send(const RedisCommand &arguments)
+void RedisConnection::send(const RedisCommand &arguments, bool writeNow)
 {
     ensureConnected();
     append(arguments);
     ++m_pendingReplies;
+    if (!writeNow && m_sinceWrite.isValid() && m_sinceWrite.elapsed() < kSendIntervalMs)
+        return;
+    m_sinceWrite.start();
     int done = 0;
     while (!done) {
         if (redisBufferWrite(m_context, &done) != REDIS_OK) {
@@ -162,14 +168,21 @@ void RedisConnection::send(const RedisCommand &arguments)
     }
 }
 
-RedisReply RedisConnection::script(const QByteArray &source, const QList<QByteArray> &keys,
-                                   const QList<QByteArray> &arguments)
+RedisCommand RedisConnection::scriptCommand(const QByteArray &source, const QList<QByteArray> &keys,
+                                            const QList<QByteArray> &arguments)
 {
     QByteArray &sha = m_scriptShas[source.constData()];
     if (sha.isEmpty())
         sha = QCryptographicHash::hash(source, QCryptographicHash::Sha1).toHex();
     RedisCommand command{"EVALSHA", sha, QByteArray::number(keys.size())};
     command << keys << arguments;
+    return command;
+}
+
+RedisReply RedisConnection::script(const QByteArray &source, const QList<QByteArray> &keys,
+                                   const QList<QByteArray> &arguments)
+{
+    RedisCommand command = scriptCommand(source, keys, arguments);
     RedisReply reply = this->command(command);
     if (reply.isError() && reply.string().startsWith("NOSCRIPT")) {
         command[0] = "EVAL";

@@ -43,10 +43,15 @@ public:
     // Redis does not have it cached (after a restart).
     RedisReply script(const QByteArray &source, const QList<QByteArray> &keys,
                       const QList<QByteArray> &arguments);
+    // The EVALSHA command of a script, for pipelines (check replies for NOSCRIPT).
+    RedisCommand scriptCommand(const QByteArray &source, const QList<QByteArray> &keys,
+                               const QList<QByteArray> &arguments);
 
-    // Writes a command now without waiting for its reply (progress events);
-    // the reply is read and dropped before the next command's.
-    void send(const RedisCommand &arguments);
+    // Sends a command without waiting for its reply (progress events); the
+    // reply is read and dropped before the next command's. With `writeNow`
+    // false the command may wait (up to 100 ms of sends) to leave with a later
+    // one, so a burst of small updates costs no system calls of its own.
+    void send(const RedisCommand &arguments, bool writeNow = true);
 
     // Tries to connect now if not connected and the backoff allows it.
     bool ping();
@@ -68,6 +73,7 @@ private:
     QElapsedTimer m_sinceFailure;
     int m_backoffMs = 0;
     int m_pendingReplies = 0;
+    QElapsedTimer m_sinceWrite;                   // of the last command sent without waiting
     QHash<const char *, QByteArray> m_scriptShas; // keyed by the script's (static) source
 };
 

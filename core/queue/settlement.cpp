@@ -28,9 +28,20 @@ QByteArray historyEntry(const Settlement &settlement, const JobOutcome &outcome,
     return QJsonDocument(entry).toJson(QJsonDocument::Compact);
 }
 
-} // namespace
+QList<QByteArray> settleKeys(const Settlement &settlement)
+{
+    return {keys::processing(settlement.workerName),
+            keys::kWip,
+            keys::kFinished,
+            keys::kFailed,
+            keys::kCanceled,
+            keys::kFailedList,
+            keys::kScheduled,
+            keys::worker(settlement.workerName),
+            keys::kEvents};
+}
 
-bool settleAttempt(RedisConnection &redis, const Settlement &settlement, const JobOutcome &outcome)
+QList<QByteArray> settleArguments(const Settlement &settlement, const JobOutcome &outcome)
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     const qint64 retryAtMs = now + outcome.retryDelayMs;
@@ -40,23 +51,56 @@ bool settleAttempt(RedisConnection &redis, const Settlement &settlement, const J
                                    ? QJsonDocument(outcome.result).toJson(QJsonDocument::Compact)
                                    : outcome.error.toUtf8();
     const int ttl = finished ? settlement.resultTtlSec : settlement.failureTtlSec;
-    const RedisReply reply =
-        redis.script(scripts::kSettle,
-                     {keys::processing(settlement.workerName), keys::kWip, keys::kFinished,
-                      keys::kFailed, keys::kCanceled, keys::kFailedList, keys::kScheduled,
-                      keys::worker(settlement.workerName), keys::kEvents},
-                     {settlement.id, outcome.name(), QByteArray::number(now / 1000.0, 'f', 3),
-                      endedAt, payload, QByteArray::number(ttl), QByteArray::number(retryAtMs),
-                      QDateTime::fromMSecsSinceEpoch(retryAtMs, Qt::UTC)
-                          .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"))
-                          .toLatin1(),
-                      historyEntry(settlement, outcome, endedAt)});
+    return {settlement.id,
+            outcome.name(),
+            QByteArray::number(now / 1000.0, 'f', 3),
+            endedAt,
+            payload,
+            QByteArray::number(ttl),
+            QByteArray::number(retryAtMs),
+            QDateTime::fromMSecsSinceEpoch(retryAtMs, Qt::UTC)
+                .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"))
+                .toLatin1(),
+            historyEntry(settlement, outcome, endedAt)};
+}
+
+bool recorded(const RedisReply &reply, const QByteArray &id)
+{
     if (reply.isError()) {
-        qCWarning(lcSettle, "recording job %s failed: %s", settlement.id.constData(),
+        qCWarning(lcSettle, "recording job %s failed: %s", id.constData(),
                   reply.string().constData());
         return false;
     }
     return reply.integer() == 1;
+}
+
+} // namespace
+
+bool settleAttempt(RedisConnection &redis, const Settlement &settlement, const JobOutcome &outcome)
+{
+    return recorded(redis.script(scripts::kSettle, settleKeys(settlement),
+                                 settleArguments(settlement, outcome)),
+                    settlement.id);
+}
+
+QList<bool> settleAttempts(RedisConnection &redis,
+                           const QList<QPair<Settlement, JobOutcome>> &attempts)
+{
+    QList<RedisCommand> commands;
+    for (const auto &[settlement, outcome] : attempts)
+        commands.append(redis.scriptCommand(scripts::kSettle, settleKeys(settlement),
+                                            settleArguments(settlement, outcome)));
+    const QList<RedisReply> replies = redis.pipeline(commands);
+    QList<bool> results;
+    for (qsizetype i = 0; i < attempts.size(); ++i) {
+        const QByteArray &id = attempts[i].first.id;
+        if (replies[i].isError() &&
+            replies[i].string().startsWith("NOSCRIPT")) // Redis restarted meanwhile
+            results.append(settleAttempt(redis, attempts[i].first, attempts[i].second));
+        else
+            results.append(recorded(replies[i], id));
+    }
+    return results;
 }
 
 } // namespace aether

@@ -3,6 +3,8 @@
 #include "queue/joboutcome.h"
 
 #include <QByteArray>
+#include <QList>
+#include <QPair>
 
 namespace aether {
 
@@ -22,5 +24,10 @@ struct Settlement
 // true when recorded, false when that worker no longer held the job. Throws
 // RedisUnavailable.
 bool settleAttempt(RedisConnection &redis, const Settlement &settlement, const JobOutcome &outcome);
+
+// Ends many attempts in one round trip; returns, per attempt, whether it was
+// recorded (false: the worker no longer held that job).
+QList<bool> settleAttempts(RedisConnection &redis,
+                           const QList<QPair<Settlement, JobOutcome>> &attempts);
 
 } // namespace aether

@@ -133,8 +133,10 @@ void Supervisor::heartbeat(RedisConnection &redis)
              "heartbeat_at", now, "current_job", running ? running->id : QByteArray()});
         commands.append({"EXPIRE", key, QByteArray::number(m_options.workerTtlSec)});
         commands.append({"SADD", keys::kWorkers, worker->name()});
+        // Every job the worker holds keeps its lease, those waiting in its batch too.
+        for (const QByteArray &id : worker->heldJobs())
+            commands.append({"ZADD", keys::kWip, "XX", leaseUntil, id});
         if (running) {
-            commands.append({"ZADD", keys::kWip, "XX", leaseUntil, running->id});
             commands.append({"HGET", keys::job(running->id), "cancel_requested"});
             cancelChecks.append({worker, commands.size() - 1});
         }

@@ -19,16 +19,12 @@ Q_LOGGING_CATEGORY(lcWorker, "aether.worker")
 constexpr int kWakeWaitSeconds = 1; // BLPOP on the wake list; also how fast a stop is noticed
 constexpr int kMaxPauseMs = 1000;
 constexpr qint64 kProgressIntervalMs = 250;
+constexpr qint64 kBatchWindowMs = 50;
 
 // The seed's names for its three job functions, kept in the log lines.
 QByteArray jobFunctionName(const QByteArray &type)
 {
     return "ingest_" + (type.isEmpty() ? QByteArray("text") : type) + "_job";
-}
-
-qint64 nowMs()
-{
-    return QDateTime::currentMSecsSinceEpoch();
 }
 
 int fieldOr(const JobFields &fields, const char *name, int fallback)
@@ -40,6 +36,19 @@ int fieldOr(const JobFields &fields, const char *name, int fallback)
 
 } // namespace
 
+// A job this worker holds, from take to settle.
+struct Worker::TakenJob
+{
+    QByteArray id;
+    JobFields fields;
+    QByteArray blob;
+    std::shared_ptr<CancelToken> cancel;
+    std::unique_ptr<PreparedJob> prepared; // work done, waiting for the batch's store
+    std::optional<JobOutcome> outcome;
+    QElapsedTimer timer;
+    bool abandoned = false; // the watchdog settled it
+};
+
 Worker::Worker(RedisUrl redis, WorkerOptions options, JobHandlerFactory handlerFactory,
                QObject *parent)
     : QThread(parent), m_redis(std::move(redis)), m_options(std::move(options)),
@@ -50,13 +59,25 @@ Worker::Worker(RedisUrl redis, WorkerOptions options, JobHandlerFactory handlerF
 
 std::optional<RunningJob> Worker::running() const
 {
-    QMutexLocker locker(&m_runningLock);
+    QMutexLocker locker(&m_stateLock);
     return m_running;
+}
+
+QList<QByteArray> Worker::heldJobs() const
+{
+    QMutexLocker locker(&m_stateLock);
+    return m_held;
+}
+
+void Worker::setRunning(std::optional<RunningJob> running)
+{
+    QMutexLocker locker(&m_stateLock);
+    m_running = std::move(running);
 }
 
 void Worker::interrupt(JobInterrupted::Reason reason)
 {
-    QMutexLocker locker(&m_runningLock);
+    QMutexLocker locker(&m_stateLock);
     if (m_running)
         m_running->cancel->interrupt(reason);
 }
@@ -84,8 +105,11 @@ void Worker::run()
     bool reportedOutage = false;
     while (!m_stopping && !m_abandoned) {
         try {
-            if (!takeOne(redis, *handler))
+            std::vector<TakenJob> jobs = take(redis);
+            if (jobs.empty())
                 waitForWork(redis);
+            else
+                processBatch(redis, *handler, jobs);
             if (reportedOutage)
                 qCInfo(lcWorker, "worker %s: Redis is back", m_options.name.constData());
             backoffMs = 0;
@@ -105,153 +129,234 @@ void Worker::waitForWork(RedisConnection &redis)
     redis.command({"BLPOP", keys::kWake, QByteArray::number(kWakeWaitSeconds)});
 }
 
-bool Worker::takeOne(RedisConnection &redis, JobHandler &handler)
+std::vector<Worker::TakenJob> Worker::take(RedisConnection &redis)
 {
     const RedisReply reply =
         redis.script(scripts::kTake,
                      {keys::queue("high"), keys::queue("default"), keys::queue("low"),
                       keys::processing(m_options.name), keys::kWip, keys::kPaused,
                       keys::worker(m_options.name), keys::kEvents},
-                     {QByteArray::number(nowMs()), QByteArray::number(m_options.leaseMs),
-                      m_options.name, jobTimestampNow()});
+                     {QByteArray::number(QDateTime::currentMSecsSinceEpoch()),
+                      QByteArray::number(m_options.leaseMs), m_options.name, jobTimestampNow(),
+                      QByteArray::number(m_options.batchSize)});
+    std::vector<TakenJob> jobs;
     if (reply.isError()) {
-        qCWarning(lcWorker, "taking a job failed: %s", reply.string().constData());
+        qCWarning(lcWorker, "taking jobs failed: %s", reply.string().constData());
         pause(1000);
-        return false;
+        return jobs;
     }
-    if (reply.isNull() || !reply.isArray())
-        return false;
-    process(redis, handler, reply.element(0).string(), reply.element(1).hash(),
-            reply.element(2).string());
-    return true;
+    QList<QByteArray> held;
+    for (qsizetype i = 0; i + 2 < reply.size(); i += 3) {
+        TakenJob job;
+        job.id = reply.element(i).string();
+        job.fields = reply.element(i + 1).hash();
+        job.blob = reply.element(i + 2).string();
+        held.append(job.id);
+        jobs.push_back(std::move(job));
+    }
+    QMutexLocker locker(&m_stateLock);
+    m_held = held;
+    return jobs;
 }
 
-void Worker::process(RedisConnection &redis, JobHandler &handler, const QByteArray &id,
-                     const JobFields &fields, const QByteArray &blob)
+void Worker::processBatch(RedisConnection &redis, JobHandler &handler, std::vector<TakenJob> &jobs)
 {
-    const int timeoutSec = fieldOr(fields, "timeout", m_options.defaultTimeoutSec);
+    std::vector<TakenJob *> prepared; // work done, not yet stored
+    std::vector<TakenJob *> ready;    // outcome known, not yet settled
+    QElapsedTimer sinceSettle;
+    sinceSettle.start();
+    const auto storeAndSettle = [&] {
+        storePrepared(handler, prepared, ready);
+        settle(redis, ready);
+        sinceSettle.start();
+    };
+    for (TakenJob &job : jobs) {
+        if (m_stopping || m_abandoned)
+            job.outcome = JobOutcome{JobOutcome::Kind::Requeued, {}, {}, 0};
+        else
+            prepare(redis, handler, job);
+        (job.prepared ? prepared : ready).push_back(&job);
+        // Quick text jobs are stored and settled together, at most 50 ms
+        // late; any other job's result is recorded as soon as it is done.
+        if (job.fields.value("type") != "text" || sinceSettle.elapsed() >= kBatchWindowMs)
+            storeAndSettle();
+    }
+    storeAndSettle();
+    QMutexLocker locker(&m_stateLock);
+    m_held.clear();
+}
+
+void Worker::prepare(RedisConnection &redis, JobHandler &handler, TakenJob &job)
+{
+    const int timeoutSec = fieldOr(job.fields, "timeout", m_options.defaultTimeoutSec);
     const auto deadline = CancelToken::Clock::now() + std::chrono::seconds(timeoutSec);
-    auto cancel = std::make_shared<CancelToken>(deadline);
-    if (fields.value("cancel_requested") == "1")
-        cancel->interrupt(JobInterrupted::Reason::Canceled);
-    {
-        QMutexLocker locker(&m_runningLock);
-        m_running = RunningJob{id, cancel, deadline, timeoutSec};
-    }
-    const QByteArray startedAt = fields.value("started_at");
-    const QByteArray function = jobFunctionName(fields.value("type"));
-    qCInfo(lcWorker, "Starting %s: tenant=%s source=%s job_id=%s attempt=%s", function.constData(),
-           fields.value("tenant").constData(), fields.value("source").constData(), id.constData(),
-           fields.value("attempts").constData());
+    job.cancel = std::make_shared<CancelToken>(deadline);
+    if (job.fields.value("cancel_requested") == "1")
+        job.cancel->interrupt(JobInterrupted::Reason::Canceled);
+    job.timer.start();
+    setRunning(RunningJob{job.id, job.cancel, deadline, timeoutSec});
+    qCInfo(lcWorker, "Starting %s: tenant=%s source=%s job_id=%s attempt=%s",
+           jobFunctionName(job.fields.value("type")).constData(),
+           job.fields.value("tenant").constData(), job.fields.value("source").constData(),
+           job.id.constData(), job.fields.value("attempts").constData());
 
-    QElapsedTimer timer;
-    timer.start();
-    const JobOutcome outcome = execute(redis, handler, id, fields, blob, cancel);
-    {
-        QMutexLocker locker(&m_runningLock);
-        m_running.reset();
+    QByteArray lastStage;
+    QElapsedTimer sinceReport;
+    // Text jobs take milliseconds: their later steps leave with the next
+    // command. A fetch or a file may take long, so their steps are written at
+    // once. Every job's first step is written at once: it tells the reaper the
+    // job really ran (and so counts toward the poison cap if its worker dies),
+    // unlike jobs that only waited in a batch.
+    const bool quickJob = job.fields.value("type") == "text";
+    // Progress is sent without waiting for Redis's answer, on every stage
+    // change and at most every 250 ms within a stage.
+    const ProgressReporter progress = [&](const char *stage, int percent) {
+        if (lastStage == stage && sinceReport.isValid() &&
+            sinceReport.elapsed() < kProgressIntervalMs)
+            return;
+        const bool writeNow = !quickJob || lastStage.isEmpty();
+        lastStage = stage;
+        sinceReport.start();
+        try {
+            redis.send({"HSET", keys::job(job.id), "stage", stage, "progress",
+                        QByteArray::number(percent)},
+                       false);
+            redis.send(
+                {"PUBLISH", keys::kEvents,
+                 QJsonDocument(QJsonObject{{QStringLiteral("job_id"), QString::fromLatin1(job.id)},
+                                           {QStringLiteral("status"), QStringLiteral("started")},
+                                           {QStringLiteral("tenant"),
+                                            QString::fromUtf8(job.fields.value("tenant"))},
+                                           {QStringLiteral("stage"), QString::fromLatin1(stage)},
+                                           {QStringLiteral("progress"), percent}})
+                     .toJson(QJsonDocument::Compact)},
+                writeNow);
+        } catch (const RedisUnavailable &) {
+            // Progress is best effort; the outcome is recorded once Redis is back.
+        }
+    };
+    try {
+        job.prepared =
+            handler.prepare(JobContext{job.id, job.fields, job.blob, *job.cancel, progress});
+    } catch (...) {
+        job.outcome = JobOutcome::fromException(
+            std::current_exception(), fieldOr(job.fields, "attempts", 1),
+            fieldOr(job.fields, "max_attempts", 3), timeoutSec, m_options.retryBackoffMs);
     }
+    setRunning(std::nullopt);
     if (m_abandoned) {
-        qCWarning(lcWorker, "%s %s: the watchdog ended it already; this late outcome is dropped",
-                  function.constData(), id.constData());
-        return;
+        job.abandoned = true;
+        job.prepared.reset();
+        qCWarning(lcWorker, "job %s: the watchdog ended it already; this late outcome is dropped",
+                  job.id.constData());
     }
-    settle(redis, id, fields, outcome, startedAt);
+}
 
+// Stores the prepared jobs in one transaction; each then has its outcome and
+// moves to `ready`.
+void Worker::storePrepared(JobHandler &handler, std::vector<TakenJob *> &prepared,
+                           std::vector<TakenJob *> &ready)
+{
+    if (prepared.empty())
+        return;
+    QList<PreparedJob *> batch;
+    for (TakenJob *job : prepared)
+        batch.append(job->prepared.get());
+    try {
+        handler.store(batch);
+    } catch (const std::exception &error) {
+        const auto failure = std::make_exception_ptr(std::runtime_error(error.what()));
+        for (PreparedJob *job : batch)
+            job->error = failure;
+    }
+    for (TakenJob *job : prepared) {
+        const int timeoutSec = fieldOr(job->fields, "timeout", m_options.defaultTimeoutSec);
+        if (job->prepared->error) {
+            job->outcome = JobOutcome::fromException(
+                job->prepared->error, fieldOr(job->fields, "attempts", 1),
+                fieldOr(job->fields, "max_attempts", 3), timeoutSec, m_options.retryBackoffMs);
+        } else {
+            job->outcome = JobOutcome{JobOutcome::Kind::Finished, job->prepared->result, {}, 0};
+        }
+        job->prepared.reset();
+        ready.push_back(job);
+    }
+    prepared.clear();
+}
+
+// Records the ready attempts' outcomes in one round trip. The work is done, so
+// if Redis is away the outcomes are kept and retried until they land (or the
+// worker stops: then the reaper takes the jobs back; store writes are idempotent).
+void Worker::settle(RedisConnection &redis, std::vector<TakenJob *> &ready)
+{
+    QList<QPair<Settlement, JobOutcome>> attempts;
+    QList<const TakenJob *> settled;
+    for (const TakenJob *job : ready) {
+        if (job->abandoned || !job->outcome)
+            continue;
+        attempts.append({Settlement{m_options.name, job->id, fieldOr(job->fields, "attempts", 1),
+                                    job->fields.value("started_at"), m_options.resultTtlSec,
+                                    m_options.failureTtlSec},
+                         *job->outcome});
+        settled.append(job);
+    }
+    ready.clear();
+    if (attempts.isEmpty())
+        return;
+    int backoffMs = 50;
+    for (;;) {
+        try {
+            const QList<bool> recorded = settleAttempts(redis, attempts);
+            for (qsizetype i = 0; i < settled.size(); ++i) {
+                if (recorded[i])
+                    logOutcome(*settled[i]);
+                else
+                    qCWarning(
+                        lcWorker,
+                        "job %s was taken back while it ran (lease lost); this outcome is dropped",
+                        settled[i]->id.constData());
+            }
+            break;
+        } catch (const RedisUnavailable &error) {
+            if (m_stopping)
+                throw;
+            qCWarning(lcWorker, "cannot record %lld job outcomes yet: %s", qint64(attempts.size()),
+                      error.what());
+            QThread::msleep(backoffMs);
+            backoffMs = qMin(backoffMs * 2, kMaxPauseMs);
+        }
+    }
+    QMutexLocker locker(&m_stateLock);
+    for (const TakenJob *job : settled)
+        m_held.removeOne(job->id);
+}
+
+void Worker::logOutcome(const TakenJob &job) const
+{
+    const QByteArray function = jobFunctionName(job.fields.value("type"));
+    const JobOutcome &outcome = *job.outcome;
     switch (outcome.kind) {
     case JobOutcome::Kind::Finished:
         qCInfo(lcWorker, "%s done: chunks=%d latency_ms=%lld", function.constData(),
                outcome.result.value(QStringLiteral("ingested_chunks")).toInt(),
-               qint64(timer.elapsed()));
+               qint64(job.timer.elapsed()));
         break;
     case JobOutcome::Kind::Scheduled:
         qCWarning(lcWorker, "%s failed: error=%s (attempt %s of %d; retry in %.1f s)",
                   function.constData(), qPrintable(outcome.error),
-                  fields.value("attempts").constData(), fieldOr(fields, "max_attempts", 3),
+                  job.fields.value("attempts").constData(), fieldOr(job.fields, "max_attempts", 3),
                   outcome.retryDelayMs / 1000.0);
         break;
     case JobOutcome::Kind::Failed:
         qCWarning(lcWorker, "%s failed: error=%s", function.constData(), qPrintable(outcome.error));
         break;
     case JobOutcome::Kind::Canceled:
-        qCInfo(lcWorker, "%s canceled: job_id=%s", function.constData(), id.constData());
+        qCInfo(lcWorker, "%s canceled: job_id=%s", function.constData(), job.id.constData());
         break;
     case JobOutcome::Kind::Requeued:
         qCInfo(lcWorker, "%s handed back to the queue (shutting down): job_id=%s",
-               function.constData(), id.constData());
+               function.constData(), job.id.constData());
         break;
-    }
-}
-
-JobOutcome Worker::execute(RedisConnection &redis, JobHandler &handler, const QByteArray &id,
-                           const JobFields &fields, const QByteArray &blob,
-                           const std::shared_ptr<CancelToken> &cancel)
-{
-    QByteArray lastStage;
-    QElapsedTimer sinceReport;
-    const QByteArray tenant = fields.value("tenant");
-    // Progress is written without waiting for Redis's answer, at most every
-    // 250 ms and on every stage change, so small jobs pay nothing for it.
-    const ProgressReporter progress = [&](const char *stage, int percent) {
-        if (lastStage == stage && sinceReport.isValid() &&
-            sinceReport.elapsed() < kProgressIntervalMs)
-            return;
-        lastStage = stage;
-        sinceReport.start();
-        try {
-            redis.send(
-                {"HSET", keys::job(id), "stage", stage, "progress", QByteArray::number(percent)});
-            redis.send(
-                {"PUBLISH", keys::kEvents,
-                 QJsonDocument(QJsonObject{{QStringLiteral("job_id"), QString::fromLatin1(id)},
-                                           {QStringLiteral("status"), QStringLiteral("started")},
-                                           {QStringLiteral("tenant"), QString::fromUtf8(tenant)},
-                                           {QStringLiteral("stage"), QString::fromLatin1(stage)},
-                                           {QStringLiteral("progress"), percent}})
-                     .toJson(QJsonDocument::Compact)});
-        } catch (const RedisUnavailable &) {
-            // Progress is best effort; the outcome is recorded once Redis is back.
-        }
-    };
-    try {
-        JobOutcome outcome;
-        outcome.result = handler.run(JobContext{id, fields, blob, *cancel, progress});
-        return outcome;
-    } catch (...) {
-        return JobOutcome::fromException(std::current_exception(), fieldOr(fields, "attempts", 1),
-                                         fieldOr(fields, "max_attempts", 3),
-                                         fieldOr(fields, "timeout", m_options.defaultTimeoutSec),
-                                         m_options.retryBackoffMs);
-    }
-}
-
-// Records the attempt's outcome. The work is done, so if Redis is away the
-// outcome is kept and retried until it lands (or the worker stops).
-void Worker::settle(RedisConnection &redis, const QByteArray &id, const JobFields &fields,
-                    const JobOutcome &outcome, const QByteArray &startedAt)
-{
-    const Settlement settlement{m_options.name,
-                                id,
-                                fieldOr(fields, "attempts", 1),
-                                startedAt,
-                                m_options.resultTtlSec,
-                                m_options.failureTtlSec};
-    int backoffMs = 50;
-    for (;;) {
-        try {
-            if (!settleAttempt(redis, settlement, outcome))
-                qCWarning(
-                    lcWorker,
-                    "job %s was taken back while it ran (lease lost); this outcome is dropped",
-                    id.constData());
-            return;
-        } catch (const RedisUnavailable &error) {
-            if (m_stopping) // the reaper will take the job back; the store write is idempotent
-                throw;
-            qCWarning(lcWorker, "cannot record job %s yet: %s", id.constData(), error.what());
-            QThread::msleep(backoffMs);
-            backoffMs = qMin(backoffMs * 2, kMaxPauseMs);
-        }
     }
 }
 

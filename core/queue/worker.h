@@ -11,6 +11,7 @@
 #include <atomic>
 #include <memory>
 #include <optional>
+#include <vector>
 
 namespace aether {
 
@@ -24,6 +25,7 @@ struct WorkerOptions
     int leaseMs = 10000;       // a started job's lease; the supervisor renews it every second
     int retryBackoffMs = 2000; // first retry delay; doubles per attempt
     int defaultTimeoutSec = 600;
+    int batchSize = 64; // most jobs taken at once (a quarter of the queue at most)
 };
 
 // What a worker runs now, as its supervisor sees it.
@@ -35,12 +37,13 @@ struct RunningJob
     int timeoutSec = 0;
 };
 
-// One worker thread. Takes the next job (highest priority first) into its own
-// processing list with a lease, atomically; runs it through its JobHandler with
-// a CancelToken (timeout, cancel, shutdown); and settles the attempt: finished,
-// failed, scheduled for a retry, canceled, or handed back. When idle it blocks
-// on the wake list, so a new job starts at once. Owns its Redis connection and
-// reconnects with backoff while Redis is away.
+// One worker thread. Takes the next jobs (highest priority first) into its own
+// processing list with leases, atomically; runs each through its JobHandler
+// with a CancelToken (timeout, cancel, shutdown); stores the batch's results in
+// one transaction; and settles every attempt: finished, failed, scheduled for
+// a retry, canceled, or handed back. When idle it blocks on the wake list, so a
+// new job starts at once. Owns its Redis connection and reconnects with
+// backoff while Redis is away.
 class Worker : public QThread
 {
     Q_OBJECT
@@ -54,6 +57,7 @@ public:
     QDateTime startedAt() const { return m_startedAt; }
 
     std::optional<RunningJob> running() const;
+    QList<QByteArray> heldJobs() const; // taken and not yet settled: their leases must be renewed
     void interrupt(JobInterrupted::Reason reason);
     // The watchdog has settled this worker's job: drop its outcome and exit.
     void abandon() { m_abandoned = true; }
@@ -63,14 +67,16 @@ protected:
     void run() override;
 
 private:
-    bool takeOne(RedisConnection &redis, JobHandler &handler);
-    void process(RedisConnection &redis, JobHandler &handler, const QByteArray &id,
-                 const JobFields &fields, const QByteArray &blob);
-    JobOutcome execute(RedisConnection &redis, JobHandler &handler, const QByteArray &id,
-                       const JobFields &fields, const QByteArray &blob,
-                       const std::shared_ptr<CancelToken> &cancel);
-    void settle(RedisConnection &redis, const QByteArray &id, const JobFields &fields,
-                const JobOutcome &outcome, const QByteArray &startedAt);
+    struct TakenJob;
+
+    std::vector<TakenJob> take(RedisConnection &redis);
+    void processBatch(RedisConnection &redis, JobHandler &handler, std::vector<TakenJob> &jobs);
+    void prepare(RedisConnection &redis, JobHandler &handler, TakenJob &job);
+    void storePrepared(JobHandler &handler, std::vector<TakenJob *> &prepared,
+                       std::vector<TakenJob *> &ready);
+    void settle(RedisConnection &redis, std::vector<TakenJob *> &ready);
+    void logOutcome(const TakenJob &job) const;
+    void setRunning(std::optional<RunningJob> running);
     void waitForWork(RedisConnection &redis);
     void pause(int ms) const;
 
@@ -80,8 +86,9 @@ private:
     QDateTime m_startedAt;
     std::atomic_bool m_stopping{false};
     std::atomic_bool m_abandoned{false};
-    mutable QMutex m_runningLock;
+    mutable QMutex m_stateLock;
     std::optional<RunningJob> m_running;
+    QList<QByteArray> m_held;
 };
 
 } // namespace aether

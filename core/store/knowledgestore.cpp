@@ -6,6 +6,7 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
+#include <QMutex>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
@@ -15,6 +16,7 @@ namespace aether {
 namespace {
 
 QAtomicInteger<quint64> s_connectionSerial;
+QMutex s_processWriters;
 
 // A job's write checks its token once per batch of chunk rows.
 constexpr qsizetype kChunksPerCancelCheck = 256;
@@ -29,6 +31,40 @@ const QString kInsertChunk = QStringLiteral(
 const QString kInsertVector =
     QStringLiteral("INSERT INTO vectors (chunk_id, embedding) VALUES (?, ?)");
 const QString kDeleteJobDocument = QStringLiteral("DELETE FROM documents WHERE job_id = ?");
+
+} // namespace
+
+// The statements every write runs, prepared once per connection: parsing SQL
+// per job would cost more than the inserts themselves.
+struct KnowledgeStore::Statements
+{
+    explicit Statements(const QSqlDatabase &db)
+        : begin(db), commit(db), rollback(db), savepoint(db), release(db), rollbackToSavepoint(db),
+          deleteJobDocument(db), insertDocument(db), insertChunk(db), insertVector(db)
+    {
+        const QList<QPair<QSqlQuery *, QString>> all{
+            {&begin, QStringLiteral("BEGIN IMMEDIATE")},
+            {&commit, QStringLiteral("COMMIT")},
+            {&rollback, QStringLiteral("ROLLBACK")},
+            {&savepoint, QStringLiteral("SAVEPOINT job")},
+            {&release, QStringLiteral("RELEASE job")},
+            {&rollbackToSavepoint, QStringLiteral("ROLLBACK TO job")},
+            {&deleteJobDocument, kDeleteJobDocument},
+            {&insertDocument, kInsertDocument},
+            {&insertChunk, kInsertChunk},
+            {&insertVector, kInsertVector}};
+        for (const auto &[query, sql] : all) {
+            if (!query->prepare(sql))
+                throw StoreError(
+                    QStringLiteral("cannot prepare %1: %2").arg(sql, query->lastError().text()));
+        }
+    }
+
+    QSqlQuery begin, commit, rollback, savepoint, release, rollbackToSavepoint, deleteJobDocument,
+        insertDocument, insertChunk, insertVector;
+};
+
+namespace {
 
 QByteArray vectorBlob(const Vector &vector)
 {
@@ -52,6 +88,7 @@ KnowledgeStore::KnowledgeStore(QString path)
 
 KnowledgeStore::~KnowledgeStore()
 {
+    m_statements.reset(); // before the connection goes
     if (QSqlDatabase::contains(m_connectionName)) {
         QSqlDatabase::database(m_connectionName, false).close();
         QSqlDatabase::removeDatabase(m_connectionName);
@@ -83,6 +120,7 @@ void KnowledgeStore::open(const EmbedderInfo &embedder)
     configureConnection();
     migrate();
     checkEmbedder(embedder);
+    m_statements = std::make_unique<Statements>(db);
 }
 
 void KnowledgeStore::configureConnection()
@@ -145,23 +183,17 @@ void KnowledgeStore::checkEmbedder(const EmbedderInfo &embedder)
     }
 }
 
-void KnowledgeStore::deleteJobDocument(const QString &jobId)
+void KnowledgeStore::run(QSqlQuery &query)
 {
-    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
-    query.prepare(kDeleteJobDocument);
-    query.addBindValue(jobId);
     if (!query.exec())
-        throw StoreError(query.lastError().text());
+        throw StoreError(QStringLiteral("store %1: %2").arg(m_path, query.lastError().text()));
 }
 
 void KnowledgeStore::writeChunks(qint64 documentId, const QList<Chunk> &chunks,
                                  const QList<Vector> &vectors, const CancelToken &cancel)
 {
-    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
-    QSqlQuery chunkInsert(db);
-    QSqlQuery vectorInsert(db);
-    chunkInsert.prepare(kInsertChunk);
-    vectorInsert.prepare(kInsertVector);
+    QSqlQuery &chunkInsert = m_statements->insertChunk;
+    QSqlQuery &vectorInsert = m_statements->insertVector;
     for (qsizetype i = 0; i < chunks.size(); ++i) {
         if (i > 0 && i % kChunksPerCancelCheck == 0)
             cancel.check();
@@ -173,50 +205,77 @@ void KnowledgeStore::writeChunks(qint64 documentId, const QList<Chunk> &chunks,
         chunkInsert.addBindValue(nullIfEmpty(chunk.heading));
         chunkInsert.addBindValue(qint64(chunk.start));
         chunkInsert.addBindValue(qint64(chunk.end));
-        if (!chunkInsert.exec())
-            throw StoreError(chunkInsert.lastError().text());
+        run(chunkInsert);
         vectorInsert.addBindValue(chunkInsert.lastInsertId());
         vectorInsert.addBindValue(vectorBlob(vectors[i]));
-        if (!vectorInsert.exec())
-            throw StoreError(vectorInsert.lastError().text());
+        run(vectorInsert);
     }
 }
 
 qint64 KnowledgeStore::write(const DocumentRecord &document, const QList<Chunk> &chunks,
                              const QList<Vector> &vectors, const CancelToken &cancel)
 {
-    if (chunks.size() != vectors.size())
+    DocumentWrite single{document, chunks, vectors, &cancel, 0, nullptr};
+    QList<DocumentWrite *> batch{&single};
+    writeBatch(batch);
+    if (single.error)
+        std::rethrow_exception(single.error);
+    return single.documentId;
+}
+
+// A job's rows, inside the open transaction and its savepoint.
+qint64 KnowledgeStore::writeRows(const DocumentWrite &write)
+{
+    const DocumentRecord &document = write.document;
+    if (write.chunks.size() != write.vectors.size())
         throw StoreError(QStringLiteral("internal: %1 chunks but %2 vectors")
-                             .arg(chunks.size())
-                             .arg(vectors.size()));
-    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
-    cancel.check();
-    // IMMEDIATE takes the write lock up front, so two workers never deadlock
-    // upgrading read locks.
-    exec(QStringLiteral("BEGIN IMMEDIATE"));
+                             .arg(write.chunks.size())
+                             .arg(write.vectors.size()));
+    write.cancel->check();
+    m_statements->deleteJobDocument.addBindValue(document.jobId);
+    run(m_statements->deleteJobDocument);
+    QSqlQuery &insert = m_statements->insertDocument;
+    for (const QVariant &value :
+         {QVariant(document.jobId), QVariant(document.tenant), QVariant(document.source),
+          QVariant(document.kind), nullIfEmpty(document.fileName), nullIfEmpty(document.url),
+          nullIfEmpty(document.title), QVariant(document.contentHash), QVariant(document.sizeBytes),
+          QVariant(document.textChars), QVariant(qint64(write.chunks.size())),
+          QVariant(
+              QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")))})
+        insert.addBindValue(value);
+    run(insert);
+    const qint64 documentId = insert.lastInsertId().toLongLong();
+    writeChunks(documentId, write.chunks, write.vectors, *write.cancel);
+    write.cancel->check(); // the last moment the job can still leave no trace
+    return documentId;
+}
+
+void KnowledgeStore::writeBatch(QList<DocumentWrite *> &writes)
+{
+    if (!m_statements)
+        throw StoreError(QStringLiteral("internal: the store %1 is not open").arg(m_path));
+    // Writers of this process take turns here: SQLite's own busy handler waits
+    // by sleeping (milliseconds at a time), which would idle the workers.
+    // Other processes still meet at SQLite's lock. IMMEDIATE takes the write
+    // lock up front, so two writers never deadlock upgrading read locks.
+    const QMutexLocker writers(&s_processWriters);
+    run(m_statements->begin);
     try {
-        deleteJobDocument(document.jobId);
-        QSqlQuery insert(db);
-        insert.prepare(kInsertDocument);
-        for (const QVariant &value :
-             {QVariant(document.jobId), QVariant(document.tenant), QVariant(document.source),
-              QVariant(document.kind), nullIfEmpty(document.fileName), nullIfEmpty(document.url),
-              nullIfEmpty(document.title), QVariant(document.contentHash),
-              QVariant(document.sizeBytes), QVariant(document.textChars),
-              QVariant(qint64(chunks.size())),
-              QVariant(
-                  QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")))})
-            insert.addBindValue(value);
-        if (!insert.exec())
-            throw StoreError(insert.lastError().text());
-        const qint64 documentId = insert.lastInsertId().toLongLong();
-        writeChunks(documentId, chunks, vectors, cancel);
-        cancel.check(); // the last moment the job can still leave no trace
-        exec(QStringLiteral("COMMIT"));
-        return documentId;
+        for (DocumentWrite *write : writes) {
+            run(m_statements->savepoint);
+            try {
+                write->documentId = writeRows(*write);
+                run(m_statements->release);
+            } catch (...) {
+                // Any failure, an interruption included, leaves no trace of this job.
+                write->error = std::current_exception();
+                m_statements->rollbackToSavepoint.exec();
+                m_statements->release.exec();
+            }
+        }
+        run(m_statements->commit);
     } catch (...) {
-        // Any failure, an interruption included, leaves the store as it was.
-        QSqlQuery(db).exec(QStringLiteral("ROLLBACK"));
+        m_statements->rollback.exec();
         throw;
     }
 }

@@ -6,7 +6,10 @@
 
 #include <QList>
 #include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QString>
+#include <exception>
+#include <memory>
 #include <stdexcept>
 
 namespace aether {
@@ -39,9 +42,23 @@ struct EmbedderInfo
     int dimension = 0;
 };
 
+// One job's write in a batch: what to store, and (after writeBatch) its
+// document id or why it was not stored.
+struct DocumentWrite
+{
+    DocumentRecord document;
+    QList<Chunk> chunks;
+    QList<Vector> vectors;
+    const CancelToken *cancel = &CancelToken::never();
+    qint64 documentId = 0;
+    std::exception_ptr error; // StoreError or JobInterrupted; null when stored
+};
+
 // The SQLite knowledge store (WAL) through Qt Sql. One instance per thread:
 // each owns a named connection. A job's document, chunks and vectors are
-// written in one transaction.
+// written atomically: alone in one transaction, or in a batch where each job
+// has its own savepoint inside one transaction (group commit: SQLite's cost is
+// per commit, so a worker draining many small jobs stores them together).
 class KnowledgeStore
 {
 public:
@@ -59,6 +76,12 @@ public:
     qint64 write(const DocumentRecord &document, const QList<Chunk> &chunks,
                  const QList<Vector> &vectors, const CancelToken &cancel = CancelToken::never());
 
+    // Writes every job in one transaction, each in its own savepoint: a job
+    // that fails (or is interrupted) leaves no trace and does not stop the
+    // others. Fills each write's documentId or error. Throws StoreError only
+    // when the transaction itself cannot begin or commit (then nothing is stored).
+    void writeBatch(QList<DocumentWrite *> &writes);
+
     qint64 documentCount(const QString &tenant = {});
     qint64 chunkCount(const QString &tenant = {});
     const QString &path() const { return m_path; }
@@ -71,10 +94,14 @@ private:
     qint64 count(const QString &sql, const QString &tenant);
     void writeChunks(qint64 documentId, const QList<Chunk> &chunks, const QList<Vector> &vectors,
                      const CancelToken &cancel);
-    void deleteJobDocument(const QString &jobId);
+    void run(QSqlQuery &query);
+    qint64 writeRows(const DocumentWrite &write);
+
+    struct Statements;
 
     QString m_path;
     QString m_connectionName;
+    std::unique_ptr<Statements> m_statements;
 };
 
 } // namespace aether

@@ -9,6 +9,7 @@
 
 #include <QDateTime>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QRandomGenerator>
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -115,9 +116,11 @@ private Q_SLOTS:
         }
         DaemonProcess last;
         QVERIFY(last.start(environment(redis, store(), 2), {QStringLiteral("--no-server")}));
-        for (const QString &id : ids)
-            QCOMPARE(waitForJob(client, id, nullptr, 60000).value("status").toString(),
-                     QStringLiteral("finished"));
+        for (const QString &id : ids) {
+            const QJsonObject job = waitForJob(client, id, nullptr, 60000);
+            QVERIFY2(job.value("status").toString() == QLatin1String("finished"),
+                     QJsonDocument(job).toJson().constData());
+        }
         QCOMPARE(kills, 6);
         QCOMPARE(scalar(store(), QStringLiteral("SELECT COUNT(*) FROM documents")), 300);
         QCOMPARE(scalar(store(), QStringLiteral("SELECT COUNT(DISTINCT job_id) FROM documents")),

@@ -30,7 +30,9 @@ public:
         : m_running(running), m_peak(peak), m_order(order), m_orderLock(orderLock)
     {}
 
-    QJsonObject run(const JobContext &job) override
+    void store(const QList<PreparedJob *> &) override {}
+
+    std::unique_ptr<PreparedJob> prepare(const JobContext &job) override
     {
         {
             QMutexLocker locker(m_orderLock);
@@ -64,10 +66,12 @@ public:
             throw IngestError(QStringLiteral("HTTPError"),
                               QStringLiteral("503 Service Unavailable"),
                               IngestError::Retry::Transient);
-        return {{QStringLiteral("ok"), true},
-                {QStringLiteral("ingested_chunks"), 1},
-                {QStringLiteral("job"), QString::fromLatin1(job.id)},
-                {QStringLiteral("blob_size"), job.blob.size()}};
+        auto prepared = std::make_unique<PreparedJob>();
+        prepared->result = {{QStringLiteral("ok"), true},
+                            {QStringLiteral("ingested_chunks"), 1},
+                            {QStringLiteral("job"), QString::fromLatin1(job.id)},
+                            {QStringLiteral("blob_size"), job.blob.size()}};
+        return prepared;
     }
 
 private:

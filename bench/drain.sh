@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Drain rate: a backlog of N small text jobs (queued beforehand) run through
+# the whole pipeline by `aether-ingestd --no-server` with 2 worker threads, and
+# the same backlog by RQ's SimpleWorker and forking worker from ../shared/peer,
+# in the same run on the same machine. Prints jobs per second and the ratios.
+# Needs a build (cmake --build build) and, for the peer:
+#   apt-get install python3-rq python3-fastapi python3-uvicorn python3-multipart
+#   bench/drain.sh [N]   (default 2000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n="${1:-2000}"
+root="$PWD"
+export PEER_DIR="${PEER_DIR:-$root/../shared/peer}"
+daemon="$root/build/app/aether-ingestd"
+py=/usr/bin/python3
+work="$(mktemp -d)"
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+free_port() { $py -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_http() { for _ in $(seq 100); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; return 1; }
+start_redis() { redis-server --port "$1" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" >/dev/null & pids+=($!); sleep 0.3; }
+now() { date +%s.%N; }
+rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", n / s }'; }
+
+echo "== aether-ingestd --no-server, WORKERS=2, backlog of $n text jobs"
+redis_port=$(free_port); start_redis "$redis_port"; redis_url="redis://127.0.0.1:$redis_port/0"
+api_port=$(free_port)
+REDIS_URL="$redis_url" WORKERS=0 AETHER_PORT="$api_port" AETHER_DATA_DIR="$work/api" \
+    DATABASE_URL="sqlite:///$work/ours.db" "$daemon" 2>"$work/api.log" & pids+=($!)
+wait_http "http://127.0.0.1:$api_port/healthz"
+$py bench/drain_helper.py fill-ours "http://127.0.0.1:$api_port" "$n"
+start=$(now)
+REDIS_URL="$redis_url" WORKERS=2 AETHER_DATA_DIR="$work/workers" DATABASE_URL="sqlite:///$work/ours.db" \
+    "$daemon" --no-server 2>"$work/workers.log" & pids+=($!)
+busy=$($py bench/drain_helper.py wait-ours "$redis_url" "$n")
+wall=$(awk -v a="$(now)" -v b="$start" 'BEGIN { print a - b }')
+ours=$(rate "$n" "$busy")
+echo "  $ours jobs/s (first start to last end: ${busy} s; $(rate "$n" "$wall") jobs/s counting process start-up, ${wall} s)"
+
+peer_port=$(free_port); start_redis "$peer_port"; peer_url="redis://127.0.0.1:$peer_port/0"
+run_peer() { # $1: label, $2...: extra rq worker arguments
+    local label="$1"; shift
+    $py bench/drain_helper.py fill-peer "$peer_url" "$n"
+    local t0 t1
+    t0=$(now)
+    (cd "$PEER_DIR" && PEER_DB="$work/peer.db" $py -m rq.cli worker ingest --url "$peer_url" --burst -q "$@") \
+        >"$work/peer-$label.log" 2>&1
+    t1=$(now)
+    awk -v a="$t1" -v b="$t0" 'BEGIN { print a - b }'
+}
+echo "== RQ SimpleWorker (peer), same backlog"
+simple_s=$(run_peer simple -w rq.worker.SimpleWorker); simple=$(rate "$n" "$simple_s")
+echo "  $simple jobs/s (${simple_s} s)"
+echo "== RQ forking worker (peer), same backlog"
+fork_s=$(run_peer fork); fork=$(rate "$n" "$fork_s")
+echo "  $fork jobs/s (${fork_s} s)"
+
+echo "== result"
+awk -v o="$ours" -v s="$simple" -v f="$fork" 'BEGIN {
+    printf "  aether-ingestd %d jobs/s = %.1fx SimpleWorker (%d jobs/s), %.0fx the forking worker (%d jobs/s)\n", o, o / s, s, o / f, f
+    printf "  target: >= 20x SimpleWorker (%s)\n", (o >= 20 * s ? "met" : "NOT met")
+}'

@@ -1,0 +1,127 @@
+#pragma once
+
+#include <QByteArray>
+
+// The operators' state changes (JobAdmin), each one atomic Lua script like
+// queuescripts.h, so a job is never left in two places or none. Every script
+// takes the caller's tenant ('' = any) and treats another tenant's job as
+// unknown. Job and queue keys are built from ids as in queuescripts.h.
+namespace aether::scripts {
+
+// Cancels a job: queued or scheduled ones end at once; a started one gets
+// cancel_requested=1, which its process's supervisor passes to the running job.
+// KEYS: queue:high, queue, queue:low, scheduled, canceled, events
+// ARGV: id, tenant, now_s, timestamp, ttl_s, error
+// Returns {outcome, status}: missing | canceled | requested (status started) | ended (status).
+inline const QByteArray kCancel = R"LUA(
+local id = ARGV[1]
+local job = 'rq:job:' .. id
+local fields = redis.call('HMGET', job, 'status', 'tenant')
+local status, tenant = fields[1], fields[2]
+if not status or (ARGV[2] ~= '' and tenant ~= ARGV[2]) then return {'missing', ''} end
+if status == 'queued' or status == 'scheduled' then
+  for i = 1, 3 do redis.call('LREM', KEYS[i], 0, id) end
+  redis.call('ZREM', KEYS[4], id)
+  local now = tonumber(ARGV[3])
+  local ttl = tonumber(ARGV[5])
+  redis.call('HSET', job, 'status', 'canceled', 'ended_at', ARGV[4], 'error', ARGV[6], 'stage', '')
+  redis.call('HDEL', job, 'retry_at', 'cancel_requested')
+  redis.call('EXPIRE', job, ttl)
+  redis.call('EXPIRE', job .. ':blob', ttl)
+  redis.call('ZADD', KEYS[5], now, id)
+  redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now - ttl)
+  redis.call('PUBLISH', KEYS[6], cjson.encode({job_id = id, status = 'canceled', tenant = tenant,
+             at = ARGV[4], error = ARGV[6]}))
+  return {'canceled', 'canceled'}
+end
+if status == 'started' then
+  redis.call('HSET', job, 'cancel_requested', '1')
+  redis.call('PUBLISH', KEYS[6], cjson.encode({job_id = id, status = 'started', tenant = tenant,
+             at = ARGV[4], cancel_requested = true}))
+  return {'requested', 'started'}
+end
+return {'ended', status}
+)LUA";
+
+// Queues a failed or canceled job again at the tail of its priority queue with
+// fresh attempts; its history stays. The hash and blob no longer expire.
+// KEYS: failed, canceled, failed list, index, events, wake
+// ARGV: id, tenant, timestamp, now_ms, wake cap
+// Returns {outcome, status}: missing | conflict (status) | blob_gone | queued.
+inline const QByteArray kRetry = R"LUA(
+local id = ARGV[1]
+local job = 'rq:job:' .. id
+local fields = redis.call('HMGET', job, 'status', 'tenant', 'type', 'priority')
+local status, tenant = fields[1], fields[2]
+if not status or (ARGV[2] ~= '' and tenant ~= ARGV[2]) then return {'missing', ''} end
+if status ~= 'failed' and status ~= 'canceled' then return {'conflict', status} end
+local blob = job .. ':blob'
+if fields[3] == 'file' and redis.call('EXISTS', blob) == 0 then return {'blob_gone', status} end
+redis.call('ZREM', KEYS[1], id)
+redis.call('ZREM', KEYS[2], id)
+redis.call('LREM', KEYS[3], 0, id)
+redis.call('HSET', job, 'status', 'queued', 'enqueued_at', ARGV[3], 'attempts', '0',
+           'recoveries', '0', 'stage', '', 'progress', '0')
+redis.call('HDEL', job, 'error', 'ended_at', 'started_at', 'worker_name', 'cancel_requested',
+           'retry_at', 'result')
+redis.call('PERSIST', job)
+redis.call('PERSIST', blob)
+redis.call('ZADD', KEYS[4], 'NX', ARGV[4], id)
+local queue = 'rq:queue:ingest'
+if fields[4] == 'high' or fields[4] == 'low' then queue = queue .. ':' .. fields[4] end
+redis.call('RPUSH', queue, id)
+redis.call('LPUSH', KEYS[6], '1')
+redis.call('LTRIM', KEYS[6], 0, tonumber(ARGV[5]) - 1)
+redis.call('PUBLISH', KEYS[5], cjson.encode({job_id = id, status = 'queued', tenant = tenant,
+           at = ARGV[3], retried = true}))
+return {'queued', 'queued'}
+)LUA";
+
+// Deletes a job that is not running: its hash, its blob, and its id from every
+// queue, registry, the failed list and the index.
+// KEYS: queue:high, queue, queue:low, scheduled, wip, finished, failed, canceled, failed list,
+//       index, events
+// ARGV: id, tenant, timestamp
+// Returns {outcome, status}: missing | conflict (started) | deleted (deleted).
+inline const QByteArray kDelete = R"LUA(
+local id = ARGV[1]
+local job = 'rq:job:' .. id
+local fields = redis.call('HMGET', job, 'status', 'tenant')
+local status, tenant = fields[1], fields[2]
+if not status or (ARGV[2] ~= '' and tenant ~= ARGV[2]) then return {'missing', ''} end
+if status == 'started' then return {'conflict', status} end
+redis.call('DEL', job, job .. ':blob')
+for i = 1, 3 do redis.call('LREM', KEYS[i], 0, id) end
+for i = 4, 8 do redis.call('ZREM', KEYS[i], id) end
+redis.call('LREM', KEYS[9], 0, id)
+redis.call('ZREM', KEYS[10], id)
+redis.call('PUBLISH', KEYS[11], cjson.encode({job_id = id, status = 'deleted', tenant = tenant,
+           at = ARGV[3]}))
+return {'deleted', 'deleted'}
+)LUA";
+
+// Up to `count` index entries after a position in newest-first order (score
+// desc, then id desc), flat {id, score, ...}. Without a position: the newest.
+// With a score only: the entries older than it. With score and id: the entries
+// after that entry; when it is gone, all entries of that score come first and
+// the caller drops those not after the id.
+// KEYS: index   ARGV: count, score or '', id or ''
+inline const QByteArray kIndexPage = R"LUA(
+local count = tonumber(ARGV[1])
+if ARGV[2] == '' then return redis.call('ZREVRANGE', KEYS[1], 0, count - 1, 'WITHSCORES') end
+local older = function()
+  return redis.call('ZREVRANGEBYSCORE', KEYS[1], '(' .. ARGV[2], '-inf', 'WITHSCORES', 'LIMIT', 0,
+                    count)
+end
+if ARGV[3] == '' then return older() end
+local score = redis.call('ZSCORE', KEYS[1], ARGV[3])
+if score and tonumber(score) == tonumber(ARGV[2]) then
+  local rank = redis.call('ZREVRANK', KEYS[1], ARGV[3])
+  return redis.call('ZREVRANGE', KEYS[1], rank + 1, rank + count, 'WITHSCORES')
+end
+local page = redis.call('ZREVRANGEBYSCORE', KEYS[1], ARGV[2], ARGV[2], 'WITHSCORES')
+for _, value in ipairs(older()) do table.insert(page, value) end
+return page
+)LUA";
+
+} // namespace aether::scripts
