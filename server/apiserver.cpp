@@ -7,7 +7,6 @@
 
 #include <QHttpServerRequest>
 #include <QLoggingCategory>
-#include <QMetaEnum>
 #include <QPointer>
 #include <QTcpSocket>
 
@@ -19,8 +18,24 @@ Q_LOGGING_CATEGORY(lcServer, "aether.server")
 
 QByteArray methodName(QHttpServerRequest::Method method)
 {
-    const char *key = QMetaEnum::fromType<QHttpServerRequest::Method>().valueToKey(int(method));
-    return key ? QByteArray(key).toUpper() : QByteArray("UNKNOWN");
+    switch (method) {
+    case QHttpServerRequest::Method::Get:
+        return QByteArrayLiteral("GET");
+    case QHttpServerRequest::Method::Post:
+        return QByteArrayLiteral("POST");
+    case QHttpServerRequest::Method::Put:
+        return QByteArrayLiteral("PUT");
+    case QHttpServerRequest::Method::Delete:
+        return QByteArrayLiteral("DELETE");
+    case QHttpServerRequest::Method::Head:
+        return QByteArrayLiteral("HEAD");
+    case QHttpServerRequest::Method::Options:
+        return QByteArrayLiteral("OPTIONS");
+    case QHttpServerRequest::Method::Patch:
+        return QByteArrayLiteral("PATCH");
+    default:
+        return QByteArrayLiteral("OTHER");
+    }
 }
 
 Credentials credentialsOf(const QHttpServerRequest &request)

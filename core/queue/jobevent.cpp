@@ -1,20 +1,14 @@
 #include "queue/jobevent.h"
 
-#include "queue/jobtime.h"
-
-#include <QJsonDocument>
-
 namespace aether {
 
-QByteArray jobEventJson(const QByteArray &id, const QByteArray &status, const QByteArray &tenant,
-                        const QJsonObject &extra)
+QByteArray queuedEventJson(const QByteArray &id, const QByteArray &tenant, const QByteArray &at)
 {
-    QJsonObject event = extra;
-    event.insert(QStringLiteral("job_id"), QString::fromLatin1(id));
-    event.insert(QStringLiteral("status"), QString::fromLatin1(status));
-    event.insert(QStringLiteral("tenant"), QString::fromUtf8(tenant));
-    event.insert(QStringLiteral("at"), QString::fromLatin1(jobTimestampNow()));
-    return QJsonDocument(event).toJson(QJsonDocument::Compact);
+    QByteArray json;
+    json.reserve(96 + id.size() + tenant.size());
+    json.append("{\"job_id\":\"").append(id).append("\",\"status\":\"queued\",\"tenant\":\"");
+    json.append(tenant).append("\",\"at\":\"").append(at).append("\"}");
+    return json;
 }
 
 } // namespace aether

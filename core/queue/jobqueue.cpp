@@ -90,7 +90,7 @@ QList<QByteArray> JobQueue::enqueueBatch(const QList<JobRequest> &requests)
         commands.append({"RPUSH", keys::queue(request.priority), id});
         commands.append({"ZADD", keys::kIndex, nowMs, id});
         commands.append(
-            {"PUBLISH", keys::kEvents, jobEventJson(id, "queued", request.tenant.toUtf8())});
+            {"PUBLISH", keys::kEvents, queuedEventJson(id, request.tenant.toUtf8(), now)});
     }
     // One wake token per job lets idle workers start at once; the list is capped.
     RedisCommand wake{"LPUSH", keys::kWake};
