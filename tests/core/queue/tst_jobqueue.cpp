@@ -290,14 +290,14 @@ private Q_SLOTS:
         JobQueue queue(url());
         auto workers = pool(1);
         workers->start();
-        JobRequest request = textJob("hang:4000");
+        JobRequest request = textJob("hang:8000");
         request.timeoutSec = 1;
         const QByteArray id = queue.enqueue(request);
         QElapsedTimer timer;
         timer.start();
         const JobFields done = waitForEnd(queue, id);
         QCOMPARE(done.value("error"), QByteArray("JobTimeoutError: job exceeded 1 s"));
-        QVERIFY(timer.elapsed() < 3900); // ended by the watchdog, not by the job
+        QVERIFY(timer.elapsed() < 7000); // ended by the watchdog, not by the job (8 s)
         // A fresh worker took the stuck one's place and keeps serving.
         QCOMPARE(waitForEnd(queue, queue.enqueue(textJob("after"))).value("status"),
                  QByteArray("finished"));
@@ -337,7 +337,12 @@ private Q_SLOTS:
             waitForEnd(queue, id);
         }
         std::sort(delays.begin(), delays.end());
-        QVERIFY2(delays[2] < 50,
+        qInfo("start delays of an idle worker: %lld ms (median), %lld ms (longest)", delays[2],
+              delays[4]);
+        // Woken through the wake list, a worker starts in a millisecond or two;
+        // without it, it would wait out its 1 s BLPOP. The bound leaves room
+        // for a loaded machine.
+        QVERIFY2(delays[2] < 250,
                  qPrintable(QStringLiteral("median start delay %1 ms").arg(delays[2])));
     }
 
@@ -462,6 +467,30 @@ private Q_SLOTS:
         QVERIFY(!waitForEnd(queue, failed).isEmpty());
         QTRY_VERIFY_WITH_TIMEOUT(
             !queue.fetch(finished).has_value() && !queue.fetch(failed).has_value(), 5000);
+    }
+
+    void registriesAndTheIndexStayBounded()
+    {
+        // Entries older than their TTL are trimmed as new jobs come and go, so
+        // Redis memory does not grow with the number of jobs ever run.
+        JobQueue queue(url(), 60 * 1000);
+        QList<RedisCommand> old;
+        for (int i = 0; i < 1000; ++i) {
+            const QByteArray id = "old-" + QByteArray::number(i);
+            old.append({"ZADD", keys::kFinished, "1000", id});
+            old.append({"ZADD", keys::kFailed, "1000", id});
+            old.append({"ZADD", keys::kIndex, "1000", id});
+        }
+        queue.connection().pipeline(old);
+        auto workers = pool(1, 500, 500);
+        workers->start();
+        QCOMPARE(waitForEnd(queue, queue.enqueue(textJob("ok"))).value("status"),
+                 QByteArray("finished"));
+        QCOMPARE(waitForEnd(queue, queue.enqueue(textJob("fail"))).value("status"),
+                 QByteArray("failed"));
+        QCOMPARE(queue.connection().command({"ZCARD", keys::kFinished}).integer(), 1);
+        QCOMPARE(queue.connection().command({"ZCARD", keys::kFailed}).integer(), 1);
+        QCOMPARE(queue.connection().command({"ZCARD", keys::kIndex}).integer(), 2);
     }
 
     void unknownIdsAreNotFound()
