@@ -1,5 +1,7 @@
 #pragma once
 
+#include "queue/queuescripts.h"
+
 #include <QByteArray>
 
 // The operators' state changes (JobAdmin), each one atomic Lua script like
@@ -45,10 +47,10 @@ return {'ended', status}
 
 // Queues a failed or canceled job again at the tail of its priority queue with
 // fresh attempts; its history stays. The hash and blob no longer expire.
-// KEYS: failed, canceled, failed list, index, events, wake
-// ARGV: id, tenant, timestamp, now_ms, wake cap
+// KEYS: failed, canceled, failed list, index, events
+// ARGV: id, tenant, timestamp, now_ms
 // Returns {outcome, status}: missing | conflict (status) | blob_gone | queued.
-inline const QByteArray kRetry = R"LUA(
+inline const QByteArray kRetry = kPrelude + R"LUA(
 local id = ARGV[1]
 local job = 'rq:job:' .. id
 local fields = redis.call('HMGET', job, 'status', 'tenant', 'type', 'priority')
@@ -67,11 +69,7 @@ redis.call('HDEL', job, 'error', 'ended_at', 'started_at', 'worker_name', 'cance
 redis.call('PERSIST', job)
 redis.call('PERSIST', blob)
 redis.call('ZADD', KEYS[4], 'NX', ARGV[4], id)
-local queue = 'rq:queue:ingest'
-if fields[4] == 'high' or fields[4] == 'low' then queue = queue .. ':' .. fields[4] end
-redis.call('RPUSH', queue, id)
-redis.call('LPUSH', KEYS[6], '1')
-redis.call('LTRIM', KEYS[6], 0, tonumber(ARGV[5]) - 1)
+make_available(id, false)
 redis.call('PUBLISH', KEYS[5], cjson.encode({job_id = id, status = 'queued', tenant = tenant,
            at = ARGV[3], retried = true}))
 return {'queued', 'queued'}

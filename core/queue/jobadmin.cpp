@@ -330,11 +330,9 @@ JobAction JobAdmin::retry(const QByteArray &id, const QString &tenant)
 {
     return runAction(
         m_redis, id, scripts::kRetry,
-        {keys::kFailed, keys::kCanceled, keys::kFailedList, keys::kIndex, keys::kEvents,
-         keys::kWake},
+        {keys::kFailed, keys::kCanceled, keys::kFailedList, keys::kIndex, keys::kEvents},
         {id, tenant.toUtf8(), jobTimestampNow(),
-         QByteArray::number(QDateTime::currentMSecsSinceEpoch()),
-         QByteArray::number(keys::kWakeCap)},
+         QByteArray::number(QDateTime::currentMSecsSinceEpoch())},
         {{"blob_gone", QStringLiteral("the uploaded file has expired; upload it again")},
          {"conflict",
           QStringLiteral("only failed or canceled jobs can be retried (this one is %1)")}});

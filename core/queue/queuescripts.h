@@ -7,6 +7,21 @@
 // runs on one Redis, not a cluster.
 namespace aether::scripts {
 
+// Lua shared by the scripts below (each script is sent whole, so the helpers
+// are put in front of each one).
+inline const QByteArray kPrelude = R"LUA(
+-- Puts a job back where workers take from: its priority's queue, at the head
+-- (taken back from a worker) or the tail (a due retry), with a wake token.
+local function make_available(id, at_head)
+  local priority = redis.call('HGET', 'rq:job:' .. id, 'priority')
+  local queue = 'rq:queue:ingest'
+  if priority == 'high' or priority == 'low' then queue = queue .. ':' .. priority end
+  if at_head then redis.call('LPUSH', queue, id) else redis.call('RPUSH', queue, id) end
+  redis.call('LPUSH', 'rq:wake:ingest', '1')
+  redis.call('LTRIM', 'rq:wake:ingest', 0, 63)
+end
+)LUA";
+
 // Takes the next jobs for a worker, highest priority first, skipping ids
 // whose job expired, was deleted or canceled while queued. Beyond the first
 // job it takes only text jobs (quick, worth storing together), up to ARGV[5]
@@ -60,7 +75,7 @@ return false
 // events ARGV: id, outcome (finished|failed|scheduled|canceled|requeued), now_s, timestamp, payload
 //       (result JSON or error text), ttl_s, retry_ms (scheduled), retry timestamp, history entry
 //       JSON
-inline const QByteArray kSettle = R"LUA(
+inline const QByteArray kSettle = kPrelude + R"LUA(
 local id = ARGV[1]
 if redis.call('LREM', KEYS[1], 1, id) == 0 then return 0 end
 redis.call('ZREM', KEYS[2], id)
@@ -105,12 +120,7 @@ elseif outcome == 'scheduled' then
 else
   redis.call('HSET', job, 'status', 'queued', 'stage', '', 'progress', '0')
   redis.call('HINCRBY', job, 'attempts', -1)
-  local priority = redis.call('HGET', job, 'priority')
-  local queue = 'rq:queue:ingest'
-  if priority == 'high' or priority == 'low' then queue = queue .. ':' .. priority end
-  redis.call('LPUSH', queue, id)
-  redis.call('LPUSH', 'rq:wake:ingest', '1')
-  redis.call('LTRIM', 'rq:wake:ingest', 0, 63)
+  make_available(id, true)
   event.status = 'queued'
 end
 redis.call('PUBLISH', KEYS[9], cjson.encode(event))
@@ -119,19 +129,14 @@ return 1
 
 // Moves scheduled jobs whose retry time has come back to the tail of their queue.
 // KEYS: scheduled, events   ARGV: now_ms, timestamp
-inline const QByteArray kPromote = R"LUA(
+inline const QByteArray kPromote = kPrelude + R"LUA(
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, 500)
 for _, id in ipairs(due) do
   redis.call('ZREM', KEYS[1], id)
   local job = 'rq:job:' .. id
   if redis.call('HGET', job, 'status') == 'scheduled' then
     redis.call('HSET', job, 'status', 'queued', 'enqueued_at', ARGV[2])
-    local priority = redis.call('HGET', job, 'priority')
-    local queue = 'rq:queue:ingest'
-    if priority == 'high' or priority == 'low' then queue = queue .. ':' .. priority end
-    redis.call('RPUSH', queue, id)
-    redis.call('LPUSH', 'rq:wake:ingest', '1')
-    redis.call('LTRIM', 'rq:wake:ingest', 0, 63)
+    make_available(id, false)
     redis.call('PUBLISH', KEYS[2], cjson.encode({job_id = id, status = 'queued',
                tenant = redis.call('HGET', job, 'tenant'), at = ARGV[2]}))
   end
@@ -147,7 +152,7 @@ return #due
 // KEYS: wip, failed, failed list, events
 // ARGV: now_ms, max_recoveries, failure_ttl_s, timestamp, forced ids...
 // Returns the ids taken back.
-inline const QByteArray kReap = R"LUA(
+inline const QByteArray kReap = kPrelude + R"LUA(
 local now = tonumber(ARGV[1])
 local forced = {}
 for i = 5, #ARGV do forced[ARGV[i]] = true end
@@ -185,12 +190,7 @@ for i = 1, #entries, 2 do
         event.error = error
       else
         redis.call('HSET', job, 'status', 'queued', 'stage', '', 'progress', '0')
-        local priority = redis.call('HGET', job, 'priority')
-        local queue = 'rq:queue:ingest'
-        if priority == 'high' or priority == 'low' then queue = queue .. ':' .. priority end
-        redis.call('LPUSH', queue, id)
-        redis.call('LPUSH', 'rq:wake:ingest', '1')
-        redis.call('LTRIM', 'rq:wake:ingest', 0, 63)
+        make_available(id, true)
         event.status = 'queued'
         event.recovered = true
       end
