@@ -97,6 +97,7 @@ ApiReply IngestRoutes::enqueue(const RouteContext &context, JobRequest request, 
             throw ApiError{422, QStringLiteral("Idempotency-Key is longer than %1 bytes")
                                     .arg(kMaxIdempotencyKeyBytes)};
         request.id = JobQueue::newJobId();
+        request.idempotencyKey = JobQueue::idempotencyRedisKey(request.tenant, idempotencyKey);
         const QByteArray holder =
             m_queue.claimIdempotencyKey(request.tenant, idempotencyKey, request.id);
         if (holder != request.id) {

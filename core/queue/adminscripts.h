@@ -84,11 +84,13 @@ return {'queued', 'queued'}
 inline const QByteArray kDelete = R"LUA(
 local id = ARGV[1]
 local job = 'rq:job:' .. id
-local fields = redis.call('HMGET', job, 'status', 'tenant')
+local fields = redis.call('HMGET', job, 'status', 'tenant', 'idempotency_key')
 local status, tenant = fields[1], fields[2]
 if not status or (ARGV[2] ~= '' and tenant ~= ARGV[2]) then return {'missing', ''} end
 if status == 'started' then return {'conflict', status} end
 redis.call('DEL', job, job .. ':blob')
+-- An Idempotency-Key must not keep naming a job that no longer exists.
+if fields[3] and redis.call('GET', fields[3]) == id then redis.call('DEL', fields[3]) end
 for i = 1, 3 do redis.call('LREM', KEYS[i], 0, id) end
 for i = 4, 8 do redis.call('ZREM', KEYS[i], id) end
 redis.call('LREM', KEYS[9], 0, id)

@@ -42,6 +42,8 @@ RedisCommand jobHashCommand(const QByteArray &id, const JobRequest &request, con
                          "attempts",     "0",
                          "recoveries",   "0",
                          "progress",     "0"};
+    if (!request.idempotencyKey.isEmpty())
+        command << "idempotency_key" << request.idempotencyKey;
     switch (request.type) {
     case JobType::Text:
         command << "text" << request.text.toUtf8();
@@ -109,11 +111,16 @@ QList<QByteArray> JobQueue::enqueueBatch(const QList<JobRequest> &requests)
     return ids;
 }
 
+QByteArray JobQueue::idempotencyRedisKey(const QString &tenant, const QByteArray &key)
+{
+    return keys::idempotency(tenant.toUtf8(),
+                             QCryptographicHash::hash(key, QCryptographicHash::Sha256).toHex());
+}
+
 QByteArray JobQueue::claimIdempotencyKey(const QString &tenant, const QByteArray &key,
                                          const QByteArray &newId)
 {
-    const QByteArray digest = QCryptographicHash::hash(key, QCryptographicHash::Sha256).toHex();
-    const QByteArray redisKey = keys::idempotency(tenant.toUtf8(), digest);
+    const QByteArray redisKey = idempotencyRedisKey(tenant, key);
     const QList<RedisReply> replies = m_redis.pipeline(
         {{"SET", redisKey, newId, "NX", "EX", QByteArray::number(kIdempotencyTtlSec)},
          {"GET", redisKey}});

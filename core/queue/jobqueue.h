@@ -30,6 +30,7 @@ public:
     QByteArray claimIdempotencyKey(const QString &tenant, const QByteArray &key,
                                    const QByteArray &newId);
     static constexpr int kIdempotencyTtlSec = 24 * 3600;
+    static QByteArray idempotencyRedisKey(const QString &tenant, const QByteArray &key);
 
     // The job hash, or nullopt when the id is unknown or expired.
     std::optional<JobFields> fetch(const QByteArray &id);

@@ -39,7 +39,8 @@ struct JobRequest
     int timeoutSec = 600;
     int maxAttempts = 3;
     QByteArray priority = "default"; // "high", "default" or "low"
-    QByteArray id; // set when already chosen (idempotency keys); else made at enqueue
+    QByteArray id;             // set when already chosen (idempotency keys); else made at enqueue
+    QByteArray idempotencyKey; // the Redis key of its Idempotency-Key, if any
 };
 
 } // namespace aether

@@ -329,6 +329,21 @@ private Q_SLOTS:
         QCOMPARE(outcome(m_admin->remove(file)), QByteArray("not found"));
     }
 
+    void deletingAJobFreesItsIdempotencyKey()
+    {
+        JobRequest request = textJob("keyed");
+        request.id = JobQueue::newJobId();
+        request.idempotencyKey =
+            JobQueue::idempotencyRedisKey(QStringLiteral("default"), "order-9");
+        QCOMPARE(m_queue->claimIdempotencyKey(QStringLiteral("default"), "order-9", request.id),
+                 request.id);
+        m_queue->enqueueBatch({request});
+        QCOMPARE(outcome(m_admin->remove(request.id)), QByteArray("done:deleted"));
+        // The key names no deleted job: the same key queues a new one.
+        QCOMPARE(m_queue->claimIdempotencyKey(QStringLiteral("default"), "order-9", "next-job"),
+                 QByteArray("next-job"));
+    }
+
     void aStartedJobIsNotDeleted()
     {
         const QByteArray id = m_queue->enqueue(textJob("running"));
