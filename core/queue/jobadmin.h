@@ -1,6 +1,6 @@
 #pragma once
 
-#include "queue/jobqueue.h"
+#include "queue/joblisting.h"
 
 #include <QByteArray>
 #include <QList>
@@ -9,34 +9,6 @@
 #include <optional>
 
 namespace aether {
-
-// A place in the job index's newest-first order (creation time desc, then id
-// desc); a listing continues with the jobs after it. Without an id it means
-// "created before createdMs": a job created in the same millisecond as the last
-// one listed needs the id too, or it would be skipped.
-struct JobCursor
-{
-    qint64 createdMs = 0;
-    QByteArray id;
-
-    QByteArray toText() const; // "<ms>" or "<ms>:<id>"
-    static std::optional<JobCursor> fromText(const QByteArray &text);
-};
-
-struct JobListQuery
-{
-    QByteArray status; // empty: any
-    QByteArray type;   // empty: any
-    QString tenant;    // empty: any
-    int limit = 50;
-    std::optional<JobCursor> before;
-};
-
-struct JobListPage
-{
-    QList<QPair<QByteArray, JobFields>> jobs; // id and summary fields, newest first
-    std::optional<JobCursor> next;            // nullopt: nothing more to list
-};
 
 // What a cancel, retry or delete did.
 struct JobAction
@@ -88,16 +60,11 @@ public:
     // `failureTtlSec`: how long a job canceled here is kept (FAILURE_TTL).
     explicit JobAdmin(RedisConnection &redis, int failureTtlSec = 7 * 24 * 3600);
 
-    static constexpr int kMaxLimit = 500;
-    static constexpr int kPageSize = 200; // hashes read per round trip while listing
-    static constexpr int kScanCap = 5000; // candidates read per listing call at most
+    static constexpr int kMaxLimit = JobListing::kMaxLimit;
     static const QList<QByteArray> kStatuses;
     static const QList<QByteArray> kTypes;
 
-    // Newest first. A status filter reads that status's queues or registry (or,
-    // when most jobs have that status, walks the index); the candidates' hashes
-    // are read a page at a time, and a call stops after `limit` matches or
-    // kScanCap candidates, with a `next` cursor to go on from.
+    // Newest first (JobListing).
     JobListPage list(const JobListQuery &query);
 
     JobAction cancel(const QByteArray &id, const QString &tenant = {});

@@ -1,6 +1,7 @@
 #include "queue/jobqueue.h"
 
 #include "queue/jobevent.h"
+#include "queue/jobid.h"
 #include "queue/jobtime.h"
 #include "queue/rediskeys.h"
 
@@ -11,21 +12,6 @@
 namespace aether {
 
 namespace {
-
-// Job ids are never used as file names or shell words, but they are path
-// segments in the API: restrict to what a UUID has.
-bool isPlausibleJobId(const QByteArray &id)
-{
-    if (id.isEmpty() || id.size() > 64)
-        return false;
-    for (char c : id) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                        (c >= '0' && c <= '9') || c == '-' || c == '_';
-        if (!ok)
-            return false;
-    }
-    return true;
-}
 
 RedisCommand jobHashCommand(const QByteArray &id, const JobRequest &request, const QByteArray &now)
 {
