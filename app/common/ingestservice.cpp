@@ -12,6 +12,7 @@
 #include "server/jobroutes.h"
 #include "server/opsroutes.h"
 #include "server/queueroutes.h"
+#include "server/searchroutes.h"
 #include "store/knowledgestore.h"
 #include "text/hashembedder.h"
 
@@ -141,6 +142,8 @@ bool IngestService::startServer(QString *error)
     m_jobRoutes->registerOn(m_server->router());
     m_queueRoutes = std::make_unique<QueueRoutes>(*m_jobAdmin);
     m_queueRoutes->registerOn(m_server->router());
+    m_searchRoutes = std::make_unique<SearchRoutes>(m_settings.databasePath);
+    m_searchRoutes->registerOn(m_server->router());
 
     const QHostAddress address = m_settings.host == QLatin1String("localhost")
                                      ? QHostAddress(QHostAddress::LocalHost)

@@ -15,6 +15,7 @@ class JobAdmin;
 class JobQueue;
 class JobRoutes;
 class OpsRoutes;
+class SearchRoutes;
 class QueueRoutes;
 class WorkerPool;
 
@@ -52,6 +53,7 @@ private:
     std::unique_ptr<JobAdmin> m_jobAdmin; // over m_queue's connection
     std::unique_ptr<JobRoutes> m_jobRoutes;
     std::unique_ptr<QueueRoutes> m_queueRoutes;
+    std::unique_ptr<SearchRoutes> m_searchRoutes;
     std::unique_ptr<ApiServer> m_server;
 };
 

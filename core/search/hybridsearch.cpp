@@ -1,0 +1,170 @@
+#include "search/hybridsearch.h"
+
+#include "text/hashembedder.h"
+
+#include <QAtomicInteger>
+#include <QHash>
+#include <QRegularExpression>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+#include <algorithm>
+
+namespace aether {
+
+namespace {
+
+QAtomicInteger<quint64> s_serial;
+
+// The tenant's chunks, with the optional source filter, as a SQL condition on d.
+const QString kScope = QStringLiteral(" d.tenant = ? AND (? = '' OR d.source = ?)");
+
+void bindScope(QSqlQuery &query, const SearchQuery &search)
+{
+    query.addBindValue(search.tenant);
+    query.addBindValue(search.source.isNull() ? QString(QLatin1String("")) : search.source);
+    query.addBindValue(search.source.isNull() ? QString(QLatin1String("")) : search.source);
+}
+
+void run(QSqlQuery &query)
+{
+    if (!query.exec())
+        throw SearchError(QStringLiteral("search failed: %1").arg(query.lastError().text()));
+}
+
+} // namespace
+
+HybridSearch::HybridSearch(QString databasePath)
+    : m_path(std::move(databasePath)),
+      m_connectionName(QStringLiteral("aether-search-%1").arg(s_serial.fetchAndAddRelaxed(1)))
+{}
+
+HybridSearch::~HybridSearch()
+{
+    if (QSqlDatabase::contains(m_connectionName)) {
+        QSqlDatabase::database(m_connectionName, false).close();
+        QSqlDatabase::removeDatabase(m_connectionName);
+    }
+}
+
+void HybridSearch::open()
+{
+    if (QSqlDatabase::contains(m_connectionName))
+        return;
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
+    db.setDatabaseName(m_path);
+    db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+    if (!db.open())
+        throw SearchError(
+            QStringLiteral("cannot open the store %1: %2").arg(m_path, db.lastError().text()));
+}
+
+QString HybridSearch::ftsExpression(const QString &text)
+{
+    static const QRegularExpression words(QStringLiteral("[\\p{L}\\p{N}]+"));
+    QStringList terms;
+    for (auto it = words.globalMatch(text); it.hasNext();)
+        terms.append(QLatin1Char('"') + it.next().captured().toLower() + QLatin1Char('"'));
+    terms.removeDuplicates();
+    return terms.join(QStringLiteral(" OR "));
+}
+
+QList<qint64> HybridSearch::keywordRanking(const SearchQuery &search)
+{
+    const QString expression = ftsExpression(search.text);
+    if (expression.isEmpty())
+        return {};
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.prepare(
+        QStringLiteral("SELECT c.id FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid"
+                       " JOIN documents d ON d.id = c.document_id"
+                       " WHERE chunks_fts MATCH ? AND") +
+        kScope + QStringLiteral(" ORDER BY bm25(chunks_fts) LIMIT %1").arg(kCandidates));
+    query.addBindValue(expression);
+    bindScope(query, search);
+    run(query);
+    QList<qint64> ranking;
+    while (query.next())
+        ranking.append(query.value(0).toLongLong());
+    return ranking;
+}
+
+// Exact search: every vector of the tenant is compared (vectors are unit
+// length, so the dot product is the cosine).
+QList<qint64> HybridSearch::vectorRanking(const SearchQuery &search)
+{
+    const Vector probe = HashEmbedder::embedOne(search.text);
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.setForwardOnly(true);
+    query.prepare(
+        QStringLiteral(
+            "SELECT v.chunk_id, v.embedding FROM vectors v JOIN chunks c ON c.id = v.chunk_id"
+            " JOIN documents d ON d.id = c.document_id WHERE") +
+        kScope);
+    bindScope(query, search);
+    run(query);
+    QList<QPair<double, qint64>> scored;
+    while (query.next()) {
+        const QByteArray blob = query.value(1).toByteArray();
+        if (blob.size() != probe.size() * qsizetype(sizeof(float)))
+            continue;
+        const auto *values = reinterpret_cast<const float *>(blob.constData());
+        double dot = 0;
+        for (qsizetype i = 0; i < probe.size(); ++i)
+            dot += double(values[i]) * probe[i];
+        if (dot > 0)
+            scored.append({dot, query.value(0).toLongLong()});
+    }
+    const qsizetype keep = qMin<qsizetype>(kCandidates, scored.size());
+    std::partial_sort(scored.begin(), scored.begin() + keep, scored.end(),
+                      [](const auto &a, const auto &b) { return a.first > b.first; });
+    QList<qint64> ranking;
+    for (qsizetype i = 0; i < keep; ++i)
+        ranking.append(scored[i].second);
+    return ranking;
+}
+
+QList<SearchHit> HybridSearch::search(const SearchQuery &search)
+{
+    open();
+    QHash<qint64, double> fused;
+    const auto fuse = [&fused](const QList<qint64> &ranking) {
+        for (qsizetype rank = 0; rank < ranking.size(); ++rank)
+            fused[ranking[rank]] += 1.0 / (kRrfK + rank + 1);
+    };
+    if (search.mode != SearchQuery::Mode::Vector)
+        fuse(keywordRanking(search));
+    if (search.mode != SearchQuery::Mode::Keyword)
+        fuse(vectorRanking(search));
+    QList<QPair<qint64, double>> ranked;
+    for (auto it = fused.cbegin(); it != fused.cend(); ++it)
+        ranked.append({it.key(), it.value()});
+    std::sort(ranked.begin(), ranked.end(), [](const auto &a, const auto &b) {
+        return a.second != b.second ? a.second > b.second : a.first < b.first;
+    });
+    ranked = ranked.mid(0, qMax(1, search.k));
+    return details(ranked);
+}
+
+QList<SearchHit> HybridSearch::details(const QList<QPair<qint64, double>> &ranked)
+{
+    QList<SearchHit> hits;
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.prepare(QStringLiteral(
+        "SELECT c.document_id, c.text, c.page, c.heading, d.source, d.title, d.filename,"
+        " d.url FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.id = ?"));
+    for (const auto &[chunkId, score] : ranked) {
+        query.addBindValue(chunkId);
+        run(query);
+        if (!query.next())
+            continue;
+        hits.append(SearchHit{
+            chunkId, query.value(0).toLongLong(), score, query.value(1).toString(),
+            query.value(4).toString(), query.value(5).toString(), query.value(6).toString(),
+            query.value(7).toString(), query.value(2).toInt(), query.value(3).toString()});
+    }
+    return hits;
+}
+
+} // namespace aether

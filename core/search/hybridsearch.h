@@ -1,0 +1,74 @@
+#pragma once
+
+#include <QList>
+#include <QString>
+#include <stdexcept>
+
+namespace aether {
+
+struct SearchQuery
+{
+    QString text;
+    QString tenant;
+    QString source; // empty: every source
+    int k = 5;
+    enum class Mode
+    {
+        Hybrid,
+        Vector,
+        Keyword
+    } mode = Mode::Hybrid;
+};
+
+struct SearchHit
+{
+    qint64 chunkId = 0;
+    qint64 documentId = 0;
+    double score = 0;
+    QString text;
+    QString source;
+    QString title;
+    QString fileName;
+    QString url;
+    int page = 0;
+    QString heading;
+};
+
+class SearchError : public std::runtime_error
+{
+public:
+    explicit SearchError(const QString &message) : std::runtime_error(message.toStdString()) {}
+};
+
+// Finds the passages of one tenant that answer a query, in the SQLite store:
+// FTS5 BM25 (porter stemming) for the words, exact cosine similarity over the
+// tenant's vectors for the meaning, fused by reciprocal rank (as GPT4All's
+// LocalDocs does). One instance per thread: it owns a read connection.
+class HybridSearch
+{
+public:
+    explicit HybridSearch(QString databasePath);
+    ~HybridSearch();
+    HybridSearch(const HybridSearch &) = delete;
+    HybridSearch &operator=(const HybridSearch &) = delete;
+
+    QList<SearchHit> search(const SearchQuery &query);
+
+    static constexpr int kCandidates = 50; // per ranking, before fusion
+    static constexpr int kRrfK = 60;       // the usual reciprocal-rank constant
+
+    // The query as an FTS5 expression: its words, quoted, OR'ed (user text is
+    // never FTS5 syntax).
+    static QString ftsExpression(const QString &text);
+
+private:
+    void open();
+    QList<qint64> keywordRanking(const SearchQuery &query);
+    QList<qint64> vectorRanking(const SearchQuery &query);
+    QList<SearchHit> details(const QList<QPair<qint64, double>> &ranked);
+
+    QString m_path;
+    QString m_connectionName;
+};
+
+} // namespace aether

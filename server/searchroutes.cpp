@@ -1,0 +1,115 @@
+#include "server/searchroutes.h"
+
+#include "access/accesspolicy.h"
+#include "server/jsonbody.h"
+
+#include <QHttpServerRequest>
+#include <QJsonArray>
+#include <QUrlQuery>
+
+namespace aether {
+
+namespace {
+
+constexpr int kMaxQueryChars = 2000;
+
+SearchQuery::Mode modeFrom(const QString &name)
+{
+    if (name.isEmpty() || name == QLatin1String("hybrid"))
+        return SearchQuery::Mode::Hybrid;
+    if (name == QLatin1String("vector"))
+        return SearchQuery::Mode::Vector;
+    if (name == QLatin1String("keyword"))
+        return SearchQuery::Mode::Keyword;
+    throw ApiError{422, QStringLiteral("field 'mode' must be hybrid, vector or keyword")};
+}
+
+int kFrom(const QJsonValue &value)
+{
+    if (value.isUndefined() || value.isNull())
+        return 5;
+    bool ok = value.isDouble();
+    int k = value.toInt();
+    if (value.isString())
+        k = value.toString().toInt(&ok);
+    if (!ok || k < 1 || k > SearchRoutes::kMaxK)
+        throw ApiError{422, QStringLiteral("field 'k' must be a whole number from 1 to %1")
+                                .arg(SearchRoutes::kMaxK)};
+    return k;
+}
+
+QJsonObject hitJson(const SearchHit &hit)
+{
+    QJsonObject json{
+        {QStringLiteral("chunk_id"), hit.chunkId},
+        {QStringLiteral("document_id"), hit.documentId},
+        {QStringLiteral("score"), hit.score},
+        {QStringLiteral("text"), hit.text},
+        {QStringLiteral("source"), hit.source},
+        {QStringLiteral("title"), hit.title.isEmpty() ? QJsonValue() : QJsonValue(hit.title)},
+        {QStringLiteral("page"), hit.page > 0 ? QJsonValue(hit.page) : QJsonValue()},
+        {QStringLiteral("heading"),
+         hit.heading.isEmpty() ? QJsonValue() : QJsonValue(hit.heading)}};
+    if (!hit.fileName.isEmpty())
+        json.insert(QStringLiteral("filename"), hit.fileName);
+    if (!hit.url.isEmpty())
+        json.insert(QStringLiteral("url"), hit.url);
+    return json;
+}
+
+} // namespace
+
+SearchRoutes::SearchRoutes(const QString &databasePath) : m_search(databasePath) {}
+
+void SearchRoutes::registerOn(Router &router)
+{
+    router.add("GET", QStringLiteral("/knowledge/search"), Role::Viewer,
+               [this](const RouteContext &context) { return searchByUrl(context); });
+    router.add("POST", QStringLiteral("/knowledge/search"), Role::Viewer,
+               [this](const RouteContext &context) { return searchByBody(context); });
+}
+
+ApiReply SearchRoutes::searchByUrl(const RouteContext &context)
+{
+    const QUrlQuery parameters(context.request.url());
+    SearchQuery query;
+    query.text = parameters.queryItemValue(QStringLiteral("q"), QUrl::FullyDecoded);
+    if (query.text.trimmed().isEmpty())
+        throw ApiError{422, QStringLiteral("parameter 'q' is required")};
+    if (query.text.size() > kMaxQueryChars)
+        throw ApiError{
+            422, QStringLiteral("parameter 'q' is longer than %1 characters").arg(kMaxQueryChars)};
+    if (parameters.hasQueryItem(QStringLiteral("k")))
+        query.k = kFrom(QJsonValue(parameters.queryItemValue(QStringLiteral("k"))));
+    query.source = parameters.queryItemValue(QStringLiteral("source"), QUrl::FullyDecoded);
+    query.mode = modeFrom(parameters.queryItemValue(QStringLiteral("mode")));
+    query.tenant = context.access.tenant;
+    return answer(query);
+}
+
+ApiReply SearchRoutes::searchByBody(const RouteContext &context)
+{
+    const JsonBody body(context.request);
+    SearchQuery query;
+    query.text = body.requiredString(QStringLiteral("query"), kMaxQueryChars);
+    query.k = kFrom(body.object().value(QStringLiteral("k")));
+    query.source = body.optionalString(QStringLiteral("source"), QString(), 200);
+    query.mode = modeFrom(body.optionalString(QStringLiteral("mode"), QString(), 20));
+    query.tenant = context.access.tenant;
+    return answer(query);
+}
+
+ApiReply SearchRoutes::answer(SearchQuery query)
+{
+    QJsonArray results;
+    try {
+        for (const SearchHit &hit : m_search.search(query))
+            results.append(hitJson(hit));
+    } catch (const SearchError &error) {
+        return ApiReply::error(503, QStringLiteral("store unavailable: ") +
+                                        QString::fromLocal8Bit(error.what()));
+    }
+    return ApiReply::ok({{QStringLiteral("results"), results}});
+}
+
+} // namespace aether

@@ -1,0 +1,27 @@
+#pragma once
+
+#include "search/hybridsearch.h"
+#include "server/router.h"
+
+namespace aether {
+
+// GET /knowledge/search?q=...&k=5[&source=...&mode=...] and POST
+// /knowledge/search {query, k?, source?, mode?} (viewer or higher): the
+// passages of the request's tenant that best answer the query.
+class SearchRoutes
+{
+public:
+    explicit SearchRoutes(const QString &databasePath);
+    void registerOn(Router &router);
+
+    static constexpr int kMaxK = 50;
+
+private:
+    ApiReply searchByUrl(const RouteContext &context);
+    ApiReply searchByBody(const RouteContext &context);
+    ApiReply answer(SearchQuery query);
+
+    HybridSearch m_search;
+};
+
+} // namespace aether

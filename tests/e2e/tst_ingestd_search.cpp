@@ -1,0 +1,123 @@
+// Search over HTTP against the real aether-ingestd: what the workers stored is
+// found by GET and POST /knowledge/search, per tenant, by a viewer.
+#include "daemonprocess.h"
+#include "jobpoller.h"
+#include "redisprocess.h"
+
+#include <QJsonArray>
+#include <QTest>
+#include <QUrlQuery>
+
+using namespace aether;
+using namespace aether::test;
+
+namespace {
+
+const Headers kViewer{{"x-api-key", "test-key"}, {"x-role", "viewer"}};
+
+} // namespace
+
+class TestIngestdSearch : public QObject
+{
+    Q_OBJECT
+
+private:
+    void ingest(const QString &text, const QByteArray &tenant)
+    {
+        Headers headers = kEditor;
+        headers.emplaceBack("x-tenant", tenant);
+        const HttpResult reply = m_client->postJson(QStringLiteral("/knowledge/ingest-text-async"),
+                                                    {{"text", text}, {"source", "notes"}}, headers);
+        QCOMPARE(reply.status, 200);
+        QCOMPARE(waitForJob(*m_client, reply.json().value("job_id").toString())
+                     .value("status")
+                     .toString(),
+                 QStringLiteral("finished"));
+    }
+
+    QJsonArray search(const QString &q, const Headers &headers = kViewer)
+    {
+        QUrlQuery query;
+        query.addQueryItem(QStringLiteral("q"), q);
+        query.addQueryItem(QStringLiteral("k"), QStringLiteral("3"));
+        return m_client
+            ->get(QStringLiteral("/knowledge/search?") + query.toString(QUrl::FullyEncoded),
+                  headers)
+            .json()
+            .value("results")
+            .toArray();
+    }
+
+    RedisProcess m_redis;
+    DaemonProcess m_daemon;
+    std::unique_ptr<HttpClient> m_client;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY2(m_redis.start(), qPrintable(m_redis.errorText()));
+        QProcessEnvironment env;
+        env.insert(QStringLiteral("REDIS_URL"), m_redis.url());
+        env.insert(QStringLiteral("WORKERS"), QStringLiteral("2"));
+        QVERIFY2(m_daemon.start(env), qPrintable(m_daemon.errorText()));
+        m_client = std::make_unique<HttpClient>(m_daemon.baseUrl());
+        ingest(QStringLiteral("Workers take jobs from the Redis queue and store chunks in SQLite."),
+               "default");
+        ingest(QStringLiteral("The underlayment we use is synthetic felt with a 50-year warranty."),
+               "default");
+        ingest(QStringLiteral("Acme keeps its quarterly invoices in the blue cabinet."), "acme");
+    }
+
+    void aViewerFindsThePassage()
+    {
+        const QJsonArray results = search(QStringLiteral("redis queue workers"));
+        QVERIFY(!results.isEmpty());
+        const QJsonObject first = results.first().toObject();
+        QCOMPARE(
+            first.value("text").toString(),
+            QStringLiteral("Workers take jobs from the Redis queue and store chunks in SQLite."));
+        QCOMPARE(first.value("source").toString(), QStringLiteral("notes"));
+        QVERIFY(first.value("score").toDouble() > 0);
+        QVERIFY(first.value("chunk_id").toInteger() > 0);
+        QVERIFY(first.value("document_id").toInteger() > 0);
+    }
+
+    void postTakesTheSameQuery()
+    {
+        const HttpResult reply = m_client->postJson(
+            QStringLiteral("/knowledge/search"),
+            {{"query", "warranty of the underlayment"}, {"k", 1}, {"mode", "keyword"}}, kViewer);
+        QCOMPARE(reply.status, 200);
+        const QJsonArray results = reply.json().value("results").toArray();
+        QCOMPARE(results.size(), 1);
+        QVERIFY(results.first().toObject().value("text").toString().contains(
+            QStringLiteral("50-year warranty")));
+    }
+
+    void tenantsOnlySeeTheirOwn()
+    {
+        Headers acme = kViewer;
+        acme.emplaceBack("x-tenant", "acme");
+        const QJsonArray own = search(QStringLiteral("quarterly invoices cabinet"), acme);
+        QCOMPARE(own.size(), 1);
+        for (const QJsonValue &hit : search(QStringLiteral("quarterly invoices cabinet")))
+            QVERIFY(!hit.toObject().value("text").toString().contains(QStringLiteral("Acme")));
+    }
+
+    void badSearchesAreClearErrors()
+    {
+        QCOMPARE(m_client->get(QStringLiteral("/knowledge/search?q=redis")).status, 401);
+        QCOMPARE(m_client->get(QStringLiteral("/knowledge/search"), kViewer).status, 422);
+        QCOMPARE(m_client->get(QStringLiteral("/knowledge/search?q=x&k=0"), kViewer).status, 422);
+        QCOMPARE(m_client->get(QStringLiteral("/knowledge/search?q=x&mode=magic"), kViewer).status,
+                 422);
+        QCOMPARE(m_client->post(QStringLiteral("/knowledge/search"), "{\"query\":", kViewer).status,
+                 400);
+        QCOMPARE(
+            m_client->postJson(QStringLiteral("/knowledge/search"), {{"k", 2}}, kViewer).status,
+            422);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestIngestdSearch)
+#include "tst_ingestd_search.moc"
