@@ -55,10 +55,8 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY2(m_redis.start(), qPrintable(m_redis.errorText()));
-        QProcessEnvironment env;
-        env.insert(QStringLiteral("REDIS_URL"), m_redis.url());
-        env.insert(QStringLiteral("WORKERS"),
-                   QStringLiteral("0")); // jobs stay queued: counts are exact
+        QProcessEnvironment env =
+            daemonEnvironment(m_redis, 0); // jobs stay queued: counts are exact
         env.insert(QStringLiteral("MAX_UPLOAD_MB"), QStringLiteral("1"));
         QVERIFY2(m_daemon.start(env), qPrintable(m_daemon.errorText()));
         m_client = std::make_unique<HttpClient>(m_daemon.baseUrl());
@@ -233,10 +231,11 @@ private Q_SLOTS:
         QVERIFY(socket.waitForConnected(2000));
         const QByteArray body = "{\"text\":\"pipelined\"}";
         // The first answer waits for its Redis batch; the second is immediate.
-        socket.write("POST /knowledge/ingest-text-async HTTP/1.1\r\nHost: x\r\nX-API-KEY: test-key\r\n"
-                     "Content-Type: application/json\r\nContent-Length: " +
-                     QByteArray::number(body.size()) + "\r\n\r\n" + body +
-                     "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+        socket.write(
+            "POST /knowledge/ingest-text-async HTTP/1.1\r\nHost: x\r\nX-API-KEY: test-key\r\n"
+            "Content-Type: application/json\r\nContent-Length: " +
+            QByteArray::number(body.size()) + "\r\n\r\n" + body +
+            "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
         QByteArray answers;
         while (answers.count("HTTP/1.1 ") < 2 && socket.waitForReadyRead(5000))
             answers += socket.readAll();

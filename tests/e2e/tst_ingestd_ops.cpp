@@ -110,9 +110,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY2(m_redis.start(), qPrintable(m_redis.errorText()));
-        QProcessEnvironment env;
-        env.insert(QStringLiteral("REDIS_URL"), m_redis.url());
-        env.insert(QStringLiteral("WORKERS"), QStringLiteral("1"));
+        QProcessEnvironment env = daemonEnvironment(m_redis, 1);
         env.insert(QStringLiteral("URL_ALLOW_PRIVATE"), QStringLiteral("1"));
         env.insert(QStringLiteral("API_KEYS"),
                    QStringLiteral("acme-admin:admin:acme,root:admin:*,ed:editor:*"));

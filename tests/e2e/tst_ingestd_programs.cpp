@@ -15,14 +15,6 @@ using namespace aether::test;
 
 namespace {
 
-QProcessEnvironment withRedis(const RedisProcess &redis, const QString &workers)
-{
-    QProcessEnvironment env;
-    env.insert(QStringLiteral("REDIS_URL"), redis.url());
-    env.insert(QStringLiteral("WORKERS"), workers);
-    return env;
-}
-
 QString runToEnd(const QStringList &arguments, const QProcessEnvironment &extra, int *exitCode)
 {
     QProcess process;
@@ -75,7 +67,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         int code = -1;
-        QProcessEnvironment env = withRedis(m_redis, QStringLiteral("0"));
+        QProcessEnvironment env = daemonEnvironment(m_redis, 0);
         env.insert(QStringLiteral("AETHER_HOST"), QStringLiteral("0.0.0.0"));
         env.insert(QStringLiteral("AETHER_DATA_DIR"), dir.path());
         const QString output = runToEnd({}, env, &code);
@@ -85,7 +77,7 @@ private Q_SLOTS:
 
     void configuredKeysAndTenants()
     {
-        QProcessEnvironment env = withRedis(m_redis, QStringLiteral("1"));
+        QProcessEnvironment env = daemonEnvironment(m_redis, 1);
         env.insert(QStringLiteral("API_KEYS"),
                    QStringLiteral("acme-ed:editor:acme,globex-ed:editor:globex,ops:admin:*"));
         env.insert(QStringLiteral("ADMIN_KEY"), QStringLiteral("root-admin"));
@@ -139,8 +131,7 @@ private Q_SLOTS:
             "/page",
             FixtureResponse{200, "OK", {{"Content-Type", "text/plain"}}, "internal data", 0});
         DaemonProcess daemon; // URL_ALLOW_PRIVATE unset: 0
-        QVERIFY2(daemon.start(withRedis(m_redis, QStringLiteral("1"))),
-                 qPrintable(daemon.errorText()));
+        QVERIFY2(daemon.start(daemonEnvironment(m_redis, 1)), qPrintable(daemon.errorText()));
         const HttpClient client(daemon.baseUrl());
         const QString url = QStringLiteral("http://localhost:%1/page").arg(web.port());
         const HttpResult reply =
@@ -158,7 +149,7 @@ private Q_SLOTS:
     {
         // The API process has no workers; a second process runs workers only.
         QTemporaryDir shared;
-        QProcessEnvironment apiEnv = withRedis(m_redis, QStringLiteral("0"));
+        QProcessEnvironment apiEnv = daemonEnvironment(m_redis, 0);
         const QString store =
             QStringLiteral("sqlite:///") + shared.filePath(QStringLiteral("shared.db"));
         apiEnv.insert(QStringLiteral("DATABASE_URL"), store);
@@ -185,7 +176,7 @@ private Q_SLOTS:
                     .value("started_at")
                     .isNull());
 
-        QProcessEnvironment workerEnv = withRedis(m_redis, QStringLiteral("2"));
+        QProcessEnvironment workerEnv = daemonEnvironment(m_redis, 2);
         workerEnv.insert(QStringLiteral("DATABASE_URL"), store);
         DaemonProcess workers;
         QVERIFY2(workers.start(workerEnv, {QStringLiteral("--no-server")}),

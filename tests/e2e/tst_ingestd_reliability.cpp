@@ -23,10 +23,8 @@ namespace {
 
 QProcessEnvironment environment(const RedisProcess &redis, const QString &store, int workers)
 {
-    QProcessEnvironment env;
-    env.insert(QStringLiteral("REDIS_URL"), redis.url());
+    QProcessEnvironment env = daemonEnvironment(redis, workers);
     env.insert(QStringLiteral("DATABASE_URL"), QStringLiteral("sqlite:///") + store);
-    env.insert(QStringLiteral("WORKERS"), QString::number(workers));
     env.insert(QStringLiteral("URL_ALLOW_PRIVATE"),
                QStringLiteral("1")); // the fixture site is on loopback
     env.insert(QStringLiteral("RETRY_BACKOFF_MS"), QStringLiteral("300"));

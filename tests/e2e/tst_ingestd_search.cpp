@@ -56,9 +56,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY2(m_redis.start(), qPrintable(m_redis.errorText()));
-        QProcessEnvironment env;
-        env.insert(QStringLiteral("REDIS_URL"), m_redis.url());
-        env.insert(QStringLiteral("WORKERS"), QStringLiteral("2"));
+        QProcessEnvironment env = daemonEnvironment(m_redis, 2);
         QVERIFY2(m_daemon.start(env), qPrintable(m_daemon.errorText()));
         m_client = std::make_unique<HttpClient>(m_daemon.baseUrl());
         ingest(QStringLiteral("Workers take jobs from the Redis queue and store chunks in SQLite."),

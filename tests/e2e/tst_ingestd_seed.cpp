@@ -72,9 +72,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY2(m_redis.start(), qPrintable(m_redis.errorText()));
-        QProcessEnvironment env;
-        env.insert(QStringLiteral("REDIS_URL"), m_redis.url());
-        env.insert(QStringLiteral("WORKERS"), QStringLiteral("2"));
+        QProcessEnvironment env = daemonEnvironment(m_redis, 2);
         env.insert(QStringLiteral("URL_ALLOW_PRIVATE"),
                    QStringLiteral("1")); // the fixture site is on loopback
         QVERIFY2(m_daemon.start(env), qPrintable(m_daemon.errorText()));

@@ -2,11 +2,20 @@
 
 #include "freeport.h"
 #include "httpclient.h"
+#include "redisprocess.h"
 
 #include <QElapsedTimer>
 #include <QThread>
 
 namespace aether::test {
+
+QProcessEnvironment daemonEnvironment(const RedisProcess &redis, int workers)
+{
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("REDIS_URL"), redis.url());
+    env.insert(QStringLiteral("WORKERS"), QString::number(workers));
+    return env;
+}
 
 DaemonProcess::DaemonProcess() = default;
 

@@ -8,6 +8,12 @@
 
 namespace aether::test {
 
+class RedisProcess;
+
+// The environment most daemons of the tests start with: this Redis and this
+// many worker threads.
+QProcessEnvironment daemonEnvironment(const RedisProcess &redis, int workers);
+
 // The real aether-ingestd binary on a free port, with its data and store in a
 // temporary directory; stopped by its pid. Its stderr goes to log().
 class DaemonProcess
