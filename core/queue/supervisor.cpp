@@ -165,12 +165,14 @@ void Supervisor::watchdog(RedisConnection &redis)
         outcome.kind = JobOutcome::Kind::Failed;
         outcome.error =
             QStringLiteral("JobTimeoutError: job exceeded %1 s").arg(running->timeoutSec);
-        const QByteArray attempt =
-            redis.command({"HGET", keys::job(running->id), "attempts"}).string();
-        const QByteArray startedAt =
-            redis.command({"HGET", keys::job(running->id), "started_at"}).string();
-        const Settlement settlement{worker->name(), running->id, qMax(1, attempt.toInt()),
-                                    startedAt,      0,           m_options.failureTtlSec};
+        const RedisReply stored =
+            redis.command({"HMGET", keys::job(running->id), "attempts", "started_at"});
+        const Settlement settlement{worker->name(),
+                                    running->id,
+                                    qMax(1, stored.element(0).string().toInt()),
+                                    stored.element(1).string(),
+                                    0,
+                                    m_options.failureTtlSec};
         worker->abandon();
         if (settleAttempt(redis, settlement, outcome))
             qCWarning(lcSupervisor,

@@ -121,14 +121,6 @@ int WorkerPool::size() const
     return int(m_workers.size());
 }
 
-int WorkerPool::busyCount() const
-{
-    int busy = 0;
-    for (Worker *worker : workers())
-        busy += worker->running() ? 1 : 0;
-    return busy;
-}
-
 QList<Worker *> WorkerPool::workers() const
 {
     QMutexLocker locker(&m_lock);

@@ -35,7 +35,6 @@ public:
     void stop(int graceMs = 30000);
 
     int size() const;
-    int busyCount() const;
     QList<Worker *> workers() const;
 
     static QByteArray processName();
