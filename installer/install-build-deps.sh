@@ -6,9 +6,10 @@ set -euo pipefail
 packages=(
     cmake ninja-build g++ pkg-config
     qt6-base-dev qt6-httpserver-dev qt6-websockets-dev libqt6sql6-sqlite libgl-dev
-    libhiredis-dev libpoppler-qt6-dev
+    libhiredis-dev libpoppler-qt6-dev libgumbo-dev libzip-dev libuchardet-dev
     redis-server
     qpdf # tests: makes encrypted PDF fixtures
+    poppler-utils libfaiss-dev # benchmarks: pdftotext and FAISS baselines
 )
 
 sudo=""
