@@ -46,7 +46,7 @@ std::optional<qint64> ageMs(const QByteArray &stamp, qint64 nowMs)
 
 const QList<QByteArray> JobAdmin::kStatuses{"queued",   "scheduled", "started",
                                             "finished", "failed",    "canceled"};
-const QList<QByteArray> JobAdmin::kTypes{"text", "url", "file"};
+const QList<QByteArray> JobAdmin::kTypes{"text", "url", "file", "reindex"};
 
 JobAdmin::JobAdmin(RedisConnection &redis, int failureTtlSec)
     : m_redis(redis), m_failureTtlSec(failureTtlSec)

@@ -41,6 +41,8 @@ RedisCommand jobHashCommand(const QByteArray &id, const JobRequest &request, con
         command << "filename" << request.fileName.toUtf8() << "content_type" << request.contentType
                 << "size" << QByteArray::number(request.fileBytes.size());
         break;
+    case JobType::Reindex:
+        break;
     }
     return command;
 }

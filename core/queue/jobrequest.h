@@ -9,7 +9,8 @@ enum class JobType
 {
     Text,
     Url,
-    File
+    File,
+    Reindex // re-embeds every chunk of the store with the configured embedder
 };
 
 inline QByteArray jobTypeName(JobType type)
@@ -21,6 +22,8 @@ inline QByteArray jobTypeName(JobType type)
         return "url";
     case JobType::File:
         return "file";
+    case JobType::Reindex:
+        return "reindex";
     }
     return {};
 }

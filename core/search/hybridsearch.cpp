@@ -1,5 +1,6 @@
 #include "search/hybridsearch.h"
 
+#include "store/knowledgestore.h"
 #include "text/hashembedder.h"
 
 #include <QAtomicInteger>
@@ -35,9 +36,10 @@ void run(QSqlQuery &query)
 
 } // namespace
 
-HybridSearch::HybridSearch(QString databasePath)
+HybridSearch::HybridSearch(QString databasePath, std::unique_ptr<Embedder> queryEmbedder)
     : m_path(std::move(databasePath)),
-      m_connectionName(QStringLiteral("aether-search-%1").arg(s_serial.fetchAndAddRelaxed(1)))
+      m_connectionName(QStringLiteral("aether-search-%1").arg(s_serial.fetchAndAddRelaxed(1))),
+      m_embedder(queryEmbedder ? std::move(queryEmbedder) : std::make_unique<HashEmbedder>())
 {}
 
 HybridSearch::~HybridSearch()
@@ -90,44 +92,64 @@ QList<qint64> HybridSearch::keywordRanking(const SearchQuery &search)
     return ranking;
 }
 
-// Exact search: every vector of the tenant is compared (vectors are unit
-// length, so the dot product is the cosine).
+// The counters every write and removal bumps (in any process): a cached index
+// takes in new vectors when "generation" moved, and reloads when "deletions" did.
+void HybridSearch::readChangeCounters()
+{
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.exec(
+        QStringLiteral("SELECT key, value FROM meta WHERE key IN ('generation', 'deletions')"));
+    while (query.next()) {
+        const qint64 value = query.value(1).toLongLong();
+        (query.value(0).toString() == QLatin1String("generation") ? m_generation : m_deletions) =
+            value;
+    }
+}
+
+const VectorIndex &HybridSearch::indexFor(const QString &tenant)
+{
+    CachedIndex &cached = m_indexes[tenant.toStdString()];
+    if (cached.deletions != m_deletions) {
+        cached.index.clear();
+        cached.generation = -1;
+    }
+    if (cached.generation != m_generation) {
+        try {
+            cached.index.loadFrom(QSqlDatabase::database(m_connectionName, false), tenant,
+                                  cached.index.lastChunkId());
+        } catch (const StoreError &error) {
+            throw SearchError(QString::fromLocal8Bit(error.what()));
+        }
+        cached.generation = m_generation;
+        cached.deletions = m_deletions;
+    }
+    return cached.index;
+}
+
 QList<qint64> HybridSearch::vectorRanking(const SearchQuery &search)
 {
-    const Vector probe = HashEmbedder::embedOne(search.text);
-    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
-    query.setForwardOnly(true);
-    query.prepare(
-        QStringLiteral(
-            "SELECT v.chunk_id, v.embedding FROM vectors v JOIN chunks c ON c.id = v.chunk_id"
-            " JOIN documents d ON d.id = c.document_id WHERE") +
-        kScope);
-    bindScope(query, search);
-    run(query);
-    QList<QPair<double, qint64>> scored;
-    while (query.next()) {
-        const QByteArray blob = query.value(1).toByteArray();
-        if (blob.size() != probe.size() * qsizetype(sizeof(float)))
-            continue;
-        const auto *values = reinterpret_cast<const float *>(blob.constData());
-        double dot = 0;
-        for (qsizetype i = 0; i < probe.size(); ++i)
-            dot += double(values[i]) * probe[i];
-        if (dot > 0)
-            scored.append({dot, query.value(0).toLongLong()});
+    const VectorIndex &index = indexFor(search.tenant);
+    if (index.size() == 0)
+        return {};
+    QList<Vector> probe;
+    try {
+        probe = m_embedder->embed({search.text});
+    } catch (const std::exception &error) {
+        throw SearchError(QStringLiteral("cannot embed the query: ") +
+                          QString::fromLocal8Bit(error.what()));
     }
-    const qsizetype keep = qMin<qsizetype>(kCandidates, scored.size());
-    std::partial_sort(scored.begin(), scored.begin() + keep, scored.end(),
-                      [](const auto &a, const auto &b) { return a.first > b.first; });
     QList<qint64> ranking;
-    for (qsizetype i = 0; i < keep; ++i)
-        ranking.append(scored[i].second);
+    for (const VectorHit &hit : index.search(probe.value(0), kCandidates, search.source)) {
+        if (hit.score > 0)
+            ranking.append(hit.chunkId);
+    }
     return ranking;
 }
 
 QList<SearchHit> HybridSearch::search(const SearchQuery &search)
 {
     open();
+    readChangeCounters();
     QHash<qint64, double> fused;
     const auto fuse = [&fused](const QList<qint64> &ranking) {
         for (qsizetype rank = 0; rank < ranking.size(); ++rank)

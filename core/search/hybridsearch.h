@@ -1,8 +1,13 @@
 #pragma once
 
+#include "search/vectorindex.h"
+#include "text/embedder.h"
+
 #include <QList>
 #include <QString>
+#include <memory>
 #include <stdexcept>
+#include <unordered_map>
 
 namespace aether {
 
@@ -41,13 +46,16 @@ public:
 };
 
 // Finds the passages of one tenant that answer a query, in the SQLite store:
-// FTS5 BM25 (porter stemming) for the words, exact cosine similarity over the
-// tenant's vectors for the meaning, fused by reciprocal rank (as GPT4All's
-// LocalDocs does). One instance per thread: it owns a read connection.
+// FTS5 BM25 (porter stemming) for the words, cosine similarity over the
+// tenant's vectors (a VectorIndex in memory, kept current by the store's change
+// counters) for the meaning, fused by reciprocal rank (as GPT4All's LocalDocs
+// does). One instance per thread: it owns a read connection and its indexes.
 class HybridSearch
 {
 public:
-    explicit HybridSearch(QString databasePath);
+    // queryEmbedder: the embedder the store's vectors were made with; the
+    // offline hash embedder when null.
+    explicit HybridSearch(QString databasePath, std::unique_ptr<Embedder> queryEmbedder = nullptr);
     ~HybridSearch();
     HybridSearch(const HybridSearch &) = delete;
     HybridSearch &operator=(const HybridSearch &) = delete;
@@ -66,9 +74,22 @@ private:
     QList<qint64> keywordRanking(const SearchQuery &query);
     QList<qint64> vectorRanking(const SearchQuery &query);
     QList<SearchHit> details(const QList<QPair<qint64, double>> &ranked);
+    const VectorIndex &indexFor(const QString &tenant);
+    void readChangeCounters();
+
+    struct CachedIndex
+    {
+        VectorIndex index;
+        qint64 generation = -1;
+        qint64 deletions = -1;
+    };
 
     QString m_path;
     QString m_connectionName;
+    std::unique_ptr<Embedder> m_embedder;
+    std::unordered_map<std::string, CachedIndex> m_indexes; // by tenant
+    qint64 m_generation = 0;
+    qint64 m_deletions = 0;
 };
 
 } // namespace aether

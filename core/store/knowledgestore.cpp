@@ -1,5 +1,6 @@
 #include "store/knowledgestore.h"
 
+#include "store/storemeta.h"
 #include "store/storeschema.h"
 
 #include <QAtomicInteger>
@@ -22,15 +23,21 @@ QMutex s_processWriters;
 constexpr qsizetype kChunksPerCancelCheck = 256;
 
 const QString kInsertDocument = QStringLiteral(
-    "INSERT INTO documents (job_id, tenant, source, kind, filename, url, title, content_hash, "
-    "size_bytes,"
-    " text_chars, chunk_count, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    "INSERT INTO documents (job_id, tenant, source, kind, filename, url, title, content_hash,"
+    " size_bytes, text_chars, chunk_count, created_at, identity)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 const QString kInsertChunk = QStringLiteral(
     "INSERT INTO chunks (document_id, position, text, page, heading, start_offset, end_offset)"
     " VALUES (?, ?, ?, ?, ?, ?, ?)");
 const QString kInsertVector =
     QStringLiteral("INSERT INTO vectors (chunk_id, embedding) VALUES (?, ?)");
 const QString kDeleteJobDocument = QStringLiteral("DELETE FROM documents WHERE job_id = ?");
+const QString kDeleteDocument = QStringLiteral("DELETE FROM documents WHERE id = ?");
+const QString kFindByIdentity = QStringLiteral(
+    "SELECT id, job_id, content_hash FROM documents WHERE tenant = ? AND identity = ?"
+    " ORDER BY id DESC LIMIT 1");
+const QString kBumpCounter =
+    QStringLiteral("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = ?");
 
 } // namespace
 
@@ -40,7 +47,8 @@ struct KnowledgeStore::Statements
 {
     explicit Statements(const QSqlDatabase &db)
         : begin(db), commit(db), rollback(db), savepoint(db), release(db), rollbackToSavepoint(db),
-          deleteJobDocument(db), insertDocument(db), insertChunk(db), insertVector(db)
+          deleteJobDocument(db), deleteDocument(db), findByIdentity(db), bumpCounter(db),
+          insertDocument(db), insertChunk(db), insertVector(db)
     {
         const QList<QPair<QSqlQuery *, QString>> all{
             {&begin, QStringLiteral("BEGIN IMMEDIATE")},
@@ -50,6 +58,9 @@ struct KnowledgeStore::Statements
             {&release, QStringLiteral("RELEASE job")},
             {&rollbackToSavepoint, QStringLiteral("ROLLBACK TO job")},
             {&deleteJobDocument, kDeleteJobDocument},
+            {&deleteDocument, kDeleteDocument},
+            {&findByIdentity, kFindByIdentity},
+            {&bumpCounter, kBumpCounter},
             {&insertDocument, kInsertDocument},
             {&insertChunk, kInsertChunk},
             {&insertVector, kInsertVector}};
@@ -61,7 +72,7 @@ struct KnowledgeStore::Statements
     }
 
     QSqlQuery begin, commit, rollback, savepoint, release, rollbackToSavepoint, deleteJobDocument,
-        insertDocument, insertChunk, insertVector;
+        deleteDocument, findByIdentity, bumpCounter, insertDocument, insertChunk, insertVector;
 };
 
 namespace {
@@ -80,6 +91,15 @@ QVariant nullIfEmpty(const QString &text)
 
 } // namespace
 
+QString DocumentRecord::identity() const
+{
+    if (!url.isEmpty())
+        return QStringLiteral("url:") + url;
+    if (!fileName.isEmpty())
+        return QString(QStringLiteral("file:") + source + u'/' + fileName);
+    return QStringLiteral("text:") + contentHash;
+}
+
 KnowledgeStore::KnowledgeStore(QString path)
     : m_path(std::move(path)),
       m_connectionName(
@@ -95,9 +115,14 @@ KnowledgeStore::~KnowledgeStore()
     }
 }
 
+QSqlDatabase KnowledgeStore::database() const
+{
+    return QSqlDatabase::database(m_connectionName, false);
+}
+
 void KnowledgeStore::exec(const QString &sql)
 {
-    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery query(database());
     if (!query.exec(sql))
         throw StoreError(QStringLiteral("store %1: %2").arg(m_path, query.lastError().text()));
 }
@@ -117,9 +142,9 @@ void KnowledgeStore::open(const EmbedderInfo &embedder)
     if (!db.open())
         throw StoreError(
             QStringLiteral("cannot open the store %1: %2").arg(m_path, db.lastError().text()));
+    m_configured = embedder;
     configureConnection();
     migrate();
-    checkEmbedder(embedder);
     m_statements = std::make_unique<Statements>(db);
 }
 
@@ -134,11 +159,30 @@ void KnowledgeStore::migrate()
 {
     exec(QStringLiteral("BEGIN IMMEDIATE"));
     try {
-        for (const QString &statement : schema::kVersion1)
-            exec(statement);
-        exec(QStringLiteral(
-                 "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '%1')")
-                 .arg(schema::kVersion));
+        QSqlQuery hasMeta(database());
+        hasMeta.exec(
+            QStringLiteral("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'"));
+        const bool existing = hasMeta.next();
+        hasMeta.finish();
+        QHash<QString, QString> meta;
+        if (existing)
+            meta = storemeta::read(database());
+        const int version =
+            meta.value(QStringLiteral("schema_version"), QStringLiteral("0")).toInt();
+        if (version > schema::kVersion)
+            throw StoreError(QStringLiteral("the store %1 has schema version %2, newer than this "
+                                            "program's %3; use a newer Aether Ingest")
+                                 .arg(m_path)
+                                 .arg(version)
+                                 .arg(schema::kVersion));
+        for (int step = version; step < schema::kVersion; ++step) {
+            for (const QString &statement : schema::kMigrations[step])
+                exec(statement);
+        }
+        storemeta::set(database(), QStringLiteral("schema_version"),
+                       QString::number(schema::kVersion));
+        if (!meta.contains(QStringLiteral("embedder")))
+            storemeta::setEmbedder(database(), m_configured);
         exec(QStringLiteral("COMMIT"));
     } catch (const StoreError &) {
         exec(QStringLiteral("ROLLBACK"));
@@ -146,47 +190,26 @@ void KnowledgeStore::migrate()
     }
 }
 
-void KnowledgeStore::checkEmbedder(const EmbedderInfo &embedder)
+EmbedderInfo KnowledgeStore::storedEmbedder()
 {
-    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
-    QSqlQuery query(db);
-    query.exec(QStringLiteral(
-        "SELECT key, value FROM meta WHERE key IN ('embedder', 'model', 'dimension')"));
-    QHash<QString, QString> meta;
-    while (query.next())
-        meta.insert(query.value(0).toString(), query.value(1).toString());
-    if (meta.isEmpty()) {
-        QSqlQuery insert(db);
-        insert.prepare(QStringLiteral("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)"));
-        const QList<QPair<QString, QString>> rows{
-            {QStringLiteral("embedder"), embedder.provider},
-            {QStringLiteral("model"), embedder.model},
-            {QStringLiteral("dimension"), QString::number(embedder.dimension)}};
-        for (const auto &[key, value] : rows) {
-            insert.addBindValue(key);
-            insert.addBindValue(value);
-            insert.exec();
-        }
-        return;
-    }
-    const QString configured =
-        QStringLiteral("%1/%2/%3").arg(embedder.provider, embedder.model).arg(embedder.dimension);
-    const QString stored =
-        QStringLiteral("%1/%2/%3")
-            .arg(meta.value(QStringLiteral("embedder")), meta.value(QStringLiteral("model")),
-                 meta.value(QStringLiteral("dimension")));
-    if (configured != stored) {
-        throw StoreError(
-            QStringLiteral("the store %1 was built with embedder %2 but %3 is configured; "
-                           "configure the same embedder or use another DATABASE_URL")
-                .arg(m_path, stored, configured));
-    }
+    return storemeta::embedderOf(storemeta::read(database()));
+}
+
+QString KnowledgeStore::embedderMismatch()
+{
+    return storemeta::mismatch(m_path, storedEmbedder(), m_configured);
 }
 
 void KnowledgeStore::run(QSqlQuery &query)
 {
     if (!query.exec())
         throw StoreError(QStringLiteral("store %1: %2").arg(m_path, query.lastError().text()));
+}
+
+void KnowledgeStore::bumpCounter(const QString &key)
+{
+    m_statements->bumpCounter.addBindValue(key);
+    run(m_statements->bumpCounter);
 }
 
 void KnowledgeStore::writeChunks(qint64 documentId, const QList<Chunk> &chunks,
@@ -215,7 +238,7 @@ void KnowledgeStore::writeChunks(qint64 documentId, const QList<Chunk> &chunks,
 qint64 KnowledgeStore::write(const DocumentRecord &document, const QList<Chunk> &chunks,
                              const QList<Vector> &vectors, const CancelToken &cancel)
 {
-    DocumentWrite single{document, chunks, vectors, &cancel, 0, nullptr};
+    DocumentWrite single{document, chunks, vectors, &cancel, 0, false, 0, nullptr};
     QList<DocumentWrite *> batch{&single};
     writeBatch(batch);
     if (single.error)
@@ -223,31 +246,77 @@ qint64 KnowledgeStore::write(const DocumentRecord &document, const QList<Chunk> 
     return single.documentId;
 }
 
-// A job's rows, inside the open transaction and its savepoint.
-qint64 KnowledgeStore::writeRows(const DocumentWrite &write)
+// Vectors join the store only when they were made by the store's embedder;
+// the first vectors of a store whose dimension was not known yet set it.
+void KnowledgeStore::checkVectors(const DocumentWrite &write)
 {
-    const DocumentRecord &document = write.document;
     if (write.chunks.size() != write.vectors.size())
         throw StoreError(QStringLiteral("internal: %1 chunks but %2 vectors")
                              .arg(write.chunks.size())
                              .arg(write.vectors.size()));
+    if (const QString why = storemeta::mismatch(m_path, m_stored, m_configured); !why.isEmpty())
+        throw EmbedderMismatch(why);
+    for (const Vector &vector : write.vectors) {
+        if (m_stored.dimension == 0) {
+            m_stored.dimension = int(vector.size());
+            storemeta::set(database(), QStringLiteral("dimension"),
+                           QString::number(m_stored.dimension));
+        }
+        if (vector.size() != m_stored.dimension)
+            throw EmbedderMismatch(
+                QStringLiteral("the embedder made vectors of %1 dimensions but the store %2 "
+                               "holds %3; re-embed it with POST /ops/reindex")
+                    .arg(vector.size())
+                    .arg(m_path)
+                    .arg(m_stored.dimension));
+    }
+}
+
+// A job's rows, inside the open transaction and its savepoint. The same
+// identity with the same content is a duplicate (unless it is this job's own
+// earlier write, which is rewritten); with new content the old rows go.
+void KnowledgeStore::writeRows(DocumentWrite &write)
+{
+    const DocumentRecord &document = write.document;
+    checkVectors(write);
     write.cancel->check();
+    QSqlQuery &find = m_statements->findByIdentity;
+    find.addBindValue(document.tenant);
+    find.addBindValue(document.identity());
+    run(find);
+    if (find.next()) {
+        const StoredDocument existing{find.value(0).toLongLong(), find.value(1).toString(),
+                                      find.value(2).toString()};
+        find.finish();
+        if (existing.jobId != document.jobId && existing.contentHash == document.contentHash) {
+            write.duplicate = true;
+            write.documentId = existing.id;
+            return;
+        }
+        if (existing.jobId != document.jobId)
+            write.replacedDocumentId = existing.id;
+        m_statements->deleteDocument.addBindValue(existing.id);
+        run(m_statements->deleteDocument);
+        bumpCounter(QStringLiteral("deletions"));
+    }
     m_statements->deleteJobDocument.addBindValue(document.jobId);
     run(m_statements->deleteJobDocument);
+    if (m_statements->deleteJobDocument.numRowsAffected() > 0)
+        bumpCounter(QStringLiteral("deletions"));
     QSqlQuery &insert = m_statements->insertDocument;
     for (const QVariant &value :
          {QVariant(document.jobId), QVariant(document.tenant), QVariant(document.source),
           QVariant(document.kind), nullIfEmpty(document.fileName), nullIfEmpty(document.url),
           nullIfEmpty(document.title), QVariant(document.contentHash), QVariant(document.sizeBytes),
           QVariant(document.textChars), QVariant(qint64(write.chunks.size())),
-          QVariant(
-              QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")))})
+          QVariant(QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))),
+          QVariant(document.identity())})
         insert.addBindValue(value);
     run(insert);
-    const qint64 documentId = insert.lastInsertId().toLongLong();
-    writeChunks(documentId, write.chunks, write.vectors, *write.cancel);
+    write.documentId = insert.lastInsertId().toLongLong();
+    writeChunks(write.documentId, write.chunks, write.vectors, *write.cancel);
+    bumpCounter(QStringLiteral("generation"));
     write.cancel->check(); // the last moment the job can still leave no trace
-    return documentId;
 }
 
 void KnowledgeStore::writeBatch(QList<DocumentWrite *> &writes)
@@ -261,14 +330,20 @@ void KnowledgeStore::writeBatch(QList<DocumentWrite *> &writes)
     const QMutexLocker writers(&s_processWriters);
     run(m_statements->begin);
     try {
+        // Read inside the transaction: a re-index in another process may have
+        // changed the embedder since this connection last looked.
+        m_stored = storedEmbedder();
         for (DocumentWrite *write : writes) {
             run(m_statements->savepoint);
             try {
-                write->documentId = writeRows(*write);
+                writeRows(*write);
                 run(m_statements->release);
             } catch (...) {
                 // Any failure, an interruption included, leaves no trace of this job.
                 write->error = std::current_exception();
+                write->documentId = 0;
+                write->duplicate = false;
+                write->replacedDocumentId = 0;
                 m_statements->rollbackToSavepoint.exec();
                 m_statements->release.exec();
             }
@@ -280,9 +355,108 @@ void KnowledgeStore::writeBatch(QList<DocumentWrite *> &writes)
     }
 }
 
+std::optional<StoredDocument> KnowledgeStore::find(const QString &tenant, const QString &identity)
+{
+    QSqlQuery &find = m_statements->findByIdentity;
+    find.addBindValue(tenant);
+    find.addBindValue(identity);
+    run(find);
+    std::optional<StoredDocument> found;
+    if (find.next())
+        found = StoredDocument{find.value(0).toLongLong(), find.value(1).toString(),
+                               find.value(2).toString()};
+    find.finish(); // a finished read holds no snapshot open
+    return found;
+}
+
+bool KnowledgeStore::deleteDocument(const QString &tenant, qint64 documentId)
+{
+    const QMutexLocker writers(&s_processWriters);
+    QSqlQuery remove(database());
+    remove.prepare(QStringLiteral("DELETE FROM documents WHERE id = ? AND tenant = ?"));
+    remove.addBindValue(documentId);
+    remove.addBindValue(tenant);
+    run(m_statements->begin);
+    try {
+        run(remove);
+        const bool removed = remove.numRowsAffected() > 0;
+        if (removed)
+            bumpCounter(QStringLiteral("deletions"));
+        run(m_statements->commit);
+        return removed;
+    } catch (...) {
+        m_statements->rollback.exec();
+        throw;
+    }
+}
+
+QList<ChunkText> KnowledgeStore::chunkTexts(qint64 afterId, int limit)
+{
+    QSqlQuery query(database());
+    query.prepare(QStringLiteral("SELECT id, text FROM chunks WHERE id > ? ORDER BY id LIMIT ?"));
+    query.addBindValue(afterId);
+    query.addBindValue(limit);
+    run(query);
+    QList<ChunkText> chunks;
+    while (query.next())
+        chunks.append(ChunkText{query.value(0).toLongLong(), query.value(1).toString()});
+    return chunks;
+}
+
+void KnowledgeStore::discardStagedVectors()
+{
+    const QMutexLocker writers(&s_processWriters);
+    exec(QStringLiteral("DROP TABLE IF EXISTS vectors_next"));
+}
+
+// New vectors wait in vectors_next until every chunk has one, so search keeps
+// working on the old vectors during a long re-index.
+void KnowledgeStore::stageVectors(const QList<qint64> &chunkIds, const QList<Vector> &vectors)
+{
+    const QMutexLocker writers(&s_processWriters);
+    run(m_statements->begin);
+    try {
+        exec(QStringLiteral("CREATE TABLE IF NOT EXISTS vectors_next ("
+                            " chunk_id INTEGER PRIMARY KEY, embedding BLOB NOT NULL)"));
+        QSqlQuery insert(database());
+        insert.prepare(QStringLiteral(
+            "INSERT OR REPLACE INTO vectors_next (chunk_id, embedding) VALUES (?, ?)"));
+        for (qsizetype i = 0; i < chunkIds.size(); ++i) {
+            insert.addBindValue(chunkIds[i]);
+            insert.addBindValue(vectorBlob(vectors[i]));
+            run(insert);
+        }
+        run(m_statements->commit);
+    } catch (...) {
+        m_statements->rollback.exec();
+        throw;
+    }
+}
+
+void KnowledgeStore::commitStagedVectors(const EmbedderInfo &embedder)
+{
+    const QMutexLocker writers(&s_processWriters);
+    run(m_statements->begin);
+    try {
+        exec(QStringLiteral("CREATE TABLE IF NOT EXISTS vectors_next ("
+                            " chunk_id INTEGER PRIMARY KEY, embedding BLOB NOT NULL)"));
+        exec(QStringLiteral("INSERT OR REPLACE INTO vectors (chunk_id, embedding)"
+                            " SELECT n.chunk_id, n.embedding FROM vectors_next n"
+                            " JOIN chunks c ON c.id = n.chunk_id"));
+        exec(QStringLiteral("DROP TABLE vectors_next"));
+        storemeta::setEmbedder(database(), embedder);
+        bumpCounter(QStringLiteral("deletions")); // every vector changed: indexes reload
+        run(m_statements->commit);
+        m_configured = embedder;
+    } catch (...) {
+        m_statements->rollback.exec();
+        throw;
+    }
+}
+
 qint64 KnowledgeStore::count(const QString &sql, const QString &tenant)
 {
-    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery query(database());
     query.prepare(tenant.isEmpty() ? sql : QString(sql + QStringLiteral(" WHERE d.tenant = ?")));
     if (!tenant.isEmpty())
         query.addBindValue(tenant);

@@ -10,6 +10,7 @@
 #include <QString>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 
 namespace aether {
@@ -19,6 +20,13 @@ class StoreError : public std::runtime_error
 {
 public:
     explicit StoreError(const QString &message) : std::runtime_error(message.toStdString()) {}
+};
+
+// The configured embedder is not the one the store's vectors were made with.
+class EmbedderMismatch : public StoreError
+{
+public:
+    using StoreError::StoreError;
 };
 
 struct DocumentRecord
@@ -33,13 +41,25 @@ struct DocumentRecord
     QString contentHash; // SHA-256 of the input bytes, hex
     qint64 sizeBytes = 0;
     qint64 textChars = 0;
+
+    // What makes two inputs "the same document" within a tenant: the URL, the
+    // source and file name, or for plain text its content.
+    QString identity() const;
 };
 
 struct EmbedderInfo
 {
     QString provider;
     QString model;
-    int dimension = 0;
+    int dimension = 0; // 0: not known yet (learned from the first vectors)
+};
+
+// A document already in the store under some identity.
+struct StoredDocument
+{
+    qint64 id = 0;
+    QString jobId;
+    QString contentHash;
 };
 
 // One job's write in a batch: what to store, and (after writeBatch) its
@@ -51,7 +71,16 @@ struct DocumentWrite
     QList<Vector> vectors;
     const CancelToken *cancel = &CancelToken::never();
     qint64 documentId = 0;
-    std::exception_ptr error; // StoreError or JobInterrupted; null when stored
+    bool duplicate = false;        // same identity and content: nothing was written
+    qint64 replacedDocumentId = 0; // same identity, new content: this one was replaced
+    std::exception_ptr error;      // StoreError or JobInterrupted; null when stored
+};
+
+// A chunk's text, for re-embedding.
+struct ChunkText
+{
+    qint64 id = 0;
+    QString text;
 };
 
 // The SQLite knowledge store (WAL) through Qt Sql. One instance per thread:
@@ -59,6 +88,8 @@ struct DocumentWrite
 // written atomically: alone in one transaction, or in a batch where each job
 // has its own savepoint inside one transaction (group commit: SQLite's cost is
 // per commit, so a worker draining many small jobs stores them together).
+// A document is stored once per identity: the same content again is a
+// duplicate, new content under the same identity replaces the old rows.
 class KnowledgeStore
 {
 public:
@@ -67,9 +98,14 @@ public:
     KnowledgeStore(const KnowledgeStore &) = delete;
     KnowledgeStore &operator=(const KnowledgeStore &) = delete;
 
-    // Opens (creating the file and schema when new) and checks that the store
-    // was built with the same embedder; throws StoreError otherwise.
+    // Opens (creating the file, or migrating an older schema) and records the
+    // embedder when the store is new. A store made with another embedder
+    // opens, but refuses writes until it is re-indexed (see embedderMismatch()).
     void open(const EmbedderInfo &embedder);
+
+    // Empty when the configured embedder matches the store's; else why not.
+    QString embedderMismatch();
+    EmbedderInfo storedEmbedder();
 
     // Returns the document id. Throws StoreError, or JobInterrupted when `cancel`
     // fires; either way the transaction is rolled back and the store left as it was.
@@ -78,29 +114,47 @@ public:
 
     // Writes every job in one transaction, each in its own savepoint: a job
     // that fails (or is interrupted) leaves no trace and does not stop the
-    // others. Fills each write's documentId or error. Throws StoreError only
-    // when the transaction itself cannot begin or commit (then nothing is stored).
+    // others. Fills each write's result fields. Throws StoreError only when the
+    // transaction itself cannot begin or commit (then nothing is stored).
     void writeBatch(QList<DocumentWrite *> &writes);
+
+    // The tenant's document with this identity, if any (a read, no lock).
+    std::optional<StoredDocument> find(const QString &tenant, const QString &identity);
+
+    // Removes the document with its chunks, vectors and index entries; false
+    // when the tenant has no such document.
+    bool deleteDocument(const QString &tenant, qint64 documentId);
+
+    // Re-embedding: chunks after `afterId` in id order, new vectors staged
+    // beside the live ones, then swapped in with the new embedder in one transaction.
+    QList<ChunkText> chunkTexts(qint64 afterId, int limit);
+    void discardStagedVectors(); // what an earlier, unfinished re-index left
+    void stageVectors(const QList<qint64> &chunkIds, const QList<Vector> &vectors);
+    void commitStagedVectors(const EmbedderInfo &embedder);
 
     qint64 documentCount(const QString &tenant = {});
     qint64 chunkCount(const QString &tenant = {});
     const QString &path() const { return m_path; }
 
 private:
+    QSqlDatabase database() const;
     void configureConnection();
     void migrate();
-    void checkEmbedder(const EmbedderInfo &embedder);
     void exec(const QString &sql);
     qint64 count(const QString &sql, const QString &tenant);
     void writeChunks(qint64 documentId, const QList<Chunk> &chunks, const QList<Vector> &vectors,
                      const CancelToken &cancel);
     void run(QSqlQuery &query);
-    qint64 writeRows(const DocumentWrite &write);
+    void writeRows(DocumentWrite &write);
+    void checkVectors(const DocumentWrite &write);
+    void bumpCounter(const QString &key);
 
     struct Statements;
 
     QString m_path;
     QString m_connectionName;
+    EmbedderInfo m_configured;
+    EmbedderInfo m_stored; // as read at the start of the current write transaction
     std::unique_ptr<Statements> m_statements;
 };
 

@@ -51,7 +51,7 @@ DocumentRecord record(const QString &jobId, const QString &tenant = QStringLiter
     document.tenant = tenant;
     document.source = QStringLiteral("docs");
     document.kind = QStringLiteral("text");
-    document.contentHash = QStringLiteral("abc");
+    document.contentHash = jobId; // distinct content per job: no duplicates here
     return document;
 }
 
@@ -92,7 +92,7 @@ private Q_SLOTS:
     {
         KnowledgeStore store(path());
         store.open(kHash);
-        QCOMPARE(scalar(QStringLiteral("SELECT value FROM meta WHERE key = 'schema_version'")), 1);
+        QCOMPARE(scalar(QStringLiteral("SELECT value FROM meta WHERE key = 'schema_version'")), 2);
         QCOMPARE(scalar(QStringLiteral("SELECT value FROM meta WHERE key = 'dimension'")), 384);
         QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM sqlite_master WHERE name IN "
                                        "('documents', 'chunks', 'vectors', 'chunks_fts', 'meta')")),
@@ -178,6 +178,8 @@ private Q_SLOTS:
         QCOMPARE(store.documentCount(), 2);
     }
 
+    // A store made with another embedder opens (so it can be re-indexed), but
+    // refuses vectors of the configured one with a message that says what to do.
     void anotherEmbedderIsRefused()
     {
         {
@@ -185,14 +187,15 @@ private Q_SLOTS:
             store.open(kHash);
         }
         KnowledgeStore store(path());
-        try {
-            store.open(EmbedderInfo{QStringLiteral("openai"),
-                                    QStringLiteral("text-embedding-3-small"), 1536});
-            QFAIL("a different embedder must be refused");
-        } catch (const StoreError &error) {
-            QVERIFY(QString::fromLocal8Bit(error.what())
-                        .contains(QStringLiteral("hash/hash-uni-bigram-v1/384")));
-        }
+        store.open(
+            EmbedderInfo{QStringLiteral("openai"), QStringLiteral("text-embedding-3-small"), 1536});
+        QVERIFY(store.embedderMismatch().contains(
+            QStringLiteral("hash/hash-uni-bigram-v1 (384 dimensions)")));
+        QVERIFY(store.embedderMismatch().contains(QStringLiteral("/ops/reindex")));
+        const QList<Chunk> chunks = chunksOf({QStringLiteral("one")});
+        QVERIFY_THROWS_EXCEPTION(EmbedderMismatch, store.write(record(QStringLiteral("job-1")),
+                                                               chunks, vectorsOf(chunks)));
+        QCOMPARE(store.documentCount(), 0);
     }
 
     void twoConnectionsWriteConcurrently()

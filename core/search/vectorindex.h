@@ -1,0 +1,57 @@
+#pragma once
+
+#include "text/embedder.h"
+
+#include <QHash>
+#include <QList>
+#include <QSqlDatabase>
+#include <QString>
+#include <cstdint>
+#include <vector>
+
+namespace aether {
+
+struct VectorHit
+{
+    qint64 chunkId = 0;
+    float score = 0; // cosine similarity (vectors are unit length)
+};
+
+// One tenant's vectors in memory, for exact search without touching SQLite:
+// a contiguous float array and an int8 copy of it. A query scans the int8
+// copy (a quarter of the memory traffic, which is what bounds a flat scan),
+// then re-ranks the best candidates with the float vectors, so the top
+// results are those of an exact float scan.
+class VectorIndex
+{
+public:
+    // Loads the tenant's vectors with chunk ids above `afterChunkId` and
+    // appends them. Throws StoreError when the store cannot be read.
+    void loadFrom(const QSqlDatabase &db, const QString &tenant, qint64 afterChunkId = 0);
+    void clear();
+
+    // The k most similar chunks, best first; `source` (empty: all) filters.
+    QList<VectorHit> search(const Vector &query, int k, const QString &source = {}) const;
+
+    qsizetype size() const { return qsizetype(m_chunkIds.size()); }
+    int dimension() const { return m_dimension; }
+    qint64 lastChunkId() const { return m_chunkIds.empty() ? 0 : m_chunkIds.back(); }
+
+    // How many int8 candidates are re-ranked with floats per result wanted.
+    static constexpr int kCandidatesPerResult = 8;
+    static constexpr int kMinCandidates = 64;
+
+private:
+    void append(qint64 chunkId, const float *values, int sourceIndex);
+    QList<VectorHit> candidates(const Vector &query, int count, int sourceIndex) const;
+
+    int m_dimension = 0;
+    std::vector<float> m_floats;      // size() * m_dimension
+    std::vector<std::int8_t> m_codes; // size() * m_dimension, per-vector scaled
+    std::vector<float> m_codeScales;  // float value of one code step, per vector
+    std::vector<qint64> m_chunkIds;   // ascending
+    std::vector<int> m_sourceIndexes;
+    QHash<QString, int> m_sources;
+};
+
+} // namespace aether
