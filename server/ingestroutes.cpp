@@ -71,17 +71,85 @@ QList<MultipartPart> multipartParts(const QHttpServerRequest &request)
 } // namespace
 
 IngestRoutes::IngestRoutes(JobQueue &queue, EnqueueBatcher &batcher, IngestLimits limits)
-    : m_queue(queue), m_batcher(batcher), m_limits(limits)
+    : m_queue(queue), m_batcher(batcher), m_waiter(queue.connection()), m_limits(limits)
 {}
 
 void IngestRoutes::registerOn(Router &router)
 {
-    router.add("POST", QStringLiteral("/knowledge/ingest-text-async"), Role::Editor,
-               [this](const RouteContext &context) { return ingestText(context); });
-    router.add("POST", QStringLiteral("/knowledge/ingest-url-async"), Role::Editor,
-               [this](const RouteContext &context) { return ingestUrl(context); });
-    router.add("POST", QStringLiteral("/knowledge/ingest-file-async"), Role::Editor,
-               [this](const RouteContext &context) { return ingestFile(context); });
+    for (const Answer answer : {Answer::JobId, Answer::Result}) {
+        const QString suffix = answer == Answer::JobId ? QStringLiteral("-async") : QString();
+        router.add("POST", QStringLiteral("/knowledge/ingest-text") + suffix, Role::Editor,
+                   [this, answer](const RouteContext &context) {
+                       return submit(context, textRequest(context, answer), {}, answer);
+                   });
+        router.add(
+            "POST", QStringLiteral("/knowledge/ingest-url") + suffix, Role::Editor,
+            [this, answer](const RouteContext &context) {
+                const JobRequest request = urlRequest(context, answer);
+                return submit(context, request, {{QStringLiteral("url"), request.url}}, answer);
+            });
+        router.add("POST", QStringLiteral("/knowledge/ingest-file") + suffix, Role::Editor,
+                   [this, answer](const RouteContext &context) {
+                       JobRequest request = fileRequest(context, answer);
+                       const QString fileName = request.fileName;
+                       return submit(context, std::move(request),
+                                     {{QStringLiteral("filename"), fileName}}, answer);
+                   });
+    }
+}
+
+ApiReply IngestRoutes::submit(const RouteContext &context, JobRequest request, QJsonObject answer,
+                              Answer mode)
+{
+    return mode == Answer::JobId ? enqueue(context, std::move(request), std::move(answer))
+                                 : runAndWait(context, std::move(request));
+}
+
+// The synchronous form: an ordinary job (same pipeline, limits, retries and
+// workers), queued at high priority unless asked otherwise, answered with its
+// result when it ends. The HTTP thread does not wait: JobWaiter polls.
+ApiReply IngestRoutes::runAndWait(const RouteContext &context, JobRequest request)
+{
+    const int waitMs = qMin(request.timeoutSec, kMaxSyncWaitSec) * 1000 + kSyncWaitSlackMs;
+    m_batcher.submit(std::move(request), [this, send = context.answer,
+                                          waitMs](const QByteArray &id, const QString &error) {
+        if (!error.isEmpty())
+            return send(ApiReply::queueUnavailable(error));
+        m_waiter.wait(id, waitMs, [send, id](const JobEnd &end) { send(replyForEnd(id, end)); });
+    });
+    return ApiReply::deferred();
+}
+
+ApiReply IngestRoutes::replyForEnd(const QByteArray &id, const JobEnd &end)
+{
+    const QString jobId = QString::fromLatin1(id);
+    if (end.status == "finished") {
+        QJsonObject body = end.result;
+        body.insert(QStringLiteral("job_id"), jobId);
+        body.insert(QStringLiteral("status"), QStringLiteral("finished"));
+        return ApiReply::ok(body);
+    }
+    if (end.status == "waiting") {
+        ApiReply reply = ApiReply::ok(
+            {{QStringLiteral("job_id"), jobId},
+             {QStringLiteral("queued"), true},
+             {QStringLiteral("status"), QStringLiteral("running")},
+             {QStringLiteral("message"),
+              QStringLiteral("the job has not ended yet; follow it at GET /ops/jobs/%1")
+                  .arg(jobId)}});
+        reply.status = 202;
+        return reply;
+    }
+    const QString kind = end.error.section(u':', 0, 0);
+    const int status = end.status == "canceled"                   ? 409
+                       : kind == QLatin1String("UnsupportedType") ? 415
+                       : kind == QLatin1String("TooLarge")        ? 413
+                                                                  : 422;
+    ApiReply reply = ApiReply::error(
+        status, end.status == "canceled" ? QStringLiteral("the job was canceled") : end.error);
+    reply.body.insert(QStringLiteral("job_id"), jobId);
+    reply.body.insert(QStringLiteral("status"), QString::fromLatin1(end.status));
+    return reply;
 }
 
 ApiReply IngestRoutes::enqueue(const RouteContext &context, JobRequest request, QJsonObject answer)
@@ -117,27 +185,33 @@ ApiReply IngestRoutes::enqueue(const RouteContext &context, JobRequest request, 
     return ApiReply::deferred();
 }
 
-ApiReply IngestRoutes::ingestText(const RouteContext &context)
+JobRequest IngestRoutes::newRequest(const RouteContext &context, JobType type, Answer answer)
+{
+    JobRequest request;
+    request.type = type;
+    request.tenant = context.access.tenant;
+    if (answer == Answer::Result)
+        request.priority = "high"; // someone waits for it
+    return request;
+}
+
+JobRequest IngestRoutes::textRequest(const RouteContext &context, Answer answer)
 {
     const JsonBody body(context.request);
-    JobRequest request;
-    request.type = JobType::Text;
-    request.tenant = context.access.tenant;
+    JobRequest request = newRequest(context, JobType::Text, answer);
     request.text = body.requiredString(QStringLiteral("text"),
                                        int(qMin<qint64>(m_limits.maxUploadBytes, INT_MAX)));
     request.source = validSource(
         body.optionalString(QStringLiteral("source"), QStringLiteral("docs"), kMaxSourceChars));
     readJobOptions([&body](const QString &name) { return body.object().value(name); }, m_limits,
                    request);
-    return enqueue(context, request, {});
+    return request;
 }
 
-ApiReply IngestRoutes::ingestUrl(const RouteContext &context)
+JobRequest IngestRoutes::urlRequest(const RouteContext &context, Answer answer)
 {
     const JsonBody body(context.request);
-    JobRequest request;
-    request.type = JobType::Url;
-    request.tenant = context.access.tenant;
+    JobRequest request = newRequest(context, JobType::Url, answer);
     request.url = validUrl(body.requiredString(QStringLiteral("url"), kMaxUrlChars),
                            m_limits.allowPrivateUrls)
                       .toString(QUrl::FullyEncoded);
@@ -145,10 +219,10 @@ ApiReply IngestRoutes::ingestUrl(const RouteContext &context)
         body.optionalString(QStringLiteral("source"), QStringLiteral("web"), kMaxSourceChars));
     readJobOptions([&body](const QString &name) { return body.object().value(name); }, m_limits,
                    request);
-    return enqueue(context, request, {{QStringLiteral("url"), request.url}});
+    return request;
 }
 
-ApiReply IngestRoutes::ingestFile(const RouteContext &context)
+JobRequest IngestRoutes::fileRequest(const RouteContext &context, Answer answer)
 {
     const QList<MultipartPart> parts = multipartParts(context.request);
     const MultipartPart *file = findPart(parts, QStringLiteral("file"));
@@ -168,9 +242,7 @@ ApiReply IngestRoutes::ingestFile(const RouteContext &context)
             415, QStringLiteral("unsupported file type: %1 is not text, Markdown, HTML or PDF")
                      .arg(fileName)};
 
-    JobRequest request;
-    request.type = JobType::File;
-    request.tenant = context.access.tenant;
+    JobRequest request = newRequest(context, JobType::File, answer);
     request.fileName = fileName;
     request.contentType = file->contentType;
     request.fileBytes = file->data;
@@ -188,7 +260,7 @@ ApiReply IngestRoutes::ingestFile(const RouteContext &context)
                         : QJsonValue(QJsonValue::Undefined);
         },
         m_limits, request);
-    return enqueue(context, std::move(request), {{QStringLiteral("filename"), fileName}});
+    return request;
 }
 
 } // namespace aether

@@ -59,7 +59,9 @@ QJsonObject hitJson(const SearchHit &hit)
 
 } // namespace
 
-SearchRoutes::SearchRoutes(const QString &databasePath) : m_search(databasePath) {}
+SearchRoutes::SearchRoutes(const QString &databasePath, std::unique_ptr<Embedder> queryEmbedder)
+    : m_search(databasePath, std::move(queryEmbedder))
+{}
 
 void SearchRoutes::registerOn(Router &router)
 {

@@ -11,7 +11,7 @@ namespace aether {
 class SearchRoutes
 {
 public:
-    explicit SearchRoutes(const QString &databasePath);
+    SearchRoutes(const QString &databasePath, std::unique_ptr<Embedder> queryEmbedder);
     void registerOn(Router &router);
 
     static constexpr int kMaxK = 50;

@@ -1,6 +1,7 @@
 #include "common/ingestservice.h"
 
 #include "access/accesspolicy.h"
+#include "embed/embedderfactory.h"
 #include "ingest/ingestjobhandler.h"
 #include "queue/embeddedredis.h"
 #include "queue/jobadmin.h"
@@ -10,11 +11,11 @@
 #include "server/enqueuebatcher.h"
 #include "server/ingestroutes.h"
 #include "server/jobroutes.h"
+#include "server/knowledgeroutes.h"
 #include "server/opsroutes.h"
 #include "server/queueroutes.h"
 #include "server/searchroutes.h"
 #include "store/knowledgestore.h"
-#include "text/hashembedder.h"
 
 #include <QHostAddress>
 #include <QLoggingCategory>
@@ -67,6 +68,7 @@ void IngestService::stop()
                m_workers->size());
         m_workers.reset();
     }
+    m_knowledgeRoutes.reset();
     m_queueRoutes.reset();
     m_jobRoutes.reset();
     m_jobAdmin.reset();
@@ -104,9 +106,16 @@ bool IngestService::startRedis(QString *error)
 bool IngestService::checkStore(QString *error)
 {
     try {
-        HashEmbedder embedder;
+        m_embedderInfo = IngestJobHandler::describe(*createEmbedder(embedderConfig(m_settings)));
+    } catch (const std::invalid_argument &invalid) {
+        *error = QString::fromLocal8Bit(invalid.what());
+        return false;
+    }
+    try {
         KnowledgeStore store(m_settings.databasePath);
-        store.open(IngestJobHandler::describe(embedder));
+        store.open(m_embedderInfo);
+        if (const QString why = store.embedderMismatch(); !why.isEmpty())
+            qCWarning(lcService, "%s; ingest jobs fail until then", qPrintable(why));
     } catch (const StoreError &failure) {
         *error = QString::fromLocal8Bit(failure.what());
         return false;
@@ -142,8 +151,12 @@ bool IngestService::startServer(QString *error)
     m_jobRoutes->registerOn(m_server->router());
     m_queueRoutes = std::make_unique<QueueRoutes>(*m_jobAdmin);
     m_queueRoutes->registerOn(m_server->router());
-    m_searchRoutes = std::make_unique<SearchRoutes>(m_settings.databasePath);
+    m_searchRoutes = std::make_unique<SearchRoutes>(m_settings.databasePath,
+                                                    createEmbedder(embedderConfig(m_settings)));
     m_searchRoutes->registerOn(m_server->router());
+    m_knowledgeRoutes =
+        std::make_unique<KnowledgeRoutes>(m_settings.databasePath, m_embedderInfo, *m_batcher);
+    m_knowledgeRoutes->registerOn(m_server->router());
 
     const QHostAddress address = m_settings.host == QLatin1String("localhost")
                                      ? QHostAddress(QHostAddress::LocalHost)
@@ -169,8 +182,9 @@ void IngestService::startWorkers()
     options.worker.defaultTimeoutSec = m_settings.jobTimeoutSec;
     options.supervisor.failureTtlSec = m_settings.failureTtlSec;
     const PipelineSettings pipeline = pipelineSettings(m_settings);
-    JobHandlerFactory factory = [pipeline] {
-        return std::make_unique<IngestJobHandler>(pipeline, std::make_unique<HashEmbedder>());
+    const EmbedderConfig embedder = embedderConfig(m_settings);
+    JobHandlerFactory factory = [pipeline, embedder] {
+        return std::make_unique<IngestJobHandler>(pipeline, createEmbedder(embedder));
     };
     m_workers = std::make_unique<WorkerPool>(m_redisUrl, options, factory);
     m_workers->start();

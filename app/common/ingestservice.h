@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config/settings.h"
+#include "store/knowledgestore.h"
 
 #include <QObject>
 #include <memory>
@@ -16,6 +17,7 @@ class JobQueue;
 class JobRoutes;
 class OpsRoutes;
 class SearchRoutes;
+class KnowledgeRoutes;
 class QueueRoutes;
 class WorkerPool;
 
@@ -43,6 +45,7 @@ private:
     void startWorkers();
 
     Settings m_settings;
+    EmbedderInfo m_embedderInfo; // the configured embedder, as the store records it
     RedisUrl m_redisUrl;
     std::unique_ptr<EmbeddedRedis> m_embeddedRedis;
     std::unique_ptr<WorkerPool> m_workers;
@@ -54,6 +57,7 @@ private:
     std::unique_ptr<JobRoutes> m_jobRoutes;
     std::unique_ptr<QueueRoutes> m_queueRoutes;
     std::unique_ptr<SearchRoutes> m_searchRoutes;
+    std::unique_ptr<KnowledgeRoutes> m_knowledgeRoutes;
     std::unique_ptr<ApiServer> m_server;
 };
 

@@ -21,6 +21,8 @@ struct Settings
     QString embedModel;
     QString embedBaseUrl;
     QString embedApiKey;
+    int embedBatchSize = 64;  // texts per request to the embedding service
+    int embedTimeoutSec = 60; // one request to the embedding service
 
     int workers = 1; // default: number of cores
     QString apiKeys; // "key:role[:tenant],..."

@@ -30,10 +30,18 @@ constexpr OptionSpec kOptions[] = {
     {"database-url", "DATABASE_URL", "url",
      "Store: sqlite:///abs/path.db (default <data dir>/knowledge.db)."},
     {"data-dir", "AETHER_DATA_DIR", "dir", "App data directory (private Redis, default store)."},
-    {"embed-provider", "EMBED_PROVIDER", "name", "Embedder: hash (default, offline)."},
-    {"embed-model", "EMBED_MODEL", "name", "Embedding model name."},
-    {"embed-base-url", "EMBED_BASE_URL", "url", "Embedding service base URL."},
-    {"embed-api-key", "EMBED_API_KEY", "key", "Embedding service API key."},
+    {"embed-provider", "EMBED_PROVIDER", "name",
+     "Embedder: hash (default, offline), openai (any OpenAI-compatible /v1/embeddings) or "
+     "ollama."},
+    {"embed-model", "EMBED_MODEL", "name",
+     "Embedding model name (required for openai; ollama: nomic-embed-text)."},
+    {"embed-base-url", "EMBED_BASE_URL", "url",
+     "Embedding service base URL (default https://api.openai.com or http://127.0.0.1:11434)."},
+    {"embed-api-key", "EMBED_API_KEY", "key", "Embedding service API key (sent as Bearer)."},
+    {"embed-batch-size", "EMBED_BATCH_SIZE", "n",
+     "Texts per request to the embedding service, 1 to 2048 (default 64)."},
+    {"embed-timeout", "EMBED_TIMEOUT", "seconds",
+     "Longest wait for one answer of the embedding service (default 60)."},
     {"workers", "WORKERS", "n", "Worker threads; 0 = server only (default: number of cores)."},
     {"api-keys", "API_KEYS", "list",
      "API keys: key:role[:tenant],... (default: dev keys, loopback only)."},
@@ -199,10 +207,16 @@ void readEmbedder(SettingsBuilder &builder, Settings &settings)
     builder.text("embed-model", &settings.embedModel);
     builder.text("embed-base-url", &settings.embedBaseUrl);
     builder.text("embed-api-key", &settings.embedApiKey);
-    if (settings.embedProvider != QLatin1String("hash"))
-        builder.fail(
-            QStringLiteral("EMBED_PROVIDER '%1' is not available in this version; use 'hash'")
-                .arg(settings.embedProvider));
+    builder.number("embed-batch-size", &settings.embedBatchSize, 1, 2048);
+    builder.number("embed-timeout", &settings.embedTimeoutSec, 1, 3600);
+    const QStringList providers = {QStringLiteral("hash"), QStringLiteral("openai"),
+                                   QStringLiteral("ollama")};
+    if (!providers.contains(settings.embedProvider)) {
+        builder.fail(QStringLiteral("EMBED_PROVIDER must be one of %1, not '%2'")
+                         .arg(providers.join(QStringLiteral(", ")), settings.embedProvider));
+    }
+    if (settings.embedProvider == QLatin1String("openai") && settings.embedModel.isEmpty())
+        builder.fail(QStringLiteral("EMBED_MODEL is required for the openai provider"));
 }
 
 void readLimits(SettingsBuilder &builder, Settings &settings)

@@ -1,6 +1,7 @@
 #include "ingest/ingestjobhandler.h"
 
 #include "ingest/ingesterror.h"
+#include "ingest/reindexjob.h"
 
 #include <QCryptographicHash>
 #include <QElapsedTimer>
@@ -38,6 +39,10 @@ std::exception_ptr storeFailure(std::exception_ptr error)
 {
     try {
         std::rethrow_exception(error);
+    } catch (const EmbedderMismatch &mismatch) {
+        // Retrying cannot help until someone re-indexes or reconfigures.
+        return std::make_exception_ptr(IngestError(QStringLiteral("EmbedderMismatch"),
+                                                   QString::fromLocal8Bit(mismatch.what())));
     } catch (const StoreError &failure) {
         return std::make_exception_ptr(IngestError(QStringLiteral("StoreError"),
                                                    QString::fromLocal8Bit(failure.what()),
@@ -120,7 +125,7 @@ QList<Vector> IngestJobHandler::embedAll(const QList<Chunk> &chunks, const JobCo
         QStringList batch;
         for (qsizetype i = first; i < qMin(chunks.size(), first + kEmbedBatch); ++i)
             batch.append(chunks[i].text);
-        vectors.append(m_embedder->embed(batch));
+        vectors.append(m_embedder->embed(batch, job.cancel));
     }
     return vectors;
 }
@@ -130,6 +135,7 @@ namespace {
 // A prepared ingest job: its document's rows, ready for the batch write.
 struct PreparedIngest : PreparedJob
 {
+    bool needsWrite = true; // a re-index job has written what it had to already
     DocumentWrite write;
     QElapsedTimer timer; // since the job started, for latency_ms
 };
@@ -142,6 +148,15 @@ std::unique_ptr<PreparedJob> IngestJobHandler::prepare(const JobContext &job)
     prepared->timer.start();
     prepared->cancel = &job.cancel;
     const QByteArray type = job.fields.value("type");
+    if (type == "reindex") {
+        try {
+            prepared->result = reindexStore(m_store, *m_embedder, job);
+        } catch (const StoreError &error) {
+            throw IngestError(QStringLiteral("StoreError"), QString::fromLocal8Bit(error.what()));
+        }
+        prepared->needsWrite = false;
+        return prepared;
+    }
     Input input = type == "url" ? urlInput(job) : type == "file" ? fileInput(job) : textInput(job);
     const QString name = type == "url"    ? input.record.url
                          : type == "file" ? input.record.fileName
@@ -150,10 +165,7 @@ std::unique_ptr<PreparedJob> IngestJobHandler::prepare(const JobContext &job)
         throw IngestError(QStringLiteral("EmptyDocument"),
                           QStringLiteral("no text found in %1").arg(name));
 
-    job.progress("chunking", 40);
     DocumentWrite &write = prepared->write;
-    write.chunks = m_chunker.split(input.document, job.cancel);
-    write.vectors = embedAll(write.chunks, job);
     write.document = input.record;
     write.document.jobId = QString::fromLatin1(job.id);
     write.document.tenant = field(job.fields, "tenant");
@@ -161,16 +173,43 @@ std::unique_ptr<PreparedJob> IngestJobHandler::prepare(const JobContext &job)
     write.document.title = input.document.title;
     write.document.textChars = textLength(input.document);
     write.cancel = &job.cancel;
-    prepared->result = resultJson(type, write.document, input.document, write.chunks.size());
+    prepared->result = resultJson(type, write.document, input.document);
+    // The same content under the same identity is stored already: skip the
+    // chunking and embedding (the write still decides, under the store's lock).
+    if (!isStoredAlready(write.document)) {
+        job.progress("chunking", 40);
+        write.chunks = m_chunker.split(input.document, job.cancel);
+        write.vectors = embedAll(write.chunks, job);
+    }
     job.progress("storing", 90);
     return prepared;
 }
 
+bool IngestJobHandler::isStoredAlready(const DocumentRecord &document)
+{
+    try {
+        const std::optional<StoredDocument> stored =
+            m_store.find(document.tenant, document.identity());
+        return stored && stored->contentHash == document.contentHash &&
+               stored->jobId != document.jobId;
+    } catch (const StoreError &) {
+        return false; // the write will meet the same error and report it
+    }
+}
+
 void IngestJobHandler::store(const QList<PreparedJob *> &jobs)
 {
+    QList<PreparedJob *> toWrite;
     QList<DocumentWrite *> writes;
-    for (PreparedJob *job : jobs)
-        writes.append(&static_cast<PreparedIngest *>(job)->write);
+    for (PreparedJob *job : jobs) {
+        auto *ingest = static_cast<PreparedIngest *>(job);
+        if (ingest->needsWrite) {
+            toWrite.append(job);
+            writes.append(&ingest->write);
+        }
+    }
+    if (writes.isEmpty())
+        return;
     try {
         m_store.writeBatch(writes);
     } catch (const StoreError &error) {
@@ -179,37 +218,45 @@ void IngestJobHandler::store(const QList<PreparedJob *> &jobs)
         const auto failure = std::make_exception_ptr(
             IngestError(QStringLiteral("StoreError"), QString::fromLocal8Bit(error.what()),
                         IngestError::Retry::Transient));
-        for (PreparedJob *job : jobs)
+        for (PreparedJob *job : toWrite)
             job->error = failure;
         return;
     }
-    for (PreparedJob *job : jobs) {
+    for (PreparedJob *job : toWrite) {
         auto *ingest = static_cast<PreparedIngest *>(job);
         if (ingest->write.error) {
             job->error = storeFailure(ingest->write.error);
             continue;
         }
-        job->result.insert(QStringLiteral("document_id"), ingest->write.documentId);
+        const DocumentWrite &write = ingest->write;
+        job->result.insert(QStringLiteral("ingested_chunks"),
+                           write.duplicate ? 0 : write.chunks.size());
+        job->result.insert(QStringLiteral("document_id"), write.documentId);
+        job->result.insert(QStringLiteral("duplicate"), write.duplicate);
+        if (write.replacedDocumentId != 0)
+            job->result.insert(QStringLiteral("replaced_document_id"), write.replacedDocumentId);
         job->result.insert(QStringLiteral("latency_ms"),
                            qRound(ingest->timer.nsecsElapsed() / 100000.0) / 10.0);
     }
 }
 
 QJsonObject IngestJobHandler::resultJson(const QByteArray &type, const DocumentRecord &record,
-                                         const ExtractedDocument &document, qsizetype chunks)
+                                         const ExtractedDocument &document)
 {
     QJsonObject result{{QStringLiteral("ok"), true},
-                       {QStringLiteral("ingested_chunks"), chunks},
                        {QStringLiteral("tenant"), record.tenant},
-                       {QStringLiteral("source"), record.source}};
+                       {QStringLiteral("source"), record.source},
+                       {QStringLiteral("detected_type"), document.kind},
+                       {QStringLiteral("characters"), record.textChars}};
     if (type == "url")
         result.insert(QStringLiteral("url"), record.url);
     if (type == "file")
         result.insert(QStringLiteral("filename"), record.fileName);
     if (!record.title.isEmpty())
         result.insert(QStringLiteral("title"), record.title);
-    if (document.kind == QLatin1String("pdf")) {
+    if (document.pageCount > 0)
         result.insert(QStringLiteral("pages"), document.pageCount);
+    if (document.kind == QLatin1String("pdf")) {
         QJsonArray blank;
         for (int page : document.pagesWithoutText)
             blank.append(page);

@@ -44,8 +44,9 @@ private:
     Input urlInput(const JobContext &job) const;
     Input fileInput(const JobContext &job) const;
     QList<Vector> embedAll(const QList<Chunk> &chunks, const JobContext &job);
+    bool isStoredAlready(const DocumentRecord &document);
     static QJsonObject resultJson(const QByteArray &type, const DocumentRecord &record,
-                                  const ExtractedDocument &document, qsizetype chunks);
+                                  const ExtractedDocument &document);
 
     std::unique_ptr<Embedder> m_embedder;
     KnowledgeStore m_store;

@@ -15,6 +15,7 @@ public:
     QString provider() const override { return QStringLiteral("hash"); }
     QString model() const override { return QStringLiteral("hash-uni-bigram-v1"); }
     int dimension() const override { return kDimension; }
+    using Embedder::embed; // the overload taking a CancelToken, which is ignored here
     QList<Vector> embed(const QStringList &texts) override;
 
     static Vector embedOne(const QString &text);

@@ -39,6 +39,8 @@ private Q_SLOTS:
         QVERIFY(!s.redis.has_value());
         QCOMPARE(s.databasePath, QStringLiteral("/data/knowledge.db"));
         QCOMPARE(s.embedProvider, QStringLiteral("hash"));
+        QCOMPARE(s.embedBatchSize, 64);
+        QCOMPARE(s.embedTimeoutSec, 60);
         QCOMPARE(s.workers, qMax(1, QThread::idealThreadCount()));
         QCOMPARE(s.jobTimeoutSec, 600);
         QCOMPARE(s.resultTtlSec, 500);
@@ -107,6 +109,39 @@ private Q_SLOTS:
         QVERIFY(s.noServer);
     }
 
+    void embeddingProvidersAndTheirSettings()
+    {
+        const QString config =
+            writeConfig("EMBED_PROVIDER=openai\nEMBED_MODEL=text-embedding-3-small\n"
+                        "EMBED_BATCH_SIZE=16\nEMBED_TIMEOUT=30\n");
+        QProcessEnvironment env;
+        env.insert(QStringLiteral("EMBED_BASE_URL"), QStringLiteral("http://127.0.0.1:8080/v1"));
+        env.insert(QStringLiteral("EMBED_API_KEY"), QStringLiteral("sk-test"));
+        env.insert(QStringLiteral("EMBED_TIMEOUT"), QStringLiteral("45"));
+        const auto openai =
+            load({QStringLiteral("--embed-batch-size"), QStringLiteral("128")}, env, config);
+        QCOMPARE(openai.outcome, SettingsLoader::Outcome::Run);
+        const Settings &s = openai.settings;
+        QCOMPARE(s.embedProvider, QStringLiteral("openai"));                  // file
+        QCOMPARE(s.embedModel, QStringLiteral("text-embedding-3-small"));     // file
+        QCOMPARE(s.embedBaseUrl, QStringLiteral("http://127.0.0.1:8080/v1")); // environment
+        QCOMPARE(s.embedApiKey, QStringLiteral("sk-test"));
+        QCOMPARE(s.embedBatchSize, 128); // flag
+        QCOMPARE(s.embedTimeoutSec, 45); // environment beats file
+
+        // Ollama has a default model; the provider name is not case-sensitive.
+        const auto ollama = load({QStringLiteral("--embed-provider"), QStringLiteral("Ollama")});
+        QCOMPARE(ollama.outcome, SettingsLoader::Outcome::Run);
+        QCOMPARE(ollama.settings.embedProvider, QStringLiteral("ollama"));
+    }
+
+    void openaiWithoutModelIsRefused()
+    {
+        const auto result = load({QStringLiteral("--embed-provider"), QStringLiteral("openai")});
+        QCOMPARE(result.outcome, SettingsLoader::Outcome::Invalid);
+        QCOMPARE(result.message, QStringLiteral("EMBED_MODEL is required for the openai provider"));
+    }
+
     void invalidValuesAreClearErrors_data()
     {
         QTest::addColumn<QString>("variable");
@@ -130,9 +165,20 @@ private Q_SLOTS:
         QTest::newRow("allow private") << "URL_ALLOW_PRIVATE"
                                        << "maybe"
                                        << "0 or 1";
-        QTest::newRow("provider") << "EMBED_PROVIDER"
-                                  << "nope"
-                                  << "EMBED_PROVIDER";
+        QTest::newRow("provider")
+            << "EMBED_PROVIDER"
+            << "nope"
+            << "EMBED_PROVIDER must be one of hash, openai, ollama, not 'nope'";
+        QTest::newRow("batch size zero")
+            << "EMBED_BATCH_SIZE"
+            << "0"
+            << "EMBED_BATCH_SIZE must be a whole number from 1 to 2048";
+        QTest::newRow("batch size large") << "EMBED_BATCH_SIZE"
+                                          << "4096"
+                                          << "from 1 to 2048";
+        QTest::newRow("embed timeout") << "EMBED_TIMEOUT"
+                                       << "soon"
+                                       << "EMBED_TIMEOUT must be a whole number";
         QTest::newRow("host") << "AETHER_HOST"
                               << "not a host"
                               << "AETHER_HOST";
@@ -153,8 +199,8 @@ private Q_SLOTS:
     {
         const auto help = load({QStringLiteral("--help")});
         QCOMPARE(help.outcome, SettingsLoader::Outcome::ShowHelp);
-        for (const char *word :
-             {"--redis-url", "REDIS_URL", "--no-server", "WORKERS", "MAX_UPLOAD_MB"})
+        for (const char *word : {"--redis-url", "REDIS_URL", "--no-server", "WORKERS",
+                                 "MAX_UPLOAD_MB", "EMBED_BATCH_SIZE", "EMBED_TIMEOUT", "ollama"})
             QVERIFY2(help.message.contains(QLatin1String(word)), word);
         const auto version = load({QStringLiteral("--version")});
         QCOMPARE(version.outcome, SettingsLoader::Outcome::ShowVersion);

@@ -1,0 +1,165 @@
+#include "server/knowledgeroutes.h"
+
+#include "access/accesspolicy.h"
+
+#include <QHttpServerRequest>
+#include <QJsonArray>
+#include <QUrlQuery>
+
+namespace aether {
+
+namespace {
+
+QJsonValue textOrNull(const QString &text)
+{
+    return text.isEmpty() ? QJsonValue() : QJsonValue(text);
+}
+
+QJsonObject documentJson(const DocumentSummary &document)
+{
+    QJsonObject json{{QStringLiteral("document_id"), document.id},
+                     {QStringLiteral("source"), document.source},
+                     {QStringLiteral("type"), document.kind},
+                     {QStringLiteral("title"), textOrNull(document.title)},
+                     {QStringLiteral("size_bytes"), document.sizeBytes},
+                     {QStringLiteral("characters"), document.characters},
+                     {QStringLiteral("chunks"), document.chunkCount},
+                     {QStringLiteral("created_at"), document.createdAt},
+                     {QStringLiteral("job_id"), textOrNull(document.jobId)}};
+    if (!document.fileName.isEmpty())
+        json.insert(QStringLiteral("filename"), document.fileName);
+    if (!document.url.isEmpty())
+        json.insert(QStringLiteral("url"), document.url);
+    return json;
+}
+
+qint64 wholeParameter(const QUrlQuery &query, const QString &name, qint64 fallback, qint64 minimum,
+                      qint64 maximum)
+{
+    if (!query.hasQueryItem(name))
+        return fallback;
+    bool ok = false;
+    const qint64 value = query.queryItemValue(name).toLongLong(&ok);
+    if (!ok || value < minimum || value > maximum)
+        throw ApiError{422, QStringLiteral("parameter '%1' must be a whole number from %2 to %3")
+                                .arg(name)
+                                .arg(minimum)
+                                .arg(maximum)};
+    return value;
+}
+
+qint64 documentIdFrom(const RouteContext &context)
+{
+    bool ok = false;
+    const qint64 id = context.parameters.value(0).toLongLong(&ok);
+    if (!ok || id <= 0)
+        throw ApiError{404, QStringLiteral("Document not found")};
+    return id;
+}
+
+ApiReply storeUnavailable(const StoreError &error)
+{
+    return ApiReply::error(503, QStringLiteral("store unavailable: ") +
+                                    QString::fromLocal8Bit(error.what()));
+}
+
+} // namespace
+
+KnowledgeRoutes::KnowledgeRoutes(const QString &databasePath, const EmbedderInfo &embedder,
+                                 EnqueueBatcher &batcher)
+    : m_databasePath(databasePath), m_embedder(embedder), m_batcher(batcher),
+      m_catalog(databasePath)
+{}
+
+void KnowledgeRoutes::registerOn(Router &router)
+{
+    router.add("GET", QStringLiteral("/knowledge/documents"), Role::Viewer,
+               [this](const RouteContext &context) { return list(context); });
+    router.add("GET", QStringLiteral("/knowledge/documents/{id}"), Role::Viewer,
+               [this](const RouteContext &context) { return show(context); });
+    router.add("DELETE", QStringLiteral("/knowledge/documents/{id}"), Role::Editor,
+               [this](const RouteContext &context) { return remove(context); });
+    router.add("POST", QStringLiteral("/ops/reindex"), Role::Admin,
+               [this](const RouteContext &context) { return reindex(context); });
+}
+
+ApiReply KnowledgeRoutes::list(const RouteContext &context)
+{
+    const QUrlQuery query(context.request.url());
+    const int limit =
+        int(wholeParameter(query, QStringLiteral("limit"), kDefaultPageSize, 1, kMaxPageSize));
+    const qint64 offset = wholeParameter(query, QStringLiteral("offset"), 0, 0, qint64(1) << 40);
+    const QString source = query.queryItemValue(QStringLiteral("source"), QUrl::FullyDecoded);
+    try {
+        const DocumentPage page = m_catalog.list(context.access.tenant, source, limit, offset);
+        QJsonArray documents;
+        for (const DocumentSummary &document : page.documents)
+            documents.append(documentJson(document));
+        return ApiReply::ok({{QStringLiteral("documents"), documents},
+                             {QStringLiteral("total"), page.total},
+                             {QStringLiteral("limit"), limit},
+                             {QStringLiteral("offset"), offset}});
+    } catch (const StoreError &error) {
+        return storeUnavailable(error);
+    }
+}
+
+ApiReply KnowledgeRoutes::show(const RouteContext &context)
+{
+    const qint64 id = documentIdFrom(context);
+    try {
+        DocumentSummary document;
+        if (!m_catalog.find(context.access.tenant, id, &document))
+            return ApiReply::error(404, QStringLiteral("Document not found"));
+        return ApiReply::ok({{QStringLiteral("document"), documentJson(document)}});
+    } catch (const StoreError &error) {
+        return storeUnavailable(error);
+    }
+}
+
+KnowledgeStore &KnowledgeRoutes::store()
+{
+    if (!m_store) {
+        auto store = std::make_unique<KnowledgeStore>(m_databasePath);
+        store->open(m_embedder);
+        m_store = std::move(store);
+    }
+    return *m_store;
+}
+
+ApiReply KnowledgeRoutes::remove(const RouteContext &context)
+{
+    const qint64 id = documentIdFrom(context);
+    try {
+        if (!store().deleteDocument(context.access.tenant, id))
+            return ApiReply::error(404, QStringLiteral("Document not found"));
+        return ApiReply::ok(
+            {{QStringLiteral("deleted"), true}, {QStringLiteral("document_id"), id}});
+    } catch (const StoreError &error) {
+        return storeUnavailable(error);
+    }
+}
+
+ApiReply KnowledgeRoutes::reindex(const RouteContext &context)
+{
+    JobRequest request;
+    request.type = JobType::Reindex;
+    request.tenant = context.access.tenant;
+    request.source = QStringLiteral("reindex");
+    request.timeoutSec = kReindexTimeoutSec;
+    request.maxAttempts = 1;
+    QJsonObject answer{{QStringLiteral("queued"), true},
+                       {QStringLiteral("type"), QStringLiteral("reindex")},
+                       {QStringLiteral("embedder"), m_embedder.provider},
+                       {QStringLiteral("model"), m_embedder.model}};
+    m_batcher.submit(std::move(request), [send = context.answer, answer](
+                                             const QByteArray &id, const QString &error) mutable {
+        if (!error.isEmpty())
+            return send(ApiReply::queueUnavailable(error));
+        answer.insert(QStringLiteral("job_id"), QString::fromLatin1(id));
+        send(ApiReply::ok(answer));
+    });
+    return ApiReply::deferred();
+}
+
+} // namespace aether
