@@ -1,5 +1,7 @@
 #include "text/hashembedder.h"
 
+#include <QSet>
+
 #include <cmath>
 #include <cstdint>
 
@@ -54,11 +56,98 @@ std::uint64_t feedToken(std::uint64_t hash, QStringView token)
     return hash;
 }
 
-void addFeature(Vector &vector, std::uint64_t hash)
+void addFeature(Vector &vector, std::uint64_t hash, float weight)
 {
     // The index uses the low bits (through the modulo), the sign the top bit.
     const float sign = (hash >> 63) ? 1.0f : -1.0f;
-    vector[static_cast<qsizetype>(hash % HashEmbedder::kDimension)] += sign;
+    vector[static_cast<qsizetype>(hash % HashEmbedder::kDimension)] += sign * weight;
+}
+
+// Words that carry no topic: left in, they make every question look alike
+// ("how do I ..."), which is most of what a hash embedding would then see.
+bool isStopWord(const QString &word)
+{
+    static const QSet<QString> words = [] {
+        QSet<QString> set;
+        for (const char *w :
+             {"a",    "an",    "and",   "are",   "as",     "at",   "be",   "been", "but",   "by",
+              "can",  "could", "did",   "do",    "does",   "for",  "from", "had",  "has",   "have",
+              "how",  "i",     "if",    "in",    "into",   "is",   "it",   "its",  "me",    "my",
+              "of",   "on",    "or",    "our",   "should", "so",   "than", "that", "the",   "their",
+              "them", "then",  "there", "these", "they",   "this", "to",   "was",  "we",    "were",
+              "what", "when",  "where", "which", "while",  "who",  "why",  "will", "with",  "would",
+              "you",  "your",  "about", "after", "before", "get",  "got",  "just", "not",   "no",
+              "up",   "out",   "over",  "very",  "also",   "some", "any",  "all",  "more",  "most",
+              "one",  "us",    "he",    "she",   "his",    "her",  "him",  "am",   "being", "each"})
+            set.insert(QString::fromLatin1(w));
+        return set;
+    }();
+    return words.contains(word);
+}
+
+// Neighbouring words as a pair: a little word order, weighed low because
+// pairs collide with everything else in 384 dimensions.
+constexpr float kPairWeight = 0.25f;
+
+bool endsWithDoubleConsonant(const QString &word)
+{
+    const qsizetype n = word.size();
+    return n >= 2 && word[n - 1] == word[n - 2] && !QStringView(u"aeiouslz").contains(word[n - 1]);
+}
+
+// A light English stemmer (plural -s, -ies, -ing, -ed, -ly): enough for
+// "replacing" and "replaced" to share a feature; character trigrams below
+// catch the rest, in any language.
+QString stem(QString word)
+{
+    const auto cut = [&word](qsizetype suffix) { word.chop(suffix); };
+    if (word.size() > 4 && word.endsWith(u"ies"))
+        word.replace(word.size() - 3, 3, QStringLiteral("y"));
+    else if (word.size() > 3 && word.endsWith(u's') && !word.endsWith(u"ss") &&
+             !word.endsWith(u"us") && !word.endsWith(u"is"))
+        cut(1);
+    if (word.size() > 5 && word.endsWith(u"ing"))
+        cut(3);
+    else if (word.size() > 4 && word.endsWith(u"ed"))
+        cut(2);
+    else if (word.size() > 5 && word.endsWith(u"ly"))
+        cut(2);
+    else
+        return word;
+    if (endsWithDoubleConsonant(word))
+        cut(1);
+    else if (word.endsWith(u'e') && word.size() > 3)
+        cut(1); // "stored" -> "stor", like "store" below
+    return word;
+}
+
+// The form both "store" and "stored" reach: a trailing silent e dropped.
+QString stemOfBase(QString word)
+{
+    word = stem(word);
+    if (word.size() > 3 && word.endsWith(u'e'))
+        word.chop(1);
+    return word;
+}
+
+std::uint64_t hashOf(QStringView prefix, const QString &text)
+{
+    return feedToken(feedToken(kFnvOffset, prefix), text);
+}
+
+void addWord(Vector &vector, const QString &word, const QString &stemmed)
+{
+    addFeature(vector, hashOf(u"w:", stemmed), 1.0f);
+    // Trigrams of the word with its boundaries ("^pa", "par", ..., "ng$"),
+    // together weighing twice the word itself: misspellings and other word
+    // forms still share most of them (tuned on tests/core/search/retrieval).
+    const QString bounded = u'^' + word + u'$';
+    const qsizetype grams = bounded.size() - 2;
+    if (grams <= 1)
+        return;
+    const float weight = float(std::sqrt(2.0 / double(grams)));
+    for (qsizetype i = 0; i < grams; ++i)
+        addFeature(vector, hashOf(u"t:", bounded.mid(i, 3)), weight);
 }
 
 void normalise(Vector &vector)
@@ -88,8 +177,7 @@ Vector HashEmbedder::embedOne(const QString &text)
 {
     Vector vector(kDimension, 0.0f);
     const QStringView view(text);
-    bool hasPrevious = false;
-    std::uint64_t previousHash = 0; // the previous token's hash starts its bigram
+    QString previousStem;
     qsizetype i = 0;
     while (i < view.size()) {
         const qsizetype start = i;
@@ -99,13 +187,14 @@ Vector HashEmbedder::embedOne(const QString &text)
         while (i < view.size() && QChar::isLetterOrNumber(nextCodePoint(view, i)))
             end = i;
         i = end;
-        const QStringView token = view.mid(start, end - start);
-        const std::uint64_t hash = feedToken(kFnvOffset, token);
-        addFeature(vector, hash);
-        if (hasPrevious)
-            addFeature(vector, feedToken(feedByte(previousHash, ' '), token));
-        hasPrevious = true;
-        previousHash = hash;
+        const QString word = view.mid(start, end - start).toString().toLower();
+        if (isStopWord(word))
+            continue;
+        const QString stemmed = stemOfBase(word);
+        addWord(vector, word, stemmed);
+        if (!previousStem.isEmpty())
+            addFeature(vector, hashOf(u"b:", QString(previousStem + u' ' + stemmed)), kPairWeight);
+        previousStem = stemmed;
     }
     normalise(vector);
     return vector;

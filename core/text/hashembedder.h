@@ -4,16 +4,18 @@
 
 namespace aether {
 
-// Offline default embedder: signed feature hashing of lower-cased word unigrams
-// and bigrams into 384 dimensions, L2-normalised. Deterministic across runs and
-// machines (a fixed 64-bit FNV-1a hash, not qHash, which is seeded per process).
+// Offline default embedder: signed feature hashing into 384 dimensions,
+// L2-normalised, of each word that is not a stop word (lower-cased, lightly
+// stemmed), its character trigrams (so other forms and typos stay close) and
+// pairs of neighbouring words. Deterministic across runs and machines (a fixed
+// 64-bit FNV-1a hash, not qHash, which is seeded per process).
 class HashEmbedder : public Embedder
 {
 public:
     static constexpr int kDimension = 384;
 
     QString provider() const override { return QStringLiteral("hash"); }
-    QString model() const override { return QStringLiteral("hash-uni-bigram-v1"); }
+    QString model() const override { return QStringLiteral("hash-v2"); }
     int dimension() const override { return kDimension; }
     using Embedder::embed; // the overload taking a CancelToken, which is ignored here
     QList<Vector> embed(const QStringList &texts) override;

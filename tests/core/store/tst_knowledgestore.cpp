@@ -15,7 +15,7 @@ using namespace aether;
 
 namespace {
 
-const EmbedderInfo kHash{QStringLiteral("hash"), QStringLiteral("hash-uni-bigram-v1"), 384};
+const EmbedderInfo kHash{QStringLiteral("hash"), QStringLiteral("hash-v2"), 384};
 
 QList<Chunk> chunksOf(const QStringList &texts)
 {
@@ -190,7 +190,7 @@ private Q_SLOTS:
         store.open(
             EmbedderInfo{QStringLiteral("openai"), QStringLiteral("text-embedding-3-small"), 1536});
         QVERIFY(store.embedderMismatch().contains(
-            QStringLiteral("hash/hash-uni-bigram-v1 (384 dimensions)")));
+            QStringLiteral("hash/hash-v2 (384 dimensions)")));
         QVERIFY(store.embedderMismatch().contains(QStringLiteral("/ops/reindex")));
         const QList<Chunk> chunks = chunksOf({QStringLiteral("one")});
         QVERIFY_THROWS_EXCEPTION(EmbedderMismatch, store.write(record(QStringLiteral("job-1")),
