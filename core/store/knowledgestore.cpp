@@ -23,9 +23,12 @@ QMutex s_processWriters;
 constexpr qsizetype kChunksPerCancelCheck = 256;
 
 const QString kInsertDocument = QStringLiteral(
-    "INSERT INTO documents (job_id, tenant, source, kind, filename, url, title, content_hash,"
+    "INSERT INTO documents (id, job_id, tenant, source, kind, filename, url, title, content_hash,"
     " size_bytes, text_chars, chunk_count, created_at, identity)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+const QString kNextDocumentId =
+    QStringLiteral("UPDATE meta SET value = CAST(value AS INTEGER) + 1"
+                   " WHERE key = 'last_document_id' RETURNING CAST(value AS INTEGER)");
 const QString kInsertChunk = QStringLiteral(
     "INSERT INTO chunks (document_id, position, text, page, heading, start_offset, end_offset)"
     " VALUES (?, ?, ?, ?, ?, ?, ?)");
@@ -48,7 +51,7 @@ struct KnowledgeStore::Statements
     explicit Statements(const QSqlDatabase &db)
         : begin(db), commit(db), rollback(db), savepoint(db), release(db), rollbackToSavepoint(db),
           deleteJobDocument(db), deleteDocument(db), findByIdentity(db), bumpCounter(db),
-          insertDocument(db), insertChunk(db), insertVector(db)
+          nextDocumentId(db), insertDocument(db), insertChunk(db), insertVector(db)
     {
         const QList<QPair<QSqlQuery *, QString>> all{
             {&begin, QStringLiteral("BEGIN IMMEDIATE")},
@@ -61,6 +64,7 @@ struct KnowledgeStore::Statements
             {&deleteDocument, kDeleteDocument},
             {&findByIdentity, kFindByIdentity},
             {&bumpCounter, kBumpCounter},
+            {&nextDocumentId, kNextDocumentId},
             {&insertDocument, kInsertDocument},
             {&insertChunk, kInsertChunk},
             {&insertVector, kInsertVector}};
@@ -72,7 +76,8 @@ struct KnowledgeStore::Statements
     }
 
     QSqlQuery begin, commit, rollback, savepoint, release, rollbackToSavepoint, deleteJobDocument,
-        deleteDocument, findByIdentity, bumpCounter, insertDocument, insertChunk, insertVector;
+        deleteDocument, findByIdentity, bumpCounter, nextDocumentId, insertDocument, insertChunk,
+        insertVector;
 };
 
 namespace {
@@ -303,17 +308,23 @@ void KnowledgeStore::writeRows(DocumentWrite &write)
     run(m_statements->deleteJobDocument);
     if (m_statements->deleteJobDocument.numRowsAffected() > 0)
         bumpCounter(QStringLiteral("deletions"));
+    QSqlQuery &nextId = m_statements->nextDocumentId;
+    run(nextId);
+    if (!nextId.next())
+        throw StoreError(QStringLiteral("store %1: no document id counter").arg(m_path));
+    write.documentId = nextId.value(0).toLongLong();
+    nextId.finish();
     QSqlQuery &insert = m_statements->insertDocument;
     for (const QVariant &value :
-         {QVariant(document.jobId), QVariant(document.tenant), QVariant(document.source),
-          QVariant(document.kind), nullIfEmpty(document.fileName), nullIfEmpty(document.url),
-          nullIfEmpty(document.title), QVariant(document.contentHash), QVariant(document.sizeBytes),
-          QVariant(document.textChars), QVariant(qint64(write.chunks.size())),
+         {QVariant(write.documentId), QVariant(document.jobId), QVariant(document.tenant),
+          QVariant(document.source), QVariant(document.kind), nullIfEmpty(document.fileName),
+          nullIfEmpty(document.url), nullIfEmpty(document.title), QVariant(document.contentHash),
+          QVariant(document.sizeBytes), QVariant(document.textChars),
+          QVariant(qint64(write.chunks.size())),
           QVariant(QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))),
           QVariant(document.identity())})
         insert.addBindValue(value);
     run(insert);
-    write.documentId = insert.lastInsertId().toLongLong();
     writeChunks(write.documentId, write.chunks, write.vectors, *write.cancel);
     bumpCounter(QStringLiteral("generation"));
     write.cancel->check(); // the last moment the job can still leave no trace

@@ -66,6 +66,10 @@ inline const QList<QStringList> kMigrations = {
                        "identity)"),
         QStringLiteral("INSERT OR IGNORE INTO meta (key, value) VALUES ('generation', '0')"),
         QStringLiteral("INSERT OR IGNORE INTO meta (key, value) VALUES ('deletions', '0')"),
+        // Document ids are never reused (a deleted id must not come back as
+        // another document), which a plain INTEGER PRIMARY KEY does not promise.
+        QStringLiteral("INSERT OR IGNORE INTO meta (key, value) VALUES ('last_document_id',"
+                       " (SELECT COALESCE(MAX(id), 0) FROM documents))"),
     },
 };
 

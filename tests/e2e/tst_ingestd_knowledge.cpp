@@ -1,0 +1,233 @@
+// The knowledge API end to end, against the real aether-ingestd with keys
+// bound to two tenants: synchronous ingest, duplicates and replacement, the
+// documents API, tenant isolation of every read and delete, and re-indexing.
+#include "daemonprocess.h"
+#include "fixturehttpserver.h"
+#include "jobpoller.h"
+#include "redisprocess.h"
+
+#include <QJsonArray>
+#include <QTest>
+#include <QUrlQuery>
+
+using namespace aether;
+using namespace aether::test;
+
+namespace {
+
+const Headers kAcme{{"x-api-key", "acme-key"}};
+const Headers kGlobex{{"x-api-key", "globex-key"}};
+const Headers kAcmeViewer{{"x-api-key", "acme-viewer"}};
+const Headers kOps{{"x-admin-key", "admin-secret-123"}}; // as waitForJob uses
+
+} // namespace
+
+class TestIngestdKnowledge : public QObject
+{
+    Q_OBJECT
+
+private:
+    HttpResult ingestText(const QString &text, const Headers &headers)
+    {
+        return m_client->postJson(QStringLiteral("/knowledge/ingest-text"),
+                                  {{"text", text}, {"source", "notes"}}, headers);
+    }
+
+    HttpResult ingestFile(const QByteArray &name, const QByteArray &bytes, const Headers &headers)
+    {
+        Headers withType = headers;
+        withType.emplaceBack("Content-Type", "multipart/form-data; boundary=b0undary");
+        return m_client->post(QStringLiteral("/knowledge/ingest-file"),
+                              HttpClient::multipart("b0undary", name, bytes, {}, "text/plain"),
+                              withType);
+    }
+
+    QJsonArray search(const QString &q, const Headers &headers)
+    {
+        QUrlQuery query;
+        query.addQueryItem(QStringLiteral("q"), q);
+        return m_client
+            ->get(QStringLiteral("/knowledge/search?") + query.toString(QUrl::FullyEncoded),
+                  headers)
+            .json()
+            .value("results")
+            .toArray();
+    }
+
+    static bool mentions(const QJsonArray &results, const QString &word)
+    {
+        for (const QJsonValue &hit : results) {
+            if (hit.toObject().value("text").toString().contains(word))
+                return true;
+        }
+        return false;
+    }
+
+    RedisProcess m_redis;
+    DaemonProcess m_daemon;
+    FixtureHttpServer m_web;
+    std::unique_ptr<HttpClient> m_client;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY2(m_redis.start(), qPrintable(m_redis.errorText()));
+        QProcessEnvironment env = daemonEnvironment(m_redis, 2);
+        env.insert(QStringLiteral("API_KEYS"),
+                   QStringLiteral("acme-key:editor:acme,globex-key:editor:globex,"
+                                  "acme-viewer:viewer:acme"));
+        env.insert(QStringLiteral("ADMIN_KEY"), QStringLiteral("admin-secret-123"));
+        env.insert(QStringLiteral("URL_ALLOW_PRIVATE"), QStringLiteral("1"));
+        QVERIFY2(m_daemon.start(env), qPrintable(m_daemon.errorText()));
+        m_client = std::make_unique<HttpClient>(m_daemon.baseUrl());
+    }
+
+    void synchronousIngestAnswersWithTheResult()
+    {
+        const HttpResult reply =
+            ingestText(QStringLiteral("Marmalade needs Seville oranges and patience."), kAcme);
+        QCOMPARE(reply.status, 200);
+        const QJsonObject result = reply.json();
+        QCOMPARE(result.value("ok").toBool(), true);
+        QCOMPARE(result.value("status").toString(), QStringLiteral("finished"));
+        QVERIFY(!result.value("job_id").toString().isEmpty());
+        QCOMPARE(result.value("ingested_chunks").toInt(), 1);
+        QCOMPARE(result.value("duplicate").toBool(), false);
+        QCOMPARE(result.value("detected_type").toString(), QStringLiteral("text"));
+        QCOMPARE(result.value("tenant").toString(), QStringLiteral("acme"));
+        QVERIFY(result.value("document_id").toInteger() > 0);
+        QVERIFY(mentions(search(QStringLiteral("seville marmalade"), kAcmeViewer),
+                         QStringLiteral("Seville")));
+    }
+
+    void theSameTextAgainIsADuplicate()
+    {
+        const QString text = QStringLiteral("Quince paste sets firm overnight.");
+        const QJsonObject first = ingestText(text, kAcme).json();
+        const QJsonObject again = ingestText(text, kAcme).json();
+        QCOMPARE(again.value("duplicate").toBool(), true);
+        QCOMPARE(again.value("ingested_chunks").toInt(), 0);
+        QCOMPARE(again.value("document_id").toInteger(), first.value("document_id").toInteger());
+        // Through the queue as well: one copy however many times it arrives.
+        const HttpResult queued = m_client->postJson(QStringLiteral("/knowledge/ingest-text-async"),
+                                                     {{"text", text}, {"source", "notes"}}, kAcme);
+        const QJsonObject job =
+            waitForJob(*m_client, queued.json().value("job_id").toString(), nullptr, 30000);
+        QCOMPARE(job.value("result").toObject().value("duplicate").toBool(), true);
+        int copies = 0;
+        for (const QJsonValue &hit : search(QStringLiteral("quince paste"), kAcmeViewer))
+            copies += hit.toObject().value("text").toString().contains(QStringLiteral("Quince"));
+        QCOMPARE(copies, 1);
+    }
+
+    void aNewVersionOfAFileReplacesTheOld()
+    {
+        const QJsonObject first =
+            ingestFile("recipe.txt", "Bake the loaf with rye flour.", kAcme).json();
+        QCOMPARE(first.value("filename").toString(), QStringLiteral("recipe.txt"));
+        const QJsonObject second =
+            ingestFile("recipe.txt", "Bake the loaf with spelt flour.", kAcme).json();
+        QCOMPARE(second.value("status").toString(), QStringLiteral("finished"));
+        QCOMPARE(second.value("replaced_document_id").toInteger(),
+                 first.value("document_id").toInteger());
+        QVERIFY(!mentions(search(QStringLiteral("rye"), kAcmeViewer), QStringLiteral("rye")));
+        QVERIFY(mentions(search(QStringLiteral("spelt"), kAcmeViewer), QStringLiteral("spelt")));
+        const QJsonObject old = m_client
+                                    ->get(QStringLiteral("/knowledge/documents/%1")
+                                              .arg(first.value("document_id").toInteger()),
+                                          kAcme)
+                                    .json();
+        QCOMPARE(old.value("error").toString(), QStringLiteral("Document not found"));
+    }
+
+    void documentsArePagedAndDescribed()
+    {
+        const HttpResult all = m_client->get(QStringLiteral("/knowledge/documents"), kAcmeViewer);
+        QCOMPARE(all.status, 200);
+        const qint64 total = all.json().value("total").toInteger();
+        QCOMPARE(total, 3); // marmalade, quince, the spelt recipe
+        const QJsonArray page =
+            m_client->get(QStringLiteral("/knowledge/documents?limit=2&offset=1"), kAcmeViewer)
+                .json()
+                .value("documents")
+                .toArray();
+        QCOMPARE(page.size(), 2);
+        const QJsonObject document = all.json().value("documents").toArray().first().toObject();
+        QCOMPARE(document.value("filename").toString(), QStringLiteral("recipe.txt"));
+        QCOMPARE(document.value("chunks").toInt(), 1);
+        const QJsonObject shown = m_client
+                                      ->get(QStringLiteral("/knowledge/documents/%1")
+                                                .arg(document.value("document_id").toInteger()),
+                                            kAcmeViewer)
+                                      .json()
+                                      .value("document")
+                                      .toObject();
+        QCOMPARE(shown.value("source").toString(), QStringLiteral("uploads"));
+        QCOMPARE(m_client->get(QStringLiteral("/knowledge/documents?source=nope"), kAcme)
+                     .json()
+                     .value("total")
+                     .toInt(),
+                 0);
+        QCOMPARE(m_client->get(QStringLiteral("/knowledge/documents?limit=0"), kAcme).status, 422);
+        QCOMPARE(m_client->get(QStringLiteral("/knowledge/documents/abc"), kAcme).status, 404);
+    }
+
+    void anotherTenantSeesNothingAndDeletesNothing()
+    {
+        const qint64 acmeDocument =
+            ingestText(QStringLiteral("Acme's secret glaze uses tamarind."), kAcme)
+                .json()
+                .value("document_id")
+                .toInteger();
+        ingestText(QStringLiteral("Globex paints its vans teal."), kGlobex);
+        const QString path = QStringLiteral("/knowledge/documents/%1").arg(acmeDocument);
+        QCOMPARE(m_client->get(path, kGlobex).status, 404);
+        QCOMPARE(m_client->send("DELETE", path, {}, kGlobex).status, 404);
+        QVERIFY(!mentions(search(QStringLiteral("tamarind glaze"), kGlobex),
+                          QStringLiteral("tamarind")));
+        QCOMPARE(m_client->get(QStringLiteral("/knowledge/documents"), kGlobex)
+                     .json()
+                     .value("total")
+                     .toInt(),
+                 1);
+        // The owner's viewer may read but not delete; its editor deletes.
+        QCOMPARE(m_client->send("DELETE", path, {}, kAcmeViewer).status, 403);
+        const HttpResult removed = m_client->send("DELETE", path, {}, kAcme);
+        QCOMPARE(removed.status, 200);
+        QCOMPARE(m_client->get(path, kAcme).status, 404);
+        QVERIFY(!mentions(search(QStringLiteral("tamarind glaze"), kAcmeViewer),
+                          QStringLiteral("tamarind")));
+    }
+
+    void aFailedSynchronousJobIsAClearError()
+    {
+        m_web.setResponse("/gone", FixtureResponse{404, "Not Found", {}, "no", 0});
+        const HttpResult reply = m_client->postJson(
+            QStringLiteral("/knowledge/ingest-url"),
+            {{"url", QString::fromLatin1(m_web.url("/gone"))}, {"max_attempts", 1}}, kAcme);
+        QCOMPARE(reply.status, 422);
+        QCOMPARE(reply.json().value("error").toString(),
+                 QStringLiteral("HTTPError: 404 Not Found"));
+        QCOMPARE(reply.json().value("status").toString(), QStringLiteral("failed"));
+        QVERIFY(!reply.json().value("job_id").toString().isEmpty());
+    }
+
+    void reindexReembedsEveryChunkAsAJob()
+    {
+        QCOMPARE(m_client->post(QStringLiteral("/ops/reindex"), {}, kAcme).status, 403);
+        const HttpResult reply = m_client->post(QStringLiteral("/ops/reindex"), {}, kOps);
+        QCOMPARE(reply.status, 200);
+        QCOMPARE(reply.json().value("type").toString(), QStringLiteral("reindex"));
+        const QJsonObject job =
+            waitForJob(*m_client, reply.json().value("job_id").toString(), nullptr, 60000);
+        QCOMPARE(job.value("status").toString(), QStringLiteral("finished"));
+        const QJsonObject result = job.value("result").toObject();
+        QCOMPARE(result.value("reindexed_chunks").toInt(), 4); // both tenants' chunks
+        QCOMPARE(result.value("dimension").toInt(), 384);
+        QVERIFY(
+            mentions(search(QStringLiteral("spelt loaf"), kAcmeViewer), QStringLiteral("spelt")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestIngestdKnowledge)
+#include "tst_ingestd_knowledge.moc"
