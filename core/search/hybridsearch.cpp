@@ -2,10 +2,12 @@
 
 #include "store/knowledgestore.h"
 #include "text/hashembedder.h"
+#include "text/stopwords.h"
 
 #include <QAtomicInteger>
 #include <QHash>
 #include <QRegularExpression>
+#include <QSet>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -62,21 +64,114 @@ void HybridSearch::open()
             QStringLiteral("cannot open the store %1: %2").arg(m_path, db.lastError().text()));
 }
 
-QString HybridSearch::ftsExpression(const QString &text)
+QStringList HybridSearch::queryTerms(const QString &text)
 {
     static const QRegularExpression words(QStringLiteral("[\\p{L}\\p{N}]+"));
     QStringList terms;
-    for (auto it = words.globalMatch(text); it.hasNext();)
-        terms.append(QLatin1Char('"') + it.next().captured().toLower() + QLatin1Char('"'));
+    QStringList stopWords;
+    for (auto it = words.globalMatch(text); it.hasNext();) {
+        const QString word = it.next().captured().toLower();
+        (isStopWord(word) ? stopWords : terms).append(word);
+    }
+    if (terms.isEmpty())
+        terms = stopWords; // a query of nothing but "to be or not to be"
     terms.removeDuplicates();
-    return terms.join(QStringLiteral(" OR "));
+    return terms;
 }
 
+QString HybridSearch::ftsExpression(const QStringList &terms)
+{
+    QStringList quoted;
+    for (const QString &term : terms)
+        quoted.append(QLatin1Char('"') + term + QLatin1Char('"'));
+    return quoted.join(QStringLiteral(" OR "));
+}
+
+QString HybridSearch::ftsExpression(const QString &text)
+{
+    return ftsExpression(queryTerms(text));
+}
+
+// BM25 costs microseconds per matching passage, and the more passages a word
+// is found in, the less it adds to the score (its IDF falls). So the words are
+// counted first (cheap: no ranking) and taken rarest first while the passages
+// they match stay within kKeywordRowBudget; the rarest word is always taken.
+QString HybridSearch::keywordExpression(const QString &text)
+{
+    const QStringList terms = queryTerms(text);
+    if (terms.size() <= 1)
+        return ftsExpression(terms);
+    QSqlQuery count(QSqlDatabase::database(m_connectionName, false));
+    count.prepare(QStringLiteral("SELECT COUNT(*) FROM chunks_fts WHERE chunks_fts MATCH ?"));
+    QList<QPair<qint64, QString>> counted;
+    for (const QString &term : terms) {
+        count.addBindValue(QString(QLatin1Char('"') + term + QLatin1Char('"')));
+        run(count);
+        counted.append({count.next() ? count.value(0).toLongLong() : 0, term});
+        count.finish();
+    }
+    std::sort(counted.begin(), counted.end());
+    QStringList kept;
+    qint64 matched = 0;
+    for (const auto &[rows, term] : std::as_const(counted)) {
+        if (!kept.isEmpty() && matched + rows > kKeywordRowBudget)
+            break;
+        kept.append(term);
+        matched += rows;
+    }
+    return ftsExpression(kept);
+}
+
+// FTS5 ranks alone first: its top-N path with no joins is several times
+// faster than joining every match to its document before sorting. The
+// tenant and source filter then applies to those few; only when it leaves too
+// few (a store shared by many tenants) does the joined query run.
 QList<qint64> HybridSearch::keywordRanking(const SearchQuery &search)
 {
-    const QString expression = ftsExpression(search.text);
+    const QString expression = keywordExpression(search.text);
     if (expression.isEmpty())
         return {};
+    const QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    QSqlQuery top(db);
+    top.setForwardOnly(true);
+    top.prepare(QStringLiteral("SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ?"
+                               " ORDER BY rank LIMIT %1")
+                    .arg(kCandidates * kKeywordOverfetch));
+    top.addBindValue(expression);
+    run(top);
+    QList<qint64> ranked;
+    while (top.next())
+        ranked.append(top.value(0).toLongLong());
+    if (ranked.isEmpty())
+        return {};
+    QStringList ids;
+    for (const qint64 id : std::as_const(ranked))
+        ids.append(QString::number(id));
+    QSqlQuery scoped(db);
+    // CROSS JOIN keeps chunks the outer loop: the planner would otherwise walk
+    // every document of the tenant by its index.
+    scoped.prepare(QStringLiteral("SELECT c.id FROM chunks c CROSS JOIN documents d"
+                                  " ON d.id = c.document_id WHERE c.id IN (%1) AND")
+                       .arg(ids.join(u',')) +
+                   kScope);
+    bindScope(scoped, search);
+    run(scoped);
+    QSet<qint64> inScope;
+    while (scoped.next())
+        inScope.insert(scoped.value(0).toLongLong());
+    QList<qint64> ranking;
+    for (const qint64 id : std::as_const(ranked)) {
+        if (inScope.contains(id) && ranking.size() < kCandidates)
+            ranking.append(id);
+    }
+    if (ranking.size() < kCandidates && ranked.size() == kCandidates * kKeywordOverfetch)
+        return joinedKeywordRanking(search, expression);
+    return ranking;
+}
+
+QList<qint64> HybridSearch::joinedKeywordRanking(const SearchQuery &search,
+                                                 const QString &expression)
+{
     QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
     query.prepare(
         QStringLiteral("SELECT c.id FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid"

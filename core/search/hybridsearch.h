@@ -62,16 +62,25 @@ public:
 
     QList<SearchHit> search(const SearchQuery &query);
 
-    static constexpr int kCandidates = 50; // per ranking, before fusion
-    static constexpr int kRrfK = 60;       // the usual reciprocal-rank constant
+    static constexpr int kCandidates = 50;      // per ranking, before fusion
+    static constexpr int kRrfK = 60;            // the usual reciprocal-rank constant
+    static constexpr int kKeywordOverfetch = 4; // FTS5 hits taken before the tenant filter
 
-    // The query as an FTS5 expression: its words, quoted, OR'ed (user text is
-    // never FTS5 syntax).
+    // How many matching passages keyword search ranks at most, rarer words
+    // first (see keywordExpression()).
+    static constexpr qint64 kKeywordRowBudget = 2500;
+
+    // The query as an FTS5 expression: its words without stop words (unless
+    // that leaves none), quoted, OR'ed (user text is never FTS5 syntax).
     static QString ftsExpression(const QString &text);
 
 private:
     void open();
     QList<qint64> keywordRanking(const SearchQuery &query);
+    static QStringList queryTerms(const QString &text);
+    static QString ftsExpression(const QStringList &terms);
+    QString keywordExpression(const QString &text);
+    QList<qint64> joinedKeywordRanking(const SearchQuery &query, const QString &expression);
     QList<qint64> vectorRanking(const SearchQuery &query);
     QList<SearchHit> details(const QList<QPair<qint64, double>> &ranked);
     const VectorIndex &indexFor(const QString &tenant);

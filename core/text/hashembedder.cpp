@@ -1,6 +1,6 @@
 #include "text/hashembedder.h"
 
-#include <QSet>
+#include "text/stopwords.h"
 
 #include <cmath>
 #include <cstdint>
@@ -61,28 +61,6 @@ void addFeature(Vector &vector, std::uint64_t hash, float weight)
     // The index uses the low bits (through the modulo), the sign the top bit.
     const float sign = (hash >> 63) ? 1.0f : -1.0f;
     vector[static_cast<qsizetype>(hash % HashEmbedder::kDimension)] += sign * weight;
-}
-
-// Words that carry no topic: left in, they make every question look alike
-// ("how do I ..."), which is most of what a hash embedding would then see.
-bool isStopWord(const QString &word)
-{
-    static const QSet<QString> words = [] {
-        QSet<QString> set;
-        for (const char *w :
-             {"a",    "an",    "and",   "are",   "as",     "at",   "be",   "been", "but",   "by",
-              "can",  "could", "did",   "do",    "does",   "for",  "from", "had",  "has",   "have",
-              "how",  "i",     "if",    "in",    "into",   "is",   "it",   "its",  "me",    "my",
-              "of",   "on",    "or",    "our",   "should", "so",   "than", "that", "the",   "their",
-              "them", "then",  "there", "these", "they",   "this", "to",   "was",  "we",    "were",
-              "what", "when",  "where", "which", "while",  "who",  "why",  "will", "with",  "would",
-              "you",  "your",  "about", "after", "before", "get",  "got",  "just", "not",   "no",
-              "up",   "out",   "over",  "very",  "also",   "some", "any",  "all",  "more",  "most",
-              "one",  "us",    "he",    "she",   "his",    "her",  "him",  "am",   "being", "each"})
-            set.insert(QString::fromLatin1(w));
-        return set;
-    }();
-    return words.contains(word);
 }
 
 // Neighbouring words as a pair: a little word order, weighed low because

@@ -49,8 +49,7 @@ private Q_SLOTS:
     {
         const QString path = m_dir.filePath(QStringLiteral("k.db"));
         m_store = std::make_unique<KnowledgeStore>(path);
-        m_store->open(
-            EmbedderInfo{QStringLiteral("hash"), QStringLiteral("hash-v2"), 384});
+        m_store->open(EmbedderInfo{QStringLiteral("hash"), QStringLiteral("hash-v2"), 384});
         add(QStringLiteral("queue"), QStringLiteral("default"), QStringLiteral("docs"),
             {QStringLiteral("Workers take jobs from the Redis queue and store them in SQLite."),
              QStringLiteral("The weather in spring is mild and often rainy.")});
@@ -132,8 +131,12 @@ private Q_SLOTS:
 
     void userTextIsNeverFtsSyntax()
     {
+        // "OR" is a word like any other (here a stop word, left out).
         QCOMPARE(HybridSearch::ftsExpression(QStringLiteral("redis\" OR x NEAR( queue*")),
-                 QStringLiteral("\"redis\" OR \"or\" OR \"x\" OR \"near\" OR \"queue\""));
+                 QStringLiteral("\"redis\" OR \"x\" OR \"near\" OR \"queue\""));
+        // Nothing but stop words: they are all the query has, so they stay.
+        QCOMPARE(HybridSearch::ftsExpression(QStringLiteral("To be or not")),
+                 QStringLiteral("\"to\" OR \"be\" OR \"or\" OR \"not\""));
         // Punctuation only: no keyword ranking, no error.
         QVERIFY(m_search
                     ->search({QStringLiteral("\"*()"),

@@ -1,0 +1,12 @@
+#pragma once
+
+#include <QString>
+
+namespace aether {
+
+// English words that say nothing about a topic ("how", "do", "the", ...).
+// The hash embedder leaves them out of its features and keyword search out of
+// its query: they match nearly every passage, which costs time and tells nothing.
+bool isStopWord(const QString &lowerCaseWord);
+
+} // namespace aether
