@@ -1,6 +1,11 @@
 #include "extract/contentsniffer.h"
 
+#include "extract/emlextractor.h"
+#include "extract/jsonextractor.h"
+#include "extract/officepackage.h"
 #include "extract/textdecoder.h"
+#include "extract/ziparchive.h"
+#include "ingest/ingesterror.h"
 
 namespace aether {
 
@@ -102,7 +107,8 @@ QString ContentSniffer::binaryType(const QByteArray &data)
 bool ContentSniffer::looksBinary(const QByteArray &data)
 {
     const TextDecoder::Bom bom = TextDecoder::bomOf(data);
-    if (bom == TextDecoder::Bom::Utf16LE || bom == TextDecoder::Bom::Utf16BE)
+    if (bom == TextDecoder::Bom::Utf16LE || bom == TextDecoder::Bom::Utf16BE ||
+        TextDecoder::guessUtf16(data) != TextDecoder::Bom::None)
         return false;
     const QByteArrayView head = QByteArrayView(data).first(qMin(data.size(), kSniffBytes));
     qsizetype controls = 0;
@@ -125,6 +131,36 @@ bool ContentSniffer::looksLikeHtml(const QByteArray &data)
     const QStringView rest = QStringView(text).mid(skipWhitespaceAndComments(text));
     return rest.startsWith(u"<!doctype html", Qt::CaseInsensitive) ||
            rest.startsWith(u"<html", Qt::CaseInsensitive);
+}
+
+QString ContentSniffer::contentKind(const QByteArray &data)
+{
+    if (isPdf(data))
+        return QStringLiteral("pdf");
+    if (ZipArchive::hasZipSignature(data)) {
+        const QString kind = zipKind(data);
+        return kind.isEmpty() ? QStringLiteral("zip") : kind;
+    }
+    if (!binaryType(data).isEmpty() || looksBinary(data))
+        return {};
+    if (looksLikeHtml(data))
+        return QStringLiteral("html");
+    if (JsonExtractor::looksLikeJson(data))
+        return QStringLiteral("json");
+    if (EmlExtractor::looksLikeEmail(data))
+        return QStringLiteral("eml");
+    return {};
+}
+
+QString ContentSniffer::zipKind(const QByteArray &data)
+{
+    try {
+        ZipArchive zip(data);
+        const QString kind = OfficePackage::kindOf(zip);
+        return kind.isEmpty() ? QStringLiteral("zip") : kind;
+    } catch (const IngestError &) {
+        return {}; // corrupt, truncated or too many entries
+    }
 }
 
 } // namespace aether

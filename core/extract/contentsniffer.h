@@ -23,6 +23,18 @@ public:
     // Starts with "<!doctype html" or "<html" (any case) after whitespace and
     // HTML comments, in any encoding TextDecoder knows by its BOM.
     static bool looksLikeHtml(const QByteArray &data);
+
+    // The kind the content alone proves, before any name or declared type:
+    // "pdf"; for a zip the Office kind its entries show ("docx", "pptx", "xlsx",
+    // "odt", "ods", "odp") or "zip"; for text "html", "json" (an object or array
+    // that parses, or JSON Lines) or "eml" (e-mail headers). Empty when the
+    // content proves nothing.
+    static QString contentKind(const QByteArray &data);
+
+    // For a zip: the Office kind by its entries ([Content_Types].xml with word/,
+    // ppt/ or xl/; an OpenDocument "mimetype" entry), "zip" for any other zip,
+    // empty when the archive cannot be read.
+    static QString zipKind(const QByteArray &data);
 };
 
 } // namespace aether

@@ -1,11 +1,21 @@
 #include "extract/extractorregistry.h"
 
 #include "extract/contentsniffer.h"
+#include "extract/csvextractor.h"
+#include "extract/docxextractor.h"
+#include "extract/emlextractor.h"
 #include "extract/htmlextractor.h"
+#include "extract/jsonextractor.h"
 #include "extract/markdownextractor.h"
+#include "extract/odpextractor.h"
+#include "extract/odsextractor.h"
+#include "extract/odtextractor.h"
 #include "extract/pdfextractor.h"
+#include "extract/pptxextractor.h"
 #include "extract/textdecoder.h"
 #include "extract/textextractor.h"
+#include "extract/xlsxextractor.h"
+#include "extract/ziparchive.h"
 #include "ingest/ingesterror.h"
 
 #include <QFileInfo>
@@ -13,6 +23,61 @@
 namespace aether {
 
 namespace {
+
+struct KnownType
+{
+    const char16_t *name; // a MIME type or a file extension
+    const char16_t *kind;
+};
+
+// Declared types that name a format; other text/* types, +json and +xml are text.
+constexpr KnownType kMimeTypes[] = {
+    {u"text/html", u"html"},
+    {u"application/xhtml+xml", u"html"},
+    {u"text/markdown", u"markdown"},
+    {u"text/x-markdown", u"markdown"},
+    {u"application/pdf", u"pdf"},
+    {u"text/csv", u"csv"},
+    {u"text/tab-separated-values", u"csv"},
+    {u"application/json", u"json"},
+    {u"application/x-ndjson", u"json"},
+    {u"application/jsonl", u"json"},
+    {u"message/rfc822", u"eml"},
+    {u"application/vnd.openxmlformats-officedocument.wordprocessingml.document", u"docx"},
+    {u"application/vnd.openxmlformats-officedocument.presentationml.presentation", u"pptx"},
+    {u"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", u"xlsx"},
+    {u"application/vnd.oasis.opendocument.text", u"odt"},
+    {u"application/vnd.oasis.opendocument.spreadsheet", u"ods"},
+    {u"application/vnd.oasis.opendocument.presentation", u"odp"},
+};
+
+constexpr KnownType kExtensions[] = {
+    {u"html", u"html"},         {u"htm", u"html"},  {u"xhtml", u"html"}, {u"md", u"markdown"},
+    {u"markdown", u"markdown"}, {u"pdf", u"pdf"},   {u"csv", u"csv"},    {u"tsv", u"csv"},
+    {u"tab", u"csv"},           {u"json", u"json"}, {u"jsonl", u"json"}, {u"ndjson", u"json"},
+    {u"eml", u"eml"},           {u"docx", u"docx"}, {u"docm", u"docx"},  {u"dotx", u"docx"},
+    {u"pptx", u"pptx"},         {u"pptm", u"pptx"}, {u"xlsx", u"xlsx"},  {u"xlsm", u"xlsx"},
+    {u"odt", u"odt"},           {u"ott", u"odt"},   {u"ods", u"ods"},    {u"ots", u"ods"},
+    {u"odp", u"odp"},           {u"otp", u"odp"},
+};
+
+constexpr const char16_t *kTextExtensions[] = {
+    u"txt", u"text", u"log",  u"xml", u"rst", u"yaml", u"yml", u"toml", u"ini", u"cfg", u"conf",
+    u"tex", u"org",  u"adoc", u"srt", u"vtt", u"sql",  u"py",  u"c",    u"h",   u"cpp", u"hpp",
+    u"js",  u"ts",   u"java", u"go",  u"rs",  u"sh",   u"rb",  u"php",  u"css",
+};
+
+// Kinds whose bytes are not text: no charset applies, binary content is expected.
+bool isBinaryKind(const QString &kind)
+{
+    static constexpr const char16_t *binaryKinds[] = {u"pdf", u"docx", u"pptx", u"xlsx",
+                                                      u"odt", u"ods",  u"odp"};
+    for (const char16_t *candidate : binaryKinds) {
+        if (kind == QStringView(candidate))
+            return true;
+    }
+    return false;
+}
 
 // "Text/HTML; charset=utf-8" -> "text/html"
 QString mimeTypeOf(const QString &contentType)
@@ -27,59 +92,61 @@ QString extensionOf(const QString &fileName)
 
 QString kindForMimeType(const QString &mimeType)
 {
-    if (mimeType == u"text/html" || mimeType == u"application/xhtml+xml")
-        return QStringLiteral("html");
-    if (mimeType == u"text/markdown" || mimeType == u"text/x-markdown")
-        return QStringLiteral("markdown");
-    if (mimeType == u"application/pdf")
-        return QStringLiteral("pdf");
-    if (mimeType.startsWith(u"text/") || mimeType == u"application/json" ||
-        mimeType == u"application/xml" || mimeType.endsWith(u"+json") || mimeType.endsWith(u"+xml"))
+    for (const KnownType &type : kMimeTypes) {
+        if (mimeType == QStringView(type.name))
+            return QString::fromUtf16(type.kind);
+    }
+    if (mimeType.startsWith(u"text/") || mimeType == u"application/xml" ||
+        mimeType.endsWith(u"+json") || mimeType.endsWith(u"+xml"))
         return QStringLiteral("text");
     return {};
 }
 
 QString kindForExtension(const QString &extension)
 {
-    static constexpr const char16_t *textExtensions[] = {
-        u"txt",  u"text", u"csv",  u"tsv", u"json", u"jsonl", u"log", u"xml", u"rst",
-        u"yaml", u"yml",  u"toml", u"ini", u"cfg",  u"conf",  u"tex", u"org", u"adoc",
-        u"srt",  u"vtt",  u"sql",  u"py",  u"c",    u"h",     u"cpp", u"hpp", u"js",
-        u"ts",   u"java", u"go",   u"rs",  u"sh",   u"rb",    u"php", u"css",
-    };
-    if (extension == u"html" || extension == u"htm" || extension == u"xhtml")
-        return QStringLiteral("html");
-    if (extension == u"md" || extension == u"markdown")
-        return QStringLiteral("markdown");
-    if (extension == u"pdf")
-        return QStringLiteral("pdf");
     if (extension.isEmpty())
         return QStringLiteral("text");
-    for (const char16_t *candidate : textExtensions) {
+    for (const KnownType &type : kExtensions) {
+        if (extension == QStringView(type.name))
+            return QString::fromUtf16(type.kind);
+    }
+    for (const char16_t *candidate : kTextExtensions) {
         if (extension == QStringView(candidate))
             return QStringLiteral("text");
     }
     return {};
 }
 
-// Bytes that are text (not PDF, not binary): content, then declared type, then name.
-QString textKindOf(const QByteArray &data, const QString &fileName, const QString &contentType)
+// What the sender says: the declared content type, then the file name.
+QString declaredKind(const QString &fileName, const QString &contentType)
 {
-    if (ContentSniffer::looksLikeHtml(data))
-        return QStringLiteral("html");
     if (QString kind = kindForMimeType(mimeTypeOf(contentType)); !kind.isEmpty())
         return kind;
-    if (QString kind = kindForExtension(extensionOf(fileName)); !kind.isEmpty())
-        return kind;
-    // A byte order mark says "text" more reliably than an unknown extension.
-    if (TextDecoder::bomOf(data) != TextDecoder::Bom::None)
-        return QStringLiteral("text");
-    return {};
+    return kindForExtension(extensionOf(fileName));
 }
 
-bool declaresPdf(const QString &fileName, const QString &contentType)
+// The declared kind when it is a binary format: its extractor explains what is
+// wrong with the bytes ("document is encrypted") better than a generic refusal.
+QString declaredBinaryKind(const QString &fileName, const QString &contentType)
 {
-    return mimeTypeOf(contentType) == u"application/pdf" || extensionOf(fileName) == u"pdf";
+    QString kind = kindForMimeType(mimeTypeOf(contentType));
+    if (!isBinaryKind(kind))
+        kind = kindForExtension(extensionOf(fileName));
+    return isBinaryKind(kind) ? kind : QString();
+}
+
+// Text: content (HTML, JSON, e-mail), then declared type and name, then a BOM.
+QString textKindOf(const QByteArray &data, const QString &fileName, const QString &contentType)
+{
+    if (QString kind = ContentSniffer::contentKind(data); !kind.isEmpty())
+        return kind;
+    if (QString kind = declaredKind(fileName, contentType); !kind.isEmpty())
+        return kind;
+    // A byte order mark says "text" more reliably than an unknown extension.
+    if (TextDecoder::bomOf(data) != TextDecoder::Bom::None ||
+        TextDecoder::guessUtf16(data) != TextDecoder::Bom::None)
+        return QStringLiteral("text");
+    return {};
 }
 
 // What the user sees after "unsupported file type: ".
@@ -87,6 +154,8 @@ QString describeUnsupported(const QByteArray &data, const QString &fileName,
                             const QString &contentType)
 {
     const QString mimeType = mimeTypeOf(contentType);
+    if (ZipArchive::hasZipSignature(data))
+        return QStringLiteral("zip archive (not an Office or OpenDocument file)");
     if (const QString binaryType = ContentSniffer::binaryType(data); !binaryType.isEmpty())
         return QStringLiteral("binary content (%1)").arg(binaryType);
     if (ContentSniffer::looksBinary(data))
@@ -102,10 +171,10 @@ QByteArray applyDeclaredCharset(const QByteArray &data, const QString &kind,
                                 const QString &contentType)
 {
     const QByteArray charset = TextDecoder::charsetFromContentType(contentType);
-    if (kind == u"pdf" || !TextDecoder::supportsCharset(charset) ||
+    if (isBinaryKind(kind) || kind == u"eml" || !TextDecoder::supportsCharset(charset) ||
         TextDecoder::bomOf(data) != TextDecoder::Bom::None)
         return data;
-    return QByteArrayLiteral("\xEF\xBB\xBF") + TextDecoder::decode(data, charset).toUtf8();
+    return QByteArray("\xEF\xBB\xBF").append(TextDecoder::decode(data, charset).toUtf8());
 }
 
 } // namespace
@@ -116,6 +185,15 @@ ExtractorRegistry::ExtractorRegistry()
     m_extractors.push_back(std::make_unique<MarkdownExtractor>());
     m_extractors.push_back(std::make_unique<HtmlExtractor>());
     m_extractors.push_back(std::make_unique<PdfExtractor>());
+    m_extractors.push_back(std::make_unique<CsvExtractor>());
+    m_extractors.push_back(std::make_unique<JsonExtractor>());
+    m_extractors.push_back(std::make_unique<EmlExtractor>());
+    m_extractors.push_back(std::make_unique<DocxExtractor>());
+    m_extractors.push_back(std::make_unique<PptxExtractor>());
+    m_extractors.push_back(std::make_unique<XlsxExtractor>());
+    m_extractors.push_back(std::make_unique<OdtExtractor>());
+    m_extractors.push_back(std::make_unique<OdsExtractor>());
+    m_extractors.push_back(std::make_unique<OdpExtractor>());
 }
 
 const Extractor *ExtractorRegistry::find(const QByteArray &data, const QString &fileName,
@@ -123,11 +201,17 @@ const Extractor *ExtractorRegistry::find(const QByteArray &data, const QString &
 {
     if (ContentSniffer::isPdf(data))
         return byKind(QStringLiteral("pdf"));
-    if (!ContentSniffer::binaryType(data).isEmpty())
-        return nullptr;
-    // A declared PDF that is binary garbage gets PdfExtractor's "corrupt" message.
-    if (ContentSniffer::looksBinary(data))
-        return declaresPdf(fileName, contentType) ? byKind(QStringLiteral("pdf")) : nullptr;
+    if (ZipArchive::hasZipSignature(data)) {
+        const QString kind = ContentSniffer::zipKind(data);
+        if (isBinaryKind(kind))
+            return byKind(kind);
+        // A declared Office file that is a broken zip gets its reader's message.
+        return byKind(declaredBinaryKind(fileName, contentType));
+    }
+    // A declared PDF or Office file that is not one (an encrypted Office file is
+    // an OLE storage) gets its reader's message too.
+    if (!ContentSniffer::binaryType(data).isEmpty() || ContentSniffer::looksBinary(data))
+        return byKind(declaredBinaryKind(fileName, contentType));
     return byKind(textKindOf(data, fileName, contentType));
 }
 
@@ -136,10 +220,13 @@ ExtractedDocument ExtractorRegistry::extract(const QByteArray &data, const QStri
                                              const CancelToken &cancel) const
 {
     const Extractor *extractor = find(data, fileName, contentType);
-    if (!extractor)
+    if (!extractor) {
+        if (ZipArchive::hasZipSignature(data))
+            ZipArchive readable(data); // throws ZipError when the archive itself is broken
         throw IngestError(QStringLiteral("UnsupportedType"),
                           QStringLiteral("unsupported file type: ") +
                               describeUnsupported(data, fileName, contentType));
+    }
     return extractor->extract(applyDeclaredCharset(data, extractor->kind(), contentType), fileName,
                               cancel);
 }

@@ -4,9 +4,14 @@
 
 namespace aether {
 
-// The readable text of a web page: scripts, styles, navigation, headers,
-// footers, asides and forms dropped; block elements become paragraphs; each
-// block tagged with the h1-h6 heading it follows. Title: <title>, else the first h1.
+// The main text of a web page, parsed with gumbo (HTML5): what is never
+// content is dropped (scripts, navigation, headers and footers, forms, cookie
+// banners, share bars, comments, related links, sidebars, ads), the main
+// content is chosen by text and link density (HtmlMainContent), and written as
+// blocks of paragraphs, headings, lists, table rows and code (HtmlTextWriter),
+// each with its heading path ("Install > On Debian"). When the chosen content
+// is too short, the whole visible text is kept instead. Title: <title> without
+// the site name when a heading confirms the rest, else <title>, else the first h1.
 class HtmlExtractor : public Extractor
 {
 public:

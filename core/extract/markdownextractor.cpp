@@ -1,5 +1,6 @@
 #include "extract/markdownextractor.h"
 
+#include "extract/headingpath.h"
 #include "extract/textdecoder.h"
 
 #include <QRegularExpression>
@@ -144,8 +145,9 @@ private:
         const QString text = MarkdownExtractor::stripInlineMarkup(raw.trimmed()).trimmed();
         if (text.isEmpty())
             return;
-        m_heading = text;
-        m_document.blocks.append(TextBlock{text, 0, text});
+        m_headings.enter(level, text);
+        m_heading = m_headings.path();
+        m_document.blocks.append(TextBlock{text, 0, m_heading});
         if (level == 1 && m_document.title.isEmpty())
             m_document.title = text;
     }
@@ -174,7 +176,8 @@ private:
 
     ExtractedDocument &m_document;
     const CancelToken &m_cancel;
-    QString m_heading;
+    HeadingPath m_headings;
+    QString m_heading; // the path of m_headings, for every block until the next heading
     QStringList m_paragraph;
     QString m_fence; // the opening fence while inside a code block
     QStringList m_code;

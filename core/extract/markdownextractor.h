@@ -4,8 +4,9 @@
 
 namespace aether {
 
-// Markdown as readable text: markup removed, each block tagged with the
-// heading it sits under, code kept verbatim. Title: the first level-1 heading.
+// Markdown as readable text: markup removed, headings kept as blocks of their
+// own, each block tagged with the path of headings it sits under ("Install >
+// On Debian"), code kept verbatim. Title: the first level-1 heading.
 class MarkdownExtractor : public Extractor
 {
 public:

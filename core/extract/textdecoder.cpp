@@ -2,6 +2,11 @@
 
 #include <QStringDecoder>
 
+#include <uchardet/uchardet.h>
+
+#include <algorithm>
+#include <array>
+#include <memory>
 #include <optional>
 
 namespace aether {
@@ -52,7 +57,111 @@ std::optional<QString> decodeDeclared(const QByteArray &bytes, const QByteArray 
     return decodeStrict(bytes, std::move(decoder));
 }
 
+// Enough text for uchardet's statistics; more only costs time.
+constexpr qsizetype kDetectBytes = 1024 * 1024;
+constexpr qsizetype kUtf16SniffBytes = 4096;
+constexpr qsizetype kMinUtf16Pairs = 8;
+// Accented letters needed before another Latin code page beats Windows-1252.
+constexpr qsizetype kMinLatinEvidence = 16;
+
+// The UTF-16 sample decodes without errors and reads as text, not as numbers
+// that happen to have NUL high bytes.
+bool readsAsText(QByteArrayView sample, QStringDecoder::Encoding encoding)
+{
+    QStringDecoder decoder(encoding, QStringDecoder::Flag::Stateless);
+    const QString text = decoder.decode(sample.first(sample.size() & ~qsizetype(1)));
+    if (decoder.hasError() || text.isEmpty())
+        return false;
+    qsizetype controls = 0;
+    for (const QChar ch : text) {
+        if (ch.unicode() == 0)
+            return false;
+        if (ch.unicode() < 0x20 && ch != u'\n' && ch != u'\r' && ch != u'\t' && ch != u'\f')
+            ++controls;
+    }
+    return controls * 100 <= text.size();
+}
+
+// Other Latin-script code pages, which uchardet confuses with Windows-1252 when
+// a text has few accented letters ("mañana" as ISO-8859-10).
+bool isOtherLatinCharset(const QByteArray &charset)
+{
+    static const QByteArray charsets[] = {
+        "iso-8859-2",   "iso-8859-3",   "iso-8859-4",   "iso-8859-9",        "iso-8859-10",
+        "iso-8859-13",  "iso-8859-14",  "iso-8859-15",  "iso-8859-16",       "windows-1250",
+        "windows-1254", "windows-1257", "windows-1258", "mac-centraleurope", "ibm852",
+        "ibm865",       "viscii"};
+    for (const QByteArray &candidate : charsets) {
+        if (charset == candidate)
+            return true;
+    }
+    return false;
+}
+
+qsizetype highBytes(QByteArrayView bytes)
+{
+    qsizetype count = 0;
+    for (const char byte : bytes)
+        count += static_cast<unsigned char>(byte) >= 0x80;
+    return count;
+}
+
+std::optional<QString> decodeDetected(const QByteArray &bytes)
+{
+    QByteArray charset = TextDecoder::detectCharset(bytes).toLower();
+    if (charset.isEmpty() || isLatin1Label(charset) || charset == "utf-8")
+        return std::nullopt; // UTF-8 with stray bytes or Western: Windows-1252 below
+    if (isOtherLatinCharset(charset) && highBytes(bytes) < kMinLatinEvidence)
+        return std::nullopt;
+    if (charset == "uhc")
+        charset = "cp949"; // the same code page under the name ICU knows
+    QStringDecoder decoder(charset.constData(), QStringDecoder::Flag::Stateless);
+    if (!decoder.isValid())
+        return std::nullopt;
+    return decodeStrict(bytes, std::move(decoder));
+}
+
 } // namespace
+
+TextDecoder::Bom TextDecoder::guessUtf16(QByteArrayView bytes)
+{
+    const QByteArrayView sample = bytes.first(qMin(bytes.size(), kUtf16SniffBytes));
+    const qsizetype pairs = sample.size() / 2;
+    if (pairs < kMinUtf16Pairs)
+        return Bom::None;
+    // Latin, Cyrillic or Greek text in UTF-16 has high bytes of one or two values:
+    // NUL (spaces, digits, ASCII letters) and its script's block.
+    std::array<qsizetype, 256> evenCounts{};
+    std::array<qsizetype, 256> oddCounts{};
+    for (qsizetype i = 0; i + 1 < sample.size(); i += 2) {
+        ++evenCounts[static_cast<unsigned char>(sample[i])];
+        ++oddCounts[static_cast<unsigned char>(sample[i + 1])];
+    }
+    const auto looksLikeHighBytes = [pairs](const std::array<qsizetype, 256> &high,
+                                            const std::array<qsizetype, 256> &low) {
+        const qsizetype script = *std::max_element(high.begin() + 1, high.end());
+        return high[0] * 10 >= pairs && low[0] * 4 < high[0] &&
+               (high[0] + script) * 10 >= pairs * 9;
+    };
+    if (looksLikeHighBytes(oddCounts, evenCounts) && readsAsText(sample, QStringDecoder::Utf16LE))
+        return Bom::Utf16LE;
+    if (looksLikeHighBytes(evenCounts, oddCounts) && readsAsText(sample, QStringDecoder::Utf16BE))
+        return Bom::Utf16BE;
+    return Bom::None;
+}
+
+QByteArray TextDecoder::detectCharset(QByteArrayView bytes)
+{
+    const std::unique_ptr<std::remove_pointer_t<uchardet_t>, void (*)(uchardet_t)> detector(
+        uchardet_new(), uchardet_delete);
+    if (!detector)
+        return {};
+    const QByteArrayView sample = bytes.first(qMin(bytes.size(), kDetectBytes));
+    if (uchardet_handle_data(detector.get(), sample.data(), size_t(sample.size())) != 0)
+        return {};
+    uchardet_data_end(detector.get());
+    return QByteArray(uchardet_get_charset(detector.get()));
+}
 
 TextDecoder::Bom TextDecoder::bomOf(const QByteArray &bytes)
 {
@@ -87,8 +196,19 @@ QString TextDecoder::decode(const QByteArray &bytes, const QByteArray &declaredC
     }
     if (std::optional<QString> declared = decodeDeclared(bytes, declaredCharset))
         return *declared;
-    if (std::optional<QString> utf8 = decodeStrict(bytes, QStringDecoder(QStringDecoder::Utf8)))
+    switch (guessUtf16(bytes)) {
+    case Bom::Utf16LE:
+        return QStringDecoder(QStringDecoder::Utf16LE).decode(bytes);
+    case Bom::Utf16BE:
+        return QStringDecoder(QStringDecoder::Utf16BE).decode(bytes);
+    default:
+        break;
+    }
+    if (std::optional<QString> utf8 = decodeStrict(
+            bytes, QStringDecoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless)))
         return *utf8;
+    if (std::optional<QString> detected = decodeDetected(bytes))
+        return *detected;
     return decodeWindows1252(bytes);
 }
 

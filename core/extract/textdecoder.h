@@ -7,9 +7,11 @@
 namespace aether {
 
 // Turns bytes of unknown encoding into text. The order of trust is the one
-// browsers use: a byte order mark, then a declared charset, then valid UTF-8,
-// and finally Windows-1252, which decodes any byte sequence and is what
-// "Latin-1" labelled or unlabelled legacy files almost always are.
+// browsers use: a byte order mark, then a declared charset, then UTF-16 told by
+// its NUL bytes, then valid UTF-8, then the legacy charset uchardet detects
+// (Windows-1251, KOI8-R, Shift_JIS, ...) when Qt can decode it, and finally
+// Windows-1252, which decodes any byte sequence and is what "Latin-1" labelled
+// or unlabelled legacy files almost always are.
 class TextDecoder
 {
 public:
@@ -22,6 +24,14 @@ public:
     };
 
     static Bom bomOf(const QByteArray &bytes);
+
+    // UTF-16 without a byte order mark, told by NUL bytes at every other
+    // position (the high bytes of Latin text); Bom::None when it is not.
+    static Bom guessUtf16(QByteArrayView bytes);
+
+    // uchardet's guess for bytes that are not UTF-8 ("WINDOWS-1251"); empty when
+    // it has none.
+    static QByteArray detectCharset(QByteArrayView bytes);
     static bool isValidUtf8(QByteArrayView bytes);
 
     // declaredCharset: a charset label such as "iso-8859-1" or "utf-8";

@@ -171,9 +171,11 @@ void TestExtractors::markdownHeadingsAndInlineMarkup()
                   QStringLiteral("diagram shows old flow.")}));
     QCOMPARE(document.blocks[0].heading, QStringLiteral("Aether Guide"));
     QCOMPARE(document.blocks[1].heading, QStringLiteral("Aether Guide"));
-    QCOMPARE(document.blocks[3].heading, QStringLiteral("Install"));
-    QCOMPARE(document.blocks[4].heading, QStringLiteral("Install"));
-    QCOMPARE(document.blocks[6].heading, QStringLiteral("Usage"));
+    // Blocks carry the whole heading path, not only the nearest heading.
+    QCOMPARE(document.blocks[2].heading, QStringLiteral("Aether Guide > Install"));
+    QCOMPARE(document.blocks[3].heading, QStringLiteral("Aether Guide > Install"));
+    QCOMPARE(document.blocks[4].heading, QStringLiteral("Aether Guide > Install"));
+    QCOMPARE(document.blocks[6].heading, QStringLiteral("Aether Guide > Usage"));
 }
 
 void TestExtractors::htmlDropsBoilerplateKeepsParagraphs()
@@ -195,7 +197,8 @@ void TestExtractors::htmlDropsBoilerplateKeepsParagraphs()
                           QStringLiteral("Second\nline two"), QStringLiteral("Division bold text"),
                           QStringLiteral("Details"), QStringLiteral("one\ntwo")}));
     QCOMPARE(document.blocks[1].heading, QStringLiteral("Main heading"));
-    QCOMPARE(document.blocks[5].heading, QStringLiteral("Details"));
+    // The heading path: the list sits under "Details", which sits under the h1.
+    QCOMPARE(document.blocks[5].heading, QStringLiteral("Main heading > Details"));
 }
 
 void TestExtractors::htmlDecodesEntities()
@@ -331,13 +334,20 @@ void TestExtractors::registryDetectsKind_data()
     QTest::newRow("png refused despite name") << png << "image.txt"
                                               << ""
                                               << "";
-    QTest::newRow("zip refused") << QByteArray("PK\x03\x04\x14\0\0\0", 8) << "a.docx"
+    QTest::newRow("zip refused") << QByteArray("PK\x03\x04\x14\0\0\0", 8) << "a.zip"
                                  << ""
                                  << "";
+    // A declared Office file that is a broken zip gets the Office reader's message.
+    QTest::newRow("broken zip named docx") << QByteArray("PK\x03\x04\x14\0\0\0", 8) << "a.docx"
+                                           << ""
+                                           << "docx";
     QTest::newRow("nul bytes refused") << QByteArray("abc\0def", 7) << "data.bin"
                                        << ""
                                        << "";
-    QTest::newRow("text by name") << QByteArray("a,b\n1,2\n") << "t.csv"
+    QTest::newRow("csv by name") << QByteArray("a,b\n1,2\n") << "t.csv"
+                                 << ""
+                                 << "csv";
+    QTest::newRow("text by name") << QByteArray("a,b\n1,2\n") << "t.log"
                                   << ""
                                   << "text";
     QTest::newRow("markdown by name") << QByteArray("# T\n") << "README.md"
@@ -366,7 +376,7 @@ void TestExtractors::registryDetectsKind_data()
                                    << "markdown";
     QTest::newRow("type json") << QByteArray("{}") << "api"
                                << "application/json"
-                               << "text";
+                               << "json";
     QTest::newRow("utf16 with nul bytes") << utf16(QStringLiteral("hi"), true) << "a.txt"
                                           << ""
                                           << "text";
