@@ -23,7 +23,13 @@ namespace aether {
 
 namespace {
 
-const QByteArray kUserAgent = "AetherIngest/0.1";
+// Sites serve browsers their real pages and scripts something else (or
+// nothing): a browser-like agent that still names Aether Ingest honestly.
+const QByteArray kUserAgent = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 "
+                              "AetherIngest/" AETHER_VERSION " (local knowledge ingestion)";
+const QByteArray kAccept = "text/html,application/xhtml+xml,application/pdf,text/plain;q=0.9,"
+                           "application/vnd.openxmlformats-officedocument.*;q=0.9,"
+                           "application/vnd.oasis.opendocument.*;q=0.9,*/*;q=0.8";
 
 // How often a transfer looks at its job's token: an interrupted job lets go of
 // the connection within about this long.
@@ -99,6 +105,9 @@ public:
         request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
                              QNetworkRequest::ManualRedirectPolicy);
         request.setHeader(QNetworkRequest::UserAgentHeader, kUserAgent);
+        // Qt asks for gzip and deflate itself and decodes them; the size cap
+        // counts decoded bytes, so a small compressed bomb is still refused.
+        request.setRawHeader("Accept", kAccept);
         m_reply.reset(manager.get(request));
     }
 
@@ -185,6 +194,12 @@ private:
                 hop.status,
                 m_reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString());
         }
+        // Qt stops decoding a body that expands far beyond its compressed size
+        // (over 10 MB at more than 40:1), the mark of a compression bomb.
+        if (m_reply->errorString().startsWith(QLatin1String("Decompression failed")))
+            throw IngestError(QStringLiteral("TooLarge"),
+                              QStringLiteral("the response expands too far when decompressed "
+                                             "(a compression bomb?)"));
         if (m_reply->error() != QNetworkReply::NoError || hop.status == 0) {
             throw IngestError(QStringLiteral("ConnectionError"), m_reply->errorString(),
                               IngestError::Retry::Transient);

@@ -183,6 +183,51 @@ Chunker::Chunker(ChunkerOptions options) : m_options(options)
     m_options.overlap = std::clamp(m_options.overlap, 0, (m_options.size - 1) / 2);
 }
 
+namespace {
+
+// A run of blocks under one heading on one page: chunks never cross from one
+// section to the next, so each carries the heading path and page of all its text.
+struct Section
+{
+    qsizetype firstBlock = 0;
+    qsizetype start = 0; // in the document's joined text
+    qsizetype end = 0;
+};
+
+bool isSubsection(const QString &heading, const QString &parent)
+{
+    return heading == parent || (heading.startsWith(parent) &&
+                                 QStringView(heading).mid(parent.size()).startsWith(u" > "));
+}
+
+// A short subsection joins its parent's section while both fit in one chunk,
+// so a page of many small headings does not become many tiny chunks.
+QList<Section> sectionsOf(const QList<TextBlock> &blocks, const QList<qsizetype> &blockStarts,
+                          qsizetype size)
+{
+    QList<Section> sections;
+    for (qsizetype i = 0; i < blocks.size(); ++i) {
+        const qsizetype end = blockStarts[i] + blocks[i].text.size();
+        if (!sections.isEmpty()) {
+            Section &last = sections.last();
+            const TextBlock &first = blocks[last.firstBlock];
+            const bool samePlace =
+                blocks[i].page == first.page && blocks[i].heading == blocks[i - 1].heading;
+            const bool fitsParent = blocks[i].page == first.page &&
+                                    isSubsection(blocks[i].heading, first.heading) &&
+                                    end - last.start <= size;
+            if (samePlace || fitsParent) {
+                last.end = end;
+                continue;
+            }
+        }
+        sections.append(Section{i, blockStarts[i], end});
+    }
+    return sections;
+}
+
+} // namespace
+
 QList<Chunk> Chunker::split(const ExtractedDocument &document, const CancelToken &cancel) const
 {
     cancel.check();
@@ -197,13 +242,14 @@ QList<Chunk> Chunker::split(const ExtractedDocument &document, const CancelToken
     const QString joined = texts.join(QStringLiteral("\n\n"));
 
     QList<Chunk> chunks;
-    qsizetype blockIndex = 0;
-    for (const auto &[start, end] : ChunkCutter(joined, m_options).ranges(cancel)) {
-        // Chunks start in increasing order, so the block search only moves forward.
-        while (blockIndex + 1 < blockStarts.size() && blockStarts[blockIndex + 1] <= start)
-            ++blockIndex;
-        const TextBlock &block = document.blocks[blockIndex];
-        chunks.append(Chunk{joined.mid(start, end - start), block.page, block.heading, start, end});
+    for (const Section &section : sectionsOf(document.blocks, blockStarts, m_options.size)) {
+        const TextBlock &block = document.blocks[section.firstBlock];
+        const QStringView text =
+            QStringView(joined).mid(section.start, section.end - section.start);
+        for (const auto &[start, end] : ChunkCutter(text, m_options).ranges(cancel)) {
+            chunks.append(Chunk{text.mid(start, end - start).toString(), block.page, block.heading,
+                                section.start + start, section.start + end});
+        }
     }
     return chunks;
 }

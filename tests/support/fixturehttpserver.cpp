@@ -17,6 +17,7 @@ namespace {
 struct ParsedRequest
 {
     QByteArray path; // without the query
+    QByteArray head; // request line and headers
 };
 
 // Returns the request once its head and Content-Length body have fully arrived.
@@ -38,7 +39,7 @@ std::optional<ParsedRequest> parseRequest(const QByteArray &buffer)
     const QList<QByteArray> requestLine = lines.value(0).trimmed().split(' ');
     QByteArray target = requestLine.value(1);
     const qsizetype query = target.indexOf('?');
-    return ParsedRequest{query < 0 ? target : target.left(query)};
+    return ParsedRequest{query < 0 ? target : target.left(query), buffer.left(headEnd)};
 }
 
 QByteArray serialize(const FixtureResponse &response)
@@ -105,6 +106,12 @@ public:
         return m_counts.value(path);
     }
 
+    QByteArray lastRequestHead(const QByteArray &path) const
+    {
+        QMutexLocker lock(&m_mutex);
+        return m_lastHeads.value(path);
+    }
+
     quint16 port() const { return m_port; }
 
 private:
@@ -135,6 +142,10 @@ private:
             if (!request)
                 return;
             *answered = true;
+            {
+                QMutexLocker lock(&m_mutex);
+                m_lastHeads.insert(request->path, request->head);
+            }
             answer(socket, request->path);
         });
         QObject::connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
@@ -174,6 +185,7 @@ private:
     mutable QMutex m_mutex;
     QHash<QByteArray, QList<FixtureResponse>> m_responses;
     QHash<QByteArray, int> m_counts;
+    QHash<QByteArray, QByteArray> m_lastHeads;
 };
 
 FixtureHttpServer::FixtureHttpServer() : d(new Impl) {}
@@ -210,6 +222,11 @@ quint16 FixtureHttpServer::port() const
 QByteArray FixtureHttpServer::url(const QByteArray &path) const
 {
     return "http://127.0.0.1:" + QByteArray::number(port()) + path;
+}
+
+QByteArray FixtureHttpServer::lastRequestHead(const QByteArray &path) const
+{
+    return d->lastRequestHead(path);
 }
 
 int FixtureHttpServer::requestCount(const QByteArray &path) const

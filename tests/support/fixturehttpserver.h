@@ -36,6 +36,8 @@ public:
     quint16 port() const;
     QByteArray url(const QByteArray &path) const; // "http://127.0.0.1:<port><path>"
     int requestCount(const QByteArray &path) const;
+    // The request line and headers of the last request for `path`.
+    QByteArray lastRequestHead(const QByteArray &path) const;
 
 private:
     class Impl;
