@@ -239,7 +239,8 @@ JobRequest IngestRoutes::fileRequest(const RouteContext &context, Answer answer)
     if (!ExtractorRegistry::standard().find(file->data, fileName,
                                             QString::fromLatin1(file->contentType)))
         throw ApiError{
-            415, QStringLiteral("unsupported file type: %1 is not text, Markdown, HTML or PDF")
+            415, QStringLiteral("unsupported file type: %1 is not a text, Markdown, HTML, PDF, "
+                                "Office, OpenDocument, CSV, JSON or e-mail file")
                      .arg(fileName)};
 
     JobRequest request = newRequest(context, JobType::File, answer);

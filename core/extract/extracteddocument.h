@@ -17,10 +17,10 @@ struct TextBlock
 // What an extractor makes of a file or a web page: readable text in order.
 struct ExtractedDocument
 {
-    QString kind;  // "text", "markdown", "html", "pdf"
+    QString kind;  // the extractor's: "text", "markdown", "html", "pdf", "docx", "csv", ...
     QString title; // may be empty
     QList<TextBlock> blocks;
-    int pageCount = 0;           // PDFs only
+    int pageCount = 0;           // paged formats: PDF pages, slides
     QList<int> pagesWithoutText; // PDFs only: scanned pages with no text layer
 
     bool isEmpty() const

@@ -54,9 +54,12 @@ QString readRichText(QXmlStreamReader &xml, QStringView element)
     return text;
 }
 
+// Optional: a workbook of numbers and inline strings has no shared strings.
 QStringList sharedStringsOf(OfficePackage &package, const QString &part)
 {
     QStringList strings;
+    if (!package.contains(part))
+        return strings;
     QXmlStreamReader xml(package.readOptional(part));
     while (!xml.atEnd()) {
         xml.readNext();
