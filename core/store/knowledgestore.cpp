@@ -2,6 +2,7 @@
 
 #include "store/storemeta.h"
 #include "store/storeschema.h"
+#include "store/storestatements.h"
 
 #include <QAtomicInteger>
 #include <QDateTime>
@@ -17,70 +18,17 @@ namespace aether {
 namespace {
 
 QAtomicInteger<quint64> s_connectionSerial;
-QMutex s_processWriters;
 
 // A job's write checks its token once per batch of chunk rows.
 constexpr qsizetype kChunksPerCancelCheck = 256;
 
-const QString kInsertDocument = QStringLiteral(
-    "INSERT INTO documents (id, job_id, tenant, source, kind, filename, url, title, content_hash,"
-    " size_bytes, text_chars, chunk_count, created_at, identity)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-const QString kNextDocumentId =
-    QStringLiteral("UPDATE meta SET value = CAST(value AS INTEGER) + 1"
-                   " WHERE key = 'last_document_id' RETURNING CAST(value AS INTEGER)");
-const QString kInsertChunk = QStringLiteral(
-    "INSERT INTO chunks (document_id, position, text, page, heading, start_offset, end_offset)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?)");
-const QString kInsertVector =
-    QStringLiteral("INSERT INTO vectors (chunk_id, embedding) VALUES (?, ?)");
-const QString kDeleteJobDocument = QStringLiteral("DELETE FROM documents WHERE job_id = ?");
-const QString kDeleteDocument = QStringLiteral("DELETE FROM documents WHERE id = ?");
-const QString kFindByIdentity = QStringLiteral(
-    "SELECT id, job_id, content_hash FROM documents WHERE tenant = ? AND identity = ?"
-    " ORDER BY id DESC LIMIT 1");
-const QString kBumpCounter =
-    QStringLiteral("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = ?");
-
 } // namespace
 
-// The statements every write runs, prepared once per connection: parsing SQL
-// per job would cost more than the inserts themselves.
-struct KnowledgeStore::Statements
+QMutex &storeWriters()
 {
-    explicit Statements(const QSqlDatabase &db)
-        : begin(db), commit(db), rollback(db), savepoint(db), release(db), rollbackToSavepoint(db),
-          deleteJobDocument(db), deleteDocument(db), findByIdentity(db), bumpCounter(db),
-          nextDocumentId(db), insertDocument(db), insertChunk(db), insertVector(db)
-    {
-        const QList<QPair<QSqlQuery *, QString>> all{
-            {&begin, QStringLiteral("BEGIN IMMEDIATE")},
-            {&commit, QStringLiteral("COMMIT")},
-            {&rollback, QStringLiteral("ROLLBACK")},
-            {&savepoint, QStringLiteral("SAVEPOINT job")},
-            {&release, QStringLiteral("RELEASE job")},
-            {&rollbackToSavepoint, QStringLiteral("ROLLBACK TO job")},
-            {&deleteJobDocument, kDeleteJobDocument},
-            {&deleteDocument, kDeleteDocument},
-            {&findByIdentity, kFindByIdentity},
-            {&bumpCounter, kBumpCounter},
-            {&nextDocumentId, kNextDocumentId},
-            {&insertDocument, kInsertDocument},
-            {&insertChunk, kInsertChunk},
-            {&insertVector, kInsertVector}};
-        for (const auto &[query, sql] : all) {
-            if (!query->prepare(sql))
-                throw StoreError(
-                    QStringLiteral("cannot prepare %1: %2").arg(sql, query->lastError().text()));
-        }
-    }
-
-    QSqlQuery begin, commit, rollback, savepoint, release, rollbackToSavepoint, deleteJobDocument,
-        deleteDocument, findByIdentity, bumpCounter, nextDocumentId, insertDocument, insertChunk,
-        insertVector;
-};
-
-namespace {
+    static QMutex writers;
+    return writers;
+}
 
 QByteArray vectorBlob(const Vector &vector)
 {
@@ -93,8 +41,6 @@ QVariant nullIfEmpty(const QString &text)
 {
     return text.isEmpty() ? QVariant() : QVariant(text);
 }
-
-} // namespace
 
 QString DocumentRecord::identity() const
 {
@@ -334,11 +280,9 @@ void KnowledgeStore::writeBatch(QList<DocumentWrite *> &writes)
 {
     if (!m_statements)
         throw StoreError(QStringLiteral("internal: the store %1 is not open").arg(m_path));
-    // Writers of this process take turns here: SQLite's own busy handler waits
-    // by sleeping (milliseconds at a time), which would idle the workers.
-    // Other processes still meet at SQLite's lock. IMMEDIATE takes the write
-    // lock up front, so two writers never deadlock upgrading read locks.
-    const QMutexLocker writers(&s_processWriters);
+    // IMMEDIATE takes the write lock up front, so two writers never deadlock
+    // upgrading read locks (see storeWriters() for the process's own turns).
+    const QMutexLocker writers(&storeWriters());
     run(m_statements->begin);
     try {
         // Read inside the transaction: a re-index in another process may have
@@ -378,114 +322,6 @@ std::optional<StoredDocument> KnowledgeStore::find(const QString &tenant, const 
                                find.value(2).toString()};
     find.finish(); // a finished read holds no snapshot open
     return found;
-}
-
-bool KnowledgeStore::deleteDocument(const QString &tenant, qint64 documentId)
-{
-    const QMutexLocker writers(&s_processWriters);
-    QSqlQuery remove(database());
-    remove.prepare(QStringLiteral("DELETE FROM documents WHERE id = ? AND tenant = ?"));
-    remove.addBindValue(documentId);
-    remove.addBindValue(tenant);
-    run(m_statements->begin);
-    try {
-        run(remove);
-        const bool removed = remove.numRowsAffected() > 0;
-        if (removed)
-            bumpCounter(QStringLiteral("deletions"));
-        run(m_statements->commit);
-        return removed;
-    } catch (...) {
-        m_statements->rollback.exec();
-        throw;
-    }
-}
-
-QList<ChunkText> KnowledgeStore::chunkTexts(qint64 afterId, int limit)
-{
-    QSqlQuery query(database());
-    query.prepare(QStringLiteral("SELECT id, text FROM chunks WHERE id > ? ORDER BY id LIMIT ?"));
-    query.addBindValue(afterId);
-    query.addBindValue(limit);
-    run(query);
-    QList<ChunkText> chunks;
-    while (query.next())
-        chunks.append(ChunkText{query.value(0).toLongLong(), query.value(1).toString()});
-    return chunks;
-}
-
-void KnowledgeStore::discardStagedVectors()
-{
-    const QMutexLocker writers(&s_processWriters);
-    exec(QStringLiteral("DROP TABLE IF EXISTS vectors_next"));
-}
-
-// New vectors wait in vectors_next until every chunk has one, so search keeps
-// working on the old vectors during a long re-index.
-void KnowledgeStore::stageVectors(const QList<qint64> &chunkIds, const QList<Vector> &vectors)
-{
-    const QMutexLocker writers(&s_processWriters);
-    run(m_statements->begin);
-    try {
-        exec(QStringLiteral("CREATE TABLE IF NOT EXISTS vectors_next ("
-                            " chunk_id INTEGER PRIMARY KEY, embedding BLOB NOT NULL)"));
-        QSqlQuery insert(database());
-        insert.prepare(QStringLiteral(
-            "INSERT OR REPLACE INTO vectors_next (chunk_id, embedding) VALUES (?, ?)"));
-        for (qsizetype i = 0; i < chunkIds.size(); ++i) {
-            insert.addBindValue(chunkIds[i]);
-            insert.addBindValue(vectorBlob(vectors[i]));
-            run(insert);
-        }
-        run(m_statements->commit);
-    } catch (...) {
-        m_statements->rollback.exec();
-        throw;
-    }
-}
-
-void KnowledgeStore::commitStagedVectors(const EmbedderInfo &embedder)
-{
-    const QMutexLocker writers(&s_processWriters);
-    run(m_statements->begin);
-    try {
-        exec(QStringLiteral("CREATE TABLE IF NOT EXISTS vectors_next ("
-                            " chunk_id INTEGER PRIMARY KEY, embedding BLOB NOT NULL)"));
-        exec(QStringLiteral("INSERT OR REPLACE INTO vectors (chunk_id, embedding)"
-                            " SELECT n.chunk_id, n.embedding FROM vectors_next n"
-                            " JOIN chunks c ON c.id = n.chunk_id"));
-        exec(QStringLiteral("DROP TABLE vectors_next"));
-        storemeta::setEmbedder(database(), embedder);
-        bumpCounter(QStringLiteral("deletions")); // every vector changed: indexes reload
-        run(m_statements->commit);
-        m_configured = embedder;
-    } catch (...) {
-        m_statements->rollback.exec();
-        throw;
-    }
-}
-
-qint64 KnowledgeStore::count(const QString &sql, const QString &tenant)
-{
-    QSqlQuery query(database());
-    query.prepare(tenant.isEmpty() ? sql : QString(sql + QStringLiteral(" WHERE d.tenant = ?")));
-    if (!tenant.isEmpty())
-        query.addBindValue(tenant);
-    if (!query.exec() || !query.next())
-        throw StoreError(query.lastError().text());
-    return query.value(0).toLongLong();
-}
-
-qint64 KnowledgeStore::documentCount(const QString &tenant)
-{
-    return count(QStringLiteral("SELECT COUNT(*) FROM documents d"), tenant);
-}
-
-qint64 KnowledgeStore::chunkCount(const QString &tenant)
-{
-    return count(
-        QStringLiteral("SELECT COUNT(*) FROM chunks c JOIN documents d ON d.id = c.document_id"),
-        tenant);
 }
 
 } // namespace aether
