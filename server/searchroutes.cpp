@@ -86,7 +86,7 @@ ApiReply SearchRoutes::searchByUrl(const RouteContext &context)
     query.source = parameters.queryItemValue(QStringLiteral("source"), QUrl::FullyDecoded);
     query.mode = modeFrom(parameters.queryItemValue(QStringLiteral("mode")));
     query.tenant = context.access.tenant;
-    return answer(query);
+    return answer(context, query);
 }
 
 ApiReply SearchRoutes::searchByBody(const RouteContext &context)
@@ -98,20 +98,21 @@ ApiReply SearchRoutes::searchByBody(const RouteContext &context)
     query.source = body.optionalString(QStringLiteral("source"), QString(), 200);
     query.mode = modeFrom(body.optionalString(QStringLiteral("mode"), QString(), 20));
     query.tenant = context.access.tenant;
-    return answer(query);
+    return answer(context, query);
 }
 
-ApiReply SearchRoutes::answer(SearchQuery query)
+ApiReply SearchRoutes::answer(const RouteContext &context, SearchQuery query)
 {
-    QJsonArray results;
-    try {
-        for (const SearchHit &hit : m_search.search(query))
-            results.append(hitJson(hit));
-    } catch (const SearchError &error) {
-        return ApiReply::error(503, QStringLiteral("store unavailable: ") +
-                                        QString::fromLocal8Bit(error.what()));
-    }
-    return ApiReply::ok({{QStringLiteral("results"), results}});
+    m_search.run(
+        query, [send = context.answer](const QList<SearchHit> &hits, const QString &error) {
+            if (!error.isEmpty())
+                return send(ApiReply::error(503, QStringLiteral("store unavailable: ") + error));
+            QJsonArray results;
+            for (const SearchHit &hit : hits)
+                results.append(hitJson(hit));
+            send(ApiReply::ok({{QStringLiteral("results"), results}}));
+        });
+    return ApiReply::deferred();
 }
 
 } // namespace aether

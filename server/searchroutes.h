@@ -1,13 +1,14 @@
 #pragma once
 
-#include "search/hybridsearch.h"
 #include "server/router.h"
+#include "server/searchthread.h"
 
 namespace aether {
 
 // GET /knowledge/search?q=...&k=5[&source=...&mode=...] and POST
 // /knowledge/search {query, k?, source?, mode?} (viewer or higher): the
-// passages of the request's tenant that best answer the query.
+// passages of the request's tenant that best answer the query. The search
+// runs on its own thread; the answer follows when it is done.
 class SearchRoutes
 {
 public:
@@ -19,9 +20,9 @@ public:
 private:
     ApiReply searchByUrl(const RouteContext &context);
     ApiReply searchByBody(const RouteContext &context);
-    ApiReply answer(SearchQuery query);
+    ApiReply answer(const RouteContext &context, SearchQuery query);
 
-    HybridSearch m_search;
+    SearchThread m_search;
 };
 
 } // namespace aether
