@@ -67,6 +67,18 @@ ZipArchive::ZipArchive(const QByteArray &data, QString errorKind, ZipLimits limi
         fail(describeOpenError(code));
     }
 
+    try {
+        indexEntries();
+    } catch (...) {
+        // A constructor that throws gets no destructor call: let go of the archive here.
+        zip_discard(m_zip);
+        m_zip = nullptr;
+        throw;
+    }
+}
+
+void ZipArchive::indexEntries()
+{
     const zip_int64_t count = zip_get_num_entries(m_zip, 0);
     if (count < 0)
         fail(describeOpenError(ZIP_ER_INCONS));

@@ -57,6 +57,7 @@ public:
     static bool hasZipSignature(const QByteArray &data);
 
 private:
+    void indexEntries();
     [[noreturn]] void fail(const QString &message) const;
     qint64 indexOf(const QString &name) const;
     void checkDeclaredSize(const QString &name, qint64 size, qint64 compressedSize) const;
