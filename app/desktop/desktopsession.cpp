@@ -1,0 +1,109 @@
+#include "desktop/desktopsession.h"
+
+#include "common/ingestservice.h"
+#include "desktop/portchoice.h"
+#include "ui/mainwindow.h"
+
+#include <QHostAddress>
+
+namespace aether {
+
+namespace {
+
+const QByteArray kDevelopmentKey = "test-key";
+const QByteArray kDevelopmentAdminKey = "admin-secret-123";
+
+// The address the window reaches the API at: a wildcard listen address is
+// reached on loopback.
+QString reachableHost(const QString &host)
+{
+    const QHostAddress address(host);
+    if (host == QLatin1String("localhost") || address == QHostAddress::AnyIPv4)
+        return QStringLiteral("127.0.0.1");
+    if (address == QHostAddress::AnyIPv6)
+        return QStringLiteral("::1");
+    return host;
+}
+
+} // namespace
+
+DesktopSession::DesktopSession(Settings settings, QString configFile)
+    : m_settings(std::move(settings)), m_configFile(std::move(configFile))
+{}
+
+DesktopSession::~DesktopSession()
+{
+    stop();
+}
+
+ApiEndpoint DesktopSession::endpointFor(const Settings &settings, quint16 port)
+{
+    ApiEndpoint endpoint;
+    QUrl url;
+    url.setScheme(QStringLiteral("http"));
+    url.setHost(reachableHost(settings.host));
+    url.setPort(port);
+    endpoint.baseUrl = url;
+    if (settings.apiKeys.trimmed().isEmpty()) {
+        endpoint.apiKey = kDevelopmentKey;
+        endpoint.adminKey =
+            settings.adminKey.isEmpty() ? kDevelopmentAdminKey : settings.adminKey.toUtf8();
+        return endpoint;
+    }
+    // "key:role[:tenant],..." : prefer an admin key (the job table needs /ops/*).
+    int bestRank = -1;
+    const QStringList entries = settings.apiKeys.split(QLatin1Char(','), Qt::SkipEmptyParts);
+    for (const QString &entry : entries) {
+        const QStringList parts = entry.trimmed().split(QLatin1Char(':'));
+        const QString role = parts.value(1).trimmed().toLower();
+        const int rank = role == QLatin1String("admin")    ? 2
+                         : role == QLatin1String("editor") ? 1
+                                                           : 0;
+        if (rank > bestRank) {
+            bestRank = rank;
+            endpoint.apiKey = parts.value(0).trimmed().toUtf8();
+        }
+    }
+    endpoint.adminKey = settings.adminKey.toUtf8();
+    return endpoint;
+}
+
+bool DesktopSession::start(const PortChooser &choosePort, QString *error)
+{
+    while (!m_settings.noServer && portIsTaken(m_settings.host, m_settings.port)) {
+        const quint16 other =
+            choosePort ? choosePort(m_settings.host, m_settings.port, freePortOn(m_settings.host))
+                       : 0;
+        if (other == 0) {
+            *error = QStringLiteral("port %1 on %2 is already in use")
+                         .arg(m_settings.port)
+                         .arg(m_settings.host);
+            return false;
+        }
+        m_settings.port = other;
+    }
+    m_service = std::make_unique<IngestService>(m_settings);
+    if (!m_service->start(error)) {
+        m_service.reset();
+        return false;
+    }
+    ServiceInfo info;
+    info.api = endpointFor(m_settings, m_service->port());
+    info.redis = m_service->redisUrl();
+    info.embeddedRedis = !m_settings.redis.has_value();
+    info.workers = m_settings.workers;
+    info.configFile = m_configFile;
+    m_window = std::make_unique<MainWindow>(info);
+    return true;
+}
+
+void DesktopSession::stop()
+{
+    m_window.reset();
+    if (m_service) {
+        m_service->stop();
+        m_service.reset();
+    }
+}
+
+} // namespace aether

@@ -1,0 +1,44 @@
+#pragma once
+
+#include "config/settings.h"
+#include "ui/serviceinfo.h"
+
+#include <functional>
+#include <memory>
+
+namespace aether {
+
+class IngestService;
+class MainWindow;
+
+// What aether-ingest runs: the same IngestService as aether-ingestd (private
+// Redis, workers, REST server) and the window over it. Stopping closes the
+// window's own connections first, then the service in reverse start order.
+class DesktopSession
+{
+public:
+    // Given the taken port and a free one, returns the port to try (0: give up).
+    using PortChooser = std::function<quint16(const QString &host, quint16 taken, quint16 free)>;
+
+    DesktopSession(Settings settings, QString configFile);
+    ~DesktopSession();
+
+    bool start(const PortChooser &choosePort, QString *error);
+    void stop();
+
+    IngestService *service() const { return m_service.get(); }
+    MainWindow *window() const { return m_window.get(); }
+    const Settings &settings() const { return m_settings; }
+
+    // The keys the window uses: the first admin-capable configured key (or the
+    // development keys when none is configured) and ADMIN_KEY.
+    static ApiEndpoint endpointFor(const Settings &settings, quint16 port);
+
+private:
+    Settings m_settings;
+    QString m_configFile;
+    std::unique_ptr<IngestService> m_service;
+    std::unique_ptr<MainWindow> m_window;
+};
+
+} // namespace aether

@@ -1,0 +1,142 @@
+// Adding content through the real window over a real service (in-process,
+// offscreen): files and a folder dropped on the drop zone, URLs typed in the
+// URL box; the jobs reach `finished` in the job table.
+#include "desktopfixture.h"
+#include "fixturehttpserver.h"
+#include "ui/addcontentpanel.h"
+#include "ui/dropzone.h"
+#include "ui/jobtablemodel.h"
+#include "ui/mainwindow.h"
+
+#include <QDir>
+#include <QFile>
+#include <QLabel>
+#include <QMimeData>
+#include <QPlainTextEdit>
+#include <QTest>
+
+using namespace aether;
+using namespace aether::test;
+
+namespace {
+
+constexpr int kJobTimeoutMs = 30000;
+
+void writeFile(const QString &path, const QByteArray &bytes)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(bytes);
+}
+
+int countWithStatus(const JobTableModel &jobs, const QString &status)
+{
+    int count = 0;
+    for (int row = 0; row < jobs.rowCount(); ++row)
+        count += jobs.record(row).status == status ? 1 : 0;
+    return count;
+}
+
+} // namespace
+
+class TestDesktopIngest : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() { QVERIFY2(m_desktop.start(), qPrintable(m_desktop.errorText())); }
+
+    void dropFilesAndFolder()
+    {
+        const QString root = m_desktop.tempPath(QStringLiteral("drop"));
+        writeFile(root + QStringLiteral("/notes.txt"), "Dropped notes about aurora borealis.");
+        writeFile(root + QStringLiteral("/folder/readme.md"),
+                  "# Readme\n\nMarkdown about glaciers.");
+        writeFile(root + QStringLiteral("/folder/deep/page.html"),
+                  "<html><head><title>Deep</title></head><body><p>Volcanoes and lava "
+                  "flows.</p></body></html>");
+        QByteArray binary(4096, '\0');
+        for (int i = 0; i < binary.size(); ++i)
+            binary[i] = char((i * 7919) % 251);
+        writeFile(root + QStringLiteral("/folder/deep/blob.bin"), binary);
+
+        AddContentPanel *panel = m_desktop.window()->addPanel();
+        DropZone *zone = panel->dropZone();
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(root + QStringLiteral("/notes.txt")),
+                      QUrl::fromLocalFile(root + QStringLiteral("/folder"))});
+        QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton,
+                              Qt::NoModifier);
+        QCoreApplication::sendEvent(zone, &enter);
+        QVERIFY(enter.isAccepted());
+        QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(zone, &drop);
+        QVERIFY(drop.isAccepted());
+
+        // The count is shown before anything is queued.
+        QTRY_COMPARE_WITH_TIMEOUT(panel->pendingFileCount(), 3, 10000);
+        QVERIFY2(panel->pendingLabel()->text().contains(QStringLiteral("3 files")),
+                 qPrintable(panel->pendingLabel()->text()));
+        QVERIFY(panel->pendingLabel()->text().contains(QStringLiteral("blob.bin")));
+        JobTableModel *jobs = m_desktop.window()->jobs();
+        const int before = jobs->rowCount();
+        panel->queuePendingFiles();
+        QVERIFY(panel->messageLabel()->text().contains(QStringLiteral("Skipped 1 unsupported file: blob.bin")));
+
+        QTRY_COMPARE_WITH_TIMEOUT(jobs->rowCount(), before + 3, kJobTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(countWithStatus(*jobs, QStringLiteral("finished")), before + 3,
+                                  kJobTimeoutMs);
+        for (const char *name : {"notes.txt", "readme.md", "page.html"}) {
+            bool found = false;
+            for (int row = 0; row < jobs->rowCount(); ++row)
+                found |= jobs->record(row).name == QLatin1String(name) &&
+                         jobs->record(row).type == QLatin1String("file");
+            QVERIFY2(found, name);
+        }
+        // Chunk counts arrive from the job details after the finished events.
+        QTRY_VERIFY_WITH_TIMEOUT(jobs->record(jobs->rowCount() - 1).chunks >= 1, 10000);
+        // The batch notice names its outcome.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            m_desktop.window()->lastNotification().contains(QStringLiteral("3 finished")), 10000);
+    }
+
+    void urlBoxWithSeveralLines()
+    {
+        FixtureHttpServer site;
+        FixtureResponse page;
+        page.headers = {{"Content-Type", "text/html; charset=utf-8"}};
+        page.body = "<html><head><title>Fixture</title></head><body><p>Hedgehogs hibernate in "
+                    "winter.</p></body></html>";
+        site.setResponse("/one", page);
+        site.setResponse("/two", page);
+
+        AddContentPanel *panel = m_desktop.window()->addPanel();
+        const QString text = QString::fromLatin1(site.url("/one")) +
+                             QStringLiteral("\nnot a url\n\nftp://example.com/file\n") +
+                             QString::fromLatin1(site.url("/two"));
+        panel->urlBox()->setPlainText(text);
+        JobTableModel *jobs = m_desktop.window()->jobs();
+        const int finishedBefore = countWithStatus(*jobs, QStringLiteral("finished"));
+        panel->queueUrls();
+
+        const QString message = panel->messageLabel()->text();
+        QVERIFY2(message.contains(QStringLiteral("line 2: 'not a url'")), qPrintable(message));
+        QVERIFY2(message.contains(QStringLiteral("line 4: 'ftp://example.com/file'")),
+                 qPrintable(message));
+        QCOMPARE(panel->urlBox()->toPlainText(),
+                 QStringLiteral("not a url\nftp://example.com/file"));
+        QTRY_COMPARE_WITH_TIMEOUT(countWithStatus(*jobs, QStringLiteral("finished")),
+                                  finishedBefore + 2, kJobTimeoutMs);
+        QCOMPARE(site.requestCount("/one"), 1);
+        QCOMPARE(site.requestCount("/two"), 1);
+        const int row = jobs->rowOf(jobs->record(jobs->rowCount() - 1).id);
+        QCOMPARE(jobs->record(row).type, QStringLiteral("url"));
+    }
+
+private:
+    DesktopFixture m_desktop;
+};
+
+QTEST_MAIN(TestDesktopIngest)
+#include "tst_desktopingest.moc"

@@ -1,0 +1,294 @@
+#include "ui/addcontentpanel.h"
+
+#include "ui/apiclient.h"
+#include "ui/dropzone.h"
+#include "ui/jobrecord.h"
+#include "ui/pastetextdialog.h"
+#include "ui/urllist.h"
+
+#include <QComboBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QFutureWatcher>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QVBoxLayout>
+#include <QtConcurrent>
+
+namespace aether {
+
+namespace {
+
+constexpr int kListedSkipped = 5; // unsupported files named in the message
+
+// "1 file", "3 files": the untranslated tr("%n file(s)") would show "(s)".
+QString counted(int count, const char *one, const char *many)
+{
+    return QStringLiteral("%1 %2").arg(count).arg(QLatin1String(count == 1 ? one : many));
+}
+
+QString fileNames(const QStringList &paths, int most)
+{
+    QStringList names;
+    for (const QString &path : paths.mid(0, most))
+        names.append(QFileInfo(path).fileName());
+    QString text = names.join(QStringLiteral(", "));
+    if (paths.size() > most)
+        text += QStringLiteral(", …");
+    return text;
+}
+
+} // namespace
+
+AddContentPanel::AddContentPanel(ApiClient *api, QWidget *parent)
+    : QWidget(parent), m_api(api), m_dropZone(new DropZone(this)), m_urls(new QPlainTextEdit(this)),
+      m_source(new QLineEdit(this)), m_priority(new QComboBox(this)),
+      m_pendingBar(new QWidget(this)), m_pendingText(new QLabel(this)), m_message(new QLabel(this))
+{
+    m_source->setObjectName(QStringLiteral("sourceField"));
+    m_source->setPlaceholderText(tr("default: uploads, web or docs"));
+    m_source->setMaxLength(200);
+    m_priority->addItem(tr("Default priority"), QStringLiteral("default"));
+    m_priority->addItem(tr("High priority"), QStringLiteral("high"));
+    m_priority->addItem(tr("Low priority"), QStringLiteral("low"));
+    m_message->setObjectName(QStringLiteral("addMessage"));
+    m_message->setWordWrap(true);
+    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_message->hide();
+
+    auto *options = new QHBoxLayout;
+    options->addWidget(new QLabel(tr("Source:"), this));
+    options->addWidget(m_source, 1);
+    options->addWidget(m_priority);
+    auto *boxes = new QHBoxLayout;
+    boxes->addWidget(createFilesBox(), 1);
+    boxes->addWidget(createUrlsBox(), 1);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(boxes);
+    layout->addWidget(m_pendingBar);
+    layout->addLayout(options);
+    layout->addWidget(m_message);
+    connect(m_dropZone, &DropZone::pathsDropped, this, &AddContentPanel::collectPaths);
+}
+
+QWidget *AddContentPanel::createFilesBox()
+{
+    auto *box = new QGroupBox(tr("Files and folders"), this);
+    auto *addFiles = new QPushButton(tr("Add files…"), box);
+    addFiles->setToolTip(tr("Ctrl+O"));
+    connect(addFiles, &QPushButton::clicked, this, &AddContentPanel::chooseFiles);
+    auto *paste = new QPushButton(tr("Paste text…"), box);
+    connect(paste, &QPushButton::clicked, this, &AddContentPanel::pasteText);
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(addFiles);
+    buttons->addWidget(paste);
+    buttons->addStretch(1);
+    auto *layout = new QVBoxLayout(box);
+    layout->addWidget(m_dropZone, 1);
+    layout->addLayout(buttons);
+
+    m_pendingBar->setObjectName(QStringLiteral("pendingBar"));
+    m_pendingText->setObjectName(QStringLiteral("pendingText"));
+    m_pendingText->setWordWrap(true);
+    auto *queue = new QPushButton(tr("Queue"), m_pendingBar);
+    queue->setObjectName(QStringLiteral("queuePendingButton"));
+    queue->setDefault(true);
+    connect(queue, &QPushButton::clicked, this, &AddContentPanel::queuePendingFiles);
+    auto *discard = new QPushButton(tr("Discard"), m_pendingBar);
+    connect(discard, &QPushButton::clicked, this, &AddContentPanel::discardPendingFiles);
+    auto *pending = new QHBoxLayout(m_pendingBar);
+    pending->setContentsMargins(0, 0, 0, 0);
+    pending->addWidget(m_pendingText, 1);
+    pending->addWidget(queue);
+    pending->addWidget(discard);
+    m_pendingBar->hide();
+    return box;
+}
+
+QWidget *AddContentPanel::createUrlsBox()
+{
+    auto *box = new QGroupBox(tr("Web pages"), this);
+    m_urls->setObjectName(QStringLiteral("urlBox"));
+    m_urls->setPlaceholderText(tr("One URL per line (Ctrl+L)\nhttps://example.com/docs"));
+    m_urls->setTabChangesFocus(true);
+    auto *add = new QPushButton(tr("Add URLs"), box);
+    add->setObjectName(QStringLiteral("addUrlsButton"));
+    connect(add, &QPushButton::clicked, this, &AddContentPanel::queueUrls);
+    auto *layout = new QVBoxLayout(box);
+    layout->addWidget(m_urls, 1);
+    auto *buttons = new QHBoxLayout;
+    buttons->addStretch(1);
+    buttons->addWidget(add);
+    layout->addLayout(buttons);
+    return box;
+}
+
+QString AddContentPanel::source() const
+{
+    return m_source->text().trimmed();
+}
+
+QString AddContentPanel::priority() const
+{
+    return m_priority->currentData().toString();
+}
+
+void AddContentPanel::showMessage(const QString &text, bool problem)
+{
+    m_message->setStyleSheet(problem ? QStringLiteral("color: #c62828;") : QString());
+    m_message->setText(text);
+    m_message->setVisible(!text.isEmpty());
+    if (!text.isEmpty())
+        Q_EMIT message(text);
+}
+
+void AddContentPanel::chooseFiles()
+{
+    const QStringList files = QFileDialog::getOpenFileNames(this, tr("Add files"));
+    if (!files.isEmpty())
+        collectPaths(files);
+}
+
+// Walking folders and sniffing file types reads the disk: done on a pool thread.
+void AddContentPanel::collectPaths(const QStringList &paths)
+{
+    showMessage(QStringLiteral("Looking at %1…")
+                    .arg(counted(int(paths.size()), "dropped item", "dropped items")),
+                false);
+    auto *watcher = new QFutureWatcher<FileCollection>(this);
+    connect(watcher, &QFutureWatcher<FileCollection>::finished, this, [this, watcher] {
+        const FileCollection found = watcher->result();
+        watcher->deleteLater();
+        m_pending.supported += found.supported;
+        m_pending.unsupported += found.unsupported;
+        m_pending.supported.removeDuplicates();
+        m_pending.unsupported.removeDuplicates();
+        showMessage(QString(), false);
+        showPending();
+        Q_EMIT pendingFilesReady(int(m_pending.supported.size()),
+                                 int(m_pending.unsupported.size()));
+    });
+    watcher->setFuture(QtConcurrent::run(&FileCollection::collect, paths));
+}
+
+void AddContentPanel::showPending()
+{
+    const int supported = int(m_pending.supported.size());
+    const int unsupported = int(m_pending.unsupported.size());
+    QString text =
+        QStringLiteral("<b>%1</b> ready to queue").arg(counted(supported, "file", "files"));
+    if (unsupported > 0)
+        text += QStringLiteral("; %1 unsupported skipped (%2)")
+                    .arg(unsupported)
+                    .arg(fileNames(m_pending.unsupported, kListedSkipped).toHtmlEscaped());
+    m_pendingText->setText(text);
+    m_pendingBar->setVisible(supported > 0 || unsupported > 0);
+}
+
+void AddContentPanel::discardPendingFiles()
+{
+    m_pending = {};
+    m_pendingBar->hide();
+}
+
+void AddContentPanel::queuePendingFiles()
+{
+    const FileCollection batch = m_pending;
+    discardPendingFiles();
+    if (batch.supported.isEmpty())
+        return;
+    const QString label = counted(int(batch.supported.size()), "file", "files") +
+                          QStringLiteral(" #%1").arg(++m_batchCounter);
+    Q_EMIT batchStarted(label, int(batch.supported.size()));
+    for (const QString &path : batch.supported) {
+        m_api->uploadFile(
+            path, source(), priority(), this, [this, path, label](const ApiAnswer &answer) {
+                submitted(answer, QStringLiteral("file"), QFileInfo(path).fileName(), path, label);
+            });
+    }
+    if (!batch.unsupported.isEmpty())
+        showMessage(QStringLiteral("Skipped %1: %2")
+                        .arg(counted(int(batch.unsupported.size()), "unsupported file",
+                                     "unsupported files"),
+                             fileNames(batch.unsupported, kListedSkipped)),
+                    false);
+}
+
+void AddContentPanel::queueUrls()
+{
+    const UrlList list = UrlList::parse(m_urls->toPlainText());
+    // Invalid lines stay in the box to be fixed; valid ones leave it.
+    m_urls->setPlainText(list.invalidLines.join(QLatin1Char('\n')));
+    if (!list.problems.isEmpty())
+        showMessage(counted(int(list.problems.size()), "line", "lines") +
+                        QStringLiteral(" not queued:\n") + list.problems.join(QLatin1Char('\n')),
+                    true);
+    else
+        showMessage(QString(), false);
+    if (list.valid.isEmpty())
+        return;
+    const QString label = counted(int(list.valid.size()), "URL", "URLs") +
+                          QStringLiteral(" #%1").arg(++m_batchCounter);
+    Q_EMIT batchStarted(label, int(list.valid.size()));
+    for (const QUrl &url : list.valid) {
+        QJsonObject body{{QStringLiteral("url"), url.toString()},
+                         {QStringLiteral("priority"), priority()}};
+        if (!source().isEmpty())
+            body.insert(QStringLiteral("source"), source());
+        const QString shown = url.toString();
+        m_api->postJson(QStringLiteral("/knowledge/ingest-url-async"), body, this,
+                        [this, shown, label](const ApiAnswer &answer) {
+                            submitted(answer, QStringLiteral("url"), shown, QString(), label);
+                        });
+    }
+}
+
+void AddContentPanel::pasteText()
+{
+    PasteTextDialog dialog(this);
+    if (dialog.exec() == QDialog::Accepted)
+        queueText(dialog.text());
+}
+
+void AddContentPanel::queueText(const QString &text)
+{
+    if (text.trimmed().isEmpty())
+        return;
+    const QString label = tr("text #%1").arg(++m_batchCounter);
+    Q_EMIT batchStarted(label, 1);
+    QJsonObject body{{QStringLiteral("text"), text}, {QStringLiteral("priority"), priority()}};
+    if (!source().isEmpty())
+        body.insert(QStringLiteral("source"), source());
+    const QString shown = firstWords(text);
+    m_api->postJson(QStringLiteral("/knowledge/ingest-text-async"), body, this,
+                    [this, shown, label](const ApiAnswer &answer) {
+                        submitted(answer, QStringLiteral("text"), shown, QString(), label);
+                    });
+}
+
+void AddContentPanel::submitted(const ApiAnswer &answer, const QString &type, const QString &name,
+                                const QString &localPath, const QString &batch)
+{
+    const QString id = answer.json.value(QStringLiteral("job_id")).toString();
+    if (!answer.ok() || id.isEmpty()) {
+        showMessage(tr("%1 was not queued: %2").arg(name, answer.error), true);
+        Q_EMIT batchJobSubmitted(batch, QString());
+        return;
+    }
+    Q_EMIT jobSubmitted(id, type, name, answer.json.value(QStringLiteral("source")).toString(),
+                        localPath);
+    Q_EMIT batchJobSubmitted(batch, id);
+}
+
+void AddContentPanel::focusUrlBox()
+{
+    m_urls->setFocus();
+}
+
+} // namespace aether

@@ -1,0 +1,76 @@
+#pragma once
+
+#include "ui/filecollection.h"
+
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QPushButton;
+
+namespace aether {
+
+class ApiClient;
+struct ApiAnswer;
+class DropZone;
+
+// Everything that adds content: the drop zone and "Add files" (files wait in
+// a confirmation bar with their count), the URL box, "Paste text", and the
+// source and priority given to what is queued.
+class AddContentPanel : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit AddContentPanel(ApiClient *api, QWidget *parent = nullptr);
+
+    DropZone *dropZone() const { return m_dropZone; }
+    QPlainTextEdit *urlBox() const { return m_urls; }
+    QLabel *messageLabel() const { return m_message; }
+    QLabel *pendingLabel() const { return m_pendingText; }
+    int pendingFileCount() const { return int(m_pending.supported.size()); }
+
+    void chooseFiles(); // "Add files" dialog
+    void collectPaths(const QStringList &paths);
+    void queuePendingFiles();
+    void discardPendingFiles();
+    void queueUrls();
+    void pasteText();
+    void queueText(const QString &text);
+    void focusUrlBox();
+
+Q_SIGNALS:
+    // A job the window submitted, with what the table cannot learn from events.
+    void jobSubmitted(const QString &id, const QString &type, const QString &name,
+                      const QString &source, const QString &localPath);
+    // One user action's jobs (a drop, a URL list, a text); for the "batch done" notice.
+    void batchStarted(const QString &label, int jobCount);
+    void batchJobSubmitted(const QString &label, const QString &id);
+    void pendingFilesReady(int supported, int unsupported);
+    void message(const QString &text);
+
+private:
+    QWidget *createFilesBox();
+    QWidget *createUrlsBox();
+    QString source() const;
+    QString priority() const;
+    void showPending();
+    void showMessage(const QString &text, bool problem);
+    void submitted(const ApiAnswer &answer, const QString &type, const QString &name,
+                   const QString &localPath, const QString &batch);
+
+    ApiClient *m_api;
+    DropZone *m_dropZone;
+    QPlainTextEdit *m_urls;
+    QLineEdit *m_source;
+    QComboBox *m_priority;
+    QWidget *m_pendingBar;
+    QLabel *m_pendingText;
+    QLabel *m_message;
+    FileCollection m_pending;
+    int m_batchCounter = 0;
+};
+
+} // namespace aether

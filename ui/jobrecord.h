@@ -1,0 +1,46 @@
+#pragma once
+
+#include <QColor>
+#include <QDateTime>
+#include <QJsonObject>
+#include <QString>
+#include <QStringList>
+
+namespace aether {
+
+// One row of the job table: what the window knows of a job, from the API's
+// listing and details, the job events and what the window itself submitted.
+struct JobRecord
+{
+    QString id;
+    QString type; // text, url, file, reindex (empty until known)
+    QString name; // file name, URL or the text's first words
+    QString source;
+    QString status;
+    QString stage;
+    int progress = 0;
+    int chunks = -1; // -1: not known (yet)
+    QDateTime enqueuedAt;
+    QDateTime startedAt;
+    QDateTime endedAt;
+    QString error;
+    qint64 touchedMs = 0; // last time an event, listing or submission mentioned it
+
+    bool isEnded() const;
+    // Applies a job event of rq:events:ingest; returns whether anything shown changed.
+    bool applyEvent(const QJsonObject &event);
+    // Applies a job object of GET /ops/jobs or GET /ops/jobs/{id}.
+    bool applyJson(const QJsonObject &job);
+};
+
+// The states in the order the window shows them, and their badge colours.
+const QStringList &jobStates();
+QColor jobStateColor(const QString &status);
+QString jobStateTitle(const QString &status);
+
+// API and event timestamps: "YYYY-MM-DD HH:MM:SS[.zzz]" in UTC.
+QDateTime parseJobTime(const QString &text);
+// "first words" of a text job, for the name column.
+QString firstWords(const QString &text, int words = 8);
+
+} // namespace aether

@@ -1,0 +1,229 @@
+#include "ui/mainwindow.h"
+
+#include "ui/addcontentpanel.h"
+#include "ui/apiclient.h"
+#include "ui/appicon.h"
+#include "ui/batchtracker.h"
+#include "ui/documentspanel.h"
+#include "ui/eventsubscriber.h"
+#include "ui/jobdetailfetcher.h"
+#include "ui/jobspanel.h"
+#include "ui/jobtablemodel.h"
+#include "ui/searchpanel.h"
+#include "ui/settingsdialog.h"
+#include "ui/statuspanel.h"
+
+#include <QCloseEvent>
+#include <QJsonArray>
+#include <QMenuBar>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QSystemTrayIcon>
+#include <QTabWidget>
+#include <QTimer>
+#include <QVBoxLayout>
+
+namespace aether {
+
+namespace {
+
+constexpr int kReconcileMs = 3000;
+constexpr int kListPageSize = 500;
+constexpr int kMaxListPages = 20; // 10,000 jobs
+constexpr int kMessageMs = 6000;
+
+} // namespace
+
+MainWindow::MainWindow(ServiceInfo service, QWidget *parent)
+    : QMainWindow(parent), m_service(std::move(service)), m_api(new ApiClient(m_service.api, this)),
+      m_jobs(new JobTableModel(this)), m_events(new EventSubscriber(m_service.redis, this)),
+      m_details(new JobDetailFetcher(m_api, m_jobs, this)),
+      m_batches(new BatchTracker(m_jobs, this)), m_tabs(new QTabWidget(this)),
+      m_addPanel(new AddContentPanel(m_api, this)), m_jobsPanel(new JobsPanel(m_api, m_jobs, this)),
+      m_searchPanel(new SearchPanel(
+          m_api, [this](const QString &name) { return m_localFiles.value(name); }, this)),
+      m_documentsPanel(new DocumentsPanel(m_api, this)), m_reconcileTimer(new QTimer(this))
+{
+    setWindowTitle(tr("Aether Ingest"));
+    setWindowIcon(applicationIcon());
+
+    auto *jobsPage = new QWidget(this);
+    auto *jobsLayout = new QVBoxLayout(jobsPage);
+    auto *split = new QSplitter(Qt::Vertical, jobsPage);
+    split->addWidget(m_addPanel);
+    split->addWidget(m_jobsPanel);
+    split->setStretchFactor(1, 1);
+    jobsLayout->addWidget(split);
+    m_tabs->addTab(jobsPage, tr("Add && jobs"));
+    m_tabs->addTab(m_searchPanel, tr("Search"));
+    m_tabs->addTab(m_documentsPanel, tr("Documents"));
+    setCentralWidget(m_tabs);
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) {
+        if (m_tabs->widget(index) == m_documentsPanel)
+            m_documentsPanel->refresh();
+    });
+
+    m_statusPanel = new StatusPanel(m_api, m_service, statusBar());
+    connect(m_events, &EventSubscriber::eventsArrived, m_jobs, &JobTableModel::applyEvents);
+    connect(m_events, &EventSubscriber::connectionChanged, this, [this](bool connected) {
+        m_statusPanel->setRedisConnected(connected);
+        if (connected)
+            reconcile(); // events may have been missed while away
+    });
+    connect(m_jobs, &JobTableModel::jobsEnded, m_details, &JobDetailFetcher::request);
+    connect(m_addPanel, &AddContentPanel::jobSubmitted, this,
+            [this](const QString &id, const QString &type, const QString &name,
+                   const QString &source, const QString &localPath) {
+                m_jobs->noteSubmitted(id, type, name, source);
+                if (!localPath.isEmpty())
+                    m_localFiles.insert(name, localPath);
+            });
+    connect(m_addPanel, &AddContentPanel::batchStarted, m_batches, &BatchTracker::startBatch);
+    connect(m_addPanel, &AddContentPanel::batchJobSubmitted, m_batches, &BatchTracker::addJob);
+    connect(
+        m_batches, &BatchTracker::batchFinished, this,
+        [this](const QString &label, int finished, int failed) {
+            notify(
+                tr("Batch done"),
+                tr("%1: %2 finished, %3 failed or canceled").arg(label).arg(finished).arg(failed));
+        });
+    connect(m_addPanel, &AddContentPanel::message, this, &MainWindow::showStatusMessage);
+    connect(m_jobsPanel, &JobsPanel::message, this, &MainWindow::showStatusMessage);
+
+    if (QSystemTrayIcon::isSystemTrayAvailable()) {
+        m_tray = new QSystemTrayIcon(windowIcon(), this);
+        m_tray->setToolTip(windowTitle());
+        m_tray->show();
+    }
+    createMenus();
+    restoreGeometry();
+
+    connect(m_reconcileTimer, &QTimer::timeout, this, &MainWindow::reconcile);
+    m_reconcileTimer->start(kReconcileMs);
+    m_events->start();
+    reconcile();
+}
+
+MainWindow::~MainWindow()
+{
+    m_events->stop();
+}
+
+void MainWindow::createMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("Add &files…"), QKeySequence::Open, m_addPanel,
+                    &AddContentPanel::chooseFiles);
+    file->addAction(tr("Add &URLs"), QKeySequence(Qt::CTRL | Qt::Key_L), this, [this] {
+        m_tabs->setCurrentIndex(0);
+        m_addPanel->focusUrlBox();
+    });
+    file->addAction(tr("&Paste text…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_V), m_addPanel,
+                    &AddContentPanel::pasteText);
+    file->addSeparator();
+    file->addAction(tr("&Settings…"), QKeySequence::Preferences, this, [this] {
+        SettingsDialog dialog(m_service.configFile, this);
+        if (dialog.exec() == QDialog::Accepted)
+            statusBar()->showMessage(tr("Settings saved; restart Aether Ingest to apply them"),
+                                     kMessageMs);
+    });
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->addAction(tr("&Search"), QKeySequence::Find, this, &MainWindow::showSearch);
+    view->addAction(tr("&Refresh jobs"), QKeySequence::Refresh, this, &MainWindow::reconcile);
+}
+
+void MainWindow::showStatusMessage(const QString &text)
+{
+    statusBar()->showMessage(text, kMessageMs);
+}
+
+void MainWindow::showSearch()
+{
+    m_tabs->setCurrentWidget(m_searchPanel);
+    m_searchPanel->focusQuery();
+}
+
+void MainWindow::reconcile()
+{
+    if (m_reconciling)
+        return;
+    m_reconciling = true;
+    reconcilePage(QString(), 0, QDateTime::currentMSecsSinceEpoch(),
+                  QSharedPointer<QSet<QString>>::create());
+}
+
+// Follows next_cursor page by page; only a complete listing may remove rows.
+void MainWindow::reconcilePage(const QString &before, int page, qint64 startedMs,
+                               QSharedPointer<QSet<QString>> listed)
+{
+    QString path = QStringLiteral("/ops/jobs?limit=%1").arg(kListPageSize);
+    if (!before.isEmpty())
+        path += QStringLiteral("&before=") + QString::fromLatin1(QUrl::toPercentEncoding(before));
+    m_api->get(path, this, [this, page, startedMs, listed](const ApiAnswer &answer) {
+        if (!answer.ok()) {
+            m_reconciling = false;
+            return;
+        }
+        const QJsonArray jobs = answer.json.value(QStringLiteral("jobs")).toArray();
+        m_jobs->applyJobs(jobs);
+        QStringList unnamed;
+        for (const QJsonValue &job : jobs) {
+            const QString id = job.toObject().value(QStringLiteral("id")).toString();
+            listed->insert(id);
+            unnamed.append(id);
+        }
+        m_details->request(unnamed); // only those still lacking a name or chunks
+        const QJsonValue next = answer.json.value(QStringLiteral("next_cursor"));
+        if (!next.isNull() && page + 1 < kMaxListPages) {
+            reconcilePage(next.isString() ? next.toString()
+                                          : QString::number(qint64(next.toDouble())),
+                          page + 1, startedMs, listed);
+            return;
+        }
+        if (next.isNull())
+            m_jobs->removeMissing(*listed, startedMs);
+        m_reconciling = false;
+        Q_EMIT reconciled();
+    });
+}
+
+void MainWindow::notify(const QString &title, const QString &text)
+{
+    m_lastNotification = text;
+    if (m_tray && QSystemTrayIcon::supportsMessages())
+        m_tray->showMessage(title, text, windowIcon(), kMessageMs);
+    statusBar()->showMessage(text, kMessageMs);
+    Q_EMIT notified(text);
+}
+
+void MainWindow::restoreGeometry()
+{
+    QByteArray geometry;
+    if (!m_service.configFile.isEmpty()) {
+        const QSettings state(m_service.configFile, QSettings::IniFormat);
+        geometry = state.value(QStringLiteral("window/geometry")).toByteArray();
+    }
+    if (geometry.isEmpty() || !QMainWindow::restoreGeometry(geometry))
+        resize(1180, 760);
+}
+
+void MainWindow::saveGeometry()
+{
+    if (m_service.configFile.isEmpty())
+        return;
+    QSettings state(m_service.configFile, QSettings::IniFormat);
+    state.setValue(QStringLiteral("window/geometry"), QMainWindow::saveGeometry());
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveGeometry();
+    m_reconcileTimer->stop();
+    m_events->stop();
+    event->accept();
+}
+
+} // namespace aether

@@ -1,0 +1,84 @@
+#pragma once
+
+#include "ui/serviceinfo.h"
+
+#include <QHash>
+#include <QMainWindow>
+
+class QSystemTrayIcon;
+class QTabWidget;
+class QTimer;
+
+namespace aether {
+
+class AddContentPanel;
+class ApiClient;
+class BatchTracker;
+class DocumentsPanel;
+class EventSubscriber;
+class JobDetailFetcher;
+class JobsPanel;
+class JobTableModel;
+class SearchPanel;
+class StatusPanel;
+
+// The desktop window over one running service: adding content, the live job
+// table, search, stored documents and the status bar. It talks to the service
+// only through its REST API and its Redis events, never blocking the GUI thread.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    explicit MainWindow(ServiceInfo service, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    ApiClient *api() const { return m_api; }
+    JobTableModel *jobs() const { return m_jobs; }
+    JobsPanel *jobsPanel() const { return m_jobsPanel; }
+    AddContentPanel *addPanel() const { return m_addPanel; }
+    SearchPanel *searchPanel() const { return m_searchPanel; }
+    DocumentsPanel *documentsPanel() const { return m_documentsPanel; }
+    StatusPanel *statusPanel() const { return m_statusPanel; }
+    QTabWidget *tabs() const { return m_tabs; }
+    void showSearch();
+    // GET /ops/jobs, every page (up to 10,000 jobs); the table follows the answer.
+    void reconcile();
+    QString lastNotification() const { return m_lastNotification; }
+
+Q_SIGNALS:
+    void reconciled();
+    void notified(const QString &text);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void createMenus();
+    void reconcilePage(const QString &before, int page, qint64 startedMs,
+                       QSharedPointer<QSet<QString>> listed);
+    void showStatusMessage(const QString &text);
+    void notify(const QString &title, const QString &text);
+    void saveGeometry();
+    void restoreGeometry();
+
+    ServiceInfo m_service;
+    ApiClient *m_api;
+    JobTableModel *m_jobs;
+    EventSubscriber *m_events;
+    JobDetailFetcher *m_details;
+    BatchTracker *m_batches;
+    QTabWidget *m_tabs;
+    AddContentPanel *m_addPanel;
+    JobsPanel *m_jobsPanel;
+    SearchPanel *m_searchPanel;
+    DocumentsPanel *m_documentsPanel;
+    StatusPanel *m_statusPanel;
+    QSystemTrayIcon *m_tray = nullptr;
+    QTimer *m_reconcileTimer;
+    bool m_reconciling = false;
+    QHash<QString, QString> m_localFiles; // uploaded file name -> local path
+    QString m_lastNotification;
+};
+
+} // namespace aether

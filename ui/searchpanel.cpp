@@ -1,0 +1,143 @@
+#include "ui/searchpanel.h"
+
+#include "ui/apiclient.h"
+#include "ui/passagedelegate.h"
+
+#include <QComboBox>
+#include <QDesktopServices>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QJsonArray>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+namespace aether {
+
+namespace {
+
+enum Column
+{
+    ScoreColumn,
+    TitleColumn,
+    SourceColumn,
+    PageColumn,
+    PassageColumn
+};
+
+constexpr int kTargetRole = Qt::UserRole + 1; // URL or file name to open
+
+} // namespace
+
+SearchPanel::SearchPanel(ApiClient *api, LocalFileLookup lookup, QWidget *parent)
+    : QWidget(parent), m_api(api), m_lookup(std::move(lookup)), m_query(new QLineEdit(this)),
+      m_mode(new QComboBox(this)), m_results(new QTreeWidget(this)),
+      m_passages(new PassageDelegate(this)), m_status(new QLabel(this))
+{
+    m_query->setObjectName(QStringLiteral("searchQuery"));
+    m_query->setPlaceholderText(tr("Search what was ingested (Ctrl+F)"));
+    m_query->setClearButtonEnabled(true);
+    connect(m_query, &QLineEdit::returnPressed, this, &SearchPanel::search);
+    m_mode->addItem(tr("Hybrid"), QStringLiteral("hybrid"));
+    m_mode->addItem(tr("Keywords"), QStringLiteral("keyword"));
+    m_mode->addItem(tr("Meaning (vectors)"), QStringLiteral("vector"));
+    auto *go = new QPushButton(tr("Search"), this);
+    connect(go, &QPushButton::clicked, this, &SearchPanel::search);
+
+    m_results->setHeaderLabels({tr("Score"), tr("Title"), tr("Source"), tr("Page"), tr("Passage")});
+    m_results->setRootIsDecorated(false);
+    m_results->setAlternatingRowColors(true);
+    m_results->setUniformRowHeights(true);
+    m_results->setItemDelegateForColumn(PassageColumn, m_passages);
+    m_results->setColumnWidth(ScoreColumn, 70);
+    m_results->setColumnWidth(TitleColumn, 220);
+    m_results->setColumnWidth(SourceColumn, 90);
+    m_results->setColumnWidth(PageColumn, 50);
+    m_results->header()->setStretchLastSection(true);
+    connect(m_results, &QTreeWidget::itemDoubleClicked, this,
+            [this](QTreeWidgetItem *item) { open(item); });
+
+    auto *bar = new QHBoxLayout;
+    bar->addWidget(m_query, 1);
+    bar->addWidget(m_mode);
+    bar->addWidget(go);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(bar);
+    layout->addWidget(m_results, 1);
+    layout->addWidget(m_status);
+}
+
+void SearchPanel::focusQuery()
+{
+    m_query->setFocus();
+    m_query->selectAll();
+}
+
+void SearchPanel::search()
+{
+    const QString query = m_query->text().trimmed();
+    if (query.isEmpty())
+        return;
+    static const QRegularExpression separators(QStringLiteral("\\W+"),
+                                               QRegularExpression::UseUnicodePropertiesOption);
+    m_passages->setTerms(query.split(separators, Qt::SkipEmptyParts));
+    m_status->setText(tr("Searching…"));
+    const QJsonObject body{{QStringLiteral("query"), query},
+                           {QStringLiteral("k"), 20},
+                           {QStringLiteral("mode"), m_mode->currentData().toString()}};
+    m_api->postJson(QStringLiteral("/knowledge/search"), body, this,
+                    [this](const ApiAnswer &answer) {
+                        if (!answer.ok()) {
+                            m_status->setText(tr("Search failed: %1").arg(answer.error));
+                            return;
+                        }
+                        showResults(answer.json.value(QStringLiteral("results")).toArray());
+                    });
+}
+
+void SearchPanel::showResults(const QJsonArray &results)
+{
+    m_results->clear();
+    for (const QJsonValue &value : results) {
+        const QJsonObject hit = value.toObject();
+        const QString url = hit.value(QStringLiteral("url")).toString();
+        const QString fileName = hit.value(QStringLiteral("filename")).toString();
+        QString title = hit.value(QStringLiteral("title")).toString();
+        if (title.isEmpty())
+            title = !fileName.isEmpty() ? fileName : url;
+        const QJsonValue page = hit.value(QStringLiteral("page"));
+        auto *item = new QTreeWidgetItem(m_results);
+        item->setText(ScoreColumn,
+                      QString::number(hit.value(QStringLiteral("score")).toDouble(), 'f', 4));
+        item->setText(TitleColumn, title);
+        item->setToolTip(TitleColumn, url.isEmpty() ? fileName : url);
+        item->setText(SourceColumn, hit.value(QStringLiteral("source")).toString());
+        item->setText(PageColumn, page.isDouble() ? QString::number(page.toInt()) : QString());
+        item->setText(PassageColumn, hit.value(QStringLiteral("text")).toString());
+        item->setData(TitleColumn, kTargetRole, url.isEmpty() ? fileName : url);
+    }
+    m_status->setText(tr("%1 result(s)").arg(results.size()));
+    Q_EMIT searched(int(results.size()));
+}
+
+void SearchPanel::open(QTreeWidgetItem *item)
+{
+    const QString target = item->data(TitleColumn, kTargetRole).toString();
+    if (target.startsWith(QLatin1String("http://")) ||
+        target.startsWith(QLatin1String("https://"))) {
+        QDesktopServices::openUrl(QUrl(target));
+        return;
+    }
+    const QString path = m_lookup ? m_lookup(target) : QString();
+    if (path.isEmpty() || !QFileInfo::exists(path)) {
+        m_status->setText(tr("%1 was uploaded from elsewhere; no local copy is known").arg(target));
+        return;
+    }
+    QDesktopServices::openUrl(QUrl::fromLocalFile(path));
+}
+
+} // namespace aether

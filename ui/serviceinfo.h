@@ -1,0 +1,29 @@
+#pragma once
+
+#include "config/redisurl.h"
+
+#include <QByteArray>
+#include <QString>
+#include <QUrl>
+
+namespace aether {
+
+// Where the window finds the service it shows: its own REST API (with the keys
+// it may use) and the Redis that carries the job events.
+struct ApiEndpoint
+{
+    QUrl baseUrl;        // http://127.0.0.1:8000
+    QByteArray apiKey;   // sent as x-api-key
+    QByteArray adminKey; // sent as x-admin-key on /ops/* when set
+};
+
+struct ServiceInfo
+{
+    ApiEndpoint api;
+    RedisUrl redis;
+    bool embeddedRedis = false; // a private redis-server this process (or a sibling) runs
+    int workers = 0;
+    QString configFile; // the settings file the settings dialog writes
+};
+
+} // namespace aether

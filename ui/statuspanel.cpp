@@ -1,0 +1,107 @@
+#include "ui/statuspanel.h"
+
+#include "ui/apiclient.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QJsonArray>
+#include <QLabel>
+#include <QPushButton>
+#include <QStatusBar>
+#include <QTimer>
+
+namespace aether {
+
+namespace {
+
+constexpr int kPollMs = 2000;
+
+} // namespace
+
+StatusPanel::StatusPanel(ApiClient *api, const ServiceInfo &service, QStatusBar *bar)
+    : QObject(bar), m_api(api), m_service(service), m_bar(bar), m_address(new QPushButton(bar)),
+      m_redis(new QLabel(bar)), m_workers(new QLabel(bar)), m_queue(new QLabel(bar))
+{
+    const QString address = service.api.baseUrl.toString(QUrl::StripTrailingSlash);
+    m_address->setObjectName(QStringLiteral("apiAddress"));
+    m_address->setFlat(true);
+    m_address->setCursor(Qt::PointingHandCursor);
+    m_address->setText(tr("API %1").arg(address));
+    m_address->setToolTip(tr("The local REST API; click to copy its address"));
+    connect(m_address, &QPushButton::clicked, this, [this, address] {
+        QApplication::clipboard()->setText(address);
+        m_bar->showMessage(tr("Copied %1").arg(address), 3000);
+    });
+    m_workers->setObjectName(QStringLiteral("workersStatus"));
+    m_queue->setObjectName(QStringLiteral("queueStatus"));
+    m_redis->setObjectName(QStringLiteral("redisStatus"));
+    bar->addPermanentWidget(m_address);
+    bar->addPermanentWidget(m_redis);
+    bar->addPermanentWidget(m_workers);
+    bar->addPermanentWidget(m_queue);
+    showRedis();
+    m_workers->setText(tr("Workers –"));
+    m_queue->setText(tr("Queue –"));
+    auto *timer = new QTimer(this);
+    connect(timer, &QTimer::timeout, this, &StatusPanel::poll);
+    timer->start(kPollMs);
+    poll();
+}
+
+void StatusPanel::setRedisConnected(bool connected)
+{
+    m_redisConnected = connected;
+    showRedis();
+}
+
+void StatusPanel::showRedis()
+{
+    const QString where =
+        m_service.embeddedRedis ? tr("embedded") : m_service.redis.toDisplayString();
+    m_redis->setText(
+        tr("Redis %1 · %2").arg(where, m_redisConnected ? tr("connected") : tr("not connected")));
+    m_redis->setStyleSheet(m_redisConnected ? QString() : QStringLiteral("color: #c62828;"));
+    m_redis->setToolTip(m_service.redis.toDisplayString());
+}
+
+void StatusPanel::poll()
+{
+    if (m_polling)
+        return;
+    m_polling = true;
+    m_api->get(QStringLiteral("/ops/queue"), this, [this](const ApiAnswer &answer) {
+        m_polling = false;
+        if (answer.ok())
+            showQueue(answer.json);
+        else
+            m_queue->setText(tr("Queue: %1").arg(answer.error));
+    });
+}
+
+void StatusPanel::showQueue(const QJsonObject &queue)
+{
+    const QJsonArray workers = queue.value(QStringLiteral("workers")).toArray();
+    int busy = 0;
+    for (const QJsonValue &worker : workers) {
+        if (!worker.toObject().value(QStringLiteral("current_job")).toString().isEmpty())
+            ++busy;
+    }
+    m_workers->setText(tr("Workers %1/%2 busy").arg(busy).arg(workers.size()));
+    const QJsonObject counts = queue.value(QStringLiteral("counts")).toObject();
+    QString text = tr("Queue %1").arg(counts.value(QStringLiteral("queued")).toInt());
+    if (queue.value(QStringLiteral("paused")).toBool())
+        text += tr(" (paused)");
+    m_queue->setText(text);
+}
+
+QString StatusPanel::workersText() const
+{
+    return m_workers->text();
+}
+
+QString StatusPanel::queueText() const
+{
+    return m_queue->text();
+}
+
+} // namespace aether

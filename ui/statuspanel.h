@@ -1,0 +1,46 @@
+#pragma once
+
+#include "ui/serviceinfo.h"
+
+#include <QObject>
+
+class QLabel;
+class QPushButton;
+class QStatusBar;
+class QTimer;
+
+namespace aether {
+
+class ApiClient;
+
+// The status bar's permanent parts: the API address (click to copy), Redis
+// (embedded or URL, connected or not), workers busy/total and the queue
+// length, from GET /ops/queue polled every two seconds.
+class StatusPanel : public QObject
+{
+    Q_OBJECT
+
+public:
+    StatusPanel(ApiClient *api, const ServiceInfo &service, QStatusBar *bar);
+
+    void setRedisConnected(bool connected);
+    void poll();
+    QString workersText() const;
+    QString queueText() const;
+
+private:
+    void showQueue(const QJsonObject &queue);
+    void showRedis();
+
+    ApiClient *m_api;
+    ServiceInfo m_service;
+    QStatusBar *m_bar;
+    QPushButton *m_address;
+    QLabel *m_redis;
+    QLabel *m_workers;
+    QLabel *m_queue;
+    bool m_redisConnected = false;
+    bool m_polling = false;
+};
+
+} // namespace aether
