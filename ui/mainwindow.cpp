@@ -123,10 +123,16 @@ void MainWindow::createMenus()
                     &AddContentPanel::pasteText);
     file->addSeparator();
     file->addAction(tr("&Settings…"), QKeySequence::Preferences, this, [this] {
-        SettingsDialog dialog(m_service.configFile, this);
-        if (dialog.exec() == QDialog::Accepted)
+        SettingsDialog dialog(m_service.configFile, m_appliesSettings, this);
+        if (dialog.exec() != QDialog::Accepted)
+            return;
+        if (!m_appliesSettings) {
             statusBar()->showMessage(tr("Settings saved; restart Aether Ingest to apply them"),
                                      kMessageMs);
+            return;
+        }
+        statusBar()->showMessage(tr("Applying the settings…"));
+        Q_EMIT settingsSaved();
     });
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);

@@ -45,10 +45,15 @@ public:
     // GET /ops/jobs, every page (up to 10,000 jobs); the table follows the answer.
     void reconcile();
     QString lastNotification() const { return m_lastNotification; }
+    void showStatusMessage(const QString &text);
+    // Whether saved settings are applied at once (the session restarts the
+    // service) or only at the next start.
+    void setAppliesSettings(bool applies) { m_appliesSettings = applies; }
 
 Q_SIGNALS:
     void reconciled();
     void notified(const QString &text);
+    void settingsSaved();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -57,12 +62,12 @@ private:
     void createMenus();
     void reconcilePage(const QString &before, int page, qint64 startedMs,
                        QSharedPointer<QSet<QString>> listed);
-    void showStatusMessage(const QString &text);
     void notify(const QString &title, const QString &text);
     void saveGeometry();
     void restoreGeometry();
 
     ServiceInfo m_service;
+    bool m_appliesSettings = false;
     ApiClient *m_api;
     JobTableModel *m_jobs;
     EventSubscriber *m_events;

@@ -16,7 +16,7 @@
 
 namespace aether {
 
-SettingsDialog::SettingsDialog(QString configFile, QWidget *parent)
+SettingsDialog::SettingsDialog(QString configFile, bool appliedAtOnce, QWidget *parent)
     : QDialog(parent), m_configFile(std::move(configFile)), m_host(new QLineEdit(this)),
       m_port(new QSpinBox(this)), m_apiKeys(new QLineEdit(this)), m_adminKey(new QLineEdit(this)),
       m_redisUrl(new QLineEdit(this)), m_workers(new QSpinBox(this)),
@@ -47,11 +47,14 @@ SettingsDialog::SettingsDialog(QString configFile, QWidget *parent)
     form->addRow(tr("Embedding model"), m_model);
     form->addRow(tr("Chunk size (chars)"), m_chunkSize);
     form->addRow(tr("Chunk overlap (chars)"), m_chunkOverlap);
-    auto *note = new QLabel(tr("All of these are read when Aether Ingest starts: restart it to "
-                               "apply them. Command-line flags and environment variables "
-                               "override this file (%1).")
-                                .arg(m_configFile),
-                            this);
+    auto *note = new QLabel(
+        (appliedAtOnce ? tr("Saving applies these at once: the service restarts in this window, "
+                            "and jobs that are running go back to the queue and continue. ")
+                       : tr("All of these are read when Aether Ingest starts: restart it to "
+                            "apply them. ")) +
+            tr("Command-line flags and environment variables override this file (%1).")
+                .arg(m_configFile),
+        this);
     note->setWordWrap(true);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, this);
     connect(buttons, &QDialogButtonBox::accepted, this, [this] {

@@ -17,7 +17,8 @@ class SettingsDialog : public QDialog
     Q_OBJECT
 
 public:
-    SettingsDialog(QString configFile, QWidget *parent = nullptr);
+    // appliedAtOnce: saving restarts the service with the new settings.
+    SettingsDialog(QString configFile, bool appliedAtOnce, QWidget *parent = nullptr);
 
     void save();
     static QString generateKey();

@@ -1,5 +1,8 @@
 #include "desktop/desktopsession.h"
 
+#include <QApplication>
+#include <QMessageBox>
+
 #include "common/ingestservice.h"
 #include "desktop/portchoice.h"
 #include "ui/mainwindow.h"
@@ -70,6 +73,7 @@ ApiEndpoint DesktopSession::endpointFor(const Settings &settings, quint16 port)
 
 bool DesktopSession::start(const PortChooser &choosePort, QString *error)
 {
+    m_choosePort = choosePort;
     while (!m_settings.noServer && portIsTaken(m_settings.host, m_settings.port)) {
         const quint16 other =
             choosePort ? choosePort(m_settings.host, m_settings.port, freePortOn(m_settings.host))
@@ -94,7 +98,41 @@ bool DesktopSession::start(const PortChooser &choosePort, QString *error)
     info.workers = m_settings.workers;
     info.configFile = m_configFile;
     m_window = std::make_unique<MainWindow>(info);
+    offerApplyOnSave();
     return true;
+}
+
+void DesktopSession::offerApplyOnSave()
+{
+    if (!m_readSettings)
+        return;
+    m_window->setAppliesSettings(true);
+    // Queued: the window that asks is replaced, so it must not be on the stack.
+    QObject::connect(
+        m_window.get(), &MainWindow::settingsSaved, qApp,
+        [this] {
+            QString error;
+            if (applySavedSettings(&error)) {
+                m_window->show();
+                m_window->showStatusMessage(QObject::tr("Settings applied"));
+                return;
+            }
+            QMessageBox::critical(
+                nullptr, QStringLiteral("Aether Ingest"),
+                QObject::tr("The new settings could not be applied:\n\n%1").arg(error));
+            QApplication::quit();
+        },
+        Qt::QueuedConnection);
+}
+
+bool DesktopSession::applySavedSettings(QString *error)
+{
+    const std::optional<Settings> settings = m_readSettings(error);
+    if (!settings)
+        return false;
+    stop();
+    m_settings = *settings;
+    return start(m_choosePort, error);
 }
 
 void DesktopSession::stop()

@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace aether {
 
@@ -23,8 +24,18 @@ public:
     DesktopSession(Settings settings, QString configFile);
     ~DesktopSession();
 
+    // Reads the settings again (flags, environment, the settings file); empty
+    // with `error` set when they are invalid.
+    using SettingsReader = std::function<std::optional<Settings>(QString *error)>;
+
     bool start(const PortChooser &choosePort, QString *error);
     void stop();
+
+    // With a reader, settings saved in the window's dialog are applied at once:
+    // the service restarts in this process with them (running jobs go back to
+    // the queue as on a normal stop and continue after), and a new window opens.
+    void setSettingsReader(SettingsReader reader) { m_readSettings = std::move(reader); }
+    bool applySavedSettings(QString *error);
 
     IngestService *service() const { return m_service.get(); }
     MainWindow *window() const { return m_window.get(); }
@@ -35,7 +46,11 @@ public:
     static ApiEndpoint endpointFor(const Settings &settings, quint16 port);
 
 private:
+    void offerApplyOnSave();
+
     Settings m_settings;
+    PortChooser m_choosePort;
+    SettingsReader m_readSettings;
     QString m_configFile;
     std::unique_ptr<IngestService> m_service;
     std::unique_ptr<MainWindow> m_window;

@@ -53,20 +53,23 @@ int main(int argc, char *argv[])
         QStringLiteral("/aether-ingest/aether-ingest.conf");
     SettingsLoader::Result loaded;
     bool headless = false;
-    {
-        // The options are read before a GUI is created: --help and a missing
-        // display must not need one.
-        QCoreApplication probe(argc, argv);
-        QStringList arguments = probe.arguments();
-        headless = arguments.removeAll(kHeadlessFlag) > 0;
-        const QString dataDir =
-            QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
-            QStringLiteral("/aether-ingest");
-        loaded = SettingsLoader::load(
+    QStringList arguments;
+    const QString dataDir = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
+                            QStringLiteral("/aether-ingest");
+    const auto loadSettings = [&arguments, &dataDir, &configFile] {
+        return SettingsLoader::load(
             arguments, QProcessEnvironment::systemEnvironment(),
             QStringLiteral("Aether Ingest, desktop: a window over the REST API, Redis job "
                            "queue and ingest workers (the same service as aether-ingestd)."),
             dataDir, configFile);
+    };
+    {
+        // The options are read before a GUI is created: --help and a missing
+        // display must not need one.
+        QCoreApplication probe(argc, argv);
+        arguments = probe.arguments();
+        headless = arguments.removeAll(kHeadlessFlag) > 0;
+        loaded = loadSettings();
     }
     switch (loaded.outcome) {
     case SettingsLoader::Outcome::ShowHelp:
@@ -96,6 +99,13 @@ int main(int argc, char *argv[])
     QApplication::setWindowIcon(applicationIcon());
     installLogFormat();
     DesktopSession session(loaded.settings, configFile);
+    session.setSettingsReader([&loadSettings](QString *error) -> std::optional<Settings> {
+        const SettingsLoader::Result reloaded = loadSettings();
+        if (reloaded.outcome == SettingsLoader::Outcome::Run)
+            return reloaded.settings;
+        *error = reloaded.message;
+        return std::nullopt;
+    });
     QString error;
     const auto choosePort = [](const QString &host, quint16 taken, quint16 free) {
         return askForOtherPort(nullptr, host, taken, free);

@@ -32,6 +32,8 @@ bool DesktopFixture::start()
     m_settings.port = freePort();
     m_session = std::make_unique<DesktopSession>(m_settings,
                                                  m_dir.filePath(QStringLiteral("settings.conf")));
+    if (m_reader)
+        m_session->setSettingsReader(m_reader);
     if (!m_session->start({}, &m_error))
         return false;
     m_session->window()->resize(1280, 800);

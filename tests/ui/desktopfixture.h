@@ -27,6 +27,9 @@ public:
     QString errorText() const { return m_error; }
 
     MainWindow *window() const;
+    DesktopSession *session() const { return m_session.get(); }
+    // Set before start(): how the session re-reads its settings on "Save".
+    void setSettingsReader(DesktopSession::SettingsReader reader) { m_reader = std::move(reader); }
     QString baseUrl() const;
     RedisProcess &redis() { return m_redis; }
     QString tempPath(const QString &name) const { return m_dir.filePath(name); }
@@ -36,6 +39,7 @@ private:
     RedisProcess m_redis;
     Settings m_settings;
     std::unique_ptr<DesktopSession> m_session;
+    DesktopSession::SettingsReader m_reader;
     QString m_error;
 };
 

@@ -82,7 +82,8 @@ private Q_SLOTS:
         JobTableModel *jobs = m_desktop.window()->jobs();
         const int before = jobs->rowCount();
         panel->queuePendingFiles();
-        QVERIFY(panel->messageLabel()->text().contains(QStringLiteral("Skipped 1 unsupported file: blob.bin")));
+        QVERIFY(panel->messageLabel()->text().contains(
+            QStringLiteral("Skipped 1 unsupported file: blob.bin")));
 
         QTRY_COMPARE_WITH_TIMEOUT(jobs->rowCount(), before + 3, kJobTimeoutMs);
         QTRY_COMPARE_WITH_TIMEOUT(countWithStatus(*jobs, QStringLiteral("finished")), before + 3,
