@@ -10,6 +10,9 @@ packages=(
     redis-server
     qpdf # tests: makes encrypted PDF fixtures
     poppler-utils libfaiss-dev # benchmarks: pdftotext and FAISS baselines
+    curl # tests: runs the README's curl examples
+    dpkg-dev fakeroot lintian desktop-file-utils appstream help2man # packages and their checks
+    clang libclang-rt-14-dev # fuzz targets (libFuzzer, sanitizers)
 )
 
 sudo=""

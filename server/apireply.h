@@ -5,6 +5,9 @@
 #include <QList>
 #include <QPair>
 #include <QString>
+#include <functional>
+
+class QTcpSocket;
 
 namespace aether {
 
@@ -14,17 +17,25 @@ struct ApiReply
     int status = 200;
     QJsonObject body;
     QList<QPair<QByteArray, QByteArray>> headers;
+    // Set for the few answers that are not JSON (/metrics): sent instead of body.
+    QByteArray rawContentType;
+    QByteArray rawBody;
+    // A streaming answer (Server-Sent Events): the server writes `streamHead`
+    // in the connection's reply order, then hands the socket to `stream`.
+    QByteArray streamHead;
+    std::function<void(QTcpSocket *)> stream;
 
     static ApiReply ok(QJsonObject body)
     {
         body.insert(QStringLiteral("ok"), true);
-        return ApiReply{200, std::move(body), {}};
+        return ApiReply{200, std::move(body), {}, {}, {}, {}, {}};
     }
     static ApiReply error(int status, const QString &message)
     {
         return ApiReply{
-            status,
-            QJsonObject{{QStringLiteral("ok"), false}, {QStringLiteral("error"), message}},
+            status, QJsonObject{{QStringLiteral("ok"), false}, {QStringLiteral("error"), message}},
+            {},     {},
+            {},     {},
             {}};
     }
     static ApiReply queueUnavailable(const QString &reason)
@@ -32,7 +43,11 @@ struct ApiReply
         return error(503, QStringLiteral("queue unavailable: ") + reason);
     }
     // The route answers later through RouteContext::answer.
-    static ApiReply deferred() { return ApiReply{0, {}, {}}; }
+    static ApiReply deferred() { return ApiReply{0, {}, {}, {}, {}, {}, {}}; }
+    static ApiReply raw(const QByteArray &contentType, QByteArray bytes)
+    {
+        return ApiReply{200, {}, {}, contentType, std::move(bytes), {}, {}};
+    }
     bool isDeferred() const { return status == 0; }
 };
 

@@ -73,8 +73,12 @@ ApiReply ApiServer::runRoute(const Route &route, const QHttpServerRequest &reque
                              const QStringList &parameters, const ReplySender &answer)
 {
     AccessDecision access;
-    if (route.role) {
-        const bool opsRoute = request.url().path().startsWith(QLatin1String("/ops/"));
+    const bool loopbackClient = route.publicOnLoopback && request.remoteAddress().isLoopback();
+    if (route.role && !loopbackClient) {
+        // x-admin-key counts on /ops/* and on /metrics (an operator's scraper).
+        const QString path = request.url().path();
+        const bool opsRoute =
+            path.startsWith(QLatin1String("/ops/")) || path == QLatin1String("/metrics");
         access = m_access.decide(credentialsOf(request), *route.role, opsRoute);
         if (!access.allowed())
             return ApiReply::error(access.status, access.error);
@@ -92,10 +96,9 @@ ApiReply ApiServer::runRoute(const Route &route, const QHttpServerRequest &reque
     }
 }
 
-ApiReply ApiServer::dispatch(const QHttpServerRequest &request, const ReplySender &answer)
+ApiReply ApiServer::dispatch(const QHttpServerRequest &request, const QByteArray &method,
+                             const Router::Match &match, const ReplySender &answer)
 {
-    const QByteArray method = methodName(request.method());
-    const Router::Match match = m_router.match(method, request.url().path());
     if (match.route)
         return runRoute(*match.route, request, match.parameters, answer);
     if (!match.allowedMethods.isEmpty()) {
@@ -111,15 +114,25 @@ ApiReply ApiServer::dispatch(const QHttpServerRequest &request, const ReplySende
 bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
 {
     const bool close = request.value("Connection").toLower() == "close";
+    const QByteArray method = methodName(request.method());
+    const Router::Match match = m_router.match(method, request.url().path());
+    const QString route = match.route ? match.route->pattern : QStringLiteral("unmatched");
     ReplyOrder *order = ReplyOrder::of(socket);
-    const ReplySender answer = [order = QPointer<ReplyOrder>(order), slot = order->reserve(),
-                                close](const ApiReply &reply) {
+    const quint64 slot = order->reserve();
+    const ReplySender answer = [metrics = m_httpMetrics, order = QPointer<ReplyOrder>(order), slot,
+                                close, method, route](const ApiReply &reply) {
+        metrics->record(method, route, reply.status);
         if (order) // gone with its socket when the client left
             order->deliver(slot, httpResponseBytes(reply, close), close);
     };
-    const ApiReply reply = dispatch(request, answer);
-    if (!reply.isDeferred())
+    const ApiReply reply = dispatch(request, method, match, answer);
+    if (reply.stream) { // Server-Sent Events: the route keeps the connection
+        m_httpMetrics->record(method, route, reply.status);
+        order->deliver(slot, reply.streamHead, false);
+        reply.stream(socket);
+    } else if (!reply.isDeferred()) {
         answer(reply);
+    }
     return true;
 }
 

@@ -1,10 +1,12 @@
 #pragma once
 
 #include "access/accesspolicy.h"
+#include "server/httpmetrics.h"
 #include "server/router.h"
 
 #include <QAbstractHttpServer>
 #include <QHostAddress>
+#include <memory>
 
 namespace aether {
 
@@ -21,6 +23,9 @@ public:
     ApiServer(AccessPolicy access, qint64 maxBodyBytes, QObject *parent = nullptr);
 
     Router &router() { return m_router; }
+    const Router &router() const { return m_router; }
+    // Answers written so far, by route and status (GET /metrics).
+    HttpMetrics &httpMetrics() { return *m_httpMetrics; }
 
     // Listens on address:port (port 0: any free port); false with *error.
     bool listenOn(const QHostAddress &address, quint16 port, QString *error);
@@ -31,12 +36,15 @@ protected:
     void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
 
 private:
-    ApiReply dispatch(const QHttpServerRequest &request, const ReplySender &answer);
+    ApiReply dispatch(const QHttpServerRequest &request, const QByteArray &method,
+                      const Router::Match &match, const ReplySender &answer);
     ApiReply runRoute(const Route &route, const QHttpServerRequest &request,
                       const QStringList &parameters, const ReplySender &answer);
 
     AccessPolicy m_access;
     Router m_router;
+    // Shared with answers still pending when the server goes away.
+    std::shared_ptr<HttpMetrics> m_httpMetrics = std::make_shared<HttpMetrics>();
     BodySizeGuard *m_tcpServer;
 };
 

@@ -1,77 +1,29 @@
 #include "server/ingestroutes.h"
 
 #include "access/accesspolicy.h"
-#include "extract/extractorregistry.h"
-#include "fetch/addressguard.h"
+#include "server/inputvalidation.h"
 #include "server/jsonbody.h"
-#include "server/multipartparser.h"
 
-#include <QHostAddress>
 #include <QHttpServerRequest>
 #include <QUrl>
 
 namespace aether {
 
+using input::findPart;
+using input::kMaxSourceChars;
+using input::kMaxUrlChars;
+using input::validSource;
+
 namespace {
 
-constexpr int kMaxSourceChars = 200;
-constexpr int kMaxUrlChars = 8192;
 constexpr int kMaxIdempotencyKeyBytes = 255;
-
-QString validSource(const QString &source)
-{
-    for (const QChar c : source) {
-        if (c.category() == QChar::Other_Control)
-            throw ApiError{422,
-                           QStringLiteral("field 'source' must not contain control characters")};
-    }
-    return source;
-}
-
-QUrl validUrl(const QString &text, bool allowPrivate)
-{
-    const QUrl url(text.trimmed(), QUrl::StrictMode);
-    const QString scheme = url.scheme().toLower();
-    if (!url.isValid() || (scheme != QLatin1String("http") && scheme != QLatin1String("https")) ||
-        url.host().isEmpty())
-        throw ApiError{422,
-                       QStringLiteral("field 'url' must be an absolute http:// or https:// URL")};
-    // Literal addresses are checked here; names are resolved and checked by the worker.
-    const QHostAddress literal(url.host());
-    if (!allowPrivate && !literal.isNull() && !AddressGuard::isPublic(literal)) {
-        throw ApiError{
-            422, QStringLiteral("field 'url' points to a private, loopback or link-local address "
-                                "(set URL_ALLOW_PRIVATE=1 to allow)")};
-    }
-    return url;
-}
-
-const MultipartPart *findPart(const QList<MultipartPart> &parts, const QString &name)
-{
-    for (const MultipartPart &part : parts) {
-        if (part.name == name)
-            return &part;
-    }
-    return nullptr;
-}
-
-QList<MultipartPart> multipartParts(const QHttpServerRequest &request)
-{
-    const QByteArray boundary = MultipartParser::boundaryFrom(request.value("Content-Type"));
-    if (boundary.isEmpty())
-        throw ApiError{400,
-                       QStringLiteral("send the file as multipart/form-data with a 'file' part")};
-    MultipartParser parser;
-    const std::optional<QList<MultipartPart>> parts = parser.parse(request.body(), boundary);
-    if (!parts)
-        throw ApiError{400, QStringLiteral("malformed multipart body: ") + parser.error()};
-    return *parts;
-}
 
 } // namespace
 
-IngestRoutes::IngestRoutes(JobQueue &queue, EnqueueBatcher &batcher, IngestLimits limits)
-    : m_queue(queue), m_batcher(batcher), m_waiter(queue.connection()), m_limits(limits)
+IngestRoutes::IngestRoutes(JobQueue &queue, EnqueueBatcher &batcher, IngestLimits limits,
+                           const WebhookDirectory &webhooks)
+    : m_queue(queue), m_batcher(batcher), m_waiter(queue.connection()), m_limits(limits),
+      m_webhooks(webhooks)
 {}
 
 void IngestRoutes::registerOn(Router &router)
@@ -203,8 +155,9 @@ JobRequest IngestRoutes::textRequest(const RouteContext &context, Answer answer)
                                        int(qMin<qint64>(m_limits.maxUploadBytes, INT_MAX)));
     request.source = validSource(
         body.optionalString(QStringLiteral("source"), QStringLiteral("docs"), kMaxSourceChars));
-    readJobOptions([&body](const QString &name) { return body.object().value(name); }, m_limits,
-                   request);
+    const auto field = [&body](const QString &name) { return body.object().value(name); };
+    readJobOptions(field, m_limits, request);
+    readWebhook(field, m_limits, m_webhooks, context.request, request);
     return request;
 }
 
@@ -212,36 +165,25 @@ JobRequest IngestRoutes::urlRequest(const RouteContext &context, Answer answer)
 {
     const JsonBody body(context.request);
     JobRequest request = newRequest(context, JobType::Url, answer);
-    request.url = validUrl(body.requiredString(QStringLiteral("url"), kMaxUrlChars),
-                           m_limits.allowPrivateUrls)
+    request.url = input::validUrl(body.requiredString(QStringLiteral("url"), kMaxUrlChars),
+                                  m_limits.allowPrivateUrls)
                       .toString(QUrl::FullyEncoded);
     request.source = validSource(
         body.optionalString(QStringLiteral("source"), QStringLiteral("web"), kMaxSourceChars));
-    readJobOptions([&body](const QString &name) { return body.object().value(name); }, m_limits,
-                   request);
+    const auto field = [&body](const QString &name) { return body.object().value(name); };
+    readJobOptions(field, m_limits, request);
+    readWebhook(field, m_limits, m_webhooks, context.request, request);
     return request;
 }
 
 JobRequest IngestRoutes::fileRequest(const RouteContext &context, Answer answer)
 {
-    const QList<MultipartPart> parts = multipartParts(context.request);
+    const QList<MultipartPart> parts = input::multipartParts(context.request);
     const MultipartPart *file = findPart(parts, QStringLiteral("file"));
     if (!file)
         throw ApiError{422,
                        QStringLiteral("field 'file' is required (a multipart part named 'file')")};
-    if (file->data.isEmpty())
-        throw ApiError{422, QStringLiteral("the uploaded file is empty")};
-    if (file->data.size() > m_limits.maxUploadBytes)
-        throw ApiError{413,
-                       QStringLiteral("the file is larger than the limit of %1 MB (MAX_UPLOAD_MB)")
-                           .arg(m_limits.maxUploadBytes / (1024 * 1024))};
-    const QString fileName = file->fileName.isEmpty() ? QStringLiteral("upload") : file->fileName;
-    if (!ExtractorRegistry::standard().find(file->data, fileName,
-                                            QString::fromLatin1(file->contentType)))
-        throw ApiError{
-            415, QStringLiteral("unsupported file type: %1 is not a text, Markdown, HTML, PDF, "
-                                "Office, OpenDocument, CSV, JSON or e-mail file")
-                     .arg(fileName)};
+    const QString fileName = input::checkedUpload(*file, m_limits.maxUploadBytes);
 
     JobRequest request = newRequest(context, JobType::File, answer);
     request.fileName = fileName;
@@ -254,13 +196,12 @@ JobRequest IngestRoutes::fileRequest(const RouteContext &context, Answer answer)
             422,
             QStringLiteral("field 'source' is longer than %1 characters").arg(kMaxSourceChars)};
     request.source = validSource(sourceText.isEmpty() ? QStringLiteral("uploads") : sourceText);
-    readJobOptions(
-        [&parts](const QString &name) {
-            const MultipartPart *part = findPart(parts, name);
-            return part ? QJsonValue(QString::fromUtf8(part->data))
-                        : QJsonValue(QJsonValue::Undefined);
-        },
-        m_limits, request);
+    const auto field = [&parts](const QString &name) {
+        const MultipartPart *part = findPart(parts, name);
+        return part ? QJsonValue(QString::fromUtf8(part->data)) : QJsonValue(QJsonValue::Undefined);
+    };
+    readJobOptions(field, m_limits, request);
+    readWebhook(field, m_limits, m_webhooks, context.request, request);
     return request;
 }
 

@@ -15,7 +15,8 @@ namespace aether {
 class IngestRoutes
 {
 public:
-    IngestRoutes(JobQueue &queue, EnqueueBatcher &batcher, IngestLimits limits);
+    IngestRoutes(JobQueue &queue, EnqueueBatcher &batcher, IngestLimits limits,
+                 const WebhookDirectory &webhooks);
     void registerOn(Router &router);
 
     // A synchronous request waits at most this long (or its job's timeout) for the result.
@@ -43,6 +44,7 @@ private:
     EnqueueBatcher &m_batcher;
     JobWaiter m_waiter;
     IngestLimits m_limits;
+    const WebhookDirectory &m_webhooks;
 };
 
 } // namespace aether

@@ -1,6 +1,11 @@
 #include "server/joboptions.h"
 
 #include "server/apireply.h"
+#include "server/inputvalidation.h"
+
+#include <QHttpServerRequest>
+
+#include <cmath>
 
 namespace aether {
 
@@ -11,9 +16,11 @@ int wholeNumber(const QJsonValue &value, const QString &name, int minimum, int m
     bool ok = false;
     int number = 0;
     if (value.isDouble()) {
+        // Range first: converting a double outside int's range is undefined
+        // (found by fuzz_jsonrequest with {"timeout": 8.9e25}).
         const double d = value.toDouble();
-        ok = d == double(qint64(d));
-        number = int(d);
+        ok = std::isfinite(d) && d >= minimum && d <= maximum && d == std::floor(d);
+        number = ok ? int(d) : 0;
     } else if (value.isString()) {
         number = value.toString().trimmed().toInt(&ok);
     }
@@ -46,6 +53,36 @@ void readJobOptions(const std::function<QJsonValue(const QString &)> &field,
     const QJsonValue attempts = field(QStringLiteral("max_attempts"));
     if (!attempts.isUndefined() && !attempts.isNull())
         request.maxAttempts = wholeNumber(attempts, QStringLiteral("max_attempts"), 1, 10);
+}
+
+void readWebhook(const FieldReader &field, const IngestLimits &limits,
+                 const WebhookDirectory &webhooks, const QHttpServerRequest &http, QString *url,
+                 QByteArray *keyRef)
+{
+    // The key that asked: an API key, else the admin key.
+    QByteArray key = http.value("x-api-key");
+    if (key.isEmpty())
+        key = http.value("x-admin-key");
+    const QJsonValue given = field(QStringLiteral("webhook_url"));
+    QString text = given.isString() ? given.toString().trimmed() : QString();
+    if (!given.isUndefined() && !given.isNull() && !given.isString())
+        throw ApiError{422, QStringLiteral("field 'webhook_url' must be a string")};
+    if (text.isEmpty())
+        text = webhooks.defaultUrl(key);
+    if (text.isEmpty())
+        return;
+    if (text.size() > input::kMaxUrlChars)
+        throw ApiError{422, QStringLiteral("field 'webhook_url' is too long")};
+    *url = input::validUrl(text, limits.allowPrivateUrls, QStringLiteral("webhook_url"))
+               .toString(QUrl::FullyEncoded);
+    *keyRef = WebhookDirectory::keyRef(key);
+}
+
+void readWebhook(const FieldReader &field, const IngestLimits &limits,
+                 const WebhookDirectory &webhooks, const QHttpServerRequest &http,
+                 JobRequest &request)
+{
+    readWebhook(field, limits, webhooks, http, &request.webhookUrl, &request.webhookKey);
 }
 
 } // namespace aether

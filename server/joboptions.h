@@ -1,11 +1,16 @@
 #pragma once
 
+#include "notify/webhookdirectory.h"
 #include "queue/jobrequest.h"
 
 #include <QJsonValue>
 #include <functional>
 
+class QHttpServerRequest;
+
 namespace aether {
+
+using FieldReader = std::function<QJsonValue(const QString &)>;
 
 struct IngestLimits
 {
@@ -21,5 +26,16 @@ struct IngestLimits
 // Invalid values throw ApiError 422.
 void readJobOptions(const std::function<QJsonValue(const QString &)> &field,
                     const IngestLimits &limits, JobRequest &request);
+
+// Reads `webhook_url` (an http(s) URL, checked like URL ingestion); without
+// it, the default webhook of the request's key (WEBHOOK_URLS) applies. Sets
+// request.webhookUrl and the key reference that picks the signing secret.
+void readWebhook(const FieldReader &field, const IngestLimits &limits,
+                 const WebhookDirectory &webhooks, const QHttpServerRequest &http,
+                 JobRequest &request);
+// The same for a batch's own webhook.
+void readWebhook(const FieldReader &field, const IngestLimits &limits,
+                 const WebhookDirectory &webhooks, const QHttpServerRequest &http, QString *url,
+                 QByteArray *keyRef);
 
 } // namespace aether

@@ -142,6 +142,15 @@ QJsonObject JobRoutes::jobJson(const QByteArray &id, const JobFields &fields, bo
         {QStringLiteral("cancel_requested"), fields.value("cancel_requested") == "1"}};
     if (status == "failed" || status == "canceled" || status == "scheduled")
         json.insert(QStringLiteral("error"), QString::fromUtf8(fields.value("error")));
+    if (const QByteArray batch = fields.value("batch_id"); !batch.isEmpty())
+        json.insert(QStringLiteral("batch_id"), QString::fromLatin1(batch));
+    if (detailed && fields.contains("webhook_url")) {
+        json.insert(QStringLiteral("webhook_url"), QString::fromUtf8(fields.value("webhook_url")));
+        json.insert(QStringLiteral("webhook_status"),
+                    QString::fromLatin1(fields.value("webhook_status", "pending")));
+        json.insert(QStringLiteral("webhook_deliveries"),
+                    QJsonDocument::fromJson(fields.value("webhook_deliveries", "[]")).array());
+    }
     if (detailed) {
         if (status == "finished")
             json.insert(QStringLiteral("result"),

@@ -320,8 +320,8 @@ std::optional<QList<MultipartPart>> MultipartParser::parse(const QByteArray &bod
 
     QList<MultipartPart> parts;
     while (end.kind == DelimiterEnd::NextPart) {
-        if (parts.size() >= kMaxParts) {
-            m_error = QStringLiteral("multipart body has more than %1 parts").arg(kMaxParts);
+        if (parts.size() >= m_maxParts) {
+            m_error = QStringLiteral("multipart body has more than %1 parts").arg(m_maxParts);
             return std::nullopt;
         }
         MultipartPart part;

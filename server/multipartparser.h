@@ -23,7 +23,9 @@ class MultipartParser
 {
 public:
     static constexpr int kMaxHeaderBytes = 8 * 1024;
-    static constexpr int kMaxParts = 100;
+    static constexpr int kMaxParts = 100; // default; batch uploads allow more
+
+    explicit MultipartParser(int maxParts = kMaxParts) : m_maxParts(maxParts) {}
 
     // The boundary parameter of a Content-Type header (quoted or not); empty
     // when the type is not multipart/form-data or has no boundary.
@@ -35,6 +37,7 @@ public:
 
 private:
     QString m_error;
+    int m_maxParts;
 };
 
 } // namespace aether

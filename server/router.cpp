@@ -3,10 +3,19 @@
 namespace aether {
 
 void Router::add(const QByteArray &method, const QString &pattern, std::optional<Role> role,
-                 RouteHandler handler)
+                 RouteHandler handler, bool publicOnLoopback)
 {
-    m_routes.append(Route{method, pattern.split(QLatin1Char('/'), Qt::SkipEmptyParts), role,
-                          std::move(handler)});
+    m_routes.append(Route{method, pattern, pattern.split(QLatin1Char('/'), Qt::SkipEmptyParts),
+                          role, std::move(handler), publicOnLoopback});
+}
+
+QList<RouteInfo> Router::routes() const
+{
+    QList<RouteInfo> infos;
+    infos.reserve(m_routes.size());
+    for (const Route &route : m_routes)
+        infos.append(RouteInfo{route.method, route.pattern});
+    return infos;
 }
 
 bool Router::matchPath(const Route &route, const QStringList &segments, QStringList *parameters)

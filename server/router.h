@@ -34,9 +34,18 @@ using RouteHandler = std::function<ApiReply(const RouteContext &)>;
 struct Route
 {
     QByteArray method;        // "GET", "POST", ...
+    QString pattern;          // "/ops/jobs/{id}", as registered
     QStringList segments;     // "/ops/jobs/{id}" -> {"ops", "jobs", "{id}"}
     std::optional<Role> role; // nullopt: public
     RouteHandler handler;
+    bool publicOnLoopback = false; // no role needed from a loopback client
+};
+
+// A registered route as the API reference (GET /openapi.json) and metrics see it.
+struct RouteInfo
+{
+    QByteArray method;
+    QString pattern;
 };
 
 // Matches method + path to a route; tells apart "no such path" (404) from
@@ -45,7 +54,10 @@ class Router
 {
 public:
     void add(const QByteArray &method, const QString &pattern, std::optional<Role> role,
-             RouteHandler handler);
+             RouteHandler handler, bool publicOnLoopback = false);
+
+    // Every registered method + pattern, in registration order.
+    QList<RouteInfo> routes() const;
 
     struct Match
     {

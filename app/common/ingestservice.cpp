@@ -1,5 +1,7 @@
 #include "common/ingestservice.h"
 
+#include "common/liveservices.h"
+
 #include "access/accesspolicy.h"
 #include "embed/embedderfactory.h"
 #include "ingest/ingestjobhandler.h"
@@ -12,6 +14,8 @@
 #include "server/ingestroutes.h"
 #include "server/jobroutes.h"
 #include "server/knowledgeroutes.h"
+#include "server/metricsroutes.h"
+#include "server/openapiroutes.h"
 #include "server/opsroutes.h"
 #include "server/queueroutes.h"
 #include "server/searchroutes.h"
@@ -63,11 +67,13 @@ bool IngestService::start(QString *error)
 void IngestService::stop()
 {
     m_server.reset(); // no new jobs
+    m_live.reset();
     if (m_workers) {
         qCInfo(lcService, "stopping %d workers (waiting for their current jobs)",
                m_workers->size());
         m_workers.reset();
     }
+    m_metricsRoutes.reset();
     m_knowledgeRoutes.reset();
     m_queueRoutes.reset();
     m_jobRoutes.reset();
@@ -142,13 +148,18 @@ bool IngestService::startServer(QString *error)
     IngestLimits limits{m_settings.maxUploadBytes(), m_settings.jobTimeoutSec,
                         m_settings.urlAllowPrivate};
     m_batcher = std::make_unique<EnqueueBatcher>(*m_queue);
-    m_ingestRoutes = std::make_unique<IngestRoutes>(*m_queue, *m_batcher, limits);
+    m_live = std::make_unique<LiveServices>(m_settings, m_redisUrl, m_embedderInfo);
+    if (!m_live->configure(error))
+        return false;
+    m_ingestRoutes =
+        std::make_unique<IngestRoutes>(*m_queue, *m_batcher, limits, m_live->webhooks());
     m_ingestRoutes->registerOn(m_server->router());
     m_opsRoutes = std::make_unique<OpsRoutes>(*m_queue);
     m_opsRoutes->registerOn(m_server->router());
     m_jobAdmin = std::make_unique<JobAdmin>(m_queue->connection(), m_settings.failureTtlSec);
     m_jobRoutes = std::make_unique<JobRoutes>(*m_queue, *m_jobAdmin);
     m_jobRoutes->registerOn(m_server->router());
+    m_live->registerOn(m_server->router(), *m_queue, *m_jobAdmin, limits);
     m_queueRoutes = std::make_unique<QueueRoutes>(*m_jobAdmin);
     m_queueRoutes->registerOn(m_server->router());
     m_searchRoutes = std::make_unique<SearchRoutes>(m_settings.databasePath,
@@ -157,6 +168,10 @@ bool IngestService::startServer(QString *error)
     m_knowledgeRoutes =
         std::make_unique<KnowledgeRoutes>(m_settings.databasePath, m_embedderInfo, *m_batcher);
     m_knowledgeRoutes->registerOn(m_server->router());
+    m_metricsRoutes = std::make_unique<MetricsRoutes>(
+        *m_jobAdmin, m_queue->connection(), m_settings.databasePath, m_server->httpMetrics());
+    m_metricsRoutes->registerOn(m_server->router());
+    OpenApiRoutes().registerOn(m_server->router());
 
     const QHostAddress address = m_settings.host == QLatin1String("localhost")
                                      ? QHostAddress(QHostAddress::LocalHost)
@@ -165,6 +180,7 @@ bool IngestService::startServer(QString *error)
         return false;
     qCInfo(lcService, "REST API on http://%s:%u", qPrintable(m_settings.host),
            unsigned(m_server->port()));
+    m_live->start();
     return true;
 }
 
@@ -189,6 +205,11 @@ void IngestService::startWorkers()
     m_workers = std::make_unique<WorkerPool>(m_redisUrl, options, factory);
     m_workers->start();
     qCInfo(lcService, "%d workers on queue ingest", m_workers->size());
+}
+
+QList<RouteInfo> IngestService::routes() const
+{
+    return m_server ? m_server->router().routes() : QList<RouteInfo>();
 }
 
 quint16 IngestService::port() const

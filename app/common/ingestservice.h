@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config/settings.h"
+#include "server/router.h"
 #include "store/knowledgestore.h"
 
 #include <QObject>
@@ -18,6 +19,8 @@ class JobRoutes;
 class OpsRoutes;
 class SearchRoutes;
 class KnowledgeRoutes;
+class LiveServices;
+class MetricsRoutes;
 class QueueRoutes;
 class WorkerPool;
 
@@ -37,6 +40,9 @@ public:
 
     quint16 port() const;
     const RedisUrl &redisUrl() const { return m_redisUrl; }
+    // Batches, events, webhooks and watched folders; null without the server.
+    LiveServices *live() const { return m_live.get(); }
+    QList<RouteInfo> routes() const; // the REST server's, empty without one
 
 private:
     bool startRedis(QString *error);
@@ -58,6 +64,8 @@ private:
     std::unique_ptr<QueueRoutes> m_queueRoutes;
     std::unique_ptr<SearchRoutes> m_searchRoutes;
     std::unique_ptr<KnowledgeRoutes> m_knowledgeRoutes;
+    std::unique_ptr<MetricsRoutes> m_metricsRoutes;
+    std::unique_ptr<LiveServices> m_live; // batches, events, webhooks
     std::unique_ptr<ApiServer> m_server;
 };
 

@@ -36,6 +36,18 @@ struct Settings
     int retryBackoffMs = 2000; // first retry delay of a transient failure; doubles per attempt
     int shutdownGraceSec = 30; // on SIGTERM, running jobs get this long before they are handed back
 
+    // Webhooks: default URL and secret per API key ("key=value,..."), and the
+    // secret for keys without their own; the first retry's delay.
+    QString webhookUrls;
+    QString webhookSecrets;
+    QString webhookSecret;
+    int webhookRetryBaseMs = 1000;
+
+    // Watched folders from the settings ("path|source|*.md *.pdf,...") and how
+    // often every watched folder is rescanned besides change notifications.
+    QString watchFolders;
+    int watchRescanSec = 30;
+
     int chunkSize = 1000;
     int chunkOverlap = 150;
 

@@ -56,6 +56,18 @@ constexpr OptionSpec kOptions[] = {
      "First retry delay after a transient failure; doubles per attempt (default 2000)."},
     {"shutdown-grace", "SHUTDOWN_GRACE", "seconds",
      "On SIGTERM, how long running jobs may finish before they are handed back (default 30)."},
+    {"webhook-urls", "WEBHOOK_URLS", "list",
+     "Default webhook per API key: key=url,... (jobs and batches of that key)."},
+    {"webhook-secrets", "WEBHOOK_SECRETS", "list",
+     "Webhook signing secret per API key: key=secret,..."},
+    {"webhook-secret", "WEBHOOK_SECRET", "secret",
+     "Webhook signing secret for keys without their own (X-Aether-Signature)."},
+    {"webhook-retry-base-ms", "WEBHOOK_RETRY_BASE_MS", "ms",
+     "First webhook retry delay; doubles per attempt, for up to an hour (default 1000)."},
+    {"watch-folders", "WATCH_FOLDERS", "list",
+     "Folders kept in sync: /abs/path|source|*.md *.pdf,... (patterns optional)."},
+    {"watch-rescan", "WATCH_RESCAN", "seconds",
+     "How often watched folders are rescanned besides change notifications (default 30)."},
     {"chunk-size", "CHUNK_SIZE", "chars", "Chunk size in characters (default 1000)."},
     {"chunk-overlap", "CHUNK_OVERLAP", "chars", "Chunk overlap in characters (default 150)."},
 };
@@ -231,6 +243,12 @@ void readLimits(SettingsBuilder &builder, Settings &settings)
     builder.number("shutdown-grace", &settings.shutdownGraceSec, 0, 3600);
     builder.number("chunk-size", &settings.chunkSize, 50, 100000);
     builder.number("chunk-overlap", &settings.chunkOverlap, 0, 50000);
+    builder.text("webhook-urls", &settings.webhookUrls);
+    builder.text("webhook-secrets", &settings.webhookSecrets);
+    builder.text("webhook-secret", &settings.webhookSecret);
+    builder.number("webhook-retry-base-ms", &settings.webhookRetryBaseMs, 1, 600 * 1000);
+    builder.text("watch-folders", &settings.watchFolders);
+    builder.number("watch-rescan", &settings.watchRescanSec, 1, 24 * 3600);
     if (settings.chunkOverlap * 2 > settings.chunkSize)
         builder.fail(QStringLiteral("CHUNK_OVERLAP must be at most half of CHUNK_SIZE"));
 }

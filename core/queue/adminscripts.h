@@ -15,7 +15,7 @@ namespace aether::scripts {
 // KEYS: queue:high, queue, queue:low, scheduled, canceled, events
 // ARGV: id, tenant, now_s, timestamp, ttl_s, error
 // Returns {outcome, status}: missing | canceled | requested (status started) | ended (status).
-inline const QByteArray kCancel = R"LUA(
+inline const QByteArray kCancel = kPrelude + R"LUA(
 local id = ARGV[1]
 local job = 'rq:job:' .. id
 local fields = redis.call('HMGET', job, 'status', 'tenant')
@@ -32,14 +32,15 @@ if status == 'queued' or status == 'scheduled' then
   redis.call('EXPIRE', job .. ':blob', ttl)
   redis.call('ZADD', KEYS[5], now, id)
   redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now - ttl)
-  redis.call('PUBLISH', KEYS[6], cjson.encode({job_id = id, status = 'canceled', tenant = tenant,
-             at = ARGV[4], error = ARGV[6]}))
+  emit(KEYS[6], {job_id = id, status = 'canceled', tenant = tenant,
+             at = ARGV[4], error = ARGV[6]})
+  job_ended(id, math.floor(now * 1000), ARGV[4])
   return {'canceled', 'canceled'}
 end
 if status == 'started' then
   redis.call('HSET', job, 'cancel_requested', '1')
-  redis.call('PUBLISH', KEYS[6], cjson.encode({job_id = id, status = 'started', tenant = tenant,
-             at = ARGV[4], cancel_requested = true}))
+  emit(KEYS[6], {job_id = id, status = 'started', tenant = tenant,
+             at = ARGV[4], cancel_requested = true})
   return {'requested', 'started'}
 end
 return {'ended', status}
@@ -68,10 +69,11 @@ redis.call('HDEL', job, 'error', 'ended_at', 'started_at', 'worker_name', 'cance
            'retry_at', 'result')
 redis.call('PERSIST', job)
 redis.call('PERSIST', blob)
+job_reopened(id)
 redis.call('ZADD', KEYS[4], 'NX', ARGV[4], id)
 make_available(id, false)
-redis.call('PUBLISH', KEYS[5], cjson.encode({job_id = id, status = 'queued', tenant = tenant,
-           at = ARGV[3], retried = true}))
+emit(KEYS[5], {job_id = id, status = 'queued', tenant = tenant,
+           at = ARGV[3], retried = true})
 return {'queued', 'queued'}
 )LUA";
 
@@ -81,7 +83,7 @@ return {'queued', 'queued'}
 //       index, events
 // ARGV: id, tenant, timestamp
 // Returns {outcome, status}: missing | conflict (started) | deleted (deleted).
-inline const QByteArray kDelete = R"LUA(
+inline const QByteArray kDelete = kPrelude + R"LUA(
 local id = ARGV[1]
 local job = 'rq:job:' .. id
 local fields = redis.call('HMGET', job, 'status', 'tenant', 'idempotency_key')
@@ -95,8 +97,8 @@ for i = 1, 3 do redis.call('LREM', KEYS[i], 0, id) end
 for i = 4, 8 do redis.call('ZREM', KEYS[i], id) end
 redis.call('LREM', KEYS[9], 0, id)
 redis.call('ZREM', KEYS[10], id)
-redis.call('PUBLISH', KEYS[11], cjson.encode({job_id = id, status = 'deleted', tenant = tenant,
-           at = ARGV[3]}))
+emit(KEYS[11], {job_id = id, status = 'deleted', tenant = tenant,
+           at = ARGV[3]})
 return {'deleted', 'deleted'}
 )LUA";
 

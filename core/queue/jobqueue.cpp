@@ -30,6 +30,11 @@ RedisCommand jobHashCommand(const QByteArray &id, const JobRequest &request, con
                          "progress",     "0"};
     if (!request.idempotencyKey.isEmpty())
         command << "idempotency_key" << request.idempotencyKey;
+    if (!request.batchId.isEmpty())
+        command << "batch_id" << request.batchId;
+    if (!request.webhookUrl.isEmpty())
+        command << "webhook_url" << request.webhookUrl.toUtf8() << "webhook_key"
+                << request.webhookKey;
     switch (request.type) {
     case JobType::Text:
         command << "text" << request.text.toUtf8();
@@ -45,6 +50,33 @@ RedisCommand jobHashCommand(const QByteArray &id, const JobRequest &request, con
         break;
     }
     return command;
+}
+
+void appendBatchCommands(QList<RedisCommand> &commands, const BatchRecord &batch,
+                         const QList<QByteArray> &ids, const QByteArray &now)
+{
+    RedisCommand record{"HSET",       keys::batch(batch.id),
+                        "id",         batch.id,
+                        "tenant",     batch.tenant.toUtf8(),
+                        "source",     batch.source.toUtf8(),
+                        "created_at", now,
+                        "total",      QByteArray::number(ids.size()),
+                        "ended",      "0",
+                        "ttl",        QByteArray::number(batch.ttlSec)};
+    if (!batch.webhookUrl.isEmpty())
+        record << "webhook_url" << batch.webhookUrl.toUtf8() << "webhook_key" << batch.webhookKey;
+    commands.append(record);
+    commands.append(RedisCommand{"RPUSH", keys::batchJobs(batch.id)} + ids);
+    const QByteArray event = QByteArray("{\"batch_id\":\"")
+                                 .append(batch.id)
+                                 .append("\",\"status\":\"batch_queued\",\"tenant\":\"")
+                                 .append(batch.tenant.toUtf8())
+                                 .append("\",\"at\":\"")
+                                 .append(now)
+                                 .append("\",\"total\":")
+                                 .append(QByteArray::number(ids.size()))
+                                 .append('}');
+    commands.append(eventCommands(event));
 }
 
 } // namespace
@@ -63,14 +95,15 @@ QByteArray JobQueue::enqueue(const JobRequest &request)
     return enqueueBatch({request}).first();
 }
 
-QList<QByteArray> JobQueue::enqueueBatch(const QList<JobRequest> &requests)
+QList<QByteArray> JobQueue::enqueueBatch(const QList<JobRequest> &requests,
+                                         const BatchRecord *batch)
 {
     const QByteArray now = jobTimestampNow();
     const QByteArray nowMs = QByteArray::number(QDateTime::currentMSecsSinceEpoch());
     QList<QByteArray> ids;
     ids.reserve(requests.size());
     QList<RedisCommand> commands{{"MULTI"}};
-    commands.reserve(requests.size() * 5 + 4);
+    commands.reserve(requests.size() * 6 + 8);
     for (const JobRequest &request : requests) {
         const QByteArray id = request.id.isEmpty() ? newJobId() : request.id;
         ids.append(id);
@@ -80,8 +113,10 @@ QList<QByteArray> JobQueue::enqueueBatch(const QList<JobRequest> &requests)
         commands.append({"RPUSH", keys::queue(request.priority), id});
         commands.append({"ZADD", keys::kIndex, nowMs, id});
         commands.append(
-            {"PUBLISH", keys::kEvents, queuedEventJson(id, request.tenant.toUtf8(), now)});
+            eventCommands(queuedEventJson(id, request.tenant.toUtf8(), now, request.batchId)));
     }
+    if (batch)
+        appendBatchCommands(commands, *batch, ids, now);
     // One wake token per job lets idle workers start at once; the list is capped.
     RedisCommand wake{"LPUSH", keys::kWake};
     for (qsizetype i = 0; i < qMin<qsizetype>(requests.size(), keys::kWakeCap); ++i)

@@ -23,7 +23,10 @@ public:
     // Returns the new job id.
     QByteArray enqueue(const JobRequest &request);
     // Many jobs in one round trip and one MULTI/EXEC: all are queued or none.
-    QList<QByteArray> enqueueBatch(const QList<JobRequest> &requests);
+    // With `batch`, the jobs (whose batchId is batch->id) are its members and
+    // the batch record is written in the same transaction.
+    QList<QByteArray> enqueueBatch(const QList<JobRequest> &requests,
+                                   const BatchRecord *batch = nullptr);
 
     // For an Idempotency-Key: stores `newId` under the tenant's key unless the
     // key already names a job (24 hours); returns the id the key names now.

@@ -44,6 +44,21 @@ struct JobRequest
     QByteArray priority = "default"; // "high", "default" or "low"
     QByteArray id;             // set when already chosen (idempotency keys); else made at enqueue
     QByteArray idempotencyKey; // the Redis key of its Idempotency-Key, if any
+    QByteArray batchId;        // member of this batch (rq:batch:<id>), if any
+    QString webhookUrl;        // POSTed the final status when the job ends, if set
+    QByteArray webhookKey;     // names the API key whose webhook secret signs it
+};
+
+// A batch (POST /knowledge/ingest-batch-async): its members are ordinary jobs
+// carrying batch_id; rq:batch:<id> counts them and rq:batch:<id>:jobs lists them.
+struct BatchRecord
+{
+    QByteArray id;
+    QString tenant;
+    QString source;
+    QString webhookUrl; // POSTed the batch's status when its last member ends, if set
+    QByteArray webhookKey;
+    int ttlSec = 7 * 24 * 3600; // kept this long after it finished
 };
 
 } // namespace aether

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "queue/eventscripts.h"
+
 #include <QByteArray>
 
 // The queue's state changes, each one atomic Lua script (see QUEUE.md). Job
@@ -9,7 +11,7 @@ namespace aether::scripts {
 
 // Lua shared by the scripts below (each script is sent whole, so the helpers
 // are put in front of each one).
-inline const QByteArray kPrelude = R"LUA(
+inline const QByteArray kPrelude = kEventPrelude + R"LUA(
 -- Puts a job back where workers take from: its priority's queue, at the head
 -- (taken back from a worker) or the tail (a due retry), with a wake token.
 local function make_available(id, at_head)
@@ -30,7 +32,7 @@ end
 // KEYS: queue:high, queue, queue:low, processing list, wip, paused flag, worker hash, events
 // ARGV: now_ms, lease_ms, worker name, timestamp, most jobs
 // Returns false, or {id, flat job hash, blob or false, id, ...}.
-inline const QByteArray kTake = R"LUA(
+inline const QByteArray kTake = kPrelude + R"LUA(
 if redis.call('EXISTS', KEYS[6]) == 1 then return false end
 local taken = {}
 for i = 1, 3 do
@@ -54,8 +56,8 @@ for i = 1, 3 do
       table.insert(taken, id)
       table.insert(taken, redis.call('HGETALL', job))
       table.insert(taken, blob)
-      redis.call('PUBLISH', KEYS[8], cjson.encode({job_id = id, status = 'started',
-                 tenant = redis.call('HGET', job, 'tenant'), worker = ARGV[3], at = ARGV[4]}))
+      emit(KEYS[8], {job_id = id, status = 'started',
+                 tenant = redis.call('HGET', job, 'tenant'), worker = ARGV[3], at = ARGV[4]})
     else
       redis.call('LREM', KEYS[4], 1, id)
     end
@@ -123,7 +125,10 @@ else
   make_available(id, true)
   event.status = 'queued'
 end
-redis.call('PUBLISH', KEYS[9], cjson.encode(event))
+emit(KEYS[9], event)
+if outcome == 'finished' or outcome == 'failed' or outcome == 'canceled' then
+  job_ended(id, math.floor(now * 1000), ARGV[4])
+end
 return 1
 )LUA";
 
@@ -137,8 +142,8 @@ for _, id in ipairs(due) do
   if redis.call('HGET', job, 'status') == 'scheduled' then
     redis.call('HSET', job, 'status', 'queued', 'enqueued_at', ARGV[2])
     make_available(id, false)
-    redis.call('PUBLISH', KEYS[2], cjson.encode({job_id = id, status = 'queued',
-               tenant = redis.call('HGET', job, 'tenant'), at = ARGV[2]}))
+    emit(KEYS[2], {job_id = id, status = 'queued',
+               tenant = redis.call('HGET', job, 'tenant'), at = ARGV[2]})
   end
 end
 return #due
@@ -194,7 +199,8 @@ for i = 1, #entries, 2 do
         event.status = 'queued'
         event.recovered = true
       end
-      redis.call('PUBLISH', KEYS[4], cjson.encode(event))
+      emit(KEYS[4], event)
+      if event.status == 'failed' then job_ended(id, now, ARGV[4]) end
     end
   end
 end

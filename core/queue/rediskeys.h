@@ -11,6 +11,13 @@ inline const QByteArray kFinished = "rq:finished:ingest";
 inline const QByteArray kFailed = "rq:failed:ingest";
 inline const QByteArray kWip = "rq:wip:ingest";
 inline const QByteArray kEvents = "rq:events:ingest";
+// Every event of kEvents also goes here (XADD, capped), so long-polling
+// clients and a reconnecting stream miss nothing between reads.
+inline const QByteArray kEventLog = "rq:events:log:ingest";
+constexpr int kEventLogCap = 10000;
+// Webhook deliveries: "job:<id>" or "batch:<id>", score = when due (ms).
+inline const QByteArray kWebhooksDue = "rq:webhooks:due";
+inline const QByteArray kWebhooksWake = "rq:webhooks:wake";
 inline const QByteArray kCanceled = "rq:canceled:ingest";
 inline const QByteArray kScheduled = "rq:scheduled:ingest";
 inline const QByteArray kIndex = "rq:jobs:ingest";
@@ -42,6 +49,14 @@ inline QByteArray blob(const QByteArray &id)
 inline QByteArray processing(const QByteArray &workerName)
 {
     return "rq:processing:ingest:" + workerName;
+}
+inline QByteArray batch(const QByteArray &id)
+{
+    return "rq:batch:" + id;
+}
+inline QByteArray batchJobs(const QByteArray &id)
+{
+    return "rq:batch:" + id + ":jobs";
 }
 inline QByteArray worker(const QByteArray &workerName)
 {

@@ -1,5 +1,6 @@
 #include "queue/worker.h"
 
+#include "queue/jobevent.h"
 #include "queue/jobtime.h"
 #include "queue/queuescripts.h"
 #include "queue/redisconnection.h"
@@ -221,16 +222,17 @@ void Worker::prepare(RedisConnection &redis, JobHandler &handler, TakenJob &job)
             redis.send({"HSET", keys::job(job.id), "stage", stage, "progress",
                         QByteArray::number(percent)},
                        false);
-            redis.send(
-                {"PUBLISH", keys::kEvents,
-                 QJsonDocument(QJsonObject{{QStringLiteral("job_id"), QString::fromLatin1(job.id)},
-                                           {QStringLiteral("status"), QStringLiteral("started")},
-                                           {QStringLiteral("tenant"),
-                                            QString::fromUtf8(job.fields.value("tenant"))},
-                                           {QStringLiteral("stage"), QString::fromLatin1(stage)},
-                                           {QStringLiteral("progress"), percent}})
-                     .toJson(QJsonDocument::Compact)},
-                writeNow);
+            QJsonObject event{
+                {QStringLiteral("job_id"), QString::fromLatin1(job.id)},
+                {QStringLiteral("status"), QStringLiteral("started")},
+                {QStringLiteral("tenant"), QString::fromUtf8(job.fields.value("tenant"))},
+                {QStringLiteral("stage"), QString::fromLatin1(stage)},
+                {QStringLiteral("progress"), percent}};
+            if (const QByteArray batch = job.fields.value("batch_id"); !batch.isEmpty())
+                event.insert(QStringLiteral("batch_id"), QString::fromLatin1(batch));
+            const QByteArray json = QJsonDocument(event).toJson(QJsonDocument::Compact);
+            for (const RedisCommand &command : eventCommands(json))
+                redis.send(command, writeNow);
         } catch (const RedisUnavailable &) {
             // Progress is best effort; the outcome is recorded once Redis is back.
         }

@@ -2,6 +2,7 @@
 
 #include "fetch/httpreason.h"
 
+#include <QDateTime>
 #include <QMutex>
 #include <QMutexLocker>
 #include <QTcpSocket>
@@ -18,6 +19,7 @@ struct ParsedRequest
 {
     QByteArray path; // without the query
     QByteArray head; // request line and headers
+    QByteArray body;
 };
 
 // Returns the request once its head and Content-Length body have fully arrived.
@@ -39,7 +41,8 @@ std::optional<ParsedRequest> parseRequest(const QByteArray &buffer)
     const QList<QByteArray> requestLine = lines.value(0).trimmed().split(' ');
     QByteArray target = requestLine.value(1);
     const qsizetype query = target.indexOf('?');
-    return ParsedRequest{query < 0 ? target : target.left(query), buffer.left(headEnd)};
+    return ParsedRequest{query < 0 ? target : target.left(query), buffer.left(headEnd),
+                         buffer.mid(headEnd + 4, contentLength)};
 }
 
 QByteArray serialize(const FixtureResponse &response)
@@ -112,6 +115,18 @@ public:
         return m_lastHeads.value(path);
     }
 
+    QByteArray lastRequestBody(const QByteArray &path) const
+    {
+        QMutexLocker lock(&m_mutex);
+        return m_lastBodies.value(path);
+    }
+
+    qint64 lastRequestAtMs(const QByteArray &path) const
+    {
+        QMutexLocker lock(&m_mutex);
+        return m_lastTimes.value(path);
+    }
+
     quint16 port() const { return m_port; }
 
 private:
@@ -145,6 +160,8 @@ private:
             {
                 QMutexLocker lock(&m_mutex);
                 m_lastHeads.insert(request->path, request->head);
+                m_lastBodies.insert(request->path, request->body);
+                m_lastTimes.insert(request->path, QDateTime::currentMSecsSinceEpoch());
             }
             answer(socket, request->path);
         });
@@ -186,6 +203,8 @@ private:
     QHash<QByteArray, QList<FixtureResponse>> m_responses;
     QHash<QByteArray, int> m_counts;
     QHash<QByteArray, QByteArray> m_lastHeads;
+    QHash<QByteArray, QByteArray> m_lastBodies;
+    QHash<QByteArray, qint64> m_lastTimes;
 };
 
 FixtureHttpServer::FixtureHttpServer() : d(new Impl) {}
@@ -227,6 +246,16 @@ QByteArray FixtureHttpServer::url(const QByteArray &path) const
 QByteArray FixtureHttpServer::lastRequestHead(const QByteArray &path) const
 {
     return d->lastRequestHead(path);
+}
+
+QByteArray FixtureHttpServer::lastRequestBody(const QByteArray &path) const
+{
+    return d->lastRequestBody(path);
+}
+
+qint64 FixtureHttpServer::lastRequestAtMs(const QByteArray &path) const
+{
+    return d->lastRequestAtMs(path);
 }
 
 int FixtureHttpServer::requestCount(const QByteArray &path) const

@@ -38,6 +38,9 @@ public:
     int requestCount(const QByteArray &path) const;
     // The request line and headers of the last request for `path`.
     QByteArray lastRequestHead(const QByteArray &path) const;
+    // The body of the last request for `path`, and when it arrived (ms since epoch).
+    QByteArray lastRequestBody(const QByteArray &path) const;
+    qint64 lastRequestAtMs(const QByteArray &path) const;
 
 private:
     class Impl;

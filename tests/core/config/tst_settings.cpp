@@ -135,6 +135,28 @@ private Q_SLOTS:
         QCOMPARE(ollama.settings.embedProvider, QStringLiteral("ollama"));
     }
 
+    void webhookAndWatchSettings()
+    {
+        // Lists with commas are quoted in the INI file (QSettings splits bare ones).
+        const QString config =
+            writeConfig("WEBHOOK_URLS=\"k1=https://a.example/h,k2=https://b.example\"\n"
+                        "WEBHOOK_SECRET=shared\n"
+                        "WATCH_FOLDERS=\"/srv/notes|notes|*.md *.txt\"\n");
+        QProcessEnvironment env;
+        env.insert(QStringLiteral("WEBHOOK_RETRY_BASE_MS"), QStringLiteral("250"));
+        const auto result =
+            load({QStringLiteral("--watch-rescan"), QStringLiteral("5")}, env, config);
+        QCOMPARE(result.outcome, SettingsLoader::Outcome::Run);
+        QCOMPARE(result.settings.webhookUrls,
+                 QStringLiteral("k1=https://a.example/h,k2=https://b.example"));
+        QCOMPARE(result.settings.webhookSecret, QStringLiteral("shared"));
+        QCOMPARE(result.settings.webhookRetryBaseMs, 250);
+        QCOMPARE(result.settings.watchFolders, QStringLiteral("/srv/notes|notes|*.md *.txt"));
+        QCOMPARE(result.settings.watchRescanSec, 5);
+        QCOMPARE(load({QStringLiteral("--watch-rescan"), QStringLiteral("0")}).outcome,
+                 SettingsLoader::Outcome::Invalid);
+    }
+
     void openaiWithoutModelIsRefused()
     {
         const auto result = load({QStringLiteral("--embed-provider"), QStringLiteral("openai")});

@@ -1,0 +1,60 @@
+#pragma once
+
+#include "config/settings.h"
+#include "notify/webhookdirectory.h"
+#include "server/joboptions.h"
+#include "store/knowledgestore.h"
+
+#include <memory>
+
+namespace aether {
+
+class BatchRoutes;
+class EventFeed;
+class EventRoutes;
+class JobAdmin;
+class JobQueue;
+class Router;
+class WatchRoutes;
+class WatchService;
+class WebhookDispatcher;
+
+// What a server process runs beside the request routes so that clients need
+// not poll, and folders stay in sync: batches, the event stream (an EventFeed
+// thread), webhook delivery (a WebhookDispatcher thread) and watched folders
+// (a WatchService on its own thread). Owned by IngestService; the threads
+// stop when it goes.
+class LiveServices
+{
+public:
+    LiveServices(const Settings &settings, RedisUrl redis, EmbedderInfo embedder);
+    ~LiveServices();
+
+    // Reads the webhook and watch settings; false with *error when malformed.
+    bool configure(QString *error);
+    const WebhookDirectory &webhooks() const { return m_webhooks; }
+
+    void registerOn(Router &router, JobQueue &queue, JobAdmin &admin, const IngestLimits &limits);
+    void start();
+    // The watched folders' service (lives on its own thread; connect to its
+    // signals, call its slots queued). Null before start().
+    WatchService *watches() const { return m_watches; }
+
+private:
+    bool registerSettingsWatches(JobQueue &queue);
+    void startWatches();
+
+    const Settings &m_settings;
+    RedisUrl m_redis;
+    EmbedderInfo m_embedder;
+    WebhookDirectory m_webhooks;
+    std::unique_ptr<EventFeed> m_feed;
+    std::unique_ptr<EventRoutes> m_eventRoutes;
+    std::unique_ptr<BatchRoutes> m_batchRoutes;
+    std::unique_ptr<WebhookDispatcher> m_dispatcher;
+    std::unique_ptr<WatchRoutes> m_watchRoutes;
+    QThread *m_watchThread = nullptr;
+    WatchService *m_watches = nullptr; // lives on m_watchThread
+};
+
+} // namespace aether

@@ -1,0 +1,75 @@
+#pragma once
+
+#include "watch/watchedfolder.h"
+
+#include <QFileSystemWatcher>
+#include <QHash>
+#include <QObject>
+#include <QTimer>
+
+namespace aether {
+
+// A new or changed file found by a scan.
+struct FileChange
+{
+    QString relativePath; // the document's file name
+    QString absolutePath;
+    QByteArray contentHash; // SHA-256, hex
+};
+
+// Watches one folder (and its subfolders) on the thread it lives on:
+// QFileSystemWatcher notifications, debounced (a burst of saves gives one
+// scan 1 s after the last), plus a periodic rescan in case a notification
+// was missed (network drives, full inotify tables). A scan compares each
+// matching file's content hash with the last one seen: only new and changed
+// files are reported, so an unchanged save does nothing; known files that are
+// gone are reported removed. The known hashes are given at construction (the
+// state of the previous run), so the first scan catches what changed while
+// the program was closed. For the desktop app: connect to the signals.
+class FolderWatcher : public QObject
+{
+    Q_OBJECT
+
+public:
+    FolderWatcher(WatchedFolder folder, QHash<QString, QByteArray> knownHashes, int rescanMs,
+                  QObject *parent = nullptr);
+
+    static constexpr int kDebounceMs = 1000;
+
+    const WatchedFolder &folder() const { return m_folder; }
+    const WatchState &state() const { return m_state; }
+
+    void start();   // watches and scans at once
+    void scanNow(); // a full scan, now
+    // The change to this file was not taken (queueing failed): the next scan reports it again.
+    void forget(const QString &relativePath);
+
+Q_SIGNALS:
+    void filesChanged(const QList<aether::FileChange> &changes);
+    void filesRemoved(const QStringList &relativePaths);
+    void scanned(const aether::WatchState &state);
+
+private:
+    struct Stamp
+    {
+        qint64 size = -1;
+        qint64 modifiedMs = 0;
+        QByteArray hash;
+    };
+
+    void scheduleScan();
+    void watchDirectories(const QStringList &directories);
+    bool matches(const QString &fileName) const;
+
+    WatchedFolder m_folder;
+    QHash<QString, QByteArray> m_known; // relative path -> content hash
+    QHash<QString, Stamp> m_stamps;     // skips re-hashing files whose size and time did not change
+    QFileSystemWatcher m_watcher;
+    QTimer m_debounce;
+    QTimer m_rescan;
+    WatchState m_state;
+};
+
+} // namespace aether
+
+Q_DECLARE_METATYPE(aether::FileChange)

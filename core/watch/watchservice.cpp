@@ -1,0 +1,191 @@
+#include "watch/watchservice.h"
+
+#include "queue/jobqueue.h"
+#include "watch/watchregistry.h"
+
+#include <QFile>
+#include <QLoggingCategory>
+
+namespace aether {
+
+namespace {
+
+Q_LOGGING_CATEGORY(lcWatch, "aether.watch")
+
+constexpr int kMaxJobsPerPipeline = 64;
+
+} // namespace
+
+WatchService::WatchService(WatchServiceOptions options, QObject *parent)
+    : QObject(parent), m_options(std::move(options)), m_reload(this)
+{
+    qRegisterMetaType<aether::WatchedFolder>();
+    qRegisterMetaType<aether::WatchState>();
+    m_reload.setInterval(m_options.reloadMs);
+    connect(&m_reload, &QTimer::timeout, this, &WatchService::reload);
+}
+
+WatchService::~WatchService() = default;
+
+void WatchService::start()
+{
+    m_queue = std::make_unique<JobQueue>(m_options.redis, m_options.indexRetentionMs);
+    m_reload.start();
+    reload();
+}
+
+KnowledgeStore &WatchService::store()
+{
+    if (!m_store) {
+        m_store = std::make_unique<KnowledgeStore>(m_options.databasePath);
+        m_store->open(m_options.embedder);
+    }
+    return *m_store;
+}
+
+void WatchService::reload()
+{
+    try {
+        WatchRegistry registry(m_queue->connection());
+        std::map<QByteArray, WatchedFolder> wanted;
+        for (const WatchRegistry::Entry &entry : registry.list())
+            wanted.emplace(entry.folder.id, entry.folder);
+        for (auto it = m_watchers.begin(); it != m_watchers.end();) {
+            if (wanted.count(it->first) == 0) {
+                qCInfo(lcWatch, "stopped watching %s", qPrintable(it->second->folder().path));
+                delete it->second;
+                it = m_watchers.erase(it);
+            } else {
+                ++it;
+            }
+        }
+        for (const auto &[id, folder] : wanted) {
+            if (m_watchers.count(id) == 0)
+                startWatch(folder, registry);
+        }
+    } catch (const RedisUnavailable &error) {
+        qCWarning(lcWatch, "watched folders wait for Redis: %s", error.what());
+    }
+}
+
+void WatchService::addWatch(const WatchedFolder &folder)
+{
+    WatchedFolder added = folder;
+    if (added.id.isEmpty())
+        added.id = WatchRegistry::newId();
+    if (added.patterns.isEmpty())
+        added.patterns = WatchedFolder::defaultPatterns();
+    try {
+        WatchRegistry(m_queue->connection()).add(added);
+    } catch (const RedisUnavailable &error) {
+        Q_EMIT watchFailed(error.message());
+        return;
+    }
+    reload();
+    Q_EMIT watchAdded(added);
+}
+
+void WatchService::removeWatch(const QByteArray &id)
+{
+    try {
+        WatchRegistry(m_queue->connection()).remove(id);
+    } catch (const RedisUnavailable &error) {
+        Q_EMIT watchFailed(error.message());
+        return;
+    }
+    reload();
+    Q_EMIT watchRemoved(id);
+}
+
+void WatchService::startWatch(const WatchedFolder &folder, WatchRegistry &registry)
+{
+    auto *watcher =
+        new FolderWatcher(folder, registry.knownHashes(folder.id), m_options.rescanMs, this);
+    m_watchers.emplace(folder.id, watcher);
+    connect(watcher, &FolderWatcher::filesChanged, this,
+            [this, watcher](const QList<FileChange> &changes) { queueFiles(watcher, changes); });
+    connect(watcher, &FolderWatcher::filesRemoved, this,
+            [this, watcher](const QStringList &paths) { removeFiles(watcher, paths); });
+    connect(watcher, &FolderWatcher::scanned, this,
+            [this, watcher](const WatchState &state) { recordScan(watcher, state); });
+    qCInfo(lcWatch, "watching %s as source %s", qPrintable(folder.path), qPrintable(folder.source));
+    watcher->start();
+}
+
+void WatchService::queueFiles(FolderWatcher *watcher, const QList<FileChange> &changes)
+{
+    const WatchedFolder &folder = watcher->folder();
+    for (qsizetype start = 0; start < changes.size(); start += kMaxJobsPerPipeline) {
+        QList<JobRequest> requests;
+        QList<const FileChange *> taken;
+        for (qsizetype i = start; i < qMin(changes.size(), start + kMaxJobsPerPipeline); ++i) {
+            const FileChange &change = changes[i];
+            QFile file(change.absolutePath);
+            if (file.size() > m_options.maxFileBytes || !file.open(QIODevice::ReadOnly)) {
+                m_pendingError = QStringLiteral("skipped %1: unreadable or larger than the "
+                                                "upload limit")
+                                     .arg(change.relativePath);
+                continue;
+            }
+            JobRequest request;
+            request.type = JobType::File;
+            request.tenant = folder.tenant;
+            request.source = folder.source;
+            request.fileName = change.relativePath;
+            request.fileBytes = file.readAll();
+            request.timeoutSec = m_options.jobTimeoutSec;
+            requests.append(std::move(request));
+            taken.append(&change);
+        }
+        try {
+            if (!requests.isEmpty())
+                m_queue->enqueueBatch(requests);
+            WatchRegistry registry(m_queue->connection());
+            for (const FileChange *change : taken)
+                registry.setHash(folder.id, change->relativePath, change->contentHash);
+            qCInfo(lcWatch, "%s: queued %lld changed files", qPrintable(folder.path),
+                   qint64(taken.size()));
+        } catch (const RedisUnavailable &error) {
+            m_pendingError = QStringLiteral("queueing failed: ") + error.message();
+            for (const FileChange *change : taken)
+                watcher->forget(change->relativePath); // the next scan tries again
+        }
+    }
+}
+
+void WatchService::removeFiles(FolderWatcher *watcher, const QStringList &paths)
+{
+    const WatchedFolder &folder = watcher->folder();
+    try {
+        WatchRegistry registry(m_queue->connection());
+        for (const QString &path : paths) {
+            const QString identity = QString(QStringLiteral("file:") + folder.source + u'/' + path);
+            if (const std::optional<StoredDocument> document =
+                    store().find(folder.tenant, identity))
+                store().deleteDocument(folder.tenant, document->id);
+            registry.removeHash(folder.id, path);
+        }
+        qCInfo(lcWatch, "%s: removed %lld deleted files", qPrintable(folder.path),
+               qint64(paths.size()));
+    } catch (const RedisUnavailable &error) {
+        m_pendingError = QStringLiteral("removal failed: ") + error.message();
+    } catch (const StoreError &error) {
+        m_pendingError = QStringLiteral("removal failed: ") + QString::fromLocal8Bit(error.what());
+    }
+}
+
+void WatchService::recordScan(FolderWatcher *watcher, const WatchState &scanned)
+{
+    WatchState state = scanned;
+    if (state.lastError.isEmpty())
+        state.lastError = std::exchange(m_pendingError, QString());
+    m_pendingError.clear();
+    try {
+        WatchRegistry(m_queue->connection()).recordState(watcher->folder().id, state);
+    } catch (const RedisUnavailable &) {
+        // The next scan records its state.
+    }
+    Q_EMIT watchScanned(watcher->folder().id, state);
+}
+
+} // namespace aether

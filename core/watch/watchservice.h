@@ -1,0 +1,74 @@
+#pragma once
+
+#include "config/redisurl.h"
+#include "store/knowledgestore.h"
+#include "watch/folderwatcher.h"
+
+#include <QObject>
+#include <QTimer>
+#include <map>
+#include <memory>
+
+namespace aether {
+
+class JobQueue;
+class WatchRegistry;
+
+struct WatchServiceOptions
+{
+    RedisUrl redis;
+    QString databasePath;
+    EmbedderInfo embedder;
+    int rescanMs = 30000;
+    int reloadMs = 5000; // how often the registry is re-read (watches added elsewhere)
+    qint64 maxFileBytes = 100LL * 1024 * 1024;
+    int jobTimeoutSec = 600;
+    qint64 indexRetentionMs = 8LL * 24 * 3600 * 1000;
+};
+
+// Runs the watched folders of the registry (WatchRegistry) on the thread it
+// lives on, with its own Redis connection and store connection: a
+// FolderWatcher per watch; changed files are queued as file jobs in one
+// pipeline per scan (the store replaces the earlier version of the same
+// source + file name), deleted files have their documents removed, and each
+// scan's state is recorded in the registry. reload() (queued from any thread)
+// picks up watches added or removed.
+class WatchService : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit WatchService(WatchServiceOptions options, QObject *parent = nullptr);
+    ~WatchService() override;
+
+    void start(); // call on the service's thread
+    void reload();
+
+    // For the desktop app (call queued from the GUI thread, which must not
+    // wait on Redis): register or drop a watch and apply it at once. The
+    // outcome comes back as watchAdded / watchRemoved / watchFailed.
+    Q_INVOKABLE void addWatch(const aether::WatchedFolder &folder);
+    Q_INVOKABLE void removeWatch(const QByteArray &id);
+
+Q_SIGNALS:
+    void watchScanned(const QByteArray &id, const aether::WatchState &state);
+    void watchAdded(const aether::WatchedFolder &folder);
+    void watchRemoved(const QByteArray &id);
+    void watchFailed(const QString &error);
+
+private:
+    void startWatch(const WatchedFolder &folder, WatchRegistry &registry);
+    void queueFiles(FolderWatcher *watcher, const QList<FileChange> &changes);
+    void removeFiles(FolderWatcher *watcher, const QStringList &paths);
+    void recordScan(FolderWatcher *watcher, const WatchState &state);
+    KnowledgeStore &store();
+
+    WatchServiceOptions m_options;
+    std::unique_ptr<JobQueue> m_queue; // its connection serves the registry too
+    std::unique_ptr<KnowledgeStore> m_store;
+    std::map<QByteArray, FolderWatcher *> m_watchers;
+    QString m_pendingError; // of the current scan's queueing or removal
+    QTimer m_reload;
+};
+
+} // namespace aether

@@ -1,0 +1,81 @@
+#include "server/inputvalidation.h"
+
+#include "extract/extractorregistry.h"
+#include "fetch/addressguard.h"
+#include "server/apireply.h"
+
+#include <QHostAddress>
+#include <QHttpServerRequest>
+
+namespace aether::input {
+
+QString validSource(const QString &source)
+{
+    for (const QChar c : source) {
+        if (c.category() == QChar::Other_Control)
+            throw ApiError{422,
+                           QStringLiteral("field 'source' must not contain control characters")};
+    }
+    return source;
+}
+
+QUrl validUrl(const QString &text, bool allowPrivate, const QString &field)
+{
+    const QUrl url(text.trimmed(), QUrl::StrictMode);
+    const QString scheme = url.scheme().toLower();
+    if (!url.isValid() || (scheme != QLatin1String("http") && scheme != QLatin1String("https")) ||
+        url.host().isEmpty())
+        throw ApiError{
+            422,
+            QStringLiteral("field '%1' must be an absolute http:// or https:// URL").arg(field)};
+    // Literal addresses are checked here; names are resolved and checked when used.
+    const QHostAddress literal(url.host());
+    if (!allowPrivate && !literal.isNull() && !AddressGuard::isPublic(literal)) {
+        throw ApiError{422, QStringLiteral("field '%1' points to a private, loopback or link-local "
+                                           "address (set URL_ALLOW_PRIVATE=1 to allow)")
+                                .arg(field)};
+    }
+    return url;
+}
+
+const MultipartPart *findPart(const QList<MultipartPart> &parts, const QString &name)
+{
+    for (const MultipartPart &part : parts) {
+        if (part.name == name)
+            return &part;
+    }
+    return nullptr;
+}
+
+QList<MultipartPart> multipartParts(const QHttpServerRequest &request, int maxParts)
+{
+    const QByteArray boundary = MultipartParser::boundaryFrom(request.value("Content-Type"));
+    if (boundary.isEmpty())
+        throw ApiError{400,
+                       QStringLiteral("send the file as multipart/form-data with a 'file' part")};
+    MultipartParser parser(maxParts);
+    const std::optional<QList<MultipartPart>> parts = parser.parse(request.body(), boundary);
+    if (!parts)
+        throw ApiError{400, QStringLiteral("malformed multipart body: ") + parser.error()};
+    return *parts;
+}
+
+QString checkedUpload(const MultipartPart &file, qint64 maxBytes)
+{
+    const QString fileName = file.fileName.isEmpty() ? QStringLiteral("upload") : file.fileName;
+    if (file.data.isEmpty())
+        throw ApiError{422, QStringLiteral("the uploaded file %1 is empty").arg(fileName)};
+    if (file.data.size() > maxBytes)
+        throw ApiError{413,
+                       QStringLiteral("the file is larger than the limit of %1 MB (MAX_UPLOAD_MB)")
+                           .arg(maxBytes / (1024 * 1024))};
+    if (!ExtractorRegistry::standard().find(file.data, fileName,
+                                            QString::fromLatin1(file.contentType)))
+        throw ApiError{
+            415, QStringLiteral("unsupported file type: %1 is not a text, Markdown, HTML, PDF, "
+                                "Office, OpenDocument, CSV, JSON or e-mail file")
+                     .arg(fileName)};
+    return fileName;
+}
+
+} // namespace aether::input

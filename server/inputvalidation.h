@@ -1,0 +1,33 @@
+#pragma once
+
+#include "server/multipartparser.h"
+
+#include <QList>
+#include <QString>
+#include <QUrl>
+
+class QHttpServerRequest;
+
+namespace aether {
+
+// Checks shared by the enqueue endpoints (single and batch); failures throw
+// ApiError with the DESIGN.md statuses.
+namespace input {
+
+constexpr int kMaxSourceChars = 200;
+constexpr int kMaxUrlChars = 8192;
+
+QString validSource(const QString &source);
+// An absolute http(s) URL; a literal private address is refused unless allowed
+// (names are resolved and checked when used). `field` names it in errors.
+QUrl validUrl(const QString &text, bool allowPrivate, const QString &field = QStringLiteral("url"));
+QList<MultipartPart> multipartParts(const QHttpServerRequest &request,
+                                    int maxParts = MultipartParser::kMaxParts);
+const MultipartPart *findPart(const QList<MultipartPart> &parts, const QString &name);
+// A non-empty upload within the limit, of a type some extractor reads
+// (422, 413 or 415 otherwise). Returns its file name ("upload" when none).
+QString checkedUpload(const MultipartPart &file, qint64 maxBytes);
+
+} // namespace input
+
+} // namespace aether

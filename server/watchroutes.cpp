@@ -1,0 +1,122 @@
+#include "server/watchroutes.h"
+
+#include "access/accesspolicy.h"
+#include "queue/jobqueue.h"
+#include "server/inputvalidation.h"
+#include "server/jsonbody.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonArray>
+
+namespace aether {
+
+namespace {
+
+constexpr int kMaxPatterns = 50;
+constexpr int kMaxPathChars = 4096;
+
+bool visibleTo(const AccessDecision &access, const WatchRegistry::Entry &entry)
+{
+    return access.anyTenant || entry.folder.tenant == access.tenant;
+}
+
+QStringList patternsFrom(const QJsonValue &value)
+{
+    if (value.isUndefined() || value.isNull())
+        return WatchedFolder::defaultPatterns();
+    const QJsonArray list = value.toArray();
+    if (!value.isArray() || list.isEmpty() || list.size() > kMaxPatterns)
+        throw ApiError{422, QStringLiteral("field 'patterns' must be a list of 1 to %1 file "
+                                           "name patterns such as \"*.md\"")
+                                .arg(kMaxPatterns)};
+    QStringList patterns;
+    for (const QJsonValue &pattern : list) {
+        const QString text = pattern.toString().trimmed();
+        if (text.isEmpty() || text.contains(QLatin1Char('/')))
+            throw ApiError{422, QStringLiteral("each pattern must be a file name pattern "
+                                               "without '/', such as \"*.md\"")};
+        patterns.append(text);
+    }
+    return patterns;
+}
+
+} // namespace
+
+WatchRoutes::WatchRoutes(JobQueue &queue, std::function<void()> changed)
+    : m_queue(queue), m_changed(std::move(changed))
+{}
+
+void WatchRoutes::registerOn(Router &router)
+{
+    router.add("POST", QStringLiteral("/ops/watches"), Role::Admin,
+               [this](const RouteContext &context) { return add(context); });
+    router.add("GET", QStringLiteral("/ops/watches"), Role::Admin,
+               [this](const RouteContext &context) { return list(context); });
+    router.add("DELETE", QStringLiteral("/ops/watches/{id}"), Role::Admin,
+               [this](const RouteContext &context) { return remove(context); });
+}
+
+QJsonObject WatchRoutes::watchJson(const WatchRegistry::Entry &entry)
+{
+    const WatchState &state = entry.state;
+    return {{QStringLiteral("id"), QString::fromLatin1(entry.folder.id)},
+            {QStringLiteral("path"), entry.folder.path},
+            {QStringLiteral("source"), entry.folder.source},
+            {QStringLiteral("patterns"), QJsonArray::fromStringList(entry.folder.patterns)},
+            {QStringLiteral("tenant"), entry.folder.tenant},
+            {QStringLiteral("origin"), entry.folder.origin},
+            {QStringLiteral("files_tracked"), state.filesTracked},
+            {QStringLiteral("last_scan_at"),
+             state.lastScanAt.isValid()
+                 ? QJsonValue(state.lastScanAt.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")))
+                 : QJsonValue()},
+            {QStringLiteral("last_error"),
+             state.lastError.isEmpty() ? QJsonValue() : QJsonValue(state.lastError)},
+            {QStringLiteral("last_queued"), state.queued},
+            {QStringLiteral("last_removed"), state.removed}};
+}
+
+ApiReply WatchRoutes::add(const RouteContext &context)
+{
+    const JsonBody body(context.request);
+    const QString path = body.requiredString(QStringLiteral("path"), kMaxPathChars);
+    const QFileInfo info(path);
+    if (!QDir::isAbsolutePath(path) || !info.isDir())
+        throw ApiError{422, QStringLiteral("field 'path' must be the absolute path of an existing "
+                                           "folder on the server's machine")};
+    WatchedFolder folder;
+    folder.id = WatchRegistry::newId();
+    folder.path = QDir::cleanPath(info.absoluteFilePath());
+    folder.source = input::validSource(body.optionalString(
+        QStringLiteral("source"), QDir(folder.path).dirName(), input::kMaxSourceChars));
+    folder.patterns = patternsFrom(body.object().value(QStringLiteral("patterns")));
+    folder.tenant = context.access.tenant;
+    WatchRegistry(m_queue.connection()).add(folder);
+    m_changed();
+    return ApiReply::ok({{QStringLiteral("watch"), watchJson({folder, {}})}});
+}
+
+ApiReply WatchRoutes::list(const RouteContext &context)
+{
+    QJsonArray watches;
+    for (const WatchRegistry::Entry &entry : WatchRegistry(m_queue.connection()).list()) {
+        if (visibleTo(context.access, entry))
+            watches.append(watchJson(entry));
+    }
+    return ApiReply::ok({{QStringLiteral("watches"), watches}});
+}
+
+ApiReply WatchRoutes::remove(const RouteContext &context)
+{
+    const QByteArray id = context.parameters.first().toUtf8();
+    WatchRegistry registry(m_queue.connection());
+    const std::optional<WatchRegistry::Entry> entry = registry.find(id);
+    if (!entry || !visibleTo(context.access, *entry) || !registry.remove(id))
+        return ApiReply::error(404, QStringLiteral("Watch not found"));
+    m_changed();
+    return ApiReply::ok(
+        {{QStringLiteral("id"), QString::fromLatin1(id)}, {QStringLiteral("deleted"), true}});
+}
+
+} // namespace aether

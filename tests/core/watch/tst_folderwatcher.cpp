@@ -1,0 +1,132 @@
+// FolderWatcher: what a scan reports for new, changed, unchanged, unmatched
+// and deleted files, what it catches from a previous run's hashes, and that
+// change notifications lead to one debounced scan.
+#include "watch/folderwatcher.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace aether;
+
+namespace {
+
+void writeFile(const QString &path, const QByteArray &bytes)
+{
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write(bytes);
+}
+
+QStringList changedPaths(const QSignalSpy &spy)
+{
+    QStringList paths;
+    for (const QList<QVariant> &call : spy) {
+        for (const FileChange &change : call.at(0).value<QList<FileChange>>())
+            paths.append(change.relativePath);
+    }
+    paths.sort();
+    return paths;
+}
+
+} // namespace
+
+class TestFolderWatcher : public QObject
+{
+    Q_OBJECT
+
+private:
+    WatchedFolder folderAt(const QString &path)
+    {
+        WatchedFolder folder;
+        folder.id = "w1";
+        folder.path = path;
+        folder.source = QStringLiteral("notes");
+        folder.patterns = {QStringLiteral("*.md"), QStringLiteral("*.txt")};
+        return folder;
+    }
+
+private Q_SLOTS:
+    void scansReportNewChangedAndDeletedFiles()
+    {
+        QTemporaryDir dir;
+        QVERIFY(QDir(dir.path()).mkdir(QStringLiteral("sub")));
+        writeFile(dir.filePath(QStringLiteral("a.md")), "alpha");
+        writeFile(dir.filePath(QStringLiteral("sub/b.txt")), "beta");
+        writeFile(dir.filePath(QStringLiteral("c.bin")), "not matched");
+        FolderWatcher watcher(folderAt(dir.path()), {}, 60000);
+        QSignalSpy changed(&watcher, &FolderWatcher::filesChanged);
+        QSignalSpy removed(&watcher, &FolderWatcher::filesRemoved);
+        watcher.scanNow();
+        QCOMPARE(changedPaths(changed), QStringList({"a.md", "sub/b.txt"}));
+        QCOMPARE(watcher.state().filesTracked, 2);
+
+        changed.clear();
+        watcher.scanNow(); // nothing happened
+        QVERIFY(changed.isEmpty());
+
+        QFile::remove(dir.filePath(QStringLiteral("a.md")));
+        writeFile(dir.filePath(QStringLiteral("a.md")), "alpha"); // same bytes, new file
+        writeFile(dir.filePath(QStringLiteral("sub/b.txt")), "beta, longer now");
+        watcher.scanNow();
+        QCOMPARE(changedPaths(changed), QStringList({"sub/b.txt"}));
+
+        QFile::remove(dir.filePath(QStringLiteral("sub/b.txt")));
+        watcher.scanNow();
+        QCOMPARE(removed.size(), 1);
+        QCOMPARE(removed.first().at(0).toStringList(), QStringList({"sub/b.txt"}));
+        QCOMPARE(watcher.state().filesTracked, 1);
+    }
+
+    void theFirstScanCatchesWhatChangedWhileClosed()
+    {
+        QTemporaryDir dir;
+        writeFile(dir.filePath(QStringLiteral("same.md")), "unchanged");
+        writeFile(dir.filePath(QStringLiteral("edited.md")), "edited while closed");
+        const QByteArray same =
+            QCryptographicHash::hash("unchanged", QCryptographicHash::Sha256).toHex();
+        const QHash<QString, QByteArray> known{{QStringLiteral("same.md"), same},
+                                               {QStringLiteral("edited.md"), "old"},
+                                               {QStringLiteral("gone.md"), "old"}};
+        FolderWatcher watcher(folderAt(dir.path()), known, 60000);
+        QSignalSpy changed(&watcher, &FolderWatcher::filesChanged);
+        QSignalSpy removed(&watcher, &FolderWatcher::filesRemoved);
+        watcher.scanNow();
+        QCOMPARE(changedPaths(changed), QStringList({"edited.md"}));
+        QCOMPARE(removed.first().at(0).toStringList(), QStringList({"gone.md"}));
+    }
+
+    void notificationsAreDebouncedIntoOneScan()
+    {
+        QTemporaryDir dir;
+        FolderWatcher watcher(folderAt(dir.path()), {}, 60000);
+        QSignalSpy scanned(&watcher, &FolderWatcher::scanned);
+        QSignalSpy changed(&watcher, &FolderWatcher::filesChanged);
+        watcher.start();
+        QCOMPARE(scanned.size(), 1);
+        for (int i = 0; i < 3; ++i) {
+            writeFile(dir.filePath(QStringLiteral("n%1.md").arg(i)), "x");
+            QTest::qWait(100);
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(scanned.size(), 2, 5000);
+        QCOMPARE(changedPaths(changed), QStringList({"n0.md", "n1.md", "n2.md"}));
+        QTest::qWait(FolderWatcher::kDebounceMs + 300);
+        QCOMPARE(scanned.size(), 2);
+    }
+
+    void aMissingFolderIsReportedNotEmptied()
+    {
+        FolderWatcher watcher(folderAt(QStringLiteral("/nonexistent/aether-watch")),
+                              {{QStringLiteral("kept.md"), "h"}}, 60000);
+        QSignalSpy removed(&watcher, &FolderWatcher::filesRemoved);
+        watcher.scanNow();
+        QVERIFY(removed.isEmpty());
+        QVERIFY(watcher.state().lastError.contains(QStringLiteral("does not exist")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestFolderWatcher)
+#include "tst_folderwatcher.moc"
