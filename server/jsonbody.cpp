@@ -6,9 +6,10 @@
 
 namespace aether {
 
-JsonBody::JsonBody(const QHttpServerRequest &request)
+JsonBody::JsonBody(const QHttpServerRequest &request) : JsonBody(request.body()) {}
+
+JsonBody::JsonBody(const QByteArray &body)
 {
-    const QByteArray body = request.body();
     if (body.trimmed().isEmpty())
         throw ApiError{400, QStringLiteral("request body is empty; send a JSON object")};
     QJsonParseError parseError;

@@ -15,6 +15,7 @@ class JsonBody
 {
 public:
     explicit JsonBody(const QHttpServerRequest &request);
+    explicit JsonBody(const QByteArray &body);
 
     QString requiredString(const QString &name, int maxChars) const;
     QString optionalString(const QString &name, const QString &fallback, int maxChars) const;
