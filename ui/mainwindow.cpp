@@ -16,6 +16,7 @@
 #include <QCloseEvent>
 #include <QJsonArray>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
@@ -139,6 +140,16 @@ void MainWindow::createMenus()
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(tr("&Search"), QKeySequence::Find, this, &MainWindow::showSearch);
     view->addAction(tr("&Refresh jobs"), QKeySequence::Refresh, this, &MainWindow::reconcile);
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About Aether Ingest"), this, [this] {
+        QMessageBox::about(
+            this, tr("About Aether Ingest"),
+            tr("<h3>Aether Ingest %1</h3><p>Local knowledge ingestion: text, web pages and "
+               "files queued in Redis, extracted, chunked, embedded and stored in a SQLite "
+               "vector store you can search.</p><p>REST API: %2 (reference at "
+               "/openapi.json)</p>")
+                .arg(QStringLiteral(AETHER_VERSION), m_service.api.baseUrl.toString()));
+    });
 }
 
 void MainWindow::showStatusMessage(const QString &text)
