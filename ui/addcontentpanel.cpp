@@ -100,12 +100,18 @@ QWidget *AddContentPanel::createFilesBox()
     queue->setObjectName(QStringLiteral("queuePendingButton"));
     queue->setDefault(true);
     connect(queue, &QPushButton::clicked, this, &AddContentPanel::queuePendingFiles);
+    m_keepInSync = new QPushButton(tr("Keep in sync"), m_pendingBar);
+    m_keepInSync->setObjectName(QStringLiteral("keepInSyncButton"));
+    m_keepInSync->setToolTip(tr("Watch the dropped folders: new and changed files are queued, "
+                                "deleted ones removed from the store"));
+    connect(m_keepInSync, &QPushButton::clicked, this, &AddContentPanel::keepPendingFoldersInSync);
     auto *discard = new QPushButton(tr("Discard"), m_pendingBar);
     connect(discard, &QPushButton::clicked, this, &AddContentPanel::discardPendingFiles);
     auto *pending = new QHBoxLayout(m_pendingBar);
     pending->setContentsMargins(0, 0, 0, 0);
     pending->addWidget(m_pendingText, 1);
     pending->addWidget(queue);
+    pending->addWidget(m_keepInSync);
     pending->addWidget(discard);
     m_pendingBar->hide();
     return box;
@@ -167,8 +173,10 @@ void AddContentPanel::collectPaths(const QStringList &paths)
         watcher->deleteLater();
         m_pending.supported += found.supported;
         m_pending.unsupported += found.unsupported;
+        m_pending.folders += found.folders;
         m_pending.supported.removeDuplicates();
         m_pending.unsupported.removeDuplicates();
+        m_pending.folders.removeDuplicates();
         showMessage(QString(), false);
         showPending();
         Q_EMIT pendingFilesReady(int(m_pending.supported.size()),
@@ -188,7 +196,29 @@ void AddContentPanel::showPending()
                     .arg(unsupported)
                     .arg(fileNames(m_pending.unsupported, kListedSkipped).toHtmlEscaped());
     m_pendingText->setText(text);
+    m_keepInSync->setVisible(!m_pending.folders.isEmpty());
     m_pendingBar->setVisible(supported > 0 || unsupported > 0);
+}
+
+void AddContentPanel::keepPendingFoldersInSync()
+{
+    const QStringList folders = m_pending.folders;
+    discardPendingFiles();
+    for (const QString &folder : folders) {
+        QJsonObject body{{QStringLiteral("path"), folder}};
+        if (!source().isEmpty())
+            body.insert(QStringLiteral("source"), source());
+        m_api->postJson(
+            QStringLiteral("/ops/watches"), body, this, [this, folder](const ApiAnswer &answer) {
+                if (!answer.ok()) {
+                    showMessage(tr("Could not watch %1: %2").arg(folder, answer.error), true);
+                    return;
+                }
+                showMessage(tr("Keeping %1 in sync: its files are being queued").arg(folder),
+                            false);
+                Q_EMIT folderWatched(folder);
+            });
+    }
 }
 
 void AddContentPanel::discardPendingFiles()

@@ -35,6 +35,9 @@ public:
     void chooseFiles(); // "Add files" dialog
     void collectPaths(const QStringList &paths);
     void queuePendingFiles();
+    // Watches the dropped folders instead (POST /ops/watches): their files are
+    // queued by the watch, and kept in sync from then on.
+    void keepPendingFoldersInSync();
     void discardPendingFiles();
     void queueUrls();
     void pasteText();
@@ -50,6 +53,7 @@ Q_SIGNALS:
     void batchJobSubmitted(const QString &label, const QString &id);
     void pendingFilesReady(int supported, int unsupported);
     void message(const QString &text);
+    void folderWatched(const QString &path);
 
 private:
     QWidget *createFilesBox();
@@ -67,6 +71,7 @@ private:
     QLineEdit *m_source;
     QComboBox *m_priority;
     QWidget *m_pendingBar;
+    QPushButton *m_keepInSync = nullptr;
     QLabel *m_pendingText;
     QLabel *m_message;
     FileCollection m_pending;

@@ -30,9 +30,11 @@ bool FileCollection::isSupported(const QString &filePath)
 FileCollection FileCollection::collect(const QStringList &paths)
 {
     QStringList files;
+    FileCollection collection;
     for (const QString &path : paths) {
         const QFileInfo info(path);
         if (info.isDir()) {
+            collection.folders.append(info.absoluteFilePath());
             QDirIterator walk(info.absoluteFilePath(), QDir::Files | QDir::Readable,
                               QDirIterator::Subdirectories);
             while (walk.hasNext())
@@ -43,7 +45,6 @@ FileCollection FileCollection::collect(const QStringList &paths)
     }
     files.sort();
     files.removeDuplicates();
-    FileCollection collection;
     for (const QString &file : std::as_const(files))
         (isSupported(file) ? collection.supported : collection.unsupported).append(file);
     return collection;

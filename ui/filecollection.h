@@ -10,6 +10,7 @@ struct FileCollection
 {
     QStringList supported;   // absolute paths, sorted
     QStringList unsupported; // absolute paths, sorted
+    QStringList folders;     // the folders among the given paths, absolute
 
     static FileCollection collect(const QStringList &paths);
     static bool isSupported(const QString &filePath);

@@ -12,6 +12,7 @@
 #include "ui/searchpanel.h"
 #include "ui/settingsdialog.h"
 #include "ui/statuspanel.h"
+#include "ui/watchedfolderspanel.h"
 
 #include <QCloseEvent>
 #include <QJsonArray>
@@ -44,7 +45,8 @@ MainWindow::MainWindow(ServiceInfo service, QWidget *parent)
       m_addPanel(new AddContentPanel(m_api, this)), m_jobsPanel(new JobsPanel(m_api, m_jobs, this)),
       m_searchPanel(new SearchPanel(
           m_api, [this](const QString &name) { return m_localFiles.value(name); }, this)),
-      m_documentsPanel(new DocumentsPanel(m_api, this)), m_reconcileTimer(new QTimer(this))
+      m_documentsPanel(new DocumentsPanel(m_api, this)),
+      m_watchedPanel(new WatchedFoldersPanel(m_api, this)), m_reconcileTimer(new QTimer(this))
 {
     setWindowTitle(tr("Aether Ingest"));
     setWindowIcon(applicationIcon());
@@ -59,6 +61,9 @@ MainWindow::MainWindow(ServiceInfo service, QWidget *parent)
     m_tabs->addTab(jobsPage, tr("Add && jobs"));
     m_tabs->addTab(m_searchPanel, tr("Search"));
     m_tabs->addTab(m_documentsPanel, tr("Documents"));
+    m_tabs->addTab(m_watchedPanel, tr("Watched folders"));
+    connect(m_addPanel, &AddContentPanel::folderWatched, m_watchedPanel,
+            &WatchedFoldersPanel::refresh);
     setCentralWidget(m_tabs);
     connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) {
         if (m_tabs->widget(index) == m_documentsPanel)

@@ -15,6 +15,7 @@ class AddContentPanel;
 class ApiClient;
 class BatchTracker;
 class DocumentsPanel;
+class WatchedFoldersPanel;
 class EventSubscriber;
 class JobDetailFetcher;
 class JobsPanel;
@@ -39,6 +40,7 @@ public:
     AddContentPanel *addPanel() const { return m_addPanel; }
     SearchPanel *searchPanel() const { return m_searchPanel; }
     DocumentsPanel *documentsPanel() const { return m_documentsPanel; }
+    WatchedFoldersPanel *watchedFoldersPanel() const { return m_watchedPanel; }
     StatusPanel *statusPanel() const { return m_statusPanel; }
     QTabWidget *tabs() const { return m_tabs; }
     void showSearch();
@@ -78,6 +80,7 @@ private:
     JobsPanel *m_jobsPanel;
     SearchPanel *m_searchPanel;
     DocumentsPanel *m_documentsPanel;
+    WatchedFoldersPanel *m_watchedPanel;
     StatusPanel *m_statusPanel;
     QSystemTrayIcon *m_tray = nullptr;
     QTimer *m_reconcileTimer;
