@@ -99,6 +99,11 @@ ApiReply ApiServer::runRoute(const Route &route, const QHttpServerRequest &reque
 ApiReply ApiServer::dispatch(const QHttpServerRequest &request, const QByteArray &method,
                              const Router::Match &match, const ReplySender &answer)
 {
+    if (!m_hostPolicy.allows(request.value("Host")))
+        return ApiReply::error(
+            421, QStringLiteral("this server does not answer for the host '%1' (add it to "
+                                "ALLOWED_HOSTS to allow it)")
+                     .arg(HostPolicy::hostName(request.value("Host"))));
     if (match.route)
         return runRoute(*match.route, request, match.parameters, answer);
     if (!match.allowedMethods.isEmpty()) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "access/accesspolicy.h"
+#include "server/hostpolicy.h"
 #include "server/httpmetrics.h"
 #include "server/router.h"
 
@@ -23,6 +24,7 @@ public:
     ApiServer(AccessPolicy access, qint64 maxBodyBytes, QObject *parent = nullptr);
 
     Router &router() { return m_router; }
+    void setHostPolicy(HostPolicy policy) { m_hostPolicy = std::move(policy); }
     const Router &router() const { return m_router; }
     // Answers written so far, by route and status (GET /metrics).
     HttpMetrics &httpMetrics() { return *m_httpMetrics; }
@@ -43,6 +45,7 @@ private:
 
     AccessPolicy m_access;
     Router m_router;
+    HostPolicy m_hostPolicy;
     // Shared with answers still pending when the server goes away.
     std::shared_ptr<HttpMetrics> m_httpMetrics = std::make_shared<HttpMetrics>();
     BodySizeGuard *m_tcpServer;

@@ -145,6 +145,8 @@ bool IngestService::startServer(QString *error)
     m_queue = std::make_unique<JobQueue>(m_redisUrl, retentionMs);
     m_server =
         std::make_unique<ApiServer>(*access, m_settings.maxUploadBytes() + kMultipartSlackBytes);
+    m_server->setHostPolicy(
+        HostPolicy(m_settings.listensOnLoopbackOnly(), m_settings.allowedHosts));
     IngestLimits limits{m_settings.maxUploadBytes(), m_settings.jobTimeoutSec,
                         m_settings.urlAllowPrivate};
     m_batcher = std::make_unique<EnqueueBatcher>(*m_queue);

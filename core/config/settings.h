@@ -33,6 +33,7 @@ struct Settings
     int failureTtlSec = 7 * 24 * 3600;
     int maxUploadMb = 100;
     bool urlAllowPrivate = false;
+    QString allowedHosts;      // ALLOWED_HOSTS: "name,..." the API answers besides its own address
     int retryBackoffMs = 2000; // first retry delay of a transient failure; doubles per attempt
     int shutdownGraceSec = 30; // on SIGTERM, running jobs get this long before they are handed back
 

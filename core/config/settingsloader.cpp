@@ -50,6 +50,8 @@ constexpr OptionSpec kOptions[] = {
     {"result-ttl", "RESULT_TTL", "seconds", "How long finished jobs are kept (default 500)."},
     {"failure-ttl", "FAILURE_TTL", "seconds", "How long failed jobs are kept (default 7 days)."},
     {"max-upload-mb", "MAX_UPLOAD_MB", "MB", "Largest request body (default 100)."},
+    {"allowed-hosts", "ALLOWED_HOSTS", "list",
+     "Host names the API answers besides its own address: name,... (DNS-rebinding guard)."},
     {"url-allow-private", "URL_ALLOW_PRIVATE", "0|1",
      "1 lets URL jobs reach loopback and private addresses (default 0)."},
     {"retry-backoff-ms", "RETRY_BACKOFF_MS", "ms",
@@ -239,6 +241,7 @@ void readLimits(SettingsBuilder &builder, Settings &settings)
     builder.number("failure-ttl", &settings.failureTtlSec, 1, 365 * 24 * 3600);
     builder.number("max-upload-mb", &settings.maxUploadMb, 1, 4096);
     builder.flag("url-allow-private", &settings.urlAllowPrivate);
+    builder.text("allowed-hosts", &settings.allowedHosts);
     builder.number("retry-backoff-ms", &settings.retryBackoffMs, 1, 3600 * 1000);
     builder.number("shutdown-grace", &settings.shutdownGraceSec, 0, 3600);
     builder.number("chunk-size", &settings.chunkSize, 50, 100000);

@@ -214,7 +214,8 @@ private Q_SLOTS:
         socket.connectToHost(QHostAddress::LocalHost, m_daemon.port());
         QVERIFY(socket.waitForConnected(2000));
         socket.write(
-            "POST /knowledge/ingest-text-async HTTP/1.1\r\nHost: x\r\nx-api-key: test-key\r\n"
+            "POST /knowledge/ingest-text-async HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: "
+            "test-key\r\n"
             "Content-Type: application/json\r\nContent-Length: 1073741824\r\n\r\n{\"text\":\"");
         QVERIFY(socket.waitForReadyRead(5000)); // answered without sending the gigabyte
         QByteArray answer = socket.readAll();
@@ -231,11 +232,11 @@ private Q_SLOTS:
         QVERIFY(socket.waitForConnected(2000));
         const QByteArray body = "{\"text\":\"pipelined\"}";
         // The first answer waits for its Redis batch; the second is immediate.
-        socket.write(
-            "POST /knowledge/ingest-text-async HTTP/1.1\r\nHost: x\r\nX-API-KEY: test-key\r\n"
-            "Content-Type: application/json\r\nContent-Length: " +
-            QByteArray::number(body.size()) + "\r\n\r\n" + body +
-            "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+        socket.write("POST /knowledge/ingest-text-async HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-KEY: "
+                     "test-key\r\n"
+                     "Content-Type: application/json\r\nContent-Length: " +
+                     QByteArray::number(body.size()) + "\r\n\r\n" + body +
+                     "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
         QByteArray answers;
         while (answers.count("HTTP/1.1 ") < 2 && socket.waitForReadyRead(5000))
             answers += socket.readAll();
