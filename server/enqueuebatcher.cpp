@@ -40,4 +40,15 @@ void EnqueueBatcher::flush()
         completions[i](error.isEmpty() ? ids[i] : QByteArray(), error);
 }
 
+void EnqueueBatcher::submitAndAnswer(JobRequest request, QJsonObject answer,
+                                     const ReplySender &send)
+{
+    submit(std::move(request), [send, answer](const QByteArray &id, const QString &error) mutable {
+        if (!error.isEmpty())
+            return send(ApiReply::queueUnavailable(error));
+        answer.insert(QStringLiteral("job_id"), QString::fromLatin1(id));
+        send(ApiReply::ok(answer));
+    });
+}
+
 } // namespace aether

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "queue/jobqueue.h"
+#include "server/router.h"
 
 #include <QObject>
 #include <functional>
@@ -21,6 +22,9 @@ public:
     explicit EnqueueBatcher(JobQueue &queue, QObject *parent = nullptr);
 
     void submit(JobRequest request, Completion completion);
+    // The enqueue routes' answer: `answer` plus the job's id once it is in
+    // Redis, or 503 when Redis is away.
+    void submitAndAnswer(JobRequest request, QJsonObject answer, const ReplySender &send);
 
     static constexpr int kMaxBatch = 256;
 

@@ -127,13 +127,7 @@ ApiReply IngestRoutes::enqueue(const RouteContext &context, JobRequest request, 
             return ApiReply::ok(answer);
         }
     }
-    m_batcher.submit(std::move(request), [send = context.answer, answer](
-                                             const QByteArray &id, const QString &error) mutable {
-        if (!error.isEmpty())
-            return send(ApiReply::queueUnavailable(error));
-        answer.insert(QStringLiteral("job_id"), QString::fromLatin1(id));
-        send(ApiReply::ok(answer));
-    });
+    m_batcher.submitAndAnswer(std::move(request), answer, context.answer);
     return ApiReply::deferred();
 }
 

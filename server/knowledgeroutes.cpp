@@ -148,17 +148,11 @@ ApiReply KnowledgeRoutes::reindex(const RouteContext &context)
     request.source = QStringLiteral("reindex");
     request.timeoutSec = kReindexTimeoutSec;
     request.maxAttempts = 1;
-    QJsonObject answer{{QStringLiteral("queued"), true},
-                       {QStringLiteral("type"), QStringLiteral("reindex")},
-                       {QStringLiteral("embedder"), m_embedder.provider},
-                       {QStringLiteral("model"), m_embedder.model}};
-    m_batcher.submit(std::move(request), [send = context.answer, answer](
-                                             const QByteArray &id, const QString &error) mutable {
-        if (!error.isEmpty())
-            return send(ApiReply::queueUnavailable(error));
-        answer.insert(QStringLiteral("job_id"), QString::fromLatin1(id));
-        send(ApiReply::ok(answer));
-    });
+    const QJsonObject answer{{QStringLiteral("queued"), true},
+                             {QStringLiteral("type"), QStringLiteral("reindex")},
+                             {QStringLiteral("embedder"), m_embedder.provider},
+                             {QStringLiteral("model"), m_embedder.model}};
+    m_batcher.submitAndAnswer(std::move(request), answer, context.answer);
     return ApiReply::deferred();
 }
 

@@ -261,20 +261,27 @@ void JobTableModel::applyEvents(const QJsonArray &events)
             deleted.append(id);
             continue;
         }
-        JobRecord &job = m_rows[ensureRow(id, batch)];
-        const QString before = job.status;
-        job.applyEvent(event);
-        job.touchedMs = now;
-        if (before != job.status) {
-            countStatus(before, -1);
-            countStatus(job.status, 1);
-            if (job.isEnded())
-                batch.ended.append(id);
-        }
+        update(id, now, batch, [&event](JobRecord &job) { job.applyEvent(event); });
     }
     commit(batch);
     for (const QString &id : std::as_const(deleted))
         removeJob(id);
+}
+
+// One job's row changed by `change`; the counts per state follow its status.
+void JobTableModel::update(const QString &id, qint64 now, Batch &batch,
+                           const std::function<void(JobRecord &)> &change)
+{
+    JobRecord &job = m_rows[ensureRow(id, batch)];
+    const QString before = job.status;
+    change(job);
+    job.touchedMs = now;
+    if (before == job.status)
+        return;
+    countStatus(before, -1);
+    countStatus(job.status, 1);
+    if (job.isEnded())
+        batch.ended.append(id);
 }
 
 void JobTableModel::applyJobs(const QJsonArray &jobs)
@@ -286,16 +293,7 @@ void JobTableModel::applyJobs(const QJsonArray &jobs)
         const QString id = object.value(QStringLiteral("id")).toString();
         if (id.isEmpty())
             continue;
-        JobRecord &job = m_rows[ensureRow(id, batch)];
-        const QString before = job.status;
-        job.applyJson(object);
-        job.touchedMs = now;
-        if (before != job.status) {
-            countStatus(before, -1);
-            countStatus(job.status, 1);
-            if (job.isEnded())
-                batch.ended.append(id);
-        }
+        update(id, now, batch, [&object](JobRecord &job) { job.applyJson(object); });
     }
     commit(batch);
 }

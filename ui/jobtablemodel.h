@@ -6,6 +6,7 @@
 #include <QHash>
 #include <QJsonArray>
 #include <QList>
+#include <functional>
 
 namespace aether {
 
@@ -75,6 +76,8 @@ private:
     void commit(Batch &batch);
     void removeRows(QList<int> rows);
     void countStatus(const QString &status, int delta);
+    void update(const QString &id, qint64 now, Batch &batch,
+                const std::function<void(JobRecord &)> &change);
     void refreshDurations();
 
     QList<JobRecord> m_rows;

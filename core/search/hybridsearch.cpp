@@ -4,7 +4,6 @@
 #include "text/hashembedder.h"
 #include "text/stopwords.h"
 
-#include <QAtomicInteger>
 #include <QHash>
 #include <QRegularExpression>
 #include <QSet>
@@ -17,8 +16,6 @@
 namespace aether {
 
 namespace {
-
-QAtomicInteger<quint64> s_serial;
 
 // The tenant's chunks, with the optional source filter, as a SQL condition on d.
 const QString kScope = QStringLiteral(" d.tenant = ? AND (? = '' OR d.source = ?)");
@@ -39,29 +36,19 @@ void run(QSqlQuery &query)
 } // namespace
 
 HybridSearch::HybridSearch(QString databasePath, std::unique_ptr<Embedder> queryEmbedder)
-    : m_path(std::move(databasePath)),
-      m_connectionName(QStringLiteral("aether-search-%1").arg(s_serial.fetchAndAddRelaxed(1))),
+    : m_reader(std::move(databasePath), "search"),
       m_embedder(queryEmbedder ? std::move(queryEmbedder) : std::make_unique<HashEmbedder>())
 {}
 
-HybridSearch::~HybridSearch()
-{
-    if (QSqlDatabase::contains(m_connectionName)) {
-        QSqlDatabase::database(m_connectionName, false).close();
-        QSqlDatabase::removeDatabase(m_connectionName);
-    }
-}
+HybridSearch::~HybridSearch() = default;
 
-void HybridSearch::open()
+QSqlDatabase HybridSearch::database()
 {
-    if (QSqlDatabase::contains(m_connectionName))
-        return;
-    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
-    db.setDatabaseName(m_path);
-    db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
-    if (!db.open())
-        throw SearchError(
-            QStringLiteral("cannot open the store %1: %2").arg(m_path, db.lastError().text()));
+    try {
+        return m_reader.database();
+    } catch (const StoreError &error) {
+        throw SearchError(QString::fromLocal8Bit(error.what()));
+    }
 }
 
 QStringList HybridSearch::queryTerms(const QString &text)
@@ -101,7 +88,7 @@ QString HybridSearch::keywordExpression(const QString &text)
     const QStringList terms = queryTerms(text);
     if (terms.size() <= 1)
         return ftsExpression(terms);
-    QSqlQuery count(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery count(database());
     count.prepare(QStringLiteral("SELECT COUNT(*) FROM chunks_fts WHERE chunks_fts MATCH ?"));
     QList<QPair<qint64, QString>> counted;
     for (const QString &term : terms) {
@@ -131,7 +118,7 @@ QList<qint64> HybridSearch::keywordRanking(const SearchQuery &search)
     const QString expression = keywordExpression(search.text);
     if (expression.isEmpty())
         return {};
-    const QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    const QSqlDatabase db = database();
     QSqlQuery top(db);
     top.setForwardOnly(true);
     top.prepare(QStringLiteral("SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ?"
@@ -172,7 +159,7 @@ QList<qint64> HybridSearch::keywordRanking(const SearchQuery &search)
 QList<qint64> HybridSearch::joinedKeywordRanking(const SearchQuery &search,
                                                  const QString &expression)
 {
-    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery query(database());
     query.prepare(
         QStringLiteral("SELECT c.id FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid"
                        " JOIN documents d ON d.id = c.document_id"
@@ -191,7 +178,7 @@ QList<qint64> HybridSearch::joinedKeywordRanking(const SearchQuery &search,
 // takes in new vectors when "generation" moved, and reloads when "deletions" did.
 void HybridSearch::readChangeCounters()
 {
-    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery query(database());
     query.exec(
         QStringLiteral("SELECT key, value FROM meta WHERE key IN ('generation', 'deletions')"));
     while (query.next()) {
@@ -210,8 +197,7 @@ const VectorIndex &HybridSearch::indexFor(const QString &tenant)
     }
     if (cached.generation != m_generation) {
         try {
-            cached.index.loadFrom(QSqlDatabase::database(m_connectionName, false), tenant,
-                                  cached.index.lastChunkId());
+            cached.index.loadFrom(database(), tenant, cached.index.lastChunkId());
         } catch (const StoreError &error) {
             throw SearchError(QString::fromLocal8Bit(error.what()));
         }
@@ -243,7 +229,6 @@ QList<qint64> HybridSearch::vectorRanking(const SearchQuery &search)
 
 QList<SearchHit> HybridSearch::search(const SearchQuery &search)
 {
-    open();
     readChangeCounters();
     QHash<qint64, double> fused;
     const auto fuse = [&fused](const QList<qint64> &ranking) {
@@ -267,7 +252,7 @@ QList<SearchHit> HybridSearch::search(const SearchQuery &search)
 QList<SearchHit> HybridSearch::details(const QList<QPair<qint64, double>> &ranked)
 {
     QList<SearchHit> hits;
-    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery query(database());
     query.prepare(QStringLiteral(
         "SELECT c.document_id, c.text, c.page, c.heading, d.source, d.title, d.filename,"
         " d.url FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.id = ?"));

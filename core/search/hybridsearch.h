@@ -1,6 +1,7 @@
 #pragma once
 
 #include "search/vectorindex.h"
+#include "store/storereader.h"
 #include "text/embedder.h"
 
 #include <QList>
@@ -75,7 +76,7 @@ public:
     static QString ftsExpression(const QString &text);
 
 private:
-    void open();
+    QSqlDatabase database(); // SearchError when the store cannot be opened
     QList<qint64> keywordRanking(const SearchQuery &query);
     static QStringList queryTerms(const QString &text);
     static QString ftsExpression(const QStringList &terms);
@@ -93,8 +94,7 @@ private:
         qint64 deletions = -1;
     };
 
-    QString m_path;
-    QString m_connectionName;
+    StoreReader m_reader;
     std::unique_ptr<Embedder> m_embedder;
     std::unordered_map<std::string, CachedIndex> m_indexes; // by tenant
     qint64 m_generation = 0;

@@ -2,7 +2,6 @@
 
 #include "store/knowledgestore.h"
 
-#include <QAtomicInteger>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -11,8 +10,6 @@
 namespace aether {
 
 namespace {
-
-QAtomicInteger<quint64> s_serial;
 
 const QString kColumns = QStringLiteral(
     "SELECT id, source, kind, title, filename, url, size_bytes, text_chars, chunk_count,"
@@ -47,35 +44,13 @@ void bindScope(QSqlQuery &query, const QString &tenant, const QString &source)
 } // namespace
 
 DocumentCatalog::DocumentCatalog(QString databasePath)
-    : m_path(std::move(databasePath)),
-      m_connectionName(QStringLiteral("aether-catalog-%1").arg(s_serial.fetchAndAddRelaxed(1)))
+    : m_reader(std::move(databasePath), "catalog")
 {}
-
-DocumentCatalog::~DocumentCatalog()
-{
-    if (QSqlDatabase::contains(m_connectionName)) {
-        QSqlDatabase::database(m_connectionName, false).close();
-        QSqlDatabase::removeDatabase(m_connectionName);
-    }
-}
-
-void DocumentCatalog::open()
-{
-    if (QSqlDatabase::contains(m_connectionName))
-        return;
-    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
-    db.setDatabaseName(m_path);
-    db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
-    if (!db.open())
-        throw StoreError(
-            QStringLiteral("cannot open the store %1: %2").arg(m_path, db.lastError().text()));
-}
 
 DocumentPage DocumentCatalog::list(const QString &tenant, const QString &source, int limit,
                                    qint64 offset)
 {
-    open();
-    const QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    const QSqlDatabase db = m_reader.database();
     DocumentPage page;
     QSqlQuery total(db);
     total.prepare(QStringLiteral("SELECT COUNT(*) FROM documents") + kScope);
@@ -97,8 +72,7 @@ DocumentPage DocumentCatalog::list(const QString &tenant, const QString &source,
 
 bool DocumentCatalog::find(const QString &tenant, qint64 documentId, DocumentSummary *found)
 {
-    open();
-    QSqlQuery row(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery row(m_reader.database());
     row.prepare(kColumns + QStringLiteral(" WHERE tenant = ? AND id = ?"));
     row.addBindValue(tenant);
     row.addBindValue(documentId);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "store/storereader.h"
+
 #include <QList>
 #include <QString>
 
@@ -33,19 +35,13 @@ class DocumentCatalog
 {
 public:
     explicit DocumentCatalog(QString databasePath);
-    ~DocumentCatalog();
-    DocumentCatalog(const DocumentCatalog &) = delete;
-    DocumentCatalog &operator=(const DocumentCatalog &) = delete;
 
     // Throws StoreError when the store cannot be read.
     DocumentPage list(const QString &tenant, const QString &source, int limit, qint64 offset);
     bool find(const QString &tenant, qint64 documentId, DocumentSummary *found);
 
 private:
-    void open();
-
-    QString m_path;
-    QString m_connectionName;
+    StoreReader m_reader;
 };
 
 } // namespace aether
