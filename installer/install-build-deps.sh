@@ -9,6 +9,7 @@ packages=(
     libhiredis-dev libpoppler-qt6-dev libgumbo-dev libzip-dev libuchardet-dev
     redis-server
     qpdf # tests: makes encrypted PDF fixtures
+    zlib1g-dev # tests: a gzip bomb served over HTTP
     poppler-utils libfaiss-dev # benchmarks: pdftotext and FAISS baselines
     curl # tests: runs the README's curl examples
     dpkg-dev fakeroot lintian desktop-file-utils appstream help2man # packages and their checks

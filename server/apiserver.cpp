@@ -1,7 +1,7 @@
 #include "server/apiserver.h"
 
 #include "queue/redisconnection.h"
-#include "server/bodysizeguard.h"
+#include "server/connectionguard.h"
 #include "server/httpwire.h"
 #include "server/replyorder.h"
 
@@ -48,7 +48,7 @@ Credentials credentialsOf(const QHttpServerRequest &request)
 
 ApiServer::ApiServer(AccessPolicy access, qint64 maxBodyBytes, QObject *parent)
     : QAbstractHttpServer(parent), m_access(std::move(access)),
-      m_tcpServer(new BodySizeGuard(maxBodyBytes, this))
+      m_tcpServer(new ConnectionGuard(maxBodyBytes, this))
 {}
 
 bool ApiServer::listenOn(const QHostAddress &address, quint16 port, QString *error)
@@ -69,19 +69,49 @@ quint16 ApiServer::port() const
     return m_tcpServer->serverPort();
 }
 
+AccessDecision ApiServer::authorize(const Route &route, const QHttpServerRequest &request)
+{
+    const bool loopbackClient = route.publicOnLoopback && request.remoteAddress().isLoopback();
+    if (!route.role || loopbackClient)
+        return AccessDecision{};
+    const QHostAddress client = request.remoteAddress();
+    if (const int wait = m_authThrottle.banSecondsLeft(client)) {
+        AccessDecision banned;
+        banned.status = 429;
+        banned.error = QStringLiteral("too many wrong API keys from this address; try again in "
+                                      "%1 s")
+                           .arg(wait);
+        return banned;
+    }
+    // x-admin-key counts on /ops/* and on /metrics (an operator's scraper).
+    const QString path = request.url().path();
+    const bool opsRoute =
+        path.startsWith(QLatin1String("/ops/")) || path == QLatin1String("/metrics");
+    const Credentials credentials = credentialsOf(request);
+    const AccessDecision access = m_access.decide(credentials, *route.role, opsRoute);
+    const bool presentedKey = !credentials.apiKey.isEmpty() || !credentials.adminKey.isEmpty();
+    if (access.status == 401 && presentedKey)
+        m_authThrottle.recordFailure(client);
+    else if (access.allowed())
+        m_authThrottle.recordSuccess(client);
+    return access;
+}
+
+void ApiServer::setIdleTimeout(int milliseconds)
+{
+    m_tcpServer->setIdleTimeout(milliseconds);
+}
+
 ApiReply ApiServer::runRoute(const Route &route, const QHttpServerRequest &request,
                              const QStringList &parameters, const ReplySender &answer)
 {
-    AccessDecision access;
-    const bool loopbackClient = route.publicOnLoopback && request.remoteAddress().isLoopback();
-    if (route.role && !loopbackClient) {
-        // x-admin-key counts on /ops/* and on /metrics (an operator's scraper).
-        const QString path = request.url().path();
-        const bool opsRoute =
-            path.startsWith(QLatin1String("/ops/")) || path == QLatin1String("/metrics");
-        access = m_access.decide(credentialsOf(request), *route.role, opsRoute);
-        if (!access.allowed())
-            return ApiReply::error(access.status, access.error);
+    const AccessDecision access = authorize(route, request);
+    if (!access.allowed()) {
+        ApiReply refusal = ApiReply::error(access.status, access.error);
+        if (access.status == 429)
+            refusal.headers.append({"Retry-After", QByteArray::number(m_authThrottle.banSecondsLeft(
+                                                       request.remoteAddress()))});
+        return refusal;
     }
     try {
         return route.handler(RouteContext{request, parameters, access, answer});
@@ -134,6 +164,7 @@ bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
     if (reply.stream) { // Server-Sent Events: the route keeps the connection
         m_httpMetrics->record(method, route, reply.status);
         order->deliver(slot, reply.streamHead, false);
+        order->holdOpen();
         reply.stream(socket);
     } else if (!reply.isDeferred()) {
         answer(reply);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "access/accesspolicy.h"
+#include "server/auththrottle.h"
 #include "server/hostpolicy.h"
 #include "server/httpmetrics.h"
 #include "server/router.h"
@@ -11,7 +12,7 @@
 
 namespace aether {
 
-class BodySizeGuard;
+class ConnectionGuard;
 
 // The REST server. Every answer, errors and unknown routes included, is JSON.
 // Routes are registered by the route classes (IngestRoutes, OpsRoutes, ...);
@@ -25,6 +26,9 @@ public:
 
     Router &router() { return m_router; }
     void setHostPolicy(HostPolicy policy) { m_hostPolicy = std::move(policy); }
+    void setAuthThrottle(AuthThrottle throttle) { m_authThrottle = std::move(throttle); }
+    // Idle and slow connections are closed after this long (HTTP_IDLE_TIMEOUT).
+    void setIdleTimeout(int milliseconds);
     const Router &router() const { return m_router; }
     // Answers written so far, by route and status (GET /metrics).
     HttpMetrics &httpMetrics() { return *m_httpMetrics; }
@@ -40,15 +44,18 @@ protected:
 private:
     ApiReply dispatch(const QHttpServerRequest &request, const QByteArray &method,
                       const Router::Match &match, const ReplySender &answer);
+    // Checks the credentials against the route's role, with the throttle.
+    AccessDecision authorize(const Route &route, const QHttpServerRequest &request);
     ApiReply runRoute(const Route &route, const QHttpServerRequest &request,
                       const QStringList &parameters, const ReplySender &answer);
 
     AccessPolicy m_access;
     Router m_router;
     HostPolicy m_hostPolicy;
+    AuthThrottle m_authThrottle;
     // Shared with answers still pending when the server goes away.
     std::shared_ptr<HttpMetrics> m_httpMetrics = std::make_shared<HttpMetrics>();
-    BodySizeGuard *m_tcpServer;
+    ConnectionGuard *m_tcpServer;
 };
 
 } // namespace aether

@@ -19,7 +19,7 @@ QString validSource(const QString &source)
     return source;
 }
 
-QUrl validUrl(const QString &text, bool allowPrivate, const QString &field)
+QUrl validUrl(const QString &text, const PrivateAccess &allowPrivate, const QString &field)
 {
     const QUrl url(text.trimmed(), QUrl::StrictMode);
     const QString scheme = url.scheme().toLower();
@@ -30,9 +30,10 @@ QUrl validUrl(const QString &text, bool allowPrivate, const QString &field)
             QStringLiteral("field '%1' must be an absolute http:// or https:// URL").arg(field)};
     // Literal addresses are checked here; names are resolved and checked when used.
     const QHostAddress literal(url.host());
-    if (!allowPrivate && !literal.isNull() && !AddressGuard::isPublic(literal)) {
+    if (!allowPrivate.allows(url.host()) && !literal.isNull() && !AddressGuard::isPublic(literal)) {
         throw ApiError{422, QStringLiteral("field '%1' points to a private, loopback or link-local "
-                                           "address (set URL_ALLOW_PRIVATE=1 to allow)")
+                                           "address (allow it with URL_ALLOW_HOSTS, or all with "
+                                           "URL_ALLOW_PRIVATE=1)")
                                 .arg(field)};
     }
     return url;

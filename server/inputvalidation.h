@@ -1,5 +1,6 @@
 #pragma once
 
+#include "fetch/addressguard.h"
 #include "server/multipartparser.h"
 
 #include <QList>
@@ -20,7 +21,8 @@ constexpr int kMaxUrlChars = 8192;
 QString validSource(const QString &source);
 // An absolute http(s) URL; a literal private address is refused unless allowed
 // (names are resolved and checked when used). `field` names it in errors.
-QUrl validUrl(const QString &text, bool allowPrivate, const QString &field = QStringLiteral("url"));
+QUrl validUrl(const QString &text, const PrivateAccess &allowPrivate,
+              const QString &field = QStringLiteral("url"));
 QList<MultipartPart> multipartParts(const QHttpServerRequest &request,
                                     int maxParts = MultipartParser::kMaxParts);
 const MultipartPart *findPart(const QList<MultipartPart> &parts, const QString &name);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "fetch/addressguard.h"
 #include "notify/webhookdirectory.h"
 #include "queue/jobrequest.h"
 
@@ -16,7 +17,7 @@ struct IngestLimits
 {
     qint64 maxUploadBytes = 100LL * 1024 * 1024;
     int jobTimeoutSec = 600;
-    bool allowPrivateUrls = false;
+    PrivateAccess allowPrivateUrls; // URL_ALLOW_PRIVATE, URL_ALLOW_HOSTS
 };
 
 // Reads the optional fields every enqueue endpoint takes: `priority`

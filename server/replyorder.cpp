@@ -13,6 +13,12 @@ ReplyOrder *ReplyOrder::of(QTcpSocket *socket)
     return new ReplyOrder(socket);
 }
 
+bool ReplyOrder::isBusy(const QTcpSocket *socket)
+{
+    const auto *order = socket->findChild<ReplyOrder *>(QString(), Qt::FindDirectChildrenOnly);
+    return order && (order->m_streaming || order->m_nextToWrite < order->m_nextSlot);
+}
+
 void ReplyOrder::deliver(quint64 slot, QByteArray bytes, bool closeAfter)
 {
     m_waiting.emplace(slot, Answer{std::move(bytes), closeAfter});

@@ -19,8 +19,14 @@ public:
     // The connection's ReplyOrder, created on first use; lives as long as the socket.
     static ReplyOrder *of(QTcpSocket *socket);
 
+    // True while an answer on the connection is still to be written, or a
+    // stream holds it; the idle timeout leaves such connections open.
+    static bool isBusy(const QTcpSocket *socket);
+
     quint64 reserve() { return m_nextSlot++; }
     void deliver(quint64 slot, QByteArray bytes, bool closeAfter);
+    // The connection now carries a stream (Server-Sent Events) until it closes.
+    void holdOpen() { m_streaming = true; }
 
 private:
     explicit ReplyOrder(QTcpSocket *socket);
@@ -34,6 +40,7 @@ private:
     QTcpSocket *m_socket;
     quint64 m_nextSlot = 0;
     quint64 m_nextToWrite = 0;
+    bool m_streaming = false;
     std::map<quint64, Answer> m_waiting;
 };
 

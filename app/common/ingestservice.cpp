@@ -23,6 +23,7 @@
 
 #include <QHostAddress>
 #include <QLoggingCategory>
+#include <sys/resource.h>
 
 namespace aether {
 
@@ -39,8 +40,22 @@ PipelineSettings pipelineSettings(const Settings &settings)
     PipelineSettings pipeline;
     pipeline.databasePath = settings.databasePath;
     pipeline.chunker = ChunkerOptions{settings.chunkSize, settings.chunkOverlap};
-    pipeline.fetch.allowPrivate = settings.urlAllowPrivate;
+    pipeline.fetch.allowPrivate = PrivateAccess(settings.urlAllowPrivate, settings.urlAllowHosts);
     return pipeline;
+}
+
+// Each client connection is a descriptor; the usual soft limit of 1024 would
+// make a few hundred idle clients (plus Redis, the store and watches) starve
+// everyone else, so the soft limit goes up to the hard one, as Redis does.
+void raiseOpenFileLimit()
+{
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max)
+        return;
+    limit.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &limit) != 0)
+        qCWarning(lcService, "cannot raise the open-file limit to %llu",
+                  static_cast<unsigned long long>(limit.rlim_max));
 }
 
 } // namespace
@@ -132,6 +147,7 @@ bool IngestService::checkStore(QString *error)
 
 bool IngestService::startServer(QString *error)
 {
+    raiseOpenFileLimit();
     std::optional<AccessPolicy> access = AccessPolicy::create(
         m_settings.apiKeys, m_settings.adminKey, m_settings.listensOnLoopbackOnly(), error);
     if (!access)
@@ -147,8 +163,10 @@ bool IngestService::startServer(QString *error)
         std::make_unique<ApiServer>(*access, m_settings.maxUploadBytes() + kMultipartSlackBytes);
     m_server->setHostPolicy(
         HostPolicy(m_settings.listensOnLoopbackOnly(), m_settings.allowedHosts));
+    m_server->setAuthThrottle(AuthThrottle(m_settings.authMaxFailures, m_settings.authBanSec));
+    m_server->setIdleTimeout(m_settings.httpIdleTimeoutSec * 1000);
     IngestLimits limits{m_settings.maxUploadBytes(), m_settings.jobTimeoutSec,
-                        m_settings.urlAllowPrivate};
+                        PrivateAccess(m_settings.urlAllowPrivate, m_settings.urlAllowHosts)};
     m_batcher = std::make_unique<EnqueueBatcher>(*m_queue);
     m_live = std::make_unique<LiveServices>(m_settings, m_redisUrl, m_embedderInfo);
     if (!m_live->configure(error))

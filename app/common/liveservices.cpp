@@ -122,7 +122,7 @@ void LiveServices::start()
 {
     m_feed->start();
     WebhookOptions options;
-    options.allowPrivate = m_settings.urlAllowPrivate;
+    options.allowPrivate = PrivateAccess(m_settings.urlAllowPrivate, m_settings.urlAllowHosts);
     options.backoff.baseMs = m_settings.webhookRetryBaseMs;
     m_dispatcher = std::make_unique<WebhookDispatcher>(m_redis, m_webhooks, options, &webhookBody);
     m_dispatcher->start();

@@ -20,7 +20,7 @@ struct Credentials
 
 struct AccessDecision
 {
-    int status = 200; // 200 allowed, 400, 401 or 403
+    int status = 200; // 200 allowed, 400, 401 or 403 (the server adds 429 for banned clients)
     QString error;    // why not, for the client
     Role role = Role::Viewer;
     QString tenant;         // where writes go: the key's tenant, or x-tenant, or "default"

@@ -33,7 +33,11 @@ struct Settings
     int failureTtlSec = 7 * 24 * 3600;
     int maxUploadMb = 100;
     bool urlAllowPrivate = false;
-    QString allowedHosts;      // ALLOWED_HOSTS: "name,..." the API answers besides its own address
+    QString urlAllowHosts; // URL_ALLOW_HOSTS: "name,..." private hosts URL jobs may reach
+    QString allowedHosts;  // ALLOWED_HOSTS: "name,..." the API answers besides its own address
+    int httpIdleTimeoutSec = 60; // idle connections closed; header blocks must arrive within it
+    int authMaxFailures = 5;     // wrong keys from one address before a ban (0: never)
+    int authBanSec = 600;
     int retryBackoffMs = 2000; // first retry delay of a transient failure; doubles per attempt
     int shutdownGraceSec = 30; // on SIGTERM, running jobs get this long before they are handed back
 

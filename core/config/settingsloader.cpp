@@ -52,8 +52,16 @@ constexpr OptionSpec kOptions[] = {
     {"max-upload-mb", "MAX_UPLOAD_MB", "MB", "Largest request body (default 100)."},
     {"allowed-hosts", "ALLOWED_HOSTS", "list",
      "Host names the API answers besides its own address: name,... (DNS-rebinding guard)."},
+    {"http-idle-timeout", "HTTP_IDLE_TIMEOUT", "seconds",
+     "Idle connections are closed, and request headers must arrive, within this (default 60)."},
+    {"auth-max-failures", "AUTH_MAX_FAILURES", "n",
+     "Wrong API keys from one address before it is banned; 0 = never (default 5)."},
+    {"auth-ban-seconds", "AUTH_BAN_SECONDS", "seconds",
+     "How long an address is refused after too many wrong keys (default 600)."},
     {"url-allow-private", "URL_ALLOW_PRIVATE", "0|1",
      "1 lets URL jobs reach loopback and private addresses (default 0)."},
+    {"url-allow-hosts", "URL_ALLOW_HOSTS", "list",
+     "Private hosts URL jobs and webhooks may reach anyway: name,... (e.g. an intranet wiki)."},
     {"retry-backoff-ms", "RETRY_BACKOFF_MS", "ms",
      "First retry delay after a transient failure; doubles per attempt (default 2000)."},
     {"shutdown-grace", "SHUTDOWN_GRACE", "seconds",
@@ -241,7 +249,11 @@ void readLimits(SettingsBuilder &builder, Settings &settings)
     builder.number("failure-ttl", &settings.failureTtlSec, 1, 365 * 24 * 3600);
     builder.number("max-upload-mb", &settings.maxUploadMb, 1, 4096);
     builder.flag("url-allow-private", &settings.urlAllowPrivate);
+    builder.text("url-allow-hosts", &settings.urlAllowHosts);
     builder.text("allowed-hosts", &settings.allowedHosts);
+    builder.number("http-idle-timeout", &settings.httpIdleTimeoutSec, 1, 24 * 3600);
+    builder.number("auth-max-failures", &settings.authMaxFailures, 0, 1000000);
+    builder.number("auth-ban-seconds", &settings.authBanSec, 1, 7 * 24 * 3600);
     builder.number("retry-backoff-ms", &settings.retryBackoffMs, 1, 3600 * 1000);
     builder.number("shutdown-grace", &settings.shutdownGraceSec, 0, 3600);
     builder.number("chunk-size", &settings.chunkSize, 50, 100000);

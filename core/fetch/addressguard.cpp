@@ -122,9 +122,25 @@ bool AddressGuard::isPublic(const QHostAddress &address)
     }
 }
 
-void AddressGuard::checkHost(const QString &host, bool allowPrivate)
+PrivateAccess::PrivateAccess(bool allowAll, const QString &hostList) : all(allowAll)
 {
-    if (allowPrivate)
+    for (const QString &host : hostList.split(u',', Qt::SkipEmptyParts)) {
+        QString name = host.trimmed().toLower();
+        if (name.startsWith(u'[') && name.endsWith(u']')) // QUrl::host() has no brackets
+            name = name.mid(1, name.size() - 2);
+        if (!name.isEmpty())
+            hosts.append(name);
+    }
+}
+
+bool PrivateAccess::allows(const QString &host) const
+{
+    return all || (!hosts.isEmpty() && hosts.contains(host.toLower()));
+}
+
+void AddressGuard::checkHost(const QString &host, const PrivateAccess &access)
+{
+    if (access.allows(host))
         return;
     const QHostAddress literal = parseLiteral(host);
     if (!literal.isNull()) {

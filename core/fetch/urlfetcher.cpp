@@ -77,7 +77,7 @@ IngestError urlError(const QString &message)
     return IngestError(QStringLiteral("URLError"), message);
 }
 
-void checkUrl(const QUrl &url, bool allowPrivate, const CancelToken &cancel)
+void checkUrl(const QUrl &url, const PrivateAccess &allowPrivate, const CancelToken &cancel)
 {
     if (!url.isValid())
         throw urlError(QStringLiteral("invalid URL %1").arg(url.toString()));

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "fetch/addressguard.h"
 #include "ingest/cancellation.h"
 
 #include <QByteArray>
@@ -14,7 +15,7 @@ struct UrlFetchOptions
     int totalTimeoutMs = 60000;   // whole transfer
     int maxRedirects = 5;
     qint64 maxBytes = 50LL * 1024 * 1024; // body size cap
-    bool allowPrivate = false;            // URL_ALLOW_PRIVATE
+    PrivateAccess allowPrivate;           // URL_ALLOW_PRIVATE, URL_ALLOW_HOSTS
 };
 
 struct FetchedPage

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config/redisurl.h"
+#include "fetch/addressguard.h"
 #include "notify/webhookdirectory.h"
 #include "notify/webhooksignature.h"
 
@@ -15,7 +16,7 @@ class RedisConnection;
 
 struct WebhookOptions
 {
-    bool allowPrivate = false; // URL_ALLOW_PRIVATE
+    PrivateAccess allowPrivate; // URL_ALLOW_PRIVATE, URL_ALLOW_HOSTS
     WebhookBackoff backoff;
     int timeoutMs = 10000; // one attempt
     int leaseMs = 60000;   // a claimed delivery is due again after this if its process died

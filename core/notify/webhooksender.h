@@ -1,5 +1,7 @@
 #pragma once
 
+#include "fetch/addressguard.h"
+
 #include <QByteArray>
 #include <QString>
 #include <QUrl>
@@ -24,14 +26,14 @@ struct WebhookAttempt
 class WebhookSender
 {
 public:
-    WebhookSender(bool allowPrivate, int timeoutMs = 10000)
+    WebhookSender(PrivateAccess allowPrivate, int timeoutMs = 10000)
         : m_allowPrivate(allowPrivate), m_timeoutMs(timeoutMs)
     {}
 
     WebhookAttempt post(const QUrl &url, const QByteArray &body, const QByteArray &signature) const;
 
 private:
-    bool m_allowPrivate;
+    PrivateAccess m_allowPrivate;
     int m_timeoutMs;
 };
 

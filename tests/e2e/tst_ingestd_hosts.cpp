@@ -2,6 +2,7 @@
 // a page on another name (DNS rebinding) gets 421, loopback names and
 // configured names are answered, and no answer carries a CORS grant.
 #include "daemonprocess.h"
+#include "rawhttp.h"
 #include "redisprocess.h"
 
 #include <QJsonDocument>
@@ -13,25 +14,6 @@ using namespace aether;
 using namespace aether::test;
 
 namespace {
-
-// A raw request, so the Host header is exactly what a browser would send.
-QByteArray rawRequest(quint16 port, const QByteArray &head)
-{
-    QTcpSocket socket;
-    socket.connectToHost(QStringLiteral("127.0.0.1"), port);
-    if (!socket.waitForConnected(5000))
-        return {};
-    socket.write(head + "Connection: close\r\n\r\n");
-    QByteArray answer;
-    while (socket.waitForReadyRead(5000))
-        answer += socket.readAll();
-    return answer;
-}
-
-int statusOf(const QByteArray &answer)
-{
-    return answer.mid(9, 3).toInt(); // "HTTP/1.1 200 OK"
-}
 
 QByteArray getWithHost(quint16 port, const QByteArray &host, const QByteArray &extra = {})
 {

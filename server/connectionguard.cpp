@@ -1,6 +1,7 @@
-#include "server/bodysizeguard.h"
+#include "server/connectionguard.h"
 
 #include "server/httpwire.h"
+#include "server/replyorder.h"
 
 #include <QTcpSocket>
 #include <QTimer>
@@ -10,23 +11,60 @@ namespace aether {
 namespace {
 
 constexpr int kLingerMs = 10000;
+// After refusing a request whose end is unknown (headers too large, a chunked
+// or malformed length), this much more is read and dropped before closing:
+// closing with unread bytes would reset the connection, and the client would
+// lose the answer.
+constexpr qint64 kUnframedDrainBytes = 1024 * 1024;
 
 // Follows the HTTP/1.1 framing of one connection (header blocks and
 // Content-Length bodies) over the bytes as they arrive.
 class ConnectionWatch : public QObject
 {
 public:
-    ConnectionWatch(QTcpSocket *socket, qint64 maxBodyBytes)
-        : QObject(socket), m_socket(socket), m_maxBodyBytes(maxBodyBytes)
+    ConnectionWatch(QTcpSocket *socket, qint64 maxBodyBytes, int idleTimeoutMs)
+        : QObject(socket), m_socket(socket), m_maxBodyBytes(maxBodyBytes),
+          m_idleTimeoutMs(idleTimeoutMs)
     {
         // Connected before QHttpServer connects its own handler, so this runs
         // first and sees every byte before it is parsed.
         connect(socket, &QTcpSocket::readyRead, this, &ConnectionWatch::inspect);
+        connect(socket, &QTcpSocket::bytesWritten, this, &ConnectionWatch::restartIdleTimer);
+        m_idleTimer.setSingleShot(true);
+        m_headerDeadline.setSingleShot(true);
+        connect(&m_idleTimer, &QTimer::timeout, this, &ConnectionWatch::idleTimedOut);
+        connect(&m_headerDeadline, &QTimer::timeout, this, &ConnectionWatch::headersTimedOut);
+        restartIdleTimer();
     }
 
 private:
+    void restartIdleTimer() { m_idleTimer.start(m_idleTimeoutMs); }
+
+    void idleTimedOut()
+    {
+        if (m_rejected)
+            return;
+        if (m_bodyRemaining > 0)
+            return reject(408, QStringLiteral("the request body stopped arriving for %1 s")
+                                   .arg(m_idleTimeoutMs / 1000.0));
+        // A route still working on an answer (a synchronous ingest, a long
+        // poll) or an event stream keeps its connection.
+        if (ReplyOrder::isBusy(m_socket) || !m_headers.isEmpty())
+            return restartIdleTimer();
+        m_socket->disconnectFromHost();
+    }
+
+    // Slow clients that send a header byte now and then would never go idle.
+    void headersTimedOut()
+    {
+        if (!m_rejected)
+            reject(408, QStringLiteral("the request headers did not arrive within %1 s")
+                            .arg(m_idleTimeoutMs / 1000.0));
+    }
+
     void inspect()
     {
+        restartIdleTimer();
         if (m_rejected) {
             drain();
             return;
@@ -48,15 +86,23 @@ private:
     qsizetype consumeHeaders(const QByteArray &data, qsizetype offset)
     {
         const qsizetype before = m_headers.size();
+        if (before == 0)
+            m_headerDeadline.start(m_idleTimeoutMs);
         m_headers.append(data.constData() + offset, data.size() - offset);
-        const qsizetype end = m_headers.indexOf("\r\n\r\n");
-        if (end < 0) {
-            if (m_headers.size() > BodySizeGuard::kMaxHeaderBytes)
-                reject(431, QStringLiteral("request headers are too large"));
+        // Only the new bytes (and 3 before them) can complete the blank line;
+        // rescanning everything would be quadratic for a client dribbling bytes.
+        const qsizetype end = m_headers.indexOf("\r\n\r\n", qMax<qsizetype>(0, before - 3));
+        if (end > ConnectionGuard::kMaxHeaderBytes ||
+            (end < 0 && m_headers.size() > ConnectionGuard::kMaxHeaderBytes)) {
+            refuseUnframed(431, QStringLiteral("request headers are larger than %1 KB")
+                                    .arg(ConnectionGuard::kMaxHeaderBytes / 1024));
             return data.size();
         }
+        if (end < 0)
+            return data.size();
         const QByteArray block = m_headers.left(end);
         m_headers.clear();
+        m_headerDeadline.stop();
         const qsizetype bodyStart = offset + (end + 4 - before);
         checkHeaderBlock(block, bodyStart);
         return bodyStart;
@@ -77,11 +123,11 @@ private:
                 bool ok = false;
                 contentLength = value.toLongLong(&ok);
                 if (!ok || contentLength < 0)
-                    return reject(400, QStringLiteral("invalid Content-Length"));
+                    return refuseUnframed(400, QStringLiteral("invalid Content-Length"));
             } else if (name == "transfer-encoding" && value.toLower() != "identity") {
-                return reject(411,
-                              QStringLiteral(
-                                  "chunked request bodies are not supported; send Content-Length"));
+                return refuseUnframed(
+                    411, QStringLiteral(
+                             "chunked request bodies are not supported; send Content-Length"));
             } else if (name == "expect" && value.toLower() == "100-continue") {
                 expectContinue = true;
             }
@@ -111,9 +157,17 @@ private:
             m_socket->disconnectFromHost();
     }
 
+    void refuseUnframed(int status, const QString &message)
+    {
+        m_drainRemaining = kUnframedDrainBytes;
+        reject(status, message);
+    }
+
     void reject(int status, const QString &message)
     {
         m_rejected = true;
+        m_idleTimer.stop();
+        m_headerDeadline.stop();
         m_drainRemaining -=
             m_socket->readAll().size(); // QHttpServer never sees the refused request
         m_socket->write(httpResponseBytes(ApiReply::error(status, message), true));
@@ -126,6 +180,9 @@ private:
 
     QTcpSocket *m_socket;
     qint64 m_maxBodyBytes;
+    int m_idleTimeoutMs;
+    QTimer m_idleTimer;
+    QTimer m_headerDeadline; // from a header block's first byte to its end
     QByteArray m_headers;
     qint64 m_bodyRemaining = 0;
     qint64 m_drainRemaining = 0; // of a refused body
@@ -134,18 +191,18 @@ private:
 
 } // namespace
 
-BodySizeGuard::BodySizeGuard(qint64 maxBodyBytes, QObject *parent)
+ConnectionGuard::ConnectionGuard(qint64 maxBodyBytes, QObject *parent)
     : QTcpServer(parent), m_maxBodyBytes(maxBodyBytes)
 {}
 
-void BodySizeGuard::incomingConnection(qintptr socketDescriptor)
+void ConnectionGuard::incomingConnection(qintptr socketDescriptor)
 {
     auto *socket = new QTcpSocket(this);
     if (!socket->setSocketDescriptor(socketDescriptor)) {
         delete socket;
         return;
     }
-    new ConnectionWatch(socket, m_maxBodyBytes);
+    new ConnectionWatch(socket, m_maxBodyBytes, m_idleTimeoutMs);
     addPendingConnection(socket);
 }
 

@@ -1,0 +1,76 @@
+#include "rawhttp.h"
+
+#include <QFile>
+#include <QHostAddress>
+#include <QJsonDocument>
+#include <QTcpSocket>
+
+namespace aether::test {
+
+namespace {
+
+// True once `answer` holds a whole response: headers and Content-Length bytes.
+bool isComplete(const QByteArray &answer)
+{
+    const qsizetype headerEnd = answer.indexOf("\r\n\r\n");
+    if (headerEnd < 0)
+        return false;
+    const QByteArray head = answer.left(headerEnd).toLower();
+    const qsizetype field = head.indexOf("\r\ncontent-length:");
+    if (field < 0)
+        return false;
+    const qsizetype valueStart = field + qsizetype(qstrlen("\r\ncontent-length:"));
+    const qsizetype lineEnd = head.indexOf("\r\n", valueStart);
+    const qint64 length =
+        head.mid(valueStart, lineEnd < 0 ? -1 : lineEnd - valueStart).trimmed().toLongLong();
+    return answer.size() >= headerEnd + 4 + length;
+}
+
+} // namespace
+
+QByteArray rawExchange(quint16 port, const QByteArray &bytes, int quietMs)
+{
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    if (!socket.waitForConnected(5000))
+        return {};
+    socket.write(bytes);
+    QByteArray answer;
+    while (!isComplete(answer) && socket.waitForReadyRead(quietMs))
+        answer += socket.readAll();
+    return answer + socket.readAll();
+}
+
+QByteArray rawRequest(quint16 port, const QByteArray &head)
+{
+    return rawExchange(port, head + "Connection: close\r\n\r\n");
+}
+
+int statusOf(const QByteArray &answer)
+{
+    if (!answer.startsWith("HTTP/1.1 "))
+        return 0;
+    return answer.mid(9, 3).toInt();
+}
+
+QJsonObject jsonBodyOf(const QByteArray &answer)
+{
+    const qsizetype bodyStart = answer.indexOf("\r\n\r\n");
+    if (bodyStart < 0)
+        return {};
+    return QJsonDocument::fromJson(answer.mid(bodyStart + 4)).object();
+}
+
+qint64 residentKb(qint64 pid)
+{
+    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
+    if (!status.open(QIODevice::ReadOnly))
+        return 0;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
+    }
+    return 0;
+}
+
+} // namespace aether::test
