@@ -68,8 +68,34 @@ ApiReply storeUnavailable(const StoreError &error)
 KnowledgeRoutes::KnowledgeRoutes(const QString &databasePath, const EmbedderInfo &embedder,
                                  EnqueueBatcher &batcher)
     : m_databasePath(databasePath), m_embedder(embedder), m_batcher(batcher),
-      m_catalog(databasePath)
+      m_catalog(std::make_unique<DocumentCatalog>(databasePath))
 {}
+
+KnowledgeRoutes::~KnowledgeRoutes()
+{
+    // Their SQLite connections belong to the store thread: close them there.
+    m_storeThread.runAndWait([this] {
+        m_catalog.reset();
+        m_store.reset();
+    });
+}
+
+ApiReply KnowledgeRoutes::onStoreThread(const RouteContext &context, std::function<ApiReply()> work)
+{
+    m_storeThread.run<ApiReply>(
+        [work = std::move(work)] {
+            try {
+                return work();
+            } catch (const StoreError &error) {
+                return storeUnavailable(error);
+            } catch (const std::exception &error) {
+                qWarning("documents request failed: %s", error.what());
+                return ApiReply::error(500, QStringLiteral("internal error"));
+            }
+        },
+        context.answer);
+    return ApiReply::deferred();
+}
 
 void KnowledgeRoutes::registerOn(Router &router)
 {
@@ -90,8 +116,8 @@ ApiReply KnowledgeRoutes::list(const RouteContext &context)
         int(wholeParameter(query, QStringLiteral("limit"), kDefaultPageSize, 1, kMaxPageSize));
     const qint64 offset = wholeParameter(query, QStringLiteral("offset"), 0, 0, qint64(1) << 40);
     const QString source = query.queryItemValue(QStringLiteral("source"), QUrl::FullyDecoded);
-    try {
-        const DocumentPage page = m_catalog.list(context.access.tenant, source, limit, offset);
+    return onStoreThread(context, [this, tenant = context.access.tenant, source, limit, offset] {
+        const DocumentPage page = m_catalog->list(tenant, source, limit, offset);
         QJsonArray documents;
         for (const DocumentSummary &document : page.documents)
             documents.append(documentJson(document));
@@ -99,22 +125,18 @@ ApiReply KnowledgeRoutes::list(const RouteContext &context)
                              {QStringLiteral("total"), page.total},
                              {QStringLiteral("limit"), limit},
                              {QStringLiteral("offset"), offset}});
-    } catch (const StoreError &error) {
-        return storeUnavailable(error);
-    }
+    });
 }
 
 ApiReply KnowledgeRoutes::show(const RouteContext &context)
 {
     const qint64 id = documentIdFrom(context);
-    try {
+    return onStoreThread(context, [this, tenant = context.access.tenant, id] {
         DocumentSummary document;
-        if (!m_catalog.find(context.access.tenant, id, &document))
+        if (!m_catalog->find(tenant, id, &document))
             return ApiReply::error(404, QStringLiteral("Document not found"));
         return ApiReply::ok({{QStringLiteral("document"), documentJson(document)}});
-    } catch (const StoreError &error) {
-        return storeUnavailable(error);
-    }
+    });
 }
 
 KnowledgeStore &KnowledgeRoutes::store()
@@ -130,14 +152,12 @@ KnowledgeStore &KnowledgeRoutes::store()
 ApiReply KnowledgeRoutes::remove(const RouteContext &context)
 {
     const qint64 id = documentIdFrom(context);
-    try {
-        if (!store().deleteDocument(context.access.tenant, id))
+    return onStoreThread(context, [this, tenant = context.access.tenant, id] {
+        if (!store().deleteDocument(tenant, id))
             return ApiReply::error(404, QStringLiteral("Document not found"));
         return ApiReply::ok(
             {{QStringLiteral("deleted"), true}, {QStringLiteral("document_id"), id}});
-    } catch (const StoreError &error) {
-        return storeUnavailable(error);
-    }
+    });
 }
 
 ApiReply KnowledgeRoutes::reindex(const RouteContext &context)

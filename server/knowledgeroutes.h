@@ -1,5 +1,6 @@
 #pragma once
 
+#include "server/blockingworkthread.h"
 #include "server/enqueuebatcher.h"
 #include "server/router.h"
 #include "store/documentcatalog.h"
@@ -13,11 +14,14 @@ namespace aether {
 //   DELETE /knowledge/documents/{id} (editor): the document, its chunks, vectors and index entries
 //   POST /ops/reindex (admin): re-embed every chunk with the configured embedder, as a job
 // Another tenant's document is a 404, exactly like one that does not exist.
+// The store is read and written on a thread of its own: a delete may wait for
+// a worker's write transaction, and the HTTP thread must never wait.
 class KnowledgeRoutes
 {
 public:
     KnowledgeRoutes(const QString &databasePath, const EmbedderInfo &embedder,
                     EnqueueBatcher &batcher);
+    ~KnowledgeRoutes();
     void registerOn(Router &router);
 
     static constexpr int kDefaultPageSize = 50;
@@ -29,13 +33,17 @@ private:
     ApiReply show(const RouteContext &context);
     ApiReply remove(const RouteContext &context);
     ApiReply reindex(const RouteContext &context);
-    KnowledgeStore &store();
+    // Runs `work` on the store thread and answers with its reply.
+    ApiReply onStoreThread(const RouteContext &context, std::function<ApiReply()> work);
+    KnowledgeStore &store(); // on the store thread only
 
     QString m_databasePath;
     EmbedderInfo m_embedder;
     EnqueueBatcher &m_batcher;
-    DocumentCatalog m_catalog;
+    // Used on m_storeThread only; its connection opens there on first use.
+    std::unique_ptr<DocumentCatalog> m_catalog;
     std::unique_ptr<KnowledgeStore> m_store; // opened on first delete
+    BlockingWorkThread m_storeThread{QStringLiteral("documents")};
 };
 
 } // namespace aether

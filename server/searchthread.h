@@ -1,9 +1,8 @@
 #pragma once
 
 #include "search/hybridsearch.h"
+#include "server/blockingworkthread.h"
 
-#include <QObject>
-#include <QThread>
 #include <functional>
 #include <memory>
 
@@ -13,24 +12,26 @@ namespace aether {
 // SQLite or on an embedding service (a remote embedder embeds every query).
 // The HybridSearch, with its connection and vector indexes, lives on that
 // thread; answers come back on the thread that owns this object.
-class SearchThread : public QObject
+class SearchThread
 {
-    Q_OBJECT
-
 public:
     // `error` is empty on success.
     using Completion = std::function<void(const QList<SearchHit> &hits, const QString &error)>;
 
-    SearchThread(const QString &databasePath, std::unique_ptr<Embedder> queryEmbedder,
-                 QObject *parent = nullptr);
-    ~SearchThread() override;
+    SearchThread(const QString &databasePath, std::unique_ptr<Embedder> queryEmbedder);
+    ~SearchThread();
 
     void run(const SearchQuery &query, Completion completion);
 
 private:
-    QThread m_thread;
-    QObject *m_context;                     // lives on m_thread: queued calls run there
+    struct Outcome
+    {
+        QList<SearchHit> hits;
+        QString error;
+    };
+
     std::unique_ptr<HybridSearch> m_search; // used on m_thread only
+    BlockingWorkThread m_thread{QStringLiteral("search")};
 };
 
 } // namespace aether
