@@ -5,6 +5,7 @@
 # Against a running daemon:   AETHER_URL=http://127.0.0.1:8000 bench/batch.sh
 # Without AETHER_URL it starts its own aether-ingestd (WORKERS=0, so only the
 # enqueue is measured) on a private redis-server. Needs a build (build/ or BUILD_DIR).
+# The last line, "RESULT batch ...", is for bench/report.sh.
 #   bench/batch.sh [files] [runs]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,4 +54,5 @@ for run in $(seq 1 "$runs"); do
     times+=("$ms")
 done
 printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END {
-    printf "== median %.1f ms for the batch (%.3f ms per file)\n", a[int((NR + 1) / 2)], a[int((NR + 1) / 2)] / '"$files"' }'
+    printf "== median %.1f ms for the batch (%.3f ms per file)\n", a[int((NR + 1) / 2)], a[int((NR + 1) / 2)] / '"$files"'
+    printf "RESULT batch files='"$files"' runs=%d median_ms=%.1f\n", NR, a[int((NR + 1) / 2)] }'

@@ -5,13 +5,14 @@
 # in the same run on the same machine. Prints jobs per second and the ratios.
 # Needs a build (cmake --build build) and, for the peer:
 #   apt-get install python3-rq python3-fastapi python3-uvicorn python3-multipart
-#   bench/drain.sh [N]   (default 2000)
+# The last line, "RESULT drain ...", is for bench/report.sh.
+#   [BUILD_DIR=build] bench/drain.sh [N]   (default 2000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${1:-2000}"
 root="$PWD"
 export PEER_DIR="${PEER_DIR:-$root/../shared/peer}"
-daemon="$root/build/app/aether-ingestd"
+daemon="$(realpath "${BUILD_DIR:-build}")/app/aether-ingestd"
 py=/usr/bin/python3
 work="$(mktemp -d)"
 pids=()
@@ -62,3 +63,5 @@ awk -v o="$ours" -v s="$simple" -v f="$fork" 'BEGIN {
     printf "  aether-ingestd %d jobs/s = %.1fx SimpleWorker (%d jobs/s), %.0fx the forking worker (%d jobs/s)\n", o, o / s, s, o / f, f
     printf "  target: >= 20x SimpleWorker (%s)\n", (o >= 20 * s ? "met" : "NOT met")
 }'
+echo "RESULT drain jobs=$n ours_jobs_per_s=$ours simple_jobs_per_s=$simple fork_jobs_per_s=$fork"
+

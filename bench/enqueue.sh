@@ -3,14 +3,14 @@
 # reference peer (FastAPI + RQ, ../shared/peer) in the same run, on the same
 # machine; prints both figures and the ratio. Needs a build (cmake --build build)
 # and, for the peer: apt-get install python3-rq python3-fastapi python3-uvicorn
-# python3-multipart wrk.
-#   bench/enqueue.sh [duration_seconds]
+# python3-multipart wrk. The last line, "RESULT enqueue ...", is for bench/report.sh.
+#   [BUILD_DIR=build] bench/enqueue.sh [duration_seconds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration="${1:-15}"
 root="$PWD"
 peer_dir="${PEER_DIR:-$root/../shared/peer}"
-daemon="$root/build/app/aether-ingestd"
+daemon="$(realpath "${BUILD_DIR:-build}")/app/aether-ingestd"
 work="$(mktemp -d)"
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
@@ -56,3 +56,5 @@ awk -v a="$ours_rps" -v b="$peer_rps" -v pa="$ours_p99" -v pb="$peer_p99" 'BEGIN
     printf "  aether-ingestd %.0f req/s (p99 %.2f ms) vs peer %.0f req/s (p99 %.2f ms): %.1fx the throughput\n", a, pa, b, pb, a / b
     printf "  targets: >= 10x the peer (%s), p99 <= 5 ms (%s)\n", (a >= 10 * b ? "met" : "NOT met"), (pa <= 5 ? "met" : "NOT met")
 }'
+echo "RESULT enqueue seconds=$duration ours_rps=$ours_rps ours_p99_ms=$ours_p99 peer_rps=$peer_rps peer_p99_ms=$peer_p99"
+

@@ -3,7 +3,7 @@
 # PdfExtractor over a 200-page PDF, both made by aether-bench-extract, and
 # pdftotext (poppler-utils) on the same PDF file in the same run; prints MB/s
 # and the ratio. Needs a build (cmake --build build --target aether-bench-extract)
-# and poppler-utils.
+# and poppler-utils. The last line, "RESULT extract ...", is for bench/report.sh.
 #   bench/extract.sh [build-dir] [program options, e.g. --html-mb 5 --runs 5]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,4 +46,5 @@ echo "== result"
 awk -v h="$html_rate" -v p="$pdf_rate" -v q="$pdftotext_rate" 'BEGIN {
     printf "  HTML: %.1f MB/s (main text, gumbo parse included)\n", h
     printf "  PDF: PdfExtractor %.2f MB/s vs pdftotext %.2f MB/s: %.2fx pdftotext\n", p, q, p / q
+    printf "RESULT extract html_mb_per_s=%.2f pdf_mb_per_s=%.2f pdftotext_mb_per_s=%.2f\n", h, p, q
 }'

@@ -4,6 +4,8 @@
 # and FAISS IndexFlatIP (1 thread and OpenMP's default) over the same vectors
 # and queries in the same run, with the top-10 agreement against FAISS. Needs
 # a build with libfaiss-dev installed (the target aether-bench-search).
+# After each size's table, a line "RESULT search chunks=N ..." (p50s in ms and
+# the scan's top-10 agreement) for bench/report.sh.
 #   bench/search.sh [build-dir] [program options, e.g. --sizes 10000 --queries 500]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,4 +17,19 @@ if [ ! -x "$program" ]; then
     exit 1
 fi
 echo "== $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), load $(cut -d' ' -f1-3 /proc/loadavg)"
-exec "$program" "$@"
+# The program's table rows are "| name | p50 | p99 | mean | agreement |"; the
+# row "FAISS, all N queries in one call" ends a size's table.
+"$program" "$@" | awk -F'|' '
+    { print; fflush() }
+    /^## [0-9]+ chunks/ { chunks = $0; sub(/^## /, "", chunks); sub(/ .*/, "", chunks) }
+    function trim(s) { gsub(/^ +| +$/, "", s); return s }
+    /^\| HybridSearch, mode hybrid/ { hybrid = trim($3) }
+    /^\| HybridSearch, mode vector/ { vector = trim($3) }
+    /^\| HybridSearch, mode keyword/ { keyword = trim($3) }
+    /^\| VectorIndex::search/ { scan = trim($3); agreement = trim($6) }
+    /^\| FAISS IndexFlatIP, 1 thread/ { faiss1 = trim($3) }
+    /^\| FAISS IndexFlatIP, default/ { faissn = trim($3) }
+    /^\| FAISS, all/ {
+        printf "RESULT search chunks=%s hybrid_p50_ms=%s vector_p50_ms=%s keyword_p50_ms=%s scan_p50_ms=%s scan_agreement=%s faiss_1thread_p50_ms=%s faiss_default_p50_ms=%s\n", chunks, hybrid, vector, keyword, scan, agreement, faiss1, faissn
+        fflush()
+    }'

@@ -1,6 +1,7 @@
 // The live job table's model alone: rows appear, change and go as job events
 // and listings say, counts per state follow, and a burst of 10,000 updates is
-// applied in one pass (timed, with a sorting proxy attached as in the window).
+// applied in one pass with a sorting proxy attached as in the window. Its speed
+// is measured by bench/guimodel (aether-bench-guimodel), not asserted here.
 #include "ui/jobfilterproxy.h"
 #include "ui/jobtablemodel.h"
 
@@ -147,8 +148,6 @@ private Q_SLOTS:
         QCOMPARE(
             proxy.index(0, JobTableModel::ProgressColumn).data(JobTableModel::ProgressRole).toInt(),
             99);
-        QVERIFY2(updateMs < 2000, qPrintable(QStringLiteral("%1 ms").arg(updateMs)));
-        QVERIFY2(insertMs < 2000, qPrintable(QStringLiteral("%1 ms").arg(insertMs)));
     }
 };
 
