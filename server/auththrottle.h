@@ -28,6 +28,7 @@ public:
     void recordSuccess(const QHostAddress &client);
 
     int maxFailures() const { return m_maxFailures; }
+    qsizetype trackedAddresses() const { return m_records.size(); }
 
 private:
     struct Record

@@ -99,7 +99,8 @@ void checkAddress(const QHostAddress &address, const QString &host)
         return;
     throw IngestError(QStringLiteral("URLError"),
                       QStringLiteral("refused address %1 for host %2 (private, loopback or "
-                                     "link-local; set URL_ALLOW_PRIVATE=1 to allow)")
+                                     "link-local; name the host in URL_ALLOW_HOSTS, or set "
+                                     "URL_ALLOW_PRIVATE=1, to allow)")
                           .arg(address.toString(), host));
 }
 

@@ -18,6 +18,7 @@ private Q_SLOTS:
     void checkHostRefusesLoopback_data();
     void checkHostRefusesLoopback();
     void checkHostAllowPrivateSkipsChecks();
+    void checkHostAllowsOnlyTheNamedPrivateHosts();
     void checkHostUnresolvableIsTransient();
 };
 
@@ -131,6 +132,24 @@ void TestAddressGuard::checkHostAllowPrivateSkipsChecks()
 {
     AddressGuard::checkHost(QStringLiteral("127.0.0.1"), true);
     AddressGuard::checkHost(QStringLiteral("192.168.1.1"), true);
+}
+
+// URL_ALLOW_HOSTS: a named host passes as the URL spells it, any case; the
+// same machine under another name or address is still refused.
+void TestAddressGuard::checkHostAllowsOnlyTheNamedPrivateHosts()
+{
+    const aether::PrivateAccess access(false, QStringLiteral(" Wiki.LAN , localhost,[::1]"));
+    QCOMPARE(access.hosts, QStringList({QStringLiteral("wiki.lan"), QStringLiteral("localhost"),
+                                        QStringLiteral("::1")}));
+    AddressGuard::checkHost(QStringLiteral("localhost"), access);
+    AddressGuard::checkHost(QStringLiteral("WIKI.lan"), access);
+    AddressGuard::checkHost(QStringLiteral("::1"), access);
+    QVERIFY_THROWS_EXCEPTION(IngestError,
+                             AddressGuard::checkHost(QStringLiteral("127.0.0.1"), access));
+    QVERIFY_THROWS_EXCEPTION(IngestError,
+                             AddressGuard::checkHost(QStringLiteral("10.1.2.3"), access));
+    QVERIFY(!aether::PrivateAccess(false, QString()).allows(QStringLiteral("localhost")));
+    QVERIFY(aether::PrivateAccess(true, QString()).allows(QStringLiteral("10.1.2.3")));
 }
 
 void TestAddressGuard::checkHostUnresolvableIsTransient()
