@@ -127,7 +127,10 @@ private Q_SLOTS:
         const qint64 growthKb = residentKb(m_daemon.pid()) - residentBefore;
         qInfo("daemon RSS %lld kB before, %+lld kB after 128 MB of refused bodies", residentBefore,
               growthKb);
-        QVERIFY2(growthKb < 32 * 1024, qPrintable(QString::number(growthKb)));
+        // Under AddressSanitizer freed memory waits in a quarantine (256 MB), so
+        // the resident size says nothing there; the answers above still count.
+        if (qEnvironmentVariableIsEmpty("ASAN_OPTIONS"))
+            QVERIFY2(growthKb < 32 * 1024, qPrintable(QString::number(growthKb)));
         QCOMPARE(queued(), queuedBefore);
         QVERIFY(answersOthers());
     }

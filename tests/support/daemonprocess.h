@@ -10,8 +10,8 @@ namespace aether::test {
 
 class RedisProcess;
 
-// The environment most daemons of the tests start with: this Redis and this
-// many worker threads.
+// The environment most daemons of the tests start with: this Redis, this many
+// worker threads, and no ban for wrong keys.
 QProcessEnvironment daemonEnvironment(const RedisProcess &redis, int workers);
 
 // The real aether-ingestd binary on a free port, with its data and store in a
