@@ -41,11 +41,9 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
+source bench/common.sh
 [ -x "$daemon" ] || { echo "no $daemon: build it first (cmake --build $build --target aether-ingestd)" >&2; exit 1; }
 
-free_port() { $py -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_http() { for _ in $(seq 300); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; echo "no answer from $1" >&2; return 1; }
-now() { date +%s.%N; }
 upload() { # prints the job id of one file
     curl -sf -X POST "$1/knowledge/ingest-file-async" -H "x-api-key: test-key" -H "x-role: editor" \
         -F "file=@$2;type=text/plain" -F "source=bench" | grep -o '"job_id":"[^"]*"' | cut -d'"' -f4
@@ -71,7 +69,7 @@ echo "== aether-ingestd: private Redis, WORKERS=$workers, port $port"
 env -u REDIS_URL WORKERS="$workers" AETHER_PORT="$port" AETHER_DATA_DIR="$work/data" \
     DATABASE_URL="sqlite:///$work/knowledge.db" XDG_CONFIG_HOME="$work" "$daemon" 2>"$work/daemon.log" &
 daemon_pid=$!
-wait_http "$base/healthz" || { tail -20 "$work/daemon.log" >&2; exit 1; }
+wait_http "$base/healthz" 300 || { tail -20 "$work/daemon.log" >&2; exit 1; }
 
 echo "== upload with curl (4 in parallel), then wait for every job to end"
 start=$(now)
@@ -116,7 +114,7 @@ start_peer() { # redis, the API and $workers SimpleWorkers, all ready
             --url "redis://127.0.0.1:$redis_port/0" -w rq.worker.SimpleWorker) >"$work/peer-worker-$i.log" 2>&1 &
         peer_pids+=($!)
     done
-    wait_http "$peer_base/docs"
+    wait_http "$peer_base/docs" 300
     for _ in $(seq 300); do [ "$($peer_redis SCARD rq:workers:ingest)" -ge "$workers" ] && return 0; sleep 0.1; done
     echo "the peer's workers did not start" >&2
     return 1

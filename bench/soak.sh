@@ -35,7 +35,6 @@ wrk_timeout="${WRK_TIMEOUT:-2s}"
 drain_timeout="${DRAIN_TIMEOUT:-1800}"
 rss_limit="${RSS_LIMIT_PCT:-20}"
 admin_key="admin-secret-123" # the development admin key (no keys configured, loopback)
-py=/usr/bin/python3
 
 for tool in wrk redis-server redis-cli curl sqlite3; do
     command -v "$tool" >/dev/null || { echo "soak: $tool is not installed" >&2; exit 2; }
@@ -56,11 +55,10 @@ cleanup() {
     if [ "$keep" = 1 ]; then echo "soak: kept $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
+source bench/common.sh
 trap 'exit 130' INT TERM
 trap 'echo "soak: unexpected failure at line $LINENO (temp dir kept)" >&2; keep=1' ERR
 
-free_port() { $py -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-now() { date +%s.%N; }
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$daemon_pid/status" 2>/dev/null || echo 0; }
 alive() { kill -0 "$daemon_pid" 2>/dev/null; }
 pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", (a - b) * 100 / b; else print "nan" }'; }
