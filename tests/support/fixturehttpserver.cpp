@@ -106,25 +106,25 @@ public:
     int requestCount(const QByteArray &path) const
     {
         QMutexLocker lock(&m_mutex);
-        return m_counts.value(path);
+        return m_seen.value(path).count;
     }
 
     QByteArray lastRequestHead(const QByteArray &path) const
     {
         QMutexLocker lock(&m_mutex);
-        return m_lastHeads.value(path);
+        return m_seen.value(path).head;
     }
 
     QByteArray lastRequestBody(const QByteArray &path) const
     {
         QMutexLocker lock(&m_mutex);
-        return m_lastBodies.value(path);
+        return m_seen.value(path).body;
     }
 
     qint64 lastRequestAtMs(const QByteArray &path) const
     {
         QMutexLocker lock(&m_mutex);
-        return m_lastTimes.value(path);
+        return m_seen.value(path).atMs;
     }
 
     quint16 port() const { return m_port; }
@@ -159,9 +159,10 @@ private:
             *answered = true;
             {
                 QMutexLocker lock(&m_mutex);
-                m_lastHeads.insert(request->path, request->head);
-                m_lastBodies.insert(request->path, request->body);
-                m_lastTimes.insert(request->path, QDateTime::currentMSecsSinceEpoch());
+                Seen &seen = m_seen[request->path];
+                seen.head = request->head;
+                seen.body = request->body;
+                seen.atMs = QDateTime::currentMSecsSinceEpoch();
             }
             answer(socket, request->path);
         });
@@ -187,7 +188,7 @@ private:
     FixtureResponse take(const QByteArray &path)
     {
         QMutexLocker lock(&m_mutex);
-        const int served = m_counts[path]++;
+        const int served = m_seen[path].count++;
         const auto found = m_responses.constFind(path);
         if (found == m_responses.cend() || found->isEmpty())
             return notFound();
@@ -201,10 +202,15 @@ private:
 
     mutable QMutex m_mutex;
     QHash<QByteArray, QList<FixtureResponse>> m_responses;
-    QHash<QByteArray, int> m_counts;
-    QHash<QByteArray, QByteArray> m_lastHeads;
-    QHash<QByteArray, QByteArray> m_lastBodies;
-    QHash<QByteArray, qint64> m_lastTimes;
+    // What arrived for each path: how many requests, and the last one.
+    struct Seen
+    {
+        int count = 0;
+        QByteArray head;
+        QByteArray body;
+        qint64 atMs = 0;
+    };
+    QHash<QByteArray, Seen> m_seen;
 };
 
 FixtureHttpServer::FixtureHttpServer() : d(new Impl) {}
