@@ -310,7 +310,9 @@ SettingsLoader::Result SettingsLoader::load(const QStringList &arguments,
         result.message = parser.errorText();
         return result;
     }
-    if (parser.isSet(helpOption)) {
+    // addHelpOption() also accepts --help-all (help with Qt's own options),
+    // which only QCommandLineParser::process() acts on: it must not start the service.
+    if (parser.isSet(helpOption) || parser.isSet(QStringLiteral("help-all"))) {
         result.outcome = Outcome::ShowHelp;
         result.message = parser.helpText();
         return result;

@@ -1,12 +1,16 @@
-// aether-ingestd as a program: --help/--version, start-up refusals, configured
+// aether-ingestd as a program: --help/--version/--help-all, start-up refusals, configured
 // keys and tenants, the private Redis it starts and stops, scale-out workers
 // (--no-server) and the private-address guard.
 #include "daemonprocess.h"
 #include "fixturehttpserver.h"
+#include "freeport.h"
 #include "jobpoller.h"
 #include "redisprocess.h"
 
 #include <QDir>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QTcpSocket>
 #include <QTest>
 #include <csignal>
 
@@ -27,6 +31,54 @@ QString runToEnd(const QStringList &arguments, const QProcessEnvironment &extra,
     process.waitForFinished(15000);
     *exitCode = process.exitCode();
     return QString::fromUtf8(process.readAll());
+}
+
+bool listensOn(quint16 port)
+{
+    QTcpSocket socket;
+    socket.connectToHost(QStringLiteral("127.0.0.1"), port);
+    return socket.waitForConnected(200);
+}
+
+// Runs `program --help-all` with a free port and an empty data dir (no
+// REDIS_URL: a program that started would start its private redis-server
+// there). Stops it by pid if it does not end by itself.
+void checkHelpAllDoesNotStart(const QString &program)
+{
+    QTemporaryDir dataDir;
+    const quint16 port = freePort();
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("REDIS_URL"));
+    env.insert(QStringLiteral("AETHER_PORT"), QString::number(port));
+    env.insert(QStringLiteral("AETHER_DATA_DIR"), dataDir.path());
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), dataDir.path());
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    QProcess process;
+    process.setProcessEnvironment(env);
+    process.setProcessChannelMode(QProcess::MergedChannels);
+    process.start(program, {QStringLiteral("--help-all")});
+    QVERIFY2(process.waitForStarted(5000), qPrintable(program));
+    QElapsedTimer timer;
+    timer.start();
+    bool listened = false;
+    while (!process.waitForFinished(200) && timer.elapsed() < 10000) {
+        if ((listened = listensOn(port)))
+            break;
+    }
+    const bool ended = process.state() == QProcess::NotRunning;
+    if (!ended) {
+        process.terminate(); // SIGTERM by pid: it stops its private redis-server too
+        if (!process.waitForFinished(15000))
+            process.kill();
+        process.waitForFinished(5000);
+    }
+    const QString output = QString::fromUtf8(process.readAll());
+    QVERIFY2(!listened, qPrintable(program + QStringLiteral(" --help-all opened its port")));
+    QVERIFY2(ended, qPrintable(program + QStringLiteral(" --help-all did not end")));
+    QCOMPARE(process.exitCode(), 0);
+    QVERIFY2(output.contains(QStringLiteral("--redis-url")), qPrintable(output));
+    QVERIFY2(!QFileInfo::exists(QDir(dataDir.path()).filePath(QStringLiteral("redis"))),
+             "a private redis-server was started");
 }
 
 } // namespace
@@ -51,6 +103,19 @@ private Q_SLOTS:
         const QString version = runToEnd({QStringLiteral("--version")}, {}, &code);
         QCOMPARE(code, 0);
         QCOMPARE(version.trimmed(), QStringLiteral("aether-ingestd " AETHER_VERSION));
+    }
+
+    // --help-all (accepted by Qt's help option) prints help like --help, in
+    // both programs; it used to start the service.
+    void helpAllPrintsHelpWithoutStarting()
+    {
+        checkHelpAllDoesNotStart(DaemonProcess::executable());
+        if (QTest::currentTestFailed())
+            return;
+        const QString desktop =
+            QFileInfo(DaemonProcess::executable()).dir().filePath(QStringLiteral("aether-ingest"));
+        if (QFileInfo(desktop).isExecutable())
+            checkHelpAllDoesNotStart(desktop);
     }
 
     void badSettingsStopTheStartWithAMessage()
