@@ -41,10 +41,20 @@ QStringList patternsFrom(const QJsonValue &value)
     return patterns;
 }
 
+// Why a tenant-bound admin may not watch `path`: the 403's message.
+QString outsideRoots(const QString &path, const QString &tenant, const WatchRoots &roots)
+{
+    const QString open = roots.describeFor(tenant);
+    return QStringLiteral("'%1' is not a folder inside WATCH_ROOTS (%2); an operator ('*' or "
+                          "admin key) may add folders elsewhere, or open one with WATCH_ROOTS")
+        .arg(path, open.isEmpty() ? QStringLiteral("no folders are open to tenant '%1'").arg(tenant)
+                                  : QStringLiteral("open to tenant '%1': %2").arg(tenant, open));
+}
+
 } // namespace
 
-WatchRoutes::WatchRoutes(JobQueue &queue, std::function<void()> changed)
-    : m_queue(queue), m_changed(std::move(changed))
+WatchRoutes::WatchRoutes(JobQueue &queue, WatchRoots roots, Hooks hooks)
+    : m_queue(queue), m_roots(std::move(roots)), m_hooks(std::move(hooks))
 {}
 
 void WatchRoutes::registerOn(Router &router)
@@ -82,18 +92,26 @@ ApiReply WatchRoutes::add(const RouteContext &context)
     const JsonBody body(context.request);
     const QString path = body.requiredString(QStringLiteral("path"), kMaxPathChars);
     const QFileInfo info(path);
-    if (!QDir::isAbsolutePath(path) || !info.isDir())
-        throw ApiError{422, QStringLiteral("field 'path' must be the absolute path of an existing "
-                                           "folder on the server's machine")};
+    const QString mustBeAFolder = QStringLiteral(
+        "field 'path' must be the absolute path of an existing folder on the server's machine");
+    if (!QDir::isAbsolutePath(path))
+        throw ApiError{422, mustBeAFolder};
+    // Resolved first (symlinks, ".."), so neither leads out of the roots; and
+    // checked before existence, so a tenant cannot probe what lies outside.
+    const QString canonical = info.canonicalFilePath();
+    if (!context.access.operatorKey && !m_roots.allows(context.access.tenant, canonical))
+        throw ApiError{403, outsideRoots(path, context.access.tenant, m_roots)};
+    if (!info.isDir())
+        throw ApiError{422, mustBeAFolder};
     WatchedFolder folder;
     folder.id = WatchRegistry::newId();
-    folder.path = QDir::cleanPath(info.absoluteFilePath());
+    folder.path = canonical;
     folder.source = input::validSource(body.optionalString(
         QStringLiteral("source"), QDir(folder.path).dirName(), input::kMaxSourceChars));
     folder.patterns = patternsFrom(body.object().value(QStringLiteral("patterns")));
     folder.tenant = context.access.tenant;
     WatchRegistry(m_queue.connection()).add(folder);
-    m_changed();
+    m_hooks.changed();
     return ApiReply::ok({{QStringLiteral("watch"), watchJson({folder, {}})}});
 }
 
@@ -114,7 +132,8 @@ ApiReply WatchRoutes::remove(const RouteContext &context)
     const std::optional<WatchRegistry::Entry> entry = registry.find(id);
     if (!entry || !visibleTo(context.access, *entry) || !registry.remove(id))
         return ApiReply::error(404, QStringLiteral("Watch not found"));
-    m_changed();
+    m_hooks.stopScan(id); // before the answer: no file is queued for it afterwards
+    m_hooks.changed();
     return ApiReply::ok(
         {{QStringLiteral("id"), QString::fromLatin1(id)}, {QStringLiteral("deleted"), true}});
 }

@@ -2,6 +2,7 @@
 
 #include "server/router.h"
 #include "watch/watchregistry.h"
+#include "watch/watchroots.h"
 
 #include <functional>
 
@@ -13,12 +14,20 @@ class JobQueue;
 // GET /ops/watches (each with its state: files tracked, last scan, last
 // error), DELETE /ops/watches/{id}. The folder must exist on the machine of
 // this server, which also runs the watch. A key of one tenant sees and
-// changes only its tenant's watches.
+// changes only its tenant's watches, and adds folders only inside the
+// WATCH_ROOTS open to its tenant (403 otherwise); an operator key ('*' or the
+// admin key) may watch any folder. Deleting a watch stops its scan at once.
 class WatchRoutes
 {
 public:
-    // `changed` tells the watch service to re-read the registry.
-    WatchRoutes(JobQueue &queue, std::function<void()> changed);
+    struct Hooks
+    {
+        std::function<void()> changed; // the watch service re-reads the registry
+        // A removed watch's scan in progress stops (called on the HTTP thread).
+        std::function<void(const QByteArray &id)> stopScan;
+    };
+
+    WatchRoutes(JobQueue &queue, WatchRoots roots, Hooks hooks);
     void registerOn(Router &router);
 
     static QJsonObject watchJson(const WatchRegistry::Entry &entry);
@@ -29,7 +38,8 @@ private:
     ApiReply remove(const RouteContext &context);
 
     JobQueue &m_queue;
-    std::function<void()> m_changed;
+    WatchRoots m_roots;
+    Hooks m_hooks;
 };
 
 } // namespace aether

@@ -66,6 +66,11 @@ LiveServices::~LiveServices()
 
 bool LiveServices::configure(QString *error)
 {
+    const std::optional<WatchRoots> roots =
+        WatchRoots::parse(m_settings.watchRoots.value_or(QString()), error);
+    if (!roots)
+        return false;
+    m_watchRoots = *roots;
     for (const WatchedFolder &folder : settingsWatches(m_settings.watchFolders)) {
         if (!QDir::isAbsolutePath(folder.path)) {
             *error = QStringLiteral("WATCH_FOLDERS: '%1' is not an absolute path").arg(folder.path);
@@ -111,10 +116,16 @@ void LiveServices::registerOn(Router &router, JobQueue &queue, JobAdmin &admin,
     m_eventRoutes = std::make_unique<EventRoutes>(queue, *m_feed);
     m_eventRoutes->registerOn(router);
     registerSettingsWatches(queue);
-    m_watchRoutes = std::make_unique<WatchRoutes>(queue, [this] {
+    WatchRoutes::Hooks hooks;
+    hooks.changed = [this] {
         if (m_watches)
             QMetaObject::invokeMethod(m_watches, &WatchService::reload, Qt::QueuedConnection);
-    });
+    };
+    hooks.stopScan = [this](const QByteArray &id) {
+        if (m_watches)
+            m_watches->stopScan(id); // direct: the watch thread may be busy with that very scan
+    };
+    m_watchRoutes = std::make_unique<WatchRoutes>(queue, m_watchRoots, std::move(hooks));
     m_watchRoutes->registerOn(router);
 }
 

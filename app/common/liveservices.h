@@ -4,6 +4,7 @@
 #include "notify/webhookdirectory.h"
 #include "server/joboptions.h"
 #include "store/knowledgestore.h"
+#include "watch/watchroots.h"
 
 #include <memory>
 
@@ -30,7 +31,8 @@ public:
     LiveServices(const Settings &settings, RedisUrl redis, EmbedderInfo embedder);
     ~LiveServices();
 
-    // Reads the webhook and watch settings; false with *error when malformed.
+    // Reads the webhook and watch settings (WATCH_ROOTS unset: none); false
+    // with *error when malformed.
     bool configure(QString *error);
     const WebhookDirectory &webhooks() const { return m_webhooks; }
 
@@ -48,6 +50,7 @@ private:
     RedisUrl m_redis;
     EmbedderInfo m_embedder;
     WebhookDirectory m_webhooks;
+    WatchRoots m_watchRoots;
     std::unique_ptr<EventFeed> m_feed;
     std::unique_ptr<EventRoutes> m_eventRoutes;
     std::unique_ptr<BatchRoutes> m_batchRoutes;

@@ -57,11 +57,17 @@ int main(int argc, char *argv[])
     const QString dataDir = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
                             QStringLiteral("/aether-ingest");
     const auto loadSettings = [&arguments, &dataDir, &configFile] {
-        return SettingsLoader::load(
+        SettingsLoader::Result result = SettingsLoader::load(
             arguments, QProcessEnvironment::systemEnvironment(),
             QStringLiteral("Aether Ingest, desktop: a window over the REST API, Redis job "
                            "queue and ingest workers (the same service as aether-ingestd)."),
             dataDir, configFile);
+        // The desktop program's user watches their own files; the service
+        // opens no folder to tenant-bound keys unless told.
+        if (!result.settings.watchRoots)
+            result.settings.watchRoots =
+                QStandardPaths::writableLocation(QStandardPaths::HomeLocation);
+        return result;
     };
     {
         // The options are read before a GUI is created: --help and a missing

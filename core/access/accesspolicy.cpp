@@ -118,6 +118,7 @@ AccessDecision AccessPolicy::decide(const Credentials &credentials, Role require
         decision.role = Role::Admin;
         decision.tenant = requestedTenant.isEmpty() ? kDefaultTenant : requestedTenant;
         decision.anyTenant = requestedTenant.isEmpty();
+        decision.operatorKey = true;
         return decision;
     }
     if (credentials.apiKey.isEmpty()) {
@@ -148,6 +149,7 @@ AccessDecision AccessPolicy::decide(const Credentials &credentials, Role require
     if (key->tenant == QLatin1String("*")) {
         decision.tenant = requestedTenant.isEmpty() ? kDefaultTenant : requestedTenant;
         decision.anyTenant = requestedTenant.isEmpty();
+        decision.operatorKey = true;
     } else
         decision.tenant = key->tenant;
     return decision;

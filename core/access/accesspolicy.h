@@ -23,8 +23,9 @@ struct AccessDecision
     int status = 200; // 200 allowed, 400, 401 or 403 (the server adds 429 for banned clients)
     QString error;    // why not, for the client
     Role role = Role::Viewer;
-    QString tenant;         // where writes go: the key's tenant, or x-tenant, or "default"
-    bool anyTenant = false; // a '*' key or the admin key without x-tenant: may read every tenant
+    QString tenant;           // where writes go: the key's tenant, or x-tenant, or "default"
+    bool anyTenant = false;   // a '*' key or the admin key without x-tenant: may read every tenant
+    bool operatorKey = false; // a '*' key or the admin key, whatever x-tenant says
 
     bool allowed() const { return status == 200; }
 };

@@ -52,6 +52,10 @@ struct Settings
     // often every watched folder is rescanned besides change notifications.
     QString watchFolders;
     int watchRescanSec = 30;
+    // WATCH_ROOTS: "/dir,tenant=/dir,...", where watches added through the API
+    // may lie; unset: the program's default (the home folder for the desktop
+    // program, none for the service).
+    std::optional<QString> watchRoots;
 
     int chunkSize = 1000;
     int chunkOverlap = 150;

@@ -76,6 +76,9 @@ constexpr OptionSpec kOptions[] = {
      "First webhook retry delay; doubles per attempt, for up to an hour (default 1000)."},
     {"watch-folders", "WATCH_FOLDERS", "list",
      "Folders kept in sync: /abs/path|source|*.md *.pdf,... (patterns optional)."},
+    {"watch-roots", "WATCH_ROOTS", "list",
+     "Folders API watches may lie under: /abs/dir (every tenant) or tenant=/abs/dir,... "
+     "(default: the home folder for aether-ingest, none for aether-ingestd)."},
     {"watch-rescan", "WATCH_RESCAN", "seconds",
      "How often watched folders are rescanned besides change notifications (default 30)."},
     {"chunk-size", "CHUNK_SIZE", "chars", "Chunk size in characters (default 1000)."},
@@ -263,6 +266,8 @@ void readLimits(SettingsBuilder &builder, Settings &settings)
     builder.text("webhook-secret", &settings.webhookSecret);
     builder.number("webhook-retry-base-ms", &settings.webhookRetryBaseMs, 1, 600 * 1000);
     builder.text("watch-folders", &settings.watchFolders);
+    if (const auto roots = builder.raw("watch-roots"))
+        settings.watchRoots = roots->trimmed();
     builder.number("watch-rescan", &settings.watchRescanSec, 1, 24 * 3600);
     if (settings.chunkOverlap * 2 > settings.chunkSize)
         builder.fail(QStringLiteral("CHUNK_OVERLAP must be at most half of CHUNK_SIZE"));

@@ -78,6 +78,15 @@ bool FolderWatcher::matches(const QString &fileName) const
     return false;
 }
 
+bool FolderWatcher::leadsOutside(const QFileInfo &info) const
+{
+    if (!info.isSymLink() || m_folder.origin == QLatin1String("settings"))
+        return false;
+    const QString target = info.canonicalFilePath();
+    return target.isEmpty() || m_canonicalRoot.isEmpty() ||
+           !target.startsWith(m_canonicalRoot + QLatin1Char('/'));
+}
+
 void FolderWatcher::watchDirectories(const QStringList &directories)
 {
     const QStringList watched = m_watcher.directories();
@@ -93,6 +102,8 @@ void FolderWatcher::watchDirectories(const QStringList &directories)
 void FolderWatcher::scanNow()
 {
     m_debounce.stop();
+    if (stopRequested())
+        return;
     WatchState state;
     const QDir root(m_folder.path);
     if (!root.exists()) {
@@ -103,19 +114,22 @@ void FolderWatcher::scanNow()
         Q_EMIT scanned(m_state); // files are kept while the folder is away (an unmounted drive)
         return;
     }
+    m_canonicalRoot = QFileInfo(root.absolutePath()).canonicalFilePath();
     QStringList directories{root.absolutePath()};
     QList<FileChange> changes;
     QHash<QString, QByteArray> present;
     QDirIterator it(root.absolutePath(), QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot,
                     QDirIterator::Subdirectories);
     while (it.hasNext()) {
+        if (stopRequested())
+            return; // the watch is gone: what was found so far is not reported
         const QString path = it.next();
         const QFileInfo info = it.fileInfo();
         if (info.isDir()) {
             directories.append(path);
             continue;
         }
-        if (!matches(info.fileName()))
+        if (!matches(info.fileName()) || leadsOutside(info))
             continue;
         const QString relative = root.relativeFilePath(path);
         Stamp &stamp = m_stamps[relative];
@@ -151,6 +165,8 @@ void FolderWatcher::scanNow()
     m_state = state;
     if (!changes.isEmpty())
         Q_EMIT filesChanged(changes);
+    if (stopRequested())
+        return; // stopped while the changes were queued
     if (!removed.isEmpty())
         Q_EMIT filesRemoved(removed);
     Q_EMIT scanned(m_state);

@@ -2,10 +2,13 @@
 
 #include "watch/watchedfolder.h"
 
+#include <QFileInfo>
 #include <QFileSystemWatcher>
 #include <QHash>
 #include <QObject>
 #include <QTimer>
+#include <atomic>
+#include <memory>
 
 namespace aether {
 
@@ -26,6 +29,10 @@ struct FileChange
 // gone are reported removed. The known hashes are given at construction (the
 // state of the previous run), so the first scan catches what changed while
 // the program was closed. For the desktop app: connect to the signals.
+// A stop request (from any thread, through stopFlag()) ends a scan in
+// progress at the next file, reporting nothing: a removed watch queues no
+// more. Unless the folder comes from the settings, files reached through a
+// symlink that leads out of the folder are skipped.
 class FolderWatcher : public QObject
 {
     Q_OBJECT
@@ -43,6 +50,9 @@ public:
     void scanNow(); // a full scan, now
     // The change to this file was not taken (queueing failed): the next scan reports it again.
     void forget(const QString &relativePath);
+    // Set it (from any thread) to stop scanning for good.
+    std::shared_ptr<std::atomic<bool>> stopFlag() const { return m_stop; }
+    bool stopRequested() const { return m_stop->load(); }
 
 Q_SIGNALS:
     void filesChanged(const QList<aether::FileChange> &changes);
@@ -60,6 +70,7 @@ private:
     void scheduleScan();
     void watchDirectories(const QStringList &directories);
     bool matches(const QString &fileName) const;
+    bool leadsOutside(const QFileInfo &info) const;
 
     WatchedFolder m_folder;
     QHash<QString, QByteArray> m_known; // relative path -> content hash
@@ -68,6 +79,8 @@ private:
     QTimer m_debounce;
     QTimer m_rescan;
     WatchState m_state;
+    QString m_canonicalRoot; // for the symlink check; resolved at each scan
+    std::shared_ptr<std::atomic<bool>> m_stop = std::make_shared<std::atomic<bool>>(false);
 };
 
 } // namespace aether

@@ -106,6 +106,11 @@ std::optional<WatchRegistry::Entry> WatchRegistry::find(const QByteArray &id)
     return entryFrom(fields);
 }
 
+bool WatchRegistry::contains(const QByteArray &id)
+{
+    return m_redis.command({"SISMEMBER", kWatches, id}).integer() == 1;
+}
+
 QHash<QString, QByteArray> WatchRegistry::knownHashes(const QByteArray &id)
 {
     QHash<QString, QByteArray> known;

@@ -29,6 +29,7 @@ public:
     bool remove(const QByteArray &id); // false when unknown
     QList<Entry> list();
     std::optional<Entry> find(const QByteArray &id);
+    bool contains(const QByteArray &id);
 
     QHash<QString, QByteArray> knownHashes(const QByteArray &id);
     void setHash(const QByteArray &id, const QString &relativePath, const QByteArray &hash);

@@ -53,8 +53,9 @@ void WatchService::reload()
         for (auto it = m_watchers.begin(); it != m_watchers.end();) {
             if (wanted.count(it->first) == 0) {
                 qCInfo(lcWatch, "stopped watching %s", qPrintable(it->second->folder().path));
-                delete it->second;
-                it = m_watchers.erase(it);
+                const auto next = std::next(it);
+                dropWatch(it);
+                it = next;
             } else {
                 ++it;
             }
@@ -66,6 +67,23 @@ void WatchService::reload()
     } catch (const RedisUnavailable &error) {
         qCWarning(lcWatch, "watched folders wait for Redis: %s", error.what());
     }
+}
+
+void WatchService::dropWatch(std::map<QByteArray, FolderWatcher *>::iterator it)
+{
+    {
+        const QMutexLocker lock(&m_stopFlagsLock);
+        m_stopFlags.remove(it->first);
+    }
+    delete it->second;
+    m_watchers.erase(it);
+}
+
+void WatchService::stopScan(const QByteArray &id)
+{
+    const QMutexLocker lock(&m_stopFlagsLock);
+    if (const std::shared_ptr<std::atomic<bool>> flag = m_stopFlags.value(id))
+        flag->store(true);
 }
 
 void WatchService::addWatch(const WatchedFolder &folder)
@@ -89,6 +107,7 @@ void WatchService::removeWatch(const QByteArray &id)
 {
     try {
         WatchRegistry(m_queue->connection()).remove(id);
+        stopScan(id);
     } catch (const RedisUnavailable &error) {
         Q_EMIT watchFailed(error.message());
         return;
@@ -102,6 +121,10 @@ void WatchService::startWatch(const WatchedFolder &folder, WatchRegistry &regist
     auto *watcher =
         new FolderWatcher(folder, registry.knownHashes(folder.id), m_options.rescanMs, this);
     m_watchers.emplace(folder.id, watcher);
+    {
+        const QMutexLocker lock(&m_stopFlagsLock);
+        m_stopFlags.insert(folder.id, watcher->stopFlag());
+    }
     connect(watcher, &FolderWatcher::filesChanged, this,
             [this, watcher](const QList<FileChange> &changes) { queueFiles(watcher, changes); });
     connect(watcher, &FolderWatcher::filesRemoved, this,
@@ -116,6 +139,8 @@ void WatchService::queueFiles(FolderWatcher *watcher, const QList<FileChange> &c
 {
     const WatchedFolder &folder = watcher->folder();
     for (qsizetype start = 0; start < changes.size(); start += kMaxJobsPerPipeline) {
+        if (!stillWatched(watcher))
+            return;
         QList<JobRequest> requests;
         QList<const FileChange *> taken;
         for (qsizetype i = start; i < qMin(changes.size(), start + kMaxJobsPerPipeline); ++i) {
@@ -151,6 +176,21 @@ void WatchService::queueFiles(FolderWatcher *watcher, const QList<FileChange> &c
                 watcher->forget(change->relativePath); // the next scan tries again
         }
     }
+}
+
+bool WatchService::stillWatched(FolderWatcher *watcher)
+{
+    if (watcher->stopRequested())
+        return false;
+    try {
+        // Removed by another process's route: its stop flag is not ours to see.
+        if (WatchRegistry(m_queue->connection()).contains(watcher->folder().id))
+            return true;
+    } catch (const RedisUnavailable &) {
+        return true; // the enqueue meets the same error and reports it
+    }
+    watcher->stopFlag()->store(true);
+    return false;
 }
 
 void WatchService::removeFiles(FolderWatcher *watcher, const QStringList &paths)

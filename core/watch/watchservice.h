@@ -4,8 +4,11 @@
 #include "store/knowledgestore.h"
 #include "watch/folderwatcher.h"
 
+#include <QHash>
+#include <QMutex>
 #include <QObject>
 #include <QTimer>
+#include <atomic>
 #include <map>
 #include <memory>
 
@@ -32,7 +35,10 @@ struct WatchServiceOptions
 // pipeline per scan (the store replaces the earlier version of the same
 // source + file name), deleted files have their documents removed, and each
 // scan's state is recorded in the registry. reload() (queued from any thread)
-// picks up watches added or removed.
+// picks up watches added or removed; stopScan() (direct, from any thread)
+// ends a removed watch's scan at once, even while this thread is busy with
+// it. A scan also stops queueing when its watch left the registry (removed by
+// another process), checked before each pipeline of jobs.
 class WatchService : public QObject
 {
     Q_OBJECT
@@ -43,6 +49,9 @@ public:
 
     void start(); // call on the service's thread
     void reload();
+    // Thread-safe: the scan of this watch, if one runs, stops at the next file
+    // or batch, and the watch scans no more. Call after removing it from the registry.
+    void stopScan(const QByteArray &id);
 
     // For the desktop app (call queued from the GUI thread, which must not
     // wait on Redis): register or drop a watch and apply it at once. The
@@ -58,7 +67,9 @@ Q_SIGNALS:
 
 private:
     void startWatch(const WatchedFolder &folder, WatchRegistry &registry);
+    void dropWatch(std::map<QByteArray, FolderWatcher *>::iterator it);
     void queueFiles(FolderWatcher *watcher, const QList<FileChange> &changes);
+    bool stillWatched(FolderWatcher *watcher);
     void removeFiles(FolderWatcher *watcher, const QStringList &paths);
     void recordScan(FolderWatcher *watcher, const WatchState &state);
     KnowledgeStore &store();
@@ -69,6 +80,9 @@ private:
     std::map<QByteArray, FolderWatcher *> m_watchers;
     QString m_pendingError; // of the current scan's queueing or removal
     QTimer m_reload;
+    // The stop flags of the running watchers, for stopScan() from other threads.
+    QMutex m_stopFlagsLock;
+    QHash<QByteArray, std::shared_ptr<std::atomic<bool>>> m_stopFlags;
 };
 
 } // namespace aether

@@ -105,6 +105,25 @@ private Q_SLOTS:
             QVERIFY(!decision.error.isEmpty());
     }
 
+    // The operator's keys ('*' and the admin key) stay the operator's when they
+    // act for one tenant through x-tenant; a key bound to a tenant never is.
+    void operatorKeys()
+    {
+        const AccessPolicy policy = configured();
+        const auto decide = [&policy](const Credentials &credentials) {
+            return policy.decide(credentials, Role::Admin, true);
+        };
+        const AccessDecision star = decide(Credentials{"boss", {}, {}, {}});
+        QVERIFY(star.operatorKey && star.anyTenant);
+        const AccessDecision starAsAcme = decide(Credentials{"boss", {}, {}, "acme"});
+        QVERIFY(starAsAcme.operatorKey && !starAsAcme.anyTenant);
+        QCOMPARE(starAsAcme.tenant, QStringLiteral("acme"));
+        QVERIFY(decide(Credentials{{}, {}, "root-key", "acme"}).operatorKey);
+        const AccessDecision bound =
+            policy.decide(Credentials{"ed-acme", {}, {}, {}}, Role::Editor, false);
+        QVERIFY(!bound.operatorKey && !bound.anyTenant);
+    }
+
     void errorsNeverContainTheKey()
     {
         const AccessDecision decision =

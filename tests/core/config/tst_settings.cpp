@@ -157,6 +157,19 @@ private Q_SLOTS:
                  SettingsLoader::Outcome::Invalid);
     }
 
+    void watchRootsAreReadAndUnsetIsTheProgramsDefault()
+    {
+        QVERIFY(!load({}).settings.watchRoots.has_value());
+        QProcessEnvironment env;
+        env.insert(QStringLiteral("WATCH_ROOTS"), QStringLiteral(" /srv/shared,tenA=/srv/a "));
+        QCOMPARE(load({}, env).settings.watchRoots.value_or(QStringLiteral("unset")),
+                 QStringLiteral("/srv/shared,tenA=/srv/a"));
+        // Set and empty: no roots, which is not the same as unset.
+        QCOMPARE(load({QStringLiteral("--watch-roots"), QString()})
+                     .settings.watchRoots.value_or(QStringLiteral("unset")),
+                 QString());
+    }
+
     void openaiWithoutModelIsRefused()
     {
         const auto result = load({QStringLiteral("--embed-provider"), QStringLiteral("openai")});
@@ -228,6 +241,16 @@ private Q_SLOTS:
         QCOMPARE(version.outcome, SettingsLoader::Outcome::ShowVersion);
         QCOMPARE(version.message, QStringLiteral(AETHER_VERSION));
         QCOMPARE(load({QStringLiteral("--bogus")}).outcome, SettingsLoader::Outcome::Invalid);
+        QVERIFY(help.message.contains(QLatin1String("WATCH_ROOTS")));
+    }
+
+    // QCommandLineParser accepts --help-all with the help option; it must show
+    // help, not start the service.
+    void helpAllShowsHelp()
+    {
+        const auto help = load({QStringLiteral("--help-all")});
+        QCOMPARE(help.outcome, SettingsLoader::Outcome::ShowHelp);
+        QVERIFY(help.message.contains(QLatin1String("--redis-url")));
     }
 };
 

@@ -81,6 +81,43 @@ private Q_SLOTS:
         QCOMPARE(watcher.state().filesTracked, 1);
     }
 
+    void aStoppedWatcherScansNoMore()
+    {
+        QTemporaryDir dir;
+        writeFile(dir.filePath(QStringLiteral("a.md")), "alpha");
+        FolderWatcher watcher(folderAt(dir.path()), {}, 60000);
+        QSignalSpy changed(&watcher, &FolderWatcher::filesChanged);
+        QSignalSpy scanned(&watcher, &FolderWatcher::scanned);
+        watcher.stopFlag()->store(true); // as WatchService::stopScan does from another thread
+        watcher.scanNow();
+        QVERIFY(changed.isEmpty());
+        QVERIFY(scanned.isEmpty());
+    }
+
+    void symlinksLeadingOutOfTheFolderAreSkipped()
+    {
+        QTemporaryDir dir;
+        QTemporaryDir outside;
+        writeFile(outside.filePath(QStringLiteral("secret.txt")), "not the tenant's");
+        writeFile(dir.filePath(QStringLiteral("own.md")), "inside");
+        QVERIFY(QFile::link(outside.filePath(QStringLiteral("secret.txt")),
+                            dir.filePath(QStringLiteral("secret.txt"))));
+        QVERIFY(QFile::link(dir.filePath(QStringLiteral("own.md")),
+                            dir.filePath(QStringLiteral("alias.md"))));
+        FolderWatcher watcher(folderAt(dir.path()), {}, 60000);
+        QSignalSpy changed(&watcher, &FolderWatcher::filesChanged);
+        watcher.scanNow();
+        QCOMPARE(changedPaths(changed), QStringList({"alias.md", "own.md"}));
+
+        // The operator's folders from the settings follow every link, as before.
+        WatchedFolder configured = folderAt(dir.path());
+        configured.origin = QStringLiteral("settings");
+        FolderWatcher operatorWatcher(configured, {}, 60000);
+        QSignalSpy operatorChanged(&operatorWatcher, &FolderWatcher::filesChanged);
+        operatorWatcher.scanNow();
+        QCOMPARE(changedPaths(operatorChanged), QStringList({"alias.md", "own.md", "secret.txt"}));
+    }
+
     void theFirstScanCatchesWhatChangedWhileClosed()
     {
         QTemporaryDir dir;

@@ -1,0 +1,177 @@
+// Watched folders of tenant-bound admins against the real daemon: a folder
+// must lie inside the WATCH_ROOTS open to the key's tenant (the whole host, a
+// symlink or ".." leading out, another tenant's root: 403 naming the
+// setting), an operator ('*') key may watch anywhere, and deleting a watch
+// stops its scan at once. No workers: every queued job stays in the queue,
+// so its length counts what the scans queued.
+#include "daemonprocess.h"
+#include "httpclient.h"
+#include "redisprocess.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace aether;
+using namespace aether::test;
+
+namespace {
+
+const Headers kTenantAdmin{{"x-api-key", "adm-a"}};
+const Headers kOtherTenantAdmin{{"x-api-key", "adm-b"}};
+const Headers kOperator{{"x-api-key", "adm-all"}};
+
+constexpr int kBulkFiles = 4000;
+constexpr int kJobsPerPipeline = 64; // what one enqueue round trip may still carry
+
+void writeFile(const QString &path, const QByteArray &bytes)
+{
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write(bytes);
+}
+
+} // namespace
+
+class TestIngestdWatchRoots : public QObject
+{
+    Q_OBJECT
+
+private:
+    QString shared() const { return m_work.filePath(QStringLiteral("roots/shared")); }
+    QString rootOfB() const { return m_work.filePath(QStringLiteral("roots/b")); }
+    QString outside() const { return m_work.filePath(QStringLiteral("outside")); }
+
+    HttpResult watch(const QString &path, const Headers &key)
+    {
+        return m_client->postJson(QStringLiteral("/ops/watches"),
+                                  {{"path", path}, {"patterns", QJsonArray{"*.txt"}}}, key);
+    }
+
+    qint64 queuedJobs() const
+    {
+        const QByteArray reply = m_redis.command({"LLEN", "rq:queue:ingest"});
+        return reply.mid(1).trimmed().toLongLong(); // ":<n>\r\n"
+    }
+
+    // Empty when the daemon refused to watch `path` for `key` as it should.
+    QString whyNotRefused(const QString &path, const Headers &key)
+    {
+        const HttpResult reply = watch(path, key);
+        const QString error = reply.json().value("error").toString();
+        if (reply.status != 403 || !error.contains(QLatin1String("WATCH_ROOTS")))
+            return QStringLiteral("%1: %2 %3")
+                .arg(path)
+                .arg(reply.status)
+                .arg(QString::fromUtf8(reply.body));
+        return {};
+    }
+
+    RedisProcess m_redis;
+    DaemonProcess m_daemon;
+    QTemporaryDir m_work;
+    std::unique_ptr<HttpClient> m_client;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_work.isValid());
+        QDir work(m_work.path());
+        for (const char *folder : {"roots/shared/notes", "roots/shared/bulk", "roots/b", "outside"})
+            QVERIFY(work.mkpath(QLatin1String(folder)));
+        writeFile(QDir(shared()).filePath(QStringLiteral("notes/owls.txt")), "Barn owls.");
+        writeFile(QDir(outside()).filePath(QStringLiteral("secret.txt")), "Not for tenants.");
+        QVERIFY(QFile::link(outside(), QDir(shared()).filePath(QStringLiteral("exit"))));
+        for (int i = 0; i < kBulkFiles; ++i)
+            writeFile(QDir(shared()).filePath(QStringLiteral("bulk/file-%1.txt").arg(i)),
+                      QByteArray(4096, char('a' + i % 26)) + QByteArray::number(i));
+
+        QVERIFY2(m_redis.start(), qPrintable(m_redis.errorText()));
+        QProcessEnvironment env = daemonEnvironment(m_redis, 0);
+        env.insert(QStringLiteral("API_KEYS"),
+                   QStringLiteral("ed-a:editor:tenA,adm-a:admin:tenA,adm-b:admin:tenB,"
+                                  "adm-all:admin:*"));
+        env.insert(QStringLiteral("WATCH_ROOTS"), shared() + QStringLiteral(",tenB=") + rootOfB());
+        env.insert(QStringLiteral("WATCH_RESCAN"), QStringLiteral("3600"));
+        QVERIFY2(m_daemon.start(env), qPrintable(m_daemon.errorText()));
+        m_client = std::make_unique<HttpClient>(m_daemon.baseUrl());
+    }
+
+    void aTenantAdminCannotWatchTheHost()
+    {
+        // The whole host last: a daemon that took it would scan all of it.
+        const QStringList refused{
+            outside(), QDir(shared()).filePath(QStringLiteral("notes/../../../outside")),
+            rootOfB(),                               // tenant B's root is not tenant A's
+            QStringLiteral("/nonexistent/anywhere"), // no probing of what exists
+            QStringLiteral("/")};
+        for (const QString &path : refused) {
+            const QString why = whyNotRefused(path, kTenantAdmin);
+            QVERIFY2(why.isEmpty(), qPrintable(why));
+        }
+        const QJsonArray watches = m_client->get(QStringLiteral("/ops/watches"), kOperator)
+                                       .json()
+                                       .value("watches")
+                                       .toArray();
+        QVERIFY(watches.isEmpty());
+        QCOMPARE(queuedJobs(), 0);
+    }
+
+    void aSymlinkInsideARootLeadingOutIsRefused()
+    {
+        const QString why =
+            whyNotRefused(QDir(shared()).filePath(QStringLiteral("exit")), kTenantAdmin);
+        QVERIFY2(why.isEmpty(), qPrintable(why));
+    }
+
+    void aFolderInsideARootIsWatched()
+    {
+        const HttpResult reply =
+            watch(QDir(shared()).filePath(QStringLiteral("notes")), kTenantAdmin);
+        QCOMPARE(reply.status, 200);
+        const QJsonObject added = reply.json().value("watch").toObject();
+        QCOMPARE(added.value("tenant").toString(), QStringLiteral("tenA"));
+        QTRY_COMPARE_WITH_TIMEOUT(queuedJobs(), 1, 20000);
+        QCOMPARE(
+            m_client
+                ->send("DELETE", "/ops/watches/" + added.value("id").toString(), {}, kTenantAdmin)
+                .status,
+            200);
+        QCOMPARE(watch(rootOfB(), kOtherTenantAdmin).status, 200); // its own root
+    }
+
+    void anOperatorMayWatchAnywhere()
+    {
+        const HttpResult reply = watch(outside(), kOperator);
+        QCOMPARE(reply.status, 200);
+        QTRY_VERIFY_WITH_TIMEOUT(queuedJobs() >= 2, 20000);
+        const QString id = reply.json().value("watch").toObject().value("id").toString();
+        QCOMPARE(m_client->send("DELETE", "/ops/watches/" + id, {}, kOperator).status, 200);
+    }
+
+    void deletingAWatchStopsItsScanAtOnce()
+    {
+        const qint64 before = queuedJobs();
+        const HttpResult added =
+            watch(QDir(shared()).filePath(QStringLiteral("bulk")), kTenantAdmin);
+        QCOMPARE(added.status, 200);
+        const QString id = added.json().value("watch").toObject().value("id").toString();
+        QCOMPARE(m_client->send("DELETE", "/ops/watches/" + id, {}, kTenantAdmin).status, 200);
+        const qint64 atDelete = queuedJobs();
+        QTest::qWait(2000);
+        const qint64 settled = queuedJobs();
+        QTest::qWait(2000);
+        const qint64 later = queuedJobs();
+        qInfo("bulk watch: %lld jobs at the delete answer, %lld after 2 s, %lld after 4 s",
+              atDelete - before, settled - before, later - before);
+        QVERIFY2(settled - atDelete <= kJobsPerPipeline,
+                 "the deleted watch's scan went on queueing");
+        QCOMPARE(later, settled);
+        QVERIFY(later - before < kBulkFiles);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestIngestdWatchRoots)
+#include "tst_ingestd_watchroots.moc"
