@@ -1,6 +1,7 @@
 #include "server/knowledgeroutes.h"
 
 #include "access/accesspolicy.h"
+#include "ingest/reindexjob.h"
 
 #include <QHttpServerRequest>
 #include <QJsonArray>
@@ -160,19 +161,46 @@ ApiReply KnowledgeRoutes::remove(const RouteContext &context)
     });
 }
 
+// An operator key without x-tenant re-embeds every tenant (and may change the
+// store's embedder); any other admin only its tenant's chunks, with the
+// store's own embedder, as vectors of one store come from one embedder.
 ApiReply KnowledgeRoutes::reindex(const RouteContext &context)
 {
+    const bool everyTenant = context.access.anyTenant;
     JobRequest request;
     request.type = JobType::Reindex;
-    request.tenant = context.access.tenant;
+    request.tenant = everyTenant ? QString::fromLatin1(kEveryTenant) : context.access.tenant;
     request.source = QStringLiteral("reindex");
     request.timeoutSec = kReindexTimeoutSec;
     request.maxAttempts = 1;
     const QJsonObject answer{{QStringLiteral("queued"), true},
                              {QStringLiteral("type"), QStringLiteral("reindex")},
+                             {QStringLiteral("tenant"), request.tenant},
                              {QStringLiteral("embedder"), m_embedder.provider},
                              {QStringLiteral("model"), m_embedder.model}};
-    m_batcher.submitAndAnswer(std::move(request), answer, context.answer);
+    if (everyTenant) {
+        m_batcher.submitAndAnswer(std::move(request), answer, context.answer);
+        return ApiReply::deferred();
+    }
+    m_storeThread.run<QString>(
+        [this] {
+            try {
+                return store().embedderMismatch();
+            } catch (const StoreError &) {
+                return QString(); // the job meets it too, and reports it
+            }
+        },
+        [this, request, answer, send = context.answer](const QString &mismatch) {
+            if (!mismatch.isEmpty()) {
+                send(ApiReply::error(
+                    409, QStringLiteral("re-indexing one tenant keeps the store's embedder, and "
+                                        "%1; only a '*' admin (no x-tenant) can re-index every "
+                                        "tenant with the new one")
+                             .arg(mismatch)));
+                return;
+            }
+            m_batcher.submitAndAnswer(request, answer, send);
+        });
     return ApiReply::deferred();
 }
 

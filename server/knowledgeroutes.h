@@ -12,7 +12,9 @@ namespace aether {
 //   GET /knowledge/documents?source=&limit=&offset= (viewer): a page, newest first
 //   GET /knowledge/documents/{id} (viewer): one document's metadata and chunk count
 //   DELETE /knowledge/documents/{id} (editor): the document, its chunks, vectors and index entries
-//   POST /ops/reindex (admin): re-embed every chunk with the configured embedder, as a job
+//   POST /ops/reindex (admin): re-embed with the configured embedder, as a job: every
+//     tenant's chunks for an operator key without x-tenant, else the tenant's only
+//     (409 when that would change the store's embedder)
 // Another tenant's document is a 404, exactly like one that does not exist.
 // The store is read and written on a thread of its own: a delete may wait for
 // a worker's write transaction, and the HTTP thread must never wait.

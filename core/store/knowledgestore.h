@@ -125,12 +125,16 @@ public:
     // when the tenant has no such document.
     bool deleteDocument(const QString &tenant, qint64 documentId);
 
-    // Re-embedding: chunks after `afterId` in id order, new vectors staged
-    // beside the live ones, then swapped in with the new embedder in one transaction.
-    QList<ChunkText> chunkTexts(qint64 afterId, int limit);
-    void discardStagedVectors(); // what an earlier, unfinished re-index left
-    void stageVectors(const QList<qint64> &chunkIds, const QList<Vector> &vectors);
-    void commitStagedVectors(const EmbedderInfo &embedder);
+    // Re-embedding, of every tenant (`tenant` empty) or of one tenant's
+    // chunks: chunks after `afterId` in id order, new vectors staged beside the
+    // live ones (one staging table per scope), then swapped in with the
+    // embedder in one transaction. One tenant's re-index keeps the store's
+    // embedder: its commit throws EmbedderMismatch if `embedder` is another.
+    QList<ChunkText> chunkTexts(qint64 afterId, int limit, const QString &tenant = {});
+    void discardStagedVectors(const QString &tenant = {}); // what an unfinished re-index left
+    void stageVectors(const QList<qint64> &chunkIds, const QList<Vector> &vectors,
+                      const QString &tenant = {});
+    void commitStagedVectors(const EmbedderInfo &embedder, const QString &tenant = {});
 
     qint64 documentCount(const QString &tenant = {});
     qint64 chunkCount(const QString &tenant = {});

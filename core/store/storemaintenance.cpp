@@ -28,11 +28,40 @@ bool KnowledgeStore::deleteDocument(const QString &tenant, qint64 documentId)
     }
 }
 
-QList<ChunkText> KnowledgeStore::chunkTexts(qint64 afterId, int limit)
+namespace {
+
+// The staging table of one re-index scope: "vectors_next" for every tenant,
+// "vectors_next_<tenant in hex>" for one (hex: any name is a safe identifier).
+QString stagingTable(const QString &tenant)
+{
+    if (tenant.isEmpty())
+        return QStringLiteral("vectors_next");
+    return QStringLiteral("vectors_next_") + QString::fromLatin1(tenant.toUtf8().toHex());
+}
+
+QString createStaging(const QString &table)
+{
+    return QStringLiteral("CREATE TABLE IF NOT EXISTS %1 ("
+                          " chunk_id INTEGER PRIMARY KEY, embedding BLOB NOT NULL)")
+        .arg(table);
+}
+
+} // namespace
+
+QList<ChunkText> KnowledgeStore::chunkTexts(qint64 afterId, int limit, const QString &tenant)
 {
     QSqlQuery query(database());
-    query.prepare(QStringLiteral("SELECT id, text FROM chunks WHERE id > ? ORDER BY id LIMIT ?"));
-    query.addBindValue(afterId);
+    if (tenant.isEmpty()) {
+        query.prepare(
+            QStringLiteral("SELECT id, text FROM chunks WHERE id > ? ORDER BY id LIMIT ?"));
+        query.addBindValue(afterId);
+    } else {
+        query.prepare(QStringLiteral("SELECT c.id, c.text FROM chunks c"
+                                     " JOIN documents d ON d.id = c.document_id"
+                                     " WHERE c.id > ? AND d.tenant = ? ORDER BY c.id LIMIT ?"));
+        query.addBindValue(afterId);
+        query.addBindValue(tenant);
+    }
     query.addBindValue(limit);
     run(query);
     QList<ChunkText> chunks;
@@ -41,24 +70,26 @@ QList<ChunkText> KnowledgeStore::chunkTexts(qint64 afterId, int limit)
     return chunks;
 }
 
-void KnowledgeStore::discardStagedVectors()
+void KnowledgeStore::discardStagedVectors(const QString &tenant)
 {
     const QMutexLocker writers(&storeWriters());
-    exec(QStringLiteral("DROP TABLE IF EXISTS vectors_next"));
+    exec(QStringLiteral("DROP TABLE IF EXISTS ") + stagingTable(tenant));
 }
 
-// New vectors wait in vectors_next until every chunk has one, so search keeps
-// working on the old vectors during a long re-index.
-void KnowledgeStore::stageVectors(const QList<qint64> &chunkIds, const QList<Vector> &vectors)
+// New vectors wait in the staging table until every chunk has one, so search
+// keeps working on the old vectors during a long re-index.
+void KnowledgeStore::stageVectors(const QList<qint64> &chunkIds, const QList<Vector> &vectors,
+                                  const QString &tenant)
 {
+    const QString table = stagingTable(tenant);
     const QMutexLocker writers(&storeWriters());
     run(m_statements->begin);
     try {
-        exec(QStringLiteral("CREATE TABLE IF NOT EXISTS vectors_next ("
-                            " chunk_id INTEGER PRIMARY KEY, embedding BLOB NOT NULL)"));
+        exec(createStaging(table));
         QSqlQuery insert(database());
-        insert.prepare(QStringLiteral(
-            "INSERT OR REPLACE INTO vectors_next (chunk_id, embedding) VALUES (?, ?)"));
+        insert.prepare(
+            QStringLiteral("INSERT OR REPLACE INTO %1 (chunk_id, embedding) VALUES (?, ?)")
+                .arg(table));
         for (qsizetype i = 0; i < chunkIds.size(); ++i) {
             insert.addBindValue(chunkIds[i]);
             insert.addBindValue(vectorBlob(vectors[i]));
@@ -71,21 +102,37 @@ void KnowledgeStore::stageVectors(const QList<qint64> &chunkIds, const QList<Vec
     }
 }
 
-void KnowledgeStore::commitStagedVectors(const EmbedderInfo &embedder)
+void KnowledgeStore::commitStagedVectors(const EmbedderInfo &embedder, const QString &tenant)
 {
+    const QString table = stagingTable(tenant);
     const QMutexLocker writers(&storeWriters());
     run(m_statements->begin);
     try {
-        exec(QStringLiteral("CREATE TABLE IF NOT EXISTS vectors_next ("
-                            " chunk_id INTEGER PRIMARY KEY, embedding BLOB NOT NULL)"));
-        exec(QStringLiteral("INSERT OR REPLACE INTO vectors (chunk_id, embedding)"
-                            " SELECT n.chunk_id, n.embedding FROM vectors_next n"
-                            " JOIN chunks c ON c.id = n.chunk_id"));
-        exec(QStringLiteral("DROP TABLE vectors_next"));
-        storemeta::setEmbedder(database(), embedder);
-        bumpCounter(QStringLiteral("deletions")); // every vector changed: indexes reload
+        if (!tenant.isEmpty()) {
+            // Vectors of one embedder per store: one tenant cannot change it.
+            const QString mismatch = storemeta::mismatch(m_path, storedEmbedder(), embedder);
+            if (!mismatch.isEmpty())
+                throw EmbedderMismatch(mismatch);
+        }
+        exec(createStaging(table));
+        QSqlQuery swap(database());
+        // Joined to the tenant's documents: a staging table cannot reach another tenant.
+        swap.prepare(
+            QStringLiteral("INSERT OR REPLACE INTO vectors (chunk_id, embedding)"
+                           " SELECT n.chunk_id, n.embedding FROM %1 n"
+                           " JOIN chunks c ON c.id = n.chunk_id"
+                           " JOIN documents d ON d.id = c.document_id%2")
+                .arg(table, tenant.isEmpty() ? QString() : QStringLiteral(" WHERE d.tenant = ?")));
+        if (!tenant.isEmpty())
+            swap.addBindValue(tenant);
+        run(swap);
+        exec(QStringLiteral("DROP TABLE ") + table);
+        if (tenant.isEmpty())
+            storemeta::setEmbedder(database(), embedder);
+        bumpCounter(QStringLiteral("deletions")); // vectors changed: indexes reload
         run(m_statements->commit);
-        m_configured = embedder;
+        if (tenant.isEmpty())
+            m_configured = embedder;
     } catch (...) {
         m_statements->rollback.exec();
         throw;
