@@ -2,14 +2,16 @@
 // must lie inside the WATCH_ROOTS open to the key's tenant (the whole host, a
 // symlink or ".." leading out, another tenant's root: 403 naming the
 // setting), an operator ('*') key may watch anywhere, and deleting a watch
-// stops its scan at once. No workers: every queued job stays in the queue,
-// so its length counts what the scans queued.
+// stops its scan at once; the desktop program opens the home folder by
+// default. No workers: every queued job stays in the queue, so its length
+// counts what the scans queued.
 #include "daemonprocess.h"
 #include "httpclient.h"
 #include "redisprocess.h"
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QTemporaryDir>
 #include <QTest>
@@ -170,6 +172,36 @@ private Q_SLOTS:
                  "the deleted watch's scan went on queueing");
         QCOMPARE(later, settled);
         QVERIFY(later - before < kBulkFiles);
+    }
+
+    // The desktop program opens the user's home folder by default (run
+    // without a window, with HOME in a temporary folder).
+    void theDesktopProgramOpensTheHomeFolderByDefault()
+    {
+        const QString desktop =
+            QFileInfo(DaemonProcess::executable()).dir().filePath(QStringLiteral("aether-ingest"));
+        if (!QFileInfo(desktop).isExecutable())
+            QSKIP("the desktop program is not built");
+        QTemporaryDir home;
+        QVERIFY(QDir(home.path()).mkpath(QStringLiteral("Notes")));
+        const QByteArray daemon = qgetenv("AETHER_INGESTD");
+        qputenv("AETHER_INGESTD", desktop.toLocal8Bit()); // DaemonProcess starts what it names
+        DaemonProcess program;
+        QProcessEnvironment env = daemonEnvironment(m_redis, 0);
+        env.insert(QStringLiteral("REDIS_URL"),
+                   m_redis.url().replace(QStringLiteral("/0"), QStringLiteral("/1")));
+        env.insert(QStringLiteral("API_KEYS"), QStringLiteral("adm-a:admin:tenA"));
+        env.insert(QStringLiteral("HOME"), home.path());
+        const bool started = program.start(env, {QStringLiteral("--headless")});
+        qputenv("AETHER_INGESTD", daemon);
+        QVERIFY2(started, qPrintable(program.errorText()));
+        const HttpClient client(program.baseUrl());
+        const auto watchAt = [&client](const QString &path) {
+            return client.postJson(QStringLiteral("/ops/watches"), {{"path", path}}, kTenantAdmin)
+                .status;
+        };
+        QCOMPARE(watchAt(QDir(home.path()).filePath(QStringLiteral("Notes"))), 200);
+        QCOMPARE(watchAt(outside()), 403);
     }
 };
 
