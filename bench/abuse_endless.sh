@@ -5,7 +5,7 @@
 # must fail TooLarge at the 50 MB cap; the daemon's resident size is sampled
 # from /proc/<pid>/status (VmRSS, and VmHWM reset first) and printed beside the
 # base and the bound the issue sets (base + 4 x 50 MB + 64 MB).
-# The last line, "RESULT endless_body_peak_rss_mb=...", is for bench/report.sh.
+# The last line, "RESULT endless_body_peak_rss_mb=<n> base_mb=<n> limit_mb=<n>", is for scripts.
 #   bench/abuse_endless.sh [build-dir]   (default: build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -82,7 +82,7 @@ hwm_kb=$(rss_kb "$daemon_pid" VmHWM)
 sleep 2
 after_kb=$(rss_kb "$daemon_pid" VmRSS)
 for id in "${ids[@]}"; do
-    curl -sf "$api/ops/jobs/$id" -H "x-admin-key: admin-secret-123" | grep -o '"error":"[^"]*"' || echo "job $id: no error"
+    curl -sf "$api/ops/jobs/$id" -H "x-admin-key: admin-secret-123" | sed -n 's/.*"error":"\([^"]*\)".*/job error: \1/p'; echo
 done
 base_mb=$((base_kb / 1024))
 peak_mb=$((peak_kb / 1024))
