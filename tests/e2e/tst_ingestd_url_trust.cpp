@@ -95,9 +95,16 @@ private Q_SLOTS:
                                     QStringLiteral("http://%1:%2/").arg(bracketed(address), port)),
                           QStringLiteral("this machine"));
             if (address.protocol() == QHostAddress::IPv4Protocol) {
-                verifyRefused(submitUrl(*m_gateClient, QStringLiteral("http://[::ffff:%1]:%2/")
-                                                           .arg(address.toString(), port)),
-                              QStringLiteral("this machine"));
+                const quint32 ipv4 = address.toIPv4Address();
+                const QString sixToFour = QStringLiteral("2002:%1:%2::1")
+                                              .arg(ipv4 >> 16, 0, 16)
+                                              .arg(ipv4 & 0xffff, 0, 16);
+                for (const QString &spelling :
+                     QStringList{QStringLiteral("::ffff:") + address.toString(), sixToFour}) {
+                    verifyRefused(submitUrl(*m_gateClient,
+                                            QStringLiteral("http://[%1]:%2/").arg(spelling, port)),
+                                  QStringLiteral("this machine"));
+                }
             }
             ++checked;
         }
