@@ -122,8 +122,9 @@ QList<JobRequest> BatchRoutes::jsonItems(const RouteContext &context, BatchRecor
                            QStringLiteral("items[%1] needs exactly one of 'text' or 'url'").arg(i)};
         request.type = url.isEmpty() ? JobType::Text : JobType::Url;
         if (!url.isEmpty())
-            request.url =
-                input::validUrl(url, m_limits.allowPrivateUrls).toString(QUrl::FullyEncoded);
+            input::setJobUrl(request,
+                             input::validUrl(url, m_limits.allowPrivateUrls, QStringLiteral("url"),
+                                             m_limits.urlCredentials));
         const QString source =
             itemString(item, QStringLiteral("source"), input::kMaxSourceChars, index);
         request.source = input::validSource(!source.isEmpty()         ? source

@@ -159,9 +159,10 @@ JobRequest IngestRoutes::urlRequest(const RouteContext &context, Answer answer)
 {
     const JsonBody body(context.request);
     JobRequest request = newRequest(context, JobType::Url, answer);
-    request.url = input::validUrl(body.requiredString(QStringLiteral("url"), kMaxUrlChars),
-                                  m_limits.allowPrivateUrls)
-                      .toString(QUrl::FullyEncoded);
+    input::setJobUrl(request,
+                     input::validUrl(body.requiredString(QStringLiteral("url"), kMaxUrlChars),
+                                     m_limits.allowPrivateUrls, QStringLiteral("url"),
+                                     m_limits.urlCredentials));
     request.source = validSource(
         body.optionalString(QStringLiteral("source"), QStringLiteral("web"), kMaxSourceChars));
     const auto field = [&body](const QString &name) { return body.object().value(name); };

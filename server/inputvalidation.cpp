@@ -19,7 +19,8 @@ QString validSource(const QString &source)
     return source;
 }
 
-QUrl validUrl(const QString &text, const PrivateAccess &allowPrivate, const QString &field)
+QUrl validUrl(const QString &text, const PrivateAccess &allowPrivate, const QString &field,
+              UrlCredentials credentials)
 {
     const QUrl url(text.trimmed(), QUrl::StrictMode);
     const QString scheme = url.scheme().toLower();
@@ -28,15 +29,31 @@ QUrl validUrl(const QString &text, const PrivateAccess &allowPrivate, const QStr
         throw ApiError{
             422,
             QStringLiteral("field '%1' must be an absolute http:// or https:// URL").arg(field)};
+    // The message never repeats the URL: it would echo the credentials.
+    if (!url.userInfo().isEmpty() && credentials == UrlCredentials::Refused)
+        throw ApiError{422, QStringLiteral("field '%1' carries credentials (user:password@); %2")
+                                .arg(field, field == QLatin1String("url")
+                                                ? QStringLiteral("set URL_ALLOW_CREDENTIALS=1 to "
+                                                                 "allow them")
+                                                : QStringLiteral("webhooks are authenticated by "
+                                                                 "their X-Aether-Signature"))};
     // Literal addresses are checked here; names are resolved and checked when used.
     const QHostAddress literal(url.host());
-    if (!allowPrivate.allows(url.host()) && !literal.isNull() && !AddressGuard::isPublic(literal)) {
-        throw ApiError{422, QStringLiteral("field '%1' points to a private, loopback or link-local "
-                                           "address (allow it with URL_ALLOW_HOSTS, or all with "
-                                           "URL_ALLOW_PRIVATE=1)")
-                                .arg(field)};
+    if (!allowPrivate.allows(url.host()) && !literal.isNull()) {
+        const QString why = AddressGuard::refusal(literal);
+        if (!why.isEmpty())
+            throw ApiError{422, QStringLiteral("field '%1' points to %2 (allow it with "
+                                               "URL_ALLOW_HOSTS, or all private addresses with "
+                                               "URL_ALLOW_PRIVATE=1)")
+                                    .arg(field, why)};
     }
     return url;
+}
+
+void setJobUrl(JobRequest &request, const QUrl &url)
+{
+    request.url = url.toString(QUrl::FullyEncoded | QUrl::RemoveUserInfo);
+    request.urlUserInfo = url.userInfo(QUrl::FullyEncoded);
 }
 
 const MultipartPart *findPart(const QList<MultipartPart> &parts, const QString &name)

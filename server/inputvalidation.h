@@ -1,6 +1,7 @@
 #pragma once
 
 #include "fetch/addressguard.h"
+#include "queue/jobrequest.h"
 #include "server/multipartparser.h"
 
 #include <QList>
@@ -18,11 +19,23 @@ namespace input {
 constexpr int kMaxSourceChars = 200;
 constexpr int kMaxUrlChars = 8192;
 
+// Whether a URL may carry user:password@ (URL_ALLOW_CREDENTIALS=1, URL jobs only).
+enum class UrlCredentials
+{
+    Refused,
+    Allowed
+};
+
 QString validSource(const QString &source);
-// An absolute http(s) URL; a literal private address is refused unless allowed
-// (names are resolved and checked when used). `field` names it in errors.
+// An absolute http(s) URL; a literal private address or one of this machine's
+// own is refused unless allowed (names are resolved and checked when used), and
+// so is userinfo unless `credentials` allows it. `field` names it in errors.
 QUrl validUrl(const QString &text, const PrivateAccess &allowPrivate,
-              const QString &field = QStringLiteral("url"));
+              const QString &field = QStringLiteral("url"),
+              UrlCredentials credentials = UrlCredentials::Refused);
+// Sets a URL job's `url` without its userinfo (what is stored, listed, logged
+// and returned) and keeps the userinfo apart for the fetch only.
+void setJobUrl(JobRequest &request, const QUrl &url);
 QList<MultipartPart> multipartParts(const QHttpServerRequest &request,
                                     int maxParts = MultipartParser::kMaxParts);
 const MultipartPart *findPart(const QList<MultipartPart> &parts, const QString &name);

@@ -3,6 +3,7 @@
 #include "fetch/addressguard.h"
 #include "notify/webhookdirectory.h"
 #include "queue/jobrequest.h"
+#include "server/inputvalidation.h"
 
 #include <QJsonValue>
 #include <functional>
@@ -18,6 +19,7 @@ struct IngestLimits
     qint64 maxUploadBytes = 100LL * 1024 * 1024;
     int jobTimeoutSec = 600;
     PrivateAccess allowPrivateUrls; // URL_ALLOW_PRIVATE, URL_ALLOW_HOSTS
+    input::UrlCredentials urlCredentials = input::UrlCredentials::Refused; // URL_ALLOW_CREDENTIALS
 };
 
 // Reads the optional fields every enqueue endpoint takes: `priority`

@@ -166,7 +166,9 @@ bool IngestService::startServer(QString *error)
     m_server->setAuthThrottle(AuthThrottle(m_settings.authMaxFailures, m_settings.authBanSec));
     m_server->setIdleTimeout(m_settings.httpIdleTimeoutSec * 1000);
     IngestLimits limits{m_settings.maxUploadBytes(), m_settings.jobTimeoutSec,
-                        PrivateAccess(m_settings.urlAllowPrivate, m_settings.urlAllowHosts)};
+                        PrivateAccess(m_settings.urlAllowPrivate, m_settings.urlAllowHosts),
+                        m_settings.urlAllowCredentials ? input::UrlCredentials::Allowed
+                                                       : input::UrlCredentials::Refused};
     m_batcher = std::make_unique<EnqueueBatcher>(*m_queue);
     m_live = std::make_unique<LiveServices>(m_settings, m_redisUrl, m_embedderInfo);
     if (!m_live->configure(error))

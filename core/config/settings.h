@@ -34,7 +34,8 @@ struct Settings
     int maxUploadMb = 100;
     bool urlAllowPrivate = false;
     QString urlAllowHosts; // URL_ALLOW_HOSTS: "name,..." private hosts URL jobs may reach
-    QString allowedHosts;  // ALLOWED_HOSTS: "name,..." the API answers besides its own address
+    bool urlAllowCredentials = false; // URL_ALLOW_CREDENTIALS: URL jobs may carry user:password@
+    QString allowedHosts; // ALLOWED_HOSTS: "name,..." the API answers besides its own address
     int httpIdleTimeoutSec = 60; // idle connections closed; header blocks must arrive within it
     int authMaxFailures = 5;     // wrong keys from one address before a ban (0: never)
     int authBanSec = 600;

@@ -62,6 +62,9 @@ constexpr OptionSpec kOptions[] = {
      "1 lets URL jobs reach loopback and private addresses (default 0)."},
     {"url-allow-hosts", "URL_ALLOW_HOSTS", "list",
      "Private hosts URL jobs and webhooks may reach anyway: name,... (e.g. an intranet wiki)."},
+    {"url-allow-credentials", "URL_ALLOW_CREDENTIALS", "0|1",
+     "1 lets URL jobs carry user:password@; used for the fetch, never stored or shown "
+     "(default 0)."},
     {"retry-backoff-ms", "RETRY_BACKOFF_MS", "ms",
      "First retry delay after a transient failure; doubles per attempt (default 2000)."},
     {"shutdown-grace", "SHUTDOWN_GRACE", "seconds",
@@ -253,6 +256,7 @@ void readLimits(SettingsBuilder &builder, Settings &settings)
     builder.number("max-upload-mb", &settings.maxUploadMb, 1, 4096);
     builder.flag("url-allow-private", &settings.urlAllowPrivate);
     builder.text("url-allow-hosts", &settings.urlAllowHosts);
+    builder.flag("url-allow-credentials", &settings.urlAllowCredentials);
     builder.text("allowed-hosts", &settings.allowedHosts);
     builder.number("http-idle-timeout", &settings.httpIdleTimeoutSec, 1, 24 * 3600);
     builder.number("auth-max-failures", &settings.authMaxFailures, 0, 1000000);

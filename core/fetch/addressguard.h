@@ -23,14 +23,24 @@ struct PrivateAccess
     QStringList hosts; // lower case
 };
 
-// Keeps URL jobs away from this machine and private networks (SSRF): loopback,
-// RFC 1918, CGNAT, link-local (incl. 169.254.169.254 metadata), unique-local,
-// multicast, unspecified and IPv4-mapped forms of these are refused unless
-// private addresses are explicitly allowed (URL_ALLOW_PRIVATE=1).
+// Keeps URL jobs and webhooks away from this machine and private networks
+// (SSRF): loopback, RFC 1918, CGNAT, link-local (incl. 169.254.169.254
+// metadata), unique-local, site-local, multicast, broadcast, reserved,
+// documentation and benchmarking ranges, every address of this machine's own
+// interfaces, and IPv6 forms that carry a refused IPv4 address (mapped,
+// compatible, NAT64, 6to4, Teredo) are refused unless private addresses are
+// explicitly allowed (URL_ALLOW_PRIVATE=1 or URL_ALLOW_HOSTS).
 class AddressGuard
 {
 public:
+    // Outside every special-purpose range (this machine's own addresses aside).
     static bool isPublic(const QHostAddress &address);
+    // One of the addresses this machine's interfaces hold now, also when
+    // spelled as an IPv6 form that carries it (e.g. ::ffff:a.b.c.d).
+    static bool isOwnAddress(const QHostAddress &address);
+    // Why `address` may not be reached ("a private ... address"), or an empty
+    // string when it may. Needs no connection.
+    static QString refusal(const QHostAddress &address);
 
     // Resolves host (blocking) and throws IngestError("URLError", ...) if it
     // does not resolve or any of its addresses is not public, unless `access`

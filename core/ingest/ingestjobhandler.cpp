@@ -87,9 +87,14 @@ IngestJobHandler::Input IngestJobHandler::textInput(const JobContext &job) const
 
 IngestJobHandler::Input IngestJobHandler::urlInput(const JobContext &job) const
 {
-    const QUrl url(field(job.fields, "url"));
+    // Stored without userinfo; jobs queued before that rule are cleaned here
+    // so that the document, the result and the messages never show it.
+    const QUrl url = QUrl(field(job.fields, "url")).adjusted(QUrl::RemoveUserInfo);
+    QUrl fetched = url;
+    if (const QString userInfo = field(job.fields, "url_userinfo"); !userInfo.isEmpty())
+        fetched.setUserInfo(userInfo); // URL_ALLOW_CREDENTIALS=1: for the fetch only
     job.progress("fetching", 0);
-    const FetchedPage page = m_fetcher.fetch(url, job.cancel);
+    const FetchedPage page = m_fetcher.fetch(fetched, job.cancel);
     job.progress("extracting", 20);
     Input input;
     input.document =

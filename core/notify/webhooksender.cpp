@@ -20,6 +20,12 @@ WebhookAttempt WebhookSender::post(const QUrl &url, const QByteArray &body,
         attempt.refused = true;
         return attempt;
     }
+    // Refused at enqueue too; a delivery queued before that rule must not send them.
+    if (!url.userInfo().isEmpty()) {
+        attempt.error = QStringLiteral("URLError: webhook URL must not carry user:password@");
+        attempt.refused = true;
+        return attempt;
+    }
     try {
         AddressGuard::checkHost(url.host(), m_allowPrivate);
     } catch (const IngestError &refused) {

@@ -35,7 +35,8 @@ struct JobRequest
     QString tenant;
     QString source;
     QString text;           // text jobs
-    QString url;            // URL jobs
+    QString url;            // URL jobs, without userinfo
+    QString urlUserInfo;    // URL jobs' "user:password" (URL_ALLOW_CREDENTIALS=1): never returned
     QString fileName;       // file jobs
     QByteArray contentType; // file jobs, as declared by the client
     QByteArray fileBytes;   // file jobs: stored under rq:job:<id>:blob

@@ -15,6 +15,10 @@ namespace aether::test {
 
 namespace {
 
+// Kept queued per endless connection: enough to keep loopback busy, little
+// enough that four of them cost the test nothing.
+constexpr qint64 kEndlessQueueBytes = 1024 * 1024;
+
 struct ParsedRequest
 {
     QByteArray path; // without the query
@@ -75,6 +79,13 @@ FixtureResponse notFound()
 class FixtureHttpServer::Impl
 {
 public:
+    struct Endless
+    {
+        QList<QPair<QByteArray, QByteArray>> headers;
+        QByteArray chunk;
+        QByteArray prefix;
+    };
+
     Impl()
     {
         // The server and its sockets must be created on the thread that serves them.
@@ -101,6 +112,19 @@ public:
     {
         QMutexLocker lock(&m_mutex);
         m_responses.insert(path, responses);
+    }
+
+    void setEndless(const QByteArray &path, const Endless &endless)
+    {
+        QMutexLocker lock(&m_mutex);
+        m_responses.remove(path);
+        m_endless.insert(path, endless);
+    }
+
+    qint64 bytesSent(const QByteArray &path) const
+    {
+        QMutexLocker lock(&m_mutex);
+        return m_seen.value(path).bytesSent;
     }
 
     int requestCount(const QByteArray &path) const
@@ -171,6 +195,16 @@ private:
 
     void answer(QTcpSocket *socket, const QByteArray &path)
     {
+        std::optional<Endless> endless;
+        {
+            QMutexLocker lock(&m_mutex);
+            if (m_endless.contains(path)) {
+                ++m_seen[path].count;
+                endless = m_endless.value(path);
+            }
+        }
+        if (endless)
+            return stream(socket, path, *endless);
         const FixtureResponse response = take(path);
         const QByteArray bytes = serialize(response);
         const auto send = [socket, bytes] {
@@ -183,6 +217,29 @@ private:
             QTimer::singleShot(response.delayMs, socket, send);
         else
             send();
+    }
+
+    // Tops the socket's queue up whenever the client has taken some of it.
+    void stream(QTcpSocket *socket, const QByteArray &path, const Endless &endless)
+    {
+        QByteArray head = "HTTP/1.1 200 OK\r\n";
+        for (const auto &[name, value] : endless.headers)
+            head += name + ": " + value + "\r\n";
+        head += "Connection: close\r\n\r\n";
+        socket->write(head + endless.prefix);
+        const auto topUp = [socket, chunk = endless.chunk] {
+            while (socket->state() == QAbstractSocket::ConnectedState &&
+                   socket->bytesToWrite() < kEndlessQueueBytes)
+                socket->write(chunk);
+        };
+        QObject::connect(socket, &QTcpSocket::bytesWritten, socket, [this, path, topUp](qint64 n) {
+            {
+                QMutexLocker lock(&m_mutex);
+                m_seen[path].bytesSent += n;
+            }
+            topUp();
+        });
+        topUp();
     }
 
     FixtureResponse take(const QByteArray &path)
@@ -202,6 +259,7 @@ private:
 
     mutable QMutex m_mutex;
     QHash<QByteArray, QList<FixtureResponse>> m_responses;
+    QHash<QByteArray, Endless> m_endless;
     // What arrived for each path: how many requests, and the last one.
     struct Seen
     {
@@ -209,6 +267,7 @@ private:
         QByteArray head;
         QByteArray body;
         qint64 atMs = 0;
+        qint64 bytesSent = 0; // everything written, head included
     };
     QHash<QByteArray, Seen> m_seen;
 };
@@ -237,6 +296,18 @@ void FixtureHttpServer::setRedirect(const QByteArray &path, const QByteArray &lo
     response.reason = aether::httpReasonPhrase(status);
     response.headers = {{"Location", location}};
     setResponse(path, response);
+}
+
+void FixtureHttpServer::setEndless(const QByteArray &path,
+                                   const QList<QPair<QByteArray, QByteArray>> &headers,
+                                   const QByteArray &chunk, const QByteArray &prefix)
+{
+    d->setEndless(path, {headers, chunk, prefix});
+}
+
+qint64 FixtureHttpServer::bytesSent(const QByteArray &path) const
+{
+    return d->bytesSent(path);
 }
 
 quint16 FixtureHttpServer::port() const

@@ -32,6 +32,11 @@ public:
     // Serve these in turn (the n-th request gets the n-th); the last repeats.
     void setSequence(const QByteArray &path, const QList<FixtureResponse> &responses);
     void setRedirect(const QByteArray &path, const QByteArray &location, int status = 302);
+    // Answer 200 with `prefix` then `chunk` repeated until the client goes away
+    // (no Content-Length): an endless body, sent as the client drains it so the
+    // server itself holds at most about a megabyte per connection.
+    void setEndless(const QByteArray &path, const QList<QPair<QByteArray, QByteArray>> &headers,
+                    const QByteArray &chunk, const QByteArray &prefix = {});
 
     quint16 port() const;
     QByteArray url(const QByteArray &path) const; // "http://127.0.0.1:<port><path>"
@@ -41,6 +46,8 @@ public:
     // The body of the last request for `path`, and when it arrived (ms since epoch).
     QByteArray lastRequestBody(const QByteArray &path) const;
     qint64 lastRequestAtMs(const QByteArray &path) const;
+    // Bytes the socket has handed to the kernel for `path` (endless answers).
+    qint64 bytesSent(const QByteArray &path) const;
 
 private:
     class Impl;

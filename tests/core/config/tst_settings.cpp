@@ -47,6 +47,7 @@ private Q_SLOTS:
         QCOMPARE(s.failureTtlSec, 7 * 24 * 3600);
         QCOMPARE(s.maxUploadMb, 100);
         QCOMPARE(s.urlAllowPrivate, false);
+        QCOMPARE(s.urlAllowCredentials, false);
         QCOMPARE(s.chunkSize, 1000);
         QCOMPARE(s.chunkOverlap, 150);
         QVERIFY(!s.noServer);
@@ -90,6 +91,7 @@ private Q_SLOTS:
         env.insert(QStringLiteral("ADMIN_KEY"), QStringLiteral("adm"));
         env.insert(QStringLiteral("FAILURE_TTL"), QStringLiteral("60"));
         env.insert(QStringLiteral("URL_ALLOW_PRIVATE"), QStringLiteral("1"));
+        env.insert(QStringLiteral("URL_ALLOW_CREDENTIALS"), QStringLiteral("1"));
         env.insert(QStringLiteral("WORKERS"), QStringLiteral("0"));
         const auto result = load({QStringLiteral("--no-server")}, env);
         QCOMPARE(result.outcome, SettingsLoader::Outcome::Run);
@@ -105,6 +107,7 @@ private Q_SLOTS:
         QCOMPARE(s.adminKey, QStringLiteral("adm"));
         QCOMPARE(s.failureTtlSec, 60);
         QVERIFY(s.urlAllowPrivate);
+        QVERIFY(s.urlAllowCredentials);
         QCOMPARE(s.workers, 0);
         QVERIFY(s.noServer);
     }
@@ -200,6 +203,9 @@ private Q_SLOTS:
         QTest::newRow("allow private") << "URL_ALLOW_PRIVATE"
                                        << "maybe"
                                        << "0 or 1";
+        QTest::newRow("allow credentials") << "URL_ALLOW_CREDENTIALS"
+                                           << "yes please"
+                                           << "0 or 1";
         QTest::newRow("provider")
             << "EMBED_PROVIDER"
             << "nope"

@@ -1,6 +1,7 @@
 #include "fetch/addressguard.h"
 #include "ingest/ingesterror.h"
 
+#include <QNetworkInterface>
 #include <QTest>
 
 using aether::AddressGuard;
@@ -20,6 +21,7 @@ private Q_SLOTS:
     void checkHostAllowPrivateSkipsChecks();
     void checkHostAllowsOnlyTheNamedPrivateHosts();
     void checkHostUnresolvableIsTransient();
+    void ownAddressesAreRefused();
 };
 
 void TestAddressGuard::isPublic_data()
@@ -82,6 +84,36 @@ void TestAddressGuard::isPublic_data()
         {"::127.0.0.1", false},
         {"::10.1.2.3", false},
         {"64:ff9b::127.0.0.1", false},
+        {"64:ff9b::10.0.0.1", false},
+        {"64:ff9b::8.8.8.8", true},
+        {"64:ff9b:1::8.8.8.8", false}, // local-use NAT64 leads into a private network
+        // documentation ranges, in every spelling
+        {"192.0.2.1", false},
+        {"198.51.100.7", false},
+        {"203.0.113.255", false},
+        {"::ffff:192.0.2.1", false},
+        {"::ffff:198.51.100.7", false},
+        {"::ffff:203.0.113.9", false},
+        {"2001:db8::1", false},
+        {"2001:db8:ffff::1", false},
+        {"2001:db9::1", true},
+        {"192.88.99.1", false},
+        {"100::1", false},
+        {"fec0::1", false},
+        // 6to4 (2002:aabb:ccdd::) carries its IPv4 in bits 16-47
+        {"2002:7f00:1::1", false},    // 127.0.0.1
+        {"2002:a00:1::1", false},     // 10.0.0.1
+        {"2002:a9fe:a9fe::1", false}, // 169.254.169.254
+        {"2002:c000:201::1", false},  // 192.0.2.1
+        {"2002:808:808::1", true},    // 8.8.8.8
+        // Teredo (2001:0::/32): server in clear, client inverted in the last 32 bits
+        {"2001:0:808:808::fefe:fefe", true},             // server 8.8.8.8, client 1.1.1.1
+        {"2001:0:808:808::80ff:fffe", false},            // client 127.0.0.1
+        {"2001:0:a00:1::fefe:fefe", false},              // server 10.0.0.1
+        {"2001:0:4136:e378:8000:63bf:3fff:fdd2", false}, // RFC 4380's example: client 192.0.2.45
+        // IPv4-compatible forms
+        {"::192.0.2.1", false},
+        {"::8.8.8.8", true},
     };
     for (const auto &[address, expected] : rows)
         QTest::newRow(address) << QString::fromLatin1(address) << expected;
@@ -163,6 +195,28 @@ void TestAddressGuard::checkHostUnresolvableIsTransient()
                  QStringLiteral("URLError: cannot resolve host no-such-host.invalid"));
         QVERIFY(error.isTransient());
     }
+}
+
+// Every address of this machine, read as the guard reads it; no traffic is sent.
+void TestAddressGuard::ownAddressesAreRefused()
+{
+    const QList<QHostAddress> own = QNetworkInterface::allAddresses();
+    QVERIFY(!own.isEmpty());
+    for (const QHostAddress &address : own) {
+        QVERIFY2(AddressGuard::isOwnAddress(address), qPrintable(address.toString()));
+        QVERIFY2(!AddressGuard::refusal(address).isEmpty(), qPrintable(address.toString()));
+        QVERIFY_THROWS_EXCEPTION(IngestError, AddressGuard::checkHost(address.toString(), false));
+        if (address.protocol() != QHostAddress::IPv4Protocol)
+            continue;
+        const QHostAddress mapped(QStringLiteral("::ffff:") + address.toString());
+        QVERIFY2(AddressGuard::isOwnAddress(mapped), qPrintable(mapped.toString()));
+        QVERIFY_THROWS_EXCEPTION(
+            IngestError, AddressGuard::checkHost(
+                             QLatin1Char('[') + mapped.toString() + QLatin1Char(']'), false));
+    }
+    QVERIFY(!AddressGuard::isOwnAddress(QHostAddress(QStringLiteral("8.8.8.8"))) ||
+            own.contains(QHostAddress(QStringLiteral("8.8.8.8"))));
+    QVERIFY(AddressGuard::refusal(QHostAddress(QStringLiteral("8.8.8.8"))).isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestAddressGuard)

@@ -62,6 +62,24 @@ private Q_SLOTS:
         QCOMPARE(page.body, text);
     }
 
+    // Some servers send "deflate" without the zlib header; browsers read it.
+    void decodesRawDeflate()
+    {
+        FixtureHttpServer server;
+        const QByteArray text = QByteArray("Raw deflate from an old server. ").repeated(200);
+        const QByteArray zlib = deflated(text);
+        server.setResponse(
+            "/raw",
+            FixtureResponse{200,
+                            "OK",
+                            {{"Content-Type", "text/plain"}, {"Content-Encoding", "deflate"}},
+                            zlib.mid(2, zlib.size() - 6), // no header, no checksum
+                            0});
+        const FetchedPage page =
+            UrlFetcher(localOptions()).fetch(QUrl::fromEncoded(server.url("/raw")));
+        QCOMPARE(page.body, text);
+    }
+
     // 64 MB of spaces compress to about 64 KB: what counts is what it expands to.
     void aCompressionBombIsTooLarge()
     {

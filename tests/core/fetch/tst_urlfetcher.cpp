@@ -95,6 +95,8 @@ private Q_SLOTS:
     void refusesNonHttpSchemes();
     void refusesBodyOverDeclaredLimit();
     void refusesBodyOverLimitWhileDownloading();
+    void endlessBodyStopsNearTheCap();
+    void messagesNeverShowCredentials();
     void connectTimeout();
     void totalTimeout();
     void connectionRefusedIsTransient();
@@ -294,6 +296,45 @@ void TestUrlFetcher::refusesBodyOverLimitWhileDownloading()
 
     options.maxBytes = 2 * 1024 * 1024;
     QCOMPARE(UrlFetcher(options).fetch(QUrl(m_server.url("/bomb"))).body, inflated);
+}
+
+// The read buffer is bounded, so the server can push little beyond the cap
+// before the transfer is aborted (socket buffers on both ends aside).
+void TestUrlFetcher::endlessBodyStopsNearTheCap()
+{
+    m_server.setEndless("/endless", {{"Content-Type", "text/plain"}}, QByteArray(64 * 1024, 'x'));
+    UrlFetchOptions options = localOptions();
+    options.maxBytes = 4 * 1024 * 1024;
+    const std::optional<IngestError> error = fetchError(m_server.url("/endless"), options);
+    QVERIFY(error);
+    QCOMPARE(error->kind(), QStringLiteral("TooLarge"));
+    const qint64 sent = m_server.bytesSent("/endless");
+    qInfo("sent %.1f MB for a cap of %.1f MB", sent / 1048576.0, options.maxBytes / 1048576.0);
+    QVERIFY2(sent <= options.maxBytes + 16 * 1024 * 1024, qPrintable(QString::number(sent)));
+}
+
+void TestUrlFetcher::messagesNeverShowCredentials()
+{
+    quint16 closedPort = 0;
+    {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        closedPort = probe.serverPort();
+    }
+    // Refused while connecting, by the scheme check, and by the address guard.
+    const QList<QPair<QByteArray, bool>> cases = {
+        {"http://alice:S3cretPW@127.0.0.1:" + QByteArray::number(closedPort) + "/x", true},
+        {"ftp://alice:S3cretPW@127.0.0.1/x", true},
+        {"http://alice:S3cretPW@127.0.0.1/x", false}};
+    for (const auto &[url, allowPrivate] : cases) {
+        UrlFetchOptions options = localOptions();
+        options.allowPrivate = allowPrivate;
+        const std::optional<IngestError> error = fetchError(url, options);
+        QVERIFY2(error, url.constData());
+        QVERIFY2(!error->toString().contains(QStringLiteral("S3cretPW")) &&
+                     !error->toString().contains(QStringLiteral("alice")),
+                 qPrintable(error->toString()));
+    }
 }
 
 void TestUrlFetcher::connectTimeout()
