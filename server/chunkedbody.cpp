@@ -26,6 +26,13 @@ void ChunkedBody::fail(const QString &why)
     m_error = why;
 }
 
+void ChunkedBody::skipData(qint64 bytes)
+{
+    m_remaining -= qMin(bytes, dataAhead());
+    if (m_state == State::Data && m_remaining == 0)
+        m_state = State::DataEnd;
+}
+
 qsizetype ChunkedBody::consume(const char *data, qsizetype size)
 {
     qsizetype used = 0;

@@ -24,6 +24,10 @@ public:
     QString error() const { return m_error; }
     // The sum of the chunk sizes announced so far (data may still be arriving).
     qint64 announcedBytes() const { return m_announced; }
+    // Bytes of chunk data that follow now, which need not be looked at:
+    // skipData() passes over up to that many.
+    qint64 dataAhead() const { return m_state == State::Data ? m_remaining : 0; }
+    void skipData(qint64 bytes);
 
 private:
     enum class State

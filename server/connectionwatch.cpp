@@ -20,6 +20,12 @@ constexpr qint64 kUnframedDrainBytes = 1024 * 1024;
 // When the bodies in flight are at MAX_INFLIGHT_MB, clients are asked to come
 // back after this long.
 constexpr int kInflightRetrySeconds = 5;
+// Heads and chunk framing are looked at through copies of at most this much
+// past what was already inspected; body bytes are counted, never copied.
+constexpr qint64 kPeekWindow = 64 * 1024;
+// A refused connection buffers at most this much in the socket before the
+// bytes are dropped; the rest waits in the kernel.
+constexpr qint64 kDrainBufferBytes = 64 * 1024;
 
 bool isLeadingWhitespace(char c)
 {
@@ -105,20 +111,24 @@ void ConnectionWatch::inspect()
         drain(); // nothing more on this connection will be answered
         return;
     }
-    const QByteArray data = m_socket->peek(m_socket->bytesAvailable());
-    qsizetype offset = 0;
-    while (offset < data.size() && !m_rejected) {
-        if (m_chunked) {
-            offset = consumeChunked(data, offset);
-        } else if (m_bodyRemaining > 0) {
-            const qint64 take = qMin<qint64>(m_bodyRemaining, data.size() - offset);
-            m_bodyRemaining -= take;
-            offset += qsizetype(take);
-            if (m_bodyRemaining == 0)
+    const qint64 available = m_socket->bytesAvailable();
+    QByteArray window; // the first bytes buffered, copied when they must be read
+    qint64 offset = 0;
+    while (offset < available && !m_rejected) {
+        const qint64 skippable = m_chunked ? m_chunked->dataAhead() : m_bodyRemaining;
+        if (skippable > 0) {
+            const qint64 take = qMin(skippable, available - offset);
+            offset += take;
+            if (m_chunked) {
+                m_chunked->skipData(take);
+            } else if ((m_bodyRemaining -= take) == 0) {
                 finishBody();
-        } else {
-            offset = consumeHeaders(data, offset);
+            }
+            continue;
         }
+        if (offset >= window.size())
+            window = m_socket->peek(qMin(available, offset + kPeekWindow));
+        offset = m_chunked ? consumeChunked(window, offset) : consumeHeaders(window, offset);
     }
 }
 
@@ -237,9 +247,18 @@ void ConnectionWatch::finishBody()
 // of a reset; a client that keeps sending is cut off after a while.
 void ConnectionWatch::drain()
 {
-    m_drainRemaining -= m_socket->readAll().size();
+    dropBuffered();
     if (m_drainRemaining <= 0 && !ReplyOrder::isBusy(m_socket))
         m_socket->disconnectFromHost();
+}
+
+// Reads through a fixed buffer: dropping a flood of bytes allocates nothing.
+void ConnectionWatch::dropBuffered()
+{
+    char buffer[16 * 1024];
+    qint64 read = 0;
+    while ((read = m_socket->read(buffer, sizeof buffer)) > 0)
+        m_drainRemaining -= read;
 }
 
 void ConnectionWatch::refuseUnframed(int status, const QString &message)
@@ -257,7 +276,9 @@ void ConnectionWatch::refuse(ApiReply reply, qint64 drainBytes)
     m_bodyRemaining = 0;
     // QHttpServer never sees the refused request. Requests before it on the
     // connection that it already took are answered first.
-    m_drainRemaining = drainBytes - m_socket->readAll().size();
+    m_socket->setReadBufferSize(kDrainBufferBytes);
+    m_drainRemaining = drainBytes;
+    dropBuffered();
     ReplyOrder *order = ReplyOrder::of(m_socket);
     const bool closeNow = m_drainRemaining <= 0;
     order->deliver(order->reserve(), httpResponseBytes(reply, true, m_headOnlyAnswer), closeNow);

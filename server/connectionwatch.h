@@ -33,6 +33,7 @@ private:
     void finishBody();
 
     void drain();
+    void dropBuffered();
     // `drainBytes`: how many bytes from the start of what is buffered now to
     // read and drop before closing (the rest of a declared body).
     void refuse(ApiReply reply, qint64 drainBytes);
