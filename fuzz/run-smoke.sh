@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-30}"
 build="${2:-build-fuzz}"
-targets=(fuzz_multipart fuzz_jsonrequest fuzz_html fuzz_textformats fuzz_office fuzz_redisurl fuzz_chunker)
+targets=(fuzz_multipart fuzz_jsonrequest fuzz_httpframing fuzz_html fuzz_textformats fuzz_office fuzz_redisurl fuzz_chunker)
 
 CC=clang CXX=clang++ cmake -S fuzz -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo > "$build.configure.log" 2>&1 ||
     { cat "$build.configure.log"; exit 1; }

@@ -1,14 +1,17 @@
 #include "server/apiserver.h"
 
 #include "queue/redisconnection.h"
+#include "server/admittedrequests.h"
 #include "server/connectionguard.h"
 #include "server/httpwire.h"
 #include "server/replyorder.h"
+#include "server/requesthead.h"
 
 #include <QHttpServerRequest>
 #include <QLoggingCategory>
 #include <QPointer>
 #include <QTcpSocket>
+#include <QUrl>
 
 namespace aether {
 
@@ -16,32 +19,29 @@ namespace {
 
 Q_LOGGING_CATEGORY(lcServer, "aether.server")
 
-QByteArray methodName(QHttpServerRequest::Method method)
+// Metrics label methods from a fixed set: a client inventing methods must not
+// grow the metrics without end.
+QByteArray methodLabel(const QByteArray &method)
 {
-    switch (method) {
-    case QHttpServerRequest::Method::Get:
-        return QByteArrayLiteral("GET");
-    case QHttpServerRequest::Method::Post:
-        return QByteArrayLiteral("POST");
-    case QHttpServerRequest::Method::Put:
-        return QByteArrayLiteral("PUT");
-    case QHttpServerRequest::Method::Delete:
-        return QByteArrayLiteral("DELETE");
-    case QHttpServerRequest::Method::Head:
-        return QByteArrayLiteral("HEAD");
-    case QHttpServerRequest::Method::Options:
-        return QByteArrayLiteral("OPTIONS");
-    case QHttpServerRequest::Method::Patch:
-        return QByteArrayLiteral("PATCH");
-    default:
-        return QByteArrayLiteral("OTHER");
-    }
+    static const QList<QByteArray> known{"GET",  "POST",    "PUT",  "DELETE",
+                                         "HEAD", "OPTIONS", "PATCH"};
+    return known.contains(method) ? method : QByteArrayLiteral("OTHER");
 }
 
-Credentials credentialsOf(const QHttpServerRequest &request)
+Credentials credentialsOf(const std::function<QByteArray(const QByteArray &)> &header)
 {
-    return Credentials{request.value("x-api-key"), request.value("x-role"),
-                       request.value("x-admin-key"), request.value("x-tenant")};
+    return Credentials{header("x-api-key"), header("x-role"), header("x-admin-key"),
+                       header("x-tenant")};
+}
+
+bool equalInConstantTime(const QByteArray &a, const QByteArray &b)
+{
+    if (a.size() != b.size())
+        return false;
+    unsigned char difference = 0;
+    for (qsizetype i = 0; i < a.size(); ++i)
+        difference |= static_cast<unsigned char>(a[i] ^ b[i]);
+    return difference == 0;
 }
 
 } // namespace
@@ -49,7 +49,11 @@ Credentials credentialsOf(const QHttpServerRequest &request)
 ApiServer::ApiServer(AccessPolicy access, qint64 maxBodyBytes, QObject *parent)
     : QAbstractHttpServer(parent), m_access(std::move(access)),
       m_tcpServer(new ConnectionGuard(maxBodyBytes, this))
-{}
+{
+    m_tcpServer->setHeadGate([this](const RequestHead &head, const QHostAddress &client) {
+        return screenHead(head, client);
+    });
+}
 
 bool ApiServer::listenOn(const QHostAddress &address, quint16 port, QString *error)
 {
@@ -69,50 +73,115 @@ quint16 ApiServer::port() const
     return m_tcpServer->serverPort();
 }
 
-AccessDecision ApiServer::authorize(const Route &route, const QHttpServerRequest &request)
-{
-    const bool loopbackClient = route.publicOnLoopback && request.remoteAddress().isLoopback();
-    if (!route.role || loopbackClient)
-        return AccessDecision{};
-    const QHostAddress client = request.remoteAddress();
-    if (const int wait = m_authThrottle.banSecondsLeft(client)) {
-        AccessDecision banned;
-        banned.status = 429;
-        banned.error = QStringLiteral("too many wrong API keys from this address; try again in "
-                                      "%1 s")
-                           .arg(wait);
-        return banned;
-    }
-    // x-admin-key counts on /ops/* and on /metrics (an operator's scraper).
-    const QString path = request.url().path();
-    const bool opsRoute =
-        path.startsWith(QLatin1String("/ops/")) || path == QLatin1String("/metrics");
-    const Credentials credentials = credentialsOf(request);
-    const AccessDecision access = m_access.decide(credentials, *route.role, opsRoute);
-    const bool presentedKey = !credentials.apiKey.isEmpty() || !credentials.adminKey.isEmpty();
-    if (access.status == 401 && presentedKey)
-        m_authThrottle.recordFailure(client);
-    else if (access.allowed())
-        m_authThrottle.recordSuccess(client);
-    return access;
-}
-
 void ApiServer::setIdleTimeout(int milliseconds)
 {
     m_tcpServer->setIdleTimeout(milliseconds);
 }
 
-ApiReply ApiServer::runRoute(const Route &route, const QHttpServerRequest &request,
-                             const QStringList &parameters, const ReplySender &answer)
+void ApiServer::setMaxInflightBytes(qint64 bytes)
 {
-    const AccessDecision access = authorize(route, request);
-    if (!access.allowed()) {
-        ApiReply refusal = ApiReply::error(access.status, access.error);
-        if (access.status == 429)
-            refusal.headers.append({"Retry-After", QByteArray::number(m_authThrottle.banSecondsLeft(
-                                                       request.remoteAddress()))});
-        return refusal;
+    m_tcpServer->setMaxInflightBytes(bytes);
+}
+
+bool ApiServer::carriesWindowToken(const HeaderLookup &header) const
+{
+    return !m_windowToken.isEmpty() &&
+           equalInConstantTime(header(kWindowTokenHeader).trimmed(), m_windowToken);
+}
+
+AccessDecision ApiServer::authorize(const Route &route, const QString &path,
+                                    const HeaderLookup &header, const QHostAddress &client,
+                                    bool countFailures)
+{
+    const bool loopbackClient = route.publicOnLoopback && client.isLoopback();
+    if (!route.role || loopbackClient)
+        return AccessDecision{};
+    const bool window = carriesWindowToken(header);
+    if (!window && m_authThrottle.banSecondsLeft(client) > 0) {
+        AccessDecision banned;
+        banned.status = 429;
+        banned.error = QStringLiteral("too many wrong API keys from this address; try again in "
+                                      "%1 s")
+                           .arg(m_authThrottle.banSecondsLeft(client));
+        return banned;
     }
+    // x-admin-key counts on /ops/* and on /metrics (an operator's scraper).
+    const bool opsRoute =
+        path.startsWith(QLatin1String("/ops/")) || path == QLatin1String("/metrics");
+    const Credentials credentials = credentialsOf(header);
+    const AccessDecision access = m_access.decide(credentials, *route.role, opsRoute);
+    const bool presentedKey = !credentials.apiKey.isEmpty() || !credentials.adminKey.isEmpty();
+    // Right keys do not clear the count (AuthThrottle): a guesser holding one
+    // valid key would otherwise never be banned.
+    if (access.status == 401 && presentedKey && countFailures && !window)
+        m_authThrottle.recordFailure(client);
+    return access;
+}
+
+// The one place access refusals become answers.
+ApiReply ApiServer::refusalFor(const AccessDecision &access, const QHostAddress &client) const
+{
+    ApiReply refusal = ApiReply::error(access.status, access.error);
+    if (access.status == 401)
+        refusal.headers.append({QByteArrayLiteral("WWW-Authenticate"),
+                                QByteArrayLiteral("ApiKey realm=\"aether-ingest\", "
+                                                  "header=\"x-api-key\"")});
+    if (access.status == 429)
+        refusal.headers.append(
+            {"Retry-After", QByteArray::number(qMax(1, m_authThrottle.banSecondsLeft(client)))});
+    return refusal;
+}
+
+ApiServer::Screening ApiServer::screen(const QByteArray &method, const QString &path,
+                                       const HeaderLookup &header, const QHostAddress &client,
+                                       bool countFailures)
+{
+    Screening result;
+    const Router::Match match = m_router.match(method, path);
+    result.routeLabel = match.route ? match.route->pattern : QStringLiteral("unmatched");
+    const QByteArray host = header("host");
+    if (!m_hostPolicy.allows(host)) {
+        result.refusal = ApiReply::error(
+            421, QStringLiteral("this server does not answer for the host '%1' (add it to "
+                                "ALLOWED_HOSTS to allow it)")
+                     .arg(HostPolicy::hostName(host)));
+        return result;
+    }
+    if (!match.route && !match.allowedMethods.isEmpty()) {
+        ApiReply reply = ApiReply::error(
+            405, QStringLiteral("method %1 is not allowed here").arg(QString::fromLatin1(method)));
+        reply.headers.append({"Allow", match.allowedMethods.join(", ")});
+        result.refusal = reply;
+        return result;
+    }
+    if (!match.route) {
+        result.refusal = ApiReply::error(
+            404, QStringLiteral("no route for %1 %2").arg(QString::fromLatin1(method), path));
+        return result;
+    }
+    result.route = match.route;
+    result.parameters = match.parameters;
+    result.access = authorize(*match.route, path, header, client, countFailures);
+    if (!result.access.allowed())
+        result.refusal = refusalFor(result.access, client);
+    return result;
+}
+
+std::optional<ApiReply> ApiServer::screenHead(const RequestHead &head, const QHostAddress &client)
+{
+    const QString path = QUrl::fromEncoded(head.target).path();
+    const HeaderLookup header = [&head](const QByteArray &name) { return head.value(name); };
+    Screening screening = screen(head.method, path, header, client, true);
+    if (screening.refusal)
+        m_httpMetrics->record(methodLabel(head.method), screening.routeLabel,
+                              screening.refusal->status);
+    return screening.refusal;
+}
+
+ApiReply ApiServer::runRoute(const Route &route, const QHttpServerRequest &request,
+                             const QStringList &parameters, const AccessDecision &access,
+                             const ReplySender &answer)
+{
     try {
         return route.handler(RouteContext{request, parameters, access, answer});
     } catch (const ApiError &error) {
@@ -126,46 +195,52 @@ ApiReply ApiServer::runRoute(const Route &route, const QHttpServerRequest &reque
     }
 }
 
-ApiReply ApiServer::dispatch(const QHttpServerRequest &request, const QByteArray &method,
-                             const Router::Match &match, const ReplySender &answer)
-{
-    if (!m_hostPolicy.allows(request.value("Host")))
-        return ApiReply::error(
-            421, QStringLiteral("this server does not answer for the host '%1' (add it to "
-                                "ALLOWED_HOSTS to allow it)")
-                     .arg(HostPolicy::hostName(request.value("Host"))));
-    if (match.route)
-        return runRoute(*match.route, request, match.parameters, answer);
-    if (!match.allowedMethods.isEmpty()) {
-        ApiReply reply = ApiReply::error(
-            405, QStringLiteral("method %1 is not allowed here").arg(QString::fromLatin1(method)));
-        reply.headers.append({"Allow", match.allowedMethods.join(", ")});
-        return reply;
-    }
-    return ApiReply::error(404, QStringLiteral("no route for %1 %2")
-                                    .arg(QString::fromLatin1(method), request.url().path()));
-}
-
 bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
 {
-    const bool close = request.value("Connection").toLower() == "close";
-    const QByteArray method = methodName(request.method());
-    const Router::Match match = m_router.match(method, request.url().path());
-    const QString route = match.route ? match.route->pattern : QStringLiteral("unmatched");
+    AdmittedRequests *admitted = AdmittedRequests::of(socket);
+    if (admitted->isClosing())
+        return true; // sent after a request that ended the connection
     ReplyOrder *order = ReplyOrder::of(socket);
     const quint64 slot = order->reserve();
+    const std::optional<AdmittedRequest> head = admitted->take();
+    if (!head) {
+        // QHttpServer found a request where ConnectionGuard did not: the two
+        // framed the bytes differently, and neither reading can be trusted.
+        admitted->markClosing();
+        order->deliver(
+            slot,
+            httpResponseBytes(ApiReply::error(400, QStringLiteral("malformed request")), true),
+            true);
+        return true;
+    }
+    const bool close = !head->keepAlive;
+    if (close)
+        admitted->markClosing();
+    const bool headOnly = head->method == "HEAD";
+    const QByteArray method = methodLabel(head->method);
+    const HeaderLookup header = [&request](const QByteArray &name) { return request.value(name); };
+    const Screening screening =
+        screen(head->method, request.url().path(), header, request.remoteAddress(), false);
     const ReplySender answer = [metrics = m_httpMetrics, order = QPointer<ReplyOrder>(order), slot,
-                                close, method, route](const ApiReply &reply) {
+                                close, headOnly, method,
+                                route = screening.routeLabel](const ApiReply &reply) {
         metrics->record(method, route, reply.status);
         if (order) // gone with its socket when the client left
-            order->deliver(slot, httpResponseBytes(reply, close), close);
+            order->deliver(slot, httpResponseBytes(reply, close, headOnly), close);
     };
-    const ApiReply reply = dispatch(request, method, match, answer);
-    if (reply.stream) { // Server-Sent Events: the route keeps the connection
-        m_httpMetrics->record(method, route, reply.status);
+    const ApiReply reply =
+        screening.refusal
+            ? *screening.refusal
+            : runRoute(*screening.route, request, screening.parameters, screening.access, answer);
+    if (reply.stream && !headOnly) { // Server-Sent Events: the route keeps the connection
+        m_httpMetrics->record(method, screening.routeLabel, reply.status);
         order->deliver(slot, reply.streamHead, false);
         order->holdOpen();
         reply.stream(socket);
+    } else if (reply.stream) { // HEAD of a stream: its head, and the end
+        m_httpMetrics->record(method, screening.routeLabel, reply.status);
+        admitted->markClosing();
+        order->deliver(slot, reply.streamHead, true);
     } else if (!reply.isDeferred()) {
         answer(reply);
     }

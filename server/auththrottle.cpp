@@ -19,7 +19,7 @@ QString keyOf(const QHostAddress &client)
 } // namespace
 
 AuthThrottle::AuthThrottle(int maxFailures, int banSeconds)
-    : m_maxFailures(maxFailures), m_ban(banSeconds)
+    : m_maxFailures(maxFailures), m_window(banSeconds)
 {}
 
 int AuthThrottle::banSecondsLeft(const QHostAddress &client, Clock::time_point now) const
@@ -40,25 +40,21 @@ void AuthThrottle::recordFailure(const QHostAddress &client, Clock::time_point n
     if (m_records.size() >= kRecordsBeforePruning)
         forgetExpired(now);
     Record &record = m_records[keyOf(client)];
-    if (now - record.lastFailure > m_ban)
-        record.failures = 0;
-    record.lastFailure = now;
-    if (++record.failures >= m_maxFailures) {
-        record.bannedUntil = now + m_ban;
-        record.failures = 0;
+    while (!record.failures.isEmpty() && now - record.failures.first() >= m_window)
+        record.failures.removeFirst();
+    record.failures.append(now);
+    if (record.failures.size() >= m_maxFailures) {
+        record.bannedUntil = now + m_window;
+        record.failures.clear();
     }
-}
-
-void AuthThrottle::recordSuccess(const QHostAddress &client)
-{
-    if (!m_records.isEmpty())
-        m_records.remove(keyOf(client));
 }
 
 void AuthThrottle::forgetExpired(Clock::time_point now)
 {
     for (auto record = m_records.begin(); record != m_records.end();) {
-        if (record->bannedUntil <= now && now - record->lastFailure > m_ban)
+        const bool recentFailure =
+            !record->failures.isEmpty() && now - record->failures.last() < m_window;
+        if (record->bannedUntil <= now && !recentFailure)
             record = m_records.erase(record);
         else
             ++record;

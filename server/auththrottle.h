@@ -2,14 +2,17 @@
 
 #include <QHash>
 #include <QHostAddress>
+#include <QList>
 #include <chrono>
 
 namespace aether {
 
-// Brute-force protection for the API keys, as qBittorrent's web UI does it: an
-// address that presents a wrong key `maxFailures` times is refused (429) for
-// `banSeconds`, whatever key it sends meanwhile. A success clears its count;
-// failures older than the ban length are forgotten. Lives on the HTTP thread.
+// Brute-force protection for the API keys: an address that presents a wrong
+// key `maxFailures` times within a sliding window of `banSeconds` is refused
+// (429) for `banSeconds`, whatever key it sends meanwhile. Right keys do not
+// reset the count: a guesser who also holds one valid key (3 wrong, 1 right,
+// again and again) is banned all the same. Failures older than the window are
+// forgotten. Lives on the HTTP thread.
 class AuthThrottle
 {
 public:
@@ -25,7 +28,6 @@ public:
     // Whole seconds until `client` may try again; 0 when it may now.
     int banSecondsLeft(const QHostAddress &client, Clock::time_point now = Clock::now()) const;
     void recordFailure(const QHostAddress &client, Clock::time_point now = Clock::now());
-    void recordSuccess(const QHostAddress &client);
 
     int maxFailures() const { return m_maxFailures; }
     qsizetype trackedAddresses() const { return m_records.size(); }
@@ -33,15 +35,14 @@ public:
 private:
     struct Record
     {
-        int failures = 0;
-        Clock::time_point lastFailure;
+        QList<Clock::time_point> failures; // within the window, oldest first
         Clock::time_point bannedUntil;
     };
 
     void forgetExpired(Clock::time_point now);
 
     int m_maxFailures;
-    std::chrono::seconds m_ban;
+    std::chrono::seconds m_window;    // also the length of a ban
     QHash<QString, Record> m_records; // by address text
 };
 

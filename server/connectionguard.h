@@ -1,39 +1,68 @@
 #pragma once
 
+#include "server/apireply.h"
+#include "server/inflightbudget.h"
+
+#include <QHostAddress>
 #include <QTcpServer>
+#include <functional>
+#include <memory>
+#include <optional>
 
 class QTcpSocket;
 
 namespace aether {
 
-// The TCP server handed to QHttpServer::bind(); it watches each connection's
-// bytes before QHttpServer reads them, because QHttpServer 6.4 has no limits:
-// - a Content-Length over the limit is answered 413 at once and its body is
-//   discarded unread; chunked bodies (size unknown up front) get 411;
-//   header blocks over kMaxHeaderBytes get 431; "Expect: 100-continue" is
-//   answered so clients do not stall;
-// - slow and idle clients are cut off (QHttpServer would keep them forever):
-//   a header block must arrive within the idle timeout of its first byte
-//   (408), a body that stops arriving for that long gets 408, and a connection
-//   with no request in progress and nothing left to answer is closed after it.
+struct RequestHead;
+
+// The TCP server handed to QHttpServer::bind(); it reads each request head
+// before QHttpServer does, because QHttpServer 6.4 has no limits and parses
+// leniently (see ConnectionWatch for what happens to each connection):
+// - a head that breaks the framing rules (RequestHead) is refused (400, 431,
+//   501, 505) and its connection closed, as are heads over kMaxHeaderBytes;
+// - a well-formed head goes to the gate (route, Host, key and role), then its
+//   Content-Length is checked against the upload limit (413) and the bytes of
+//   bodies in flight against MAX_INFLIGHT_MB (503 with Retry-After); a refused
+//   body is discarded unread, so no refusal costs memory;
+// - chunked bodies are followed chunk by chunk under the same limits;
+// - slow and idle clients are cut off (408), as QHttpServer would keep them.
 class ConnectionGuard : public QTcpServer
 {
     Q_OBJECT
 
 public:
+    // An answer refuses the request before its body is read; nullopt lets it in.
+    using HeadGate =
+        std::function<std::optional<ApiReply>(const RequestHead &, const QHostAddress &peer)>;
+
     explicit ConnectionGuard(qint64 maxBodyBytes, QObject *parent = nullptr);
 
     static constexpr qint64 kMaxHeaderBytes = 64 * 1024;
     static constexpr int kDefaultIdleTimeoutMs = 60 * 1000;
+    static constexpr qint64 kDefaultMaxInflightBytes = 256LL * 1024 * 1024;
 
-    void setIdleTimeout(int milliseconds) { m_idleTimeoutMs = milliseconds; }
+    // Shared with every connection, so set them before listening.
+    void setIdleTimeout(int milliseconds) { m_rules->idleTimeoutMs = milliseconds; }
+    void setHeadGate(HeadGate gate) { m_rules->gate = std::move(gate); }
+    void setMaxInflightBytes(qint64 bytes) { m_rules->budget = InflightBudget(bytes); }
+
+    const InflightBudget &inflight() const { return m_rules->budget; }
+
+    // What every connection's watch reads; shared so that connections still
+    // closing when the server goes away keep a valid budget to release into.
+    struct Rules
+    {
+        qint64 maxBodyBytes = 0;
+        int idleTimeoutMs = kDefaultIdleTimeoutMs;
+        HeadGate gate;
+        InflightBudget budget{kDefaultMaxInflightBytes};
+    };
 
 protected:
     void incomingConnection(qintptr socketDescriptor) override;
 
 private:
-    qint64 m_maxBodyBytes;
-    int m_idleTimeoutMs = kDefaultIdleTimeoutMs;
+    std::shared_ptr<Rules> m_rules = std::make_shared<Rules>();
 };
 
 } // namespace aether

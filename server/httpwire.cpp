@@ -6,7 +6,20 @@
 
 namespace aether {
 
-QByteArray httpResponseBytes(const ApiReply &reply, bool closeConnection)
+QByteArray serverReasonPhrase(int status)
+{
+    // Statuses only a server sends, which the client side's table lacks.
+    switch (status) {
+    case 421:
+        return QByteArrayLiteral("Misdirected Request");
+    case 505:
+        return QByteArrayLiteral("HTTP Version Not Supported");
+    default:
+        return httpReasonPhrase(status);
+    }
+}
+
+QByteArray httpResponseBytes(const ApiReply &reply, bool closeConnection, bool withoutBody)
 {
     const bool raw = !reply.rawContentType.isEmpty();
     const QByteArray body =
@@ -14,14 +27,16 @@ QByteArray httpResponseBytes(const ApiReply &reply, bool closeConnection)
     const QByteArray contentType = raw ? reply.rawContentType : "application/json";
     QByteArray bytes;
     bytes.reserve(body.size() + 160);
-    bytes += "HTTP/1.1 " + QByteArray::number(reply.status) + ' ' + httpReasonPhrase(reply.status) +
-             "\r\nContent-Type: " + contentType +
+    bytes += "HTTP/1.1 " + QByteArray::number(reply.status) + ' ' +
+             serverReasonPhrase(reply.status) + "\r\nContent-Type: " + contentType +
              "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n";
     for (const auto &[name, value] : reply.headers)
         bytes += name + ": " + value + "\r\n";
     if (closeConnection)
         bytes += "Connection: close\r\n";
-    bytes += "\r\n" + body;
+    bytes += "\r\n";
+    if (!withoutBody)
+        bytes += body;
     return bytes;
 }
 

@@ -6,7 +6,32 @@
 
 namespace aether {
 
-JsonBody::JsonBody(const QHttpServerRequest &request) : JsonBody(request.body()) {}
+namespace {
+
+// application/json or a "+json" type (application/problem+json), parameters
+// aside. No Content-Type at all is taken as JSON too: scripts that post JSON
+// without saying so keep working, while a form or a file sent by mistake is
+// refused.
+bool isJsonContentType(const QByteArray &header)
+{
+    const QByteArray type = header.split(';').value(0).trimmed().toLower();
+    return type.isEmpty() || type == "application/json" ||
+           (type.startsWith("application/") && type.endsWith("+json"));
+}
+
+QByteArray checkedJsonBody(const QHttpServerRequest &request)
+{
+    const QByteArray contentType = request.value("Content-Type");
+    if (!isJsonContentType(contentType))
+        throw ApiError{415, QStringLiteral("this route takes a JSON body (Content-Type: "
+                                           "application/json), not '%1'")
+                                .arg(QString::fromLatin1(contentType))};
+    return request.body();
+}
+
+} // namespace
+
+JsonBody::JsonBody(const QHttpServerRequest &request) : JsonBody(checkedJsonBody(request)) {}
 
 JsonBody::JsonBody(const QByteArray &body)
 {

@@ -21,6 +21,8 @@ QNetworkRequest ApiClient::request(const QString &pathAndQuery) const
     request.setRawHeader("x-api-key", m_endpoint.apiKey);
     if (!m_endpoint.adminKey.isEmpty() && pathAndQuery.startsWith(QLatin1String("/ops/")))
         request.setRawHeader("x-admin-key", m_endpoint.adminKey);
+    if (!m_endpoint.windowToken.isEmpty())
+        request.setRawHeader("x-aether-window", m_endpoint.windowToken);
     request.setTransferTimeout(60000);
     return request;
 }

@@ -15,6 +15,9 @@ struct ApiEndpoint
     QUrl baseUrl;        // http://127.0.0.1:8000
     QByteArray apiKey;   // sent as x-api-key
     QByteArray adminKey; // sent as x-admin-key on /ops/* when set
+    // Sent as x-aether-window: this process's own window is never locked out
+    // by the wrong-key ban that another local client may cause.
+    QByteArray windowToken;
 };
 
 struct ServiceInfo

@@ -23,6 +23,7 @@
 
 #include <QHostAddress>
 #include <QLoggingCategory>
+#include <QRandomGenerator>
 #include <sys/resource.h>
 
 namespace aether {
@@ -30,6 +31,15 @@ namespace aether {
 namespace {
 
 Q_LOGGING_CATEGORY(lcService, "aether.service")
+
+// 256 random bits, as hex: not guessable, so exempting it from the wrong-key
+// ban opens nothing to a guesser.
+QByteArray randomWindowToken()
+{
+    QByteArray bytes(32, Qt::Uninitialized);
+    QRandomGenerator::system()->generate(bytes.begin(), bytes.end());
+    return bytes.toHex();
+}
 
 // Multipart framing around an upload of exactly MAX_UPLOAD_MB must still pass
 // the body guard; the file itself is checked against the limit by the route.
@@ -165,6 +175,9 @@ bool IngestService::startServer(QString *error)
         HostPolicy(m_settings.listensOnLoopbackOnly(), m_settings.allowedHosts));
     m_server->setAuthThrottle(AuthThrottle(m_settings.authMaxFailures, m_settings.authBanSec));
     m_server->setIdleTimeout(m_settings.httpIdleTimeoutSec * 1000);
+    m_server->setMaxInflightBytes(m_settings.maxInflightBytes());
+    m_windowToken = randomWindowToken();
+    m_server->setWindowToken(m_windowToken);
     IngestLimits limits{m_settings.maxUploadBytes(), m_settings.jobTimeoutSec,
                         PrivateAccess(m_settings.urlAllowPrivate, m_settings.urlAllowHosts),
                         m_settings.urlAllowCredentials ? input::UrlCredentials::Allowed

@@ -43,6 +43,10 @@ public:
     // Batches, events, webhooks and watched folders; null without the server.
     LiveServices *live() const { return m_live.get(); }
     QList<RouteInfo> routes() const; // the REST server's, empty without one
+    // A secret made at start that exempts requests carrying it from the
+    // wrong-key ban (ApiServer::setWindowToken). Only the desktop window is
+    // given it; it never leaves the process otherwise.
+    const QByteArray &windowToken() const { return m_windowToken; }
 
 private:
     bool startRedis(QString *error);
@@ -53,6 +57,7 @@ private:
     Settings m_settings;
     EmbedderInfo m_embedderInfo; // the configured embedder, as the store records it
     RedisUrl m_redisUrl;
+    QByteArray m_windowToken;
     std::unique_ptr<EmbeddedRedis> m_embeddedRedis;
     std::unique_ptr<WorkerPool> m_workers;
     std::unique_ptr<JobQueue> m_queue;

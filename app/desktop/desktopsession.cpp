@@ -93,6 +93,7 @@ bool DesktopSession::start(const PortChooser &choosePort, QString *error)
     }
     ServiceInfo info;
     info.api = endpointFor(m_settings, m_service->port());
+    info.api.windowToken = m_service->windowToken();
     info.redis = m_service->redisUrl();
     info.embeddedRedis = !m_settings.redis.has_value();
     info.workers = m_settings.workers;

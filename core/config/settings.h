@@ -32,6 +32,7 @@ struct Settings
     int resultTtlSec = 500;
     int failureTtlSec = 7 * 24 * 3600;
     int maxUploadMb = 100;
+    int maxInflightMb = 256; // MAX_INFLIGHT_MB: request bodies being received at once, all together
     bool urlAllowPrivate = false;
     QString urlAllowHosts; // URL_ALLOW_HOSTS: "name,..." private hosts URL jobs may reach
     bool urlAllowCredentials = false; // URL_ALLOW_CREDENTIALS: URL jobs may carry user:password@
@@ -65,6 +66,7 @@ struct Settings
 
     bool listensOnLoopbackOnly() const;
     qint64 maxUploadBytes() const { return qint64(maxUploadMb) * 1024 * 1024; }
+    qint64 maxInflightBytes() const { return qint64(maxInflightMb) * 1024 * 1024; }
 };
 
 } // namespace aether

@@ -50,6 +50,8 @@ constexpr OptionSpec kOptions[] = {
     {"result-ttl", "RESULT_TTL", "seconds", "How long finished jobs are kept (default 500)."},
     {"failure-ttl", "FAILURE_TTL", "seconds", "How long failed jobs are kept (default 7 days)."},
     {"max-upload-mb", "MAX_UPLOAD_MB", "MB", "Largest request body (default 100)."},
+    {"max-inflight-mb", "MAX_INFLIGHT_MB", "MB",
+     "Request bodies being received at once, all together; more get 503 (default 256)."},
     {"allowed-hosts", "ALLOWED_HOSTS", "list",
      "Host names the API answers besides its own address: name,... (DNS-rebinding guard)."},
     {"http-idle-timeout", "HTTP_IDLE_TIMEOUT", "seconds",
@@ -254,6 +256,7 @@ void readLimits(SettingsBuilder &builder, Settings &settings)
     builder.number("result-ttl", &settings.resultTtlSec, 1, 365 * 24 * 3600);
     builder.number("failure-ttl", &settings.failureTtlSec, 1, 365 * 24 * 3600);
     builder.number("max-upload-mb", &settings.maxUploadMb, 1, 4096);
+    builder.number("max-inflight-mb", &settings.maxInflightMb, 1, 65536);
     builder.flag("url-allow-private", &settings.urlAllowPrivate);
     builder.text("url-allow-hosts", &settings.urlAllowHosts);
     builder.flag("url-allow-credentials", &settings.urlAllowCredentials);

@@ -200,9 +200,9 @@ private Q_SLOTS:
     void headerFloodsAreRefused()
     {
         QByteArray manySmall = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n";
-        for (int i = 0; i < 2000; ++i) // about 28 KB: within the limit, answered
+        for (int i = 0; i < 2000; ++i) // about 28 KB, but more than 100 fields
             manySmall += "X-Flood-" + QByteArray::number(i) + ": v\r\n";
-        QCOMPARE(statusOf(rawExchange(m_daemon.port(), manySmall + "\r\n")), 200);
+        verifyRefusal(rawExchange(m_daemon.port(), manySmall + "\r\n"), 431);
 
         QByteArray tooMany = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n";
         for (int i = 0; i < 20000; ++i) // about 300 KB of header lines
@@ -239,16 +239,19 @@ private Q_SLOTS:
     }
 
     // Last: the ban covers every request from this address while it lasts.
+    // A guesser holding one valid key gains nothing by using it between
+    // guesses: right keys do not reset the count (3 wrong + 1 right, again).
     void wrongKeysBanTheAddress()
     {
         const Headers wrongKey{{"x-api-key", "guessed-key"}};
         const QByteArray body = "{\"text\":\"after the ban\"}";
-        // A right key clears the count, so an occasional typo never bans.
-        for (int i = 0; i < kMaxFailures - 1; ++i)
-            verifyRefusal(m_client->post(kText, body, wrongKey), 401);
-        QCOMPARE(m_client->post(kText, body, kEditor).status, 200);
-        for (int i = 0; i < kMaxFailures; ++i)
-            verifyRefusal(m_client->post(kText, body, wrongKey), 401);
+        int wrong = 0;
+        while (wrong < kMaxFailures) {
+            for (int i = 0; i < 3 && wrong < kMaxFailures; ++i, ++wrong)
+                verifyRefusal(m_client->post(kText, body, wrongKey), 401);
+            if (wrong < kMaxFailures)
+                QCOMPARE(m_client->post(kText, body, kEditor).status, 200);
+        }
 
         const qint64 queuedDuringBan = queued();
         const HttpResult banned = m_client->post(kText, body, wrongKey);

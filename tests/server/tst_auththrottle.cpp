@@ -1,6 +1,6 @@
 // The wrong-key throttle on its own, with a clock the test moves: bans after
-// the set number of failures, per address, for the set time; a success clears
-// the count; old failures are forgotten; 0 turns it off.
+// the set number of failures within a sliding window, per address, for the set
+// time; nothing but time forgets a failure; 0 turns it off.
 #include "server/auththrottle.h"
 
 #include <QTest>
@@ -48,13 +48,17 @@ private Q_SLOTS:
         QVERIFY(throttle.banSecondsLeft(kClient, m_now) > 0);
     }
 
-    void aSuccessClearsTheCount()
+    // Failures count within a window that slides: the oldest leaves it as time
+    // passes, not all of them at once.
+    void failuresCountOverASlidingWindow()
     {
         AuthThrottle throttle(3, 60);
-        fail(throttle, kClient, 2);
-        throttle.recordSuccess(kClient);
-        fail(throttle, kClient, 2);
-        QCOMPARE(throttle.banSecondsLeft(kClient, m_now), 0);
+        throttle.recordFailure(kClient, m_now);
+        throttle.recordFailure(kClient, m_now + 30s);
+        throttle.recordFailure(kClient, m_now + 61s); // the first has left the window
+        QCOMPARE(throttle.banSecondsLeft(kClient, m_now + 61s), 0);
+        throttle.recordFailure(kClient, m_now + 70s); // three within 60 s: 30, 61, 70
+        QCOMPARE(throttle.banSecondsLeft(kClient, m_now + 70s), 60);
     }
 
     void failuresOlderThanTheBanLengthAreForgotten()

@@ -46,6 +46,21 @@ QByteArray rawRequest(quint16 port, const QByteArray &head)
     return rawExchange(port, head + "Connection: close\r\n\r\n");
 }
 
+RawConversation rawConversation(quint16 port, const QByteArray &bytes, int quietMs)
+{
+    RawConversation conversation;
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    if (!socket.waitForConnected(5000))
+        return conversation;
+    socket.write(bytes);
+    while (socket.state() == QAbstractSocket::ConnectedState && socket.waitForReadyRead(quietMs))
+        conversation.answer += socket.readAll();
+    conversation.answer += socket.readAll();
+    conversation.closed = socket.state() != QAbstractSocket::ConnectedState;
+    return conversation;
+}
+
 int statusOf(const QByteArray &answer)
 {
     if (!answer.startsWith("HTTP/1.1 "))

@@ -15,6 +15,15 @@ QByteArray rawExchange(quint16 port, const QByteArray &bytes, int quietMs = 5000
 // `head` (request line and headers, each ending in \r\n) plus Connection: close.
 QByteArray rawRequest(quint16 port, const QByteArray &head);
 
+// Everything the server wrote after `bytes` until it closed the connection or
+// stayed quiet for `quietMs`; `closed` tells which.
+struct RawConversation
+{
+    QByteArray answer;
+    bool closed = false;
+};
+RawConversation rawConversation(quint16 port, const QByteArray &bytes, int quietMs = 3000);
+
 int statusOf(const QByteArray &answer); // "HTTP/1.1 200 OK" -> 200; 0 when none
 QJsonObject jsonBodyOf(const QByteArray &answer);
 
