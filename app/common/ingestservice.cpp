@@ -20,9 +20,11 @@
 #include "server/queueroutes.h"
 #include "server/searchroutes.h"
 #include "store/knowledgestore.h"
+#include "store/storehealth.h"
 
 #include <QHostAddress>
 #include <QLoggingCategory>
+#include <QThread>
 #include <sys/resource.h>
 
 namespace aether {
@@ -34,6 +36,8 @@ Q_LOGGING_CATEGORY(lcService, "aether.service")
 // Multipart framing around an upload of exactly MAX_UPLOAD_MB must still pass
 // the body guard; the file itself is checked against the limit by the route.
 constexpr qint64 kMultipartSlackBytes = 1024 * 1024;
+
+constexpr int kMaxStoreWaitMs = 30000; // between tries to open a locked store
 
 PipelineSettings pipelineSettings(const Settings &settings)
 {
@@ -84,8 +88,9 @@ void IngestService::stop()
     m_server.reset(); // no new jobs
     m_live.reset();
     if (m_workers) {
-        qCInfo(lcService, "stopping %d workers (waiting for their current jobs)",
-               m_workers->size());
+        qCInfo(lcService, "stopping %d workers (running jobs get %d s to finish)",
+               m_workers->size(), m_settings.shutdownGraceSec);
+        m_workers->stop(m_settings.shutdownGraceSec * 1000);
         m_workers.reset();
     }
     m_metricsRoutes.reset();
@@ -98,6 +103,7 @@ void IngestService::stop()
     m_batcher.reset();
     m_queue.reset();
     m_embeddedRedis.reset();
+    m_storeHealth.reset();
 }
 
 bool IngestService::startRedis(QString *error)
@@ -132,16 +138,28 @@ bool IngestService::checkStore(QString *error)
         *error = QString::fromLocal8Bit(invalid.what());
         return false;
     }
-    try {
-        KnowledgeStore store(m_settings.databasePath);
-        store.open(m_embedderInfo);
-        if (const QString why = store.embedderMismatch(); !why.isEmpty())
-            qCWarning(lcService, "%s; ingest jobs fail until then", qPrintable(why));
-    } catch (const StoreError &failure) {
-        *error = QString::fromLocal8Bit(failure.what());
-        return false;
+    // Another process holding the store's lock (a backup, a long maintenance
+    // transaction) is waited for, backing off, rather than ending this one.
+    for (int backoffMs = 1000;; backoffMs = qMin(backoffMs * 2, kMaxStoreWaitMs)) {
+        try {
+            KnowledgeStore store(m_settings.databasePath);
+            store.open(m_embedderInfo);
+            if (const QString why = store.embedderMismatch(); !why.isEmpty())
+                qCWarning(lcService, "%s; ingest jobs fail until then", qPrintable(why));
+            break;
+        } catch (const StoreBusy &busy) {
+            qCWarning(lcService,
+                      "the store is locked by another process (%s); trying again in %d s",
+                      busy.what(), backoffMs / 1000);
+            QThread::msleep(backoffMs);
+        } catch (const StoreError &failure) {
+            *error = QString::fromLocal8Bit(failure.what());
+            return false;
+        }
     }
     qCInfo(lcService, "store: %s", qPrintable(m_settings.databasePath));
+    m_storeHealth = std::make_unique<StoreHealth>(m_settings.databasePath);
+    m_storeHealth->startCheck();
     return true;
 }
 
@@ -174,7 +192,7 @@ bool IngestService::startServer(QString *error)
     m_ingestRoutes =
         std::make_unique<IngestRoutes>(*m_queue, *m_batcher, limits, m_live->webhooks());
     m_ingestRoutes->registerOn(m_server->router());
-    m_opsRoutes = std::make_unique<OpsRoutes>(*m_queue);
+    m_opsRoutes = std::make_unique<OpsRoutes>(*m_queue, *m_storeHealth);
     m_opsRoutes->registerOn(m_server->router());
     m_jobAdmin = std::make_unique<JobAdmin>(m_queue->connection(), m_settings.failureTtlSec);
     m_jobRoutes = std::make_unique<JobRoutes>(*m_queue, *m_jobAdmin);

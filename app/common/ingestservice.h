@@ -18,6 +18,7 @@ class JobQueue;
 class JobRoutes;
 class OpsRoutes;
 class SearchRoutes;
+class StoreHealth;
 class KnowledgeRoutes;
 class LiveServices;
 class MetricsRoutes;
@@ -54,6 +55,7 @@ private:
     EmbedderInfo m_embedderInfo; // the configured embedder, as the store records it
     RedisUrl m_redisUrl;
     std::unique_ptr<EmbeddedRedis> m_embeddedRedis;
+    std::unique_ptr<StoreHealth> m_storeHealth; // the store file's presence and soundness
     std::unique_ptr<WorkerPool> m_workers;
     std::unique_ptr<JobQueue> m_queue;
     std::unique_ptr<EnqueueBatcher> m_batcher;
