@@ -24,7 +24,6 @@
 
 #include <QHostAddress>
 #include <QLoggingCategory>
-#include <QThread>
 #include <sys/resource.h>
 
 namespace aether {
@@ -36,8 +35,6 @@ Q_LOGGING_CATEGORY(lcService, "aether.service")
 // Multipart framing around an upload of exactly MAX_UPLOAD_MB must still pass
 // the body guard; the file itself is checked against the limit by the route.
 constexpr qint64 kMultipartSlackBytes = 1024 * 1024;
-
-constexpr int kMaxStoreWaitMs = 30000; // between tries to open a locked store
 
 PipelineSettings pipelineSettings(const Settings &settings)
 {
@@ -138,24 +135,20 @@ bool IngestService::checkStore(QString *error)
         *error = QString::fromLocal8Bit(invalid.what());
         return false;
     }
-    // Another process holding the store's lock (a backup, a long maintenance
-    // transaction) is waited for, backing off, rather than ending this one.
-    for (int backoffMs = 1000;; backoffMs = qMin(backoffMs * 2, kMaxStoreWaitMs)) {
-        try {
-            KnowledgeStore store(m_settings.databasePath);
-            store.open(m_embedderInfo);
-            if (const QString why = store.embedderMismatch(); !why.isEmpty())
-                qCWarning(lcService, "%s; ingest jobs fail until then", qPrintable(why));
-            break;
-        } catch (const StoreBusy &busy) {
-            qCWarning(lcService,
-                      "the store is locked by another process (%s); trying again in %d s",
-                      busy.what(), backoffMs / 1000);
-            QThread::msleep(backoffMs);
-        } catch (const StoreError &failure) {
-            *error = QString::fromLocal8Bit(failure.what());
-            return false;
-        }
+    try {
+        KnowledgeStore store(m_settings.databasePath);
+        store.open(m_embedderInfo);
+        if (const QString why = store.embedderMismatch(); !why.isEmpty())
+            qCWarning(lcService, "%s; ingest jobs fail until then", qPrintable(why));
+    } catch (const StoreBusy &busy) {
+        // Another process holds the store's lock (a backup, a long
+        // transaction): not a wrong setting. The workers wait for it, backing
+        // off, and the server starts meanwhile.
+        qCWarning(lcService, "the store is locked by another process (%s); workers wait for it",
+                  busy.what());
+    } catch (const StoreError &failure) {
+        *error = QString::fromLocal8Bit(failure.what());
+        return false;
     }
     qCInfo(lcService, "store: %s", qPrintable(m_settings.databasePath));
     m_storeHealth = std::make_unique<StoreHealth>(m_settings.databasePath);

@@ -102,8 +102,8 @@ std::unique_ptr<JobHandler> Worker::makeHandler()
         try {
             return m_handlerFactory();
         } catch (const std::exception &error) {
-            qCWarning(lcWorker, "worker %s cannot start yet: %s; trying again in %d s",
-                      m_options.name.constData(), error.what(), qMax(1, backoffMs / 1000));
+            qCWarning(lcWorker, "worker %s cannot start yet: %s; trying again in %.1f s",
+                      m_options.name.constData(), error.what(), backoffMs / 1000.0);
         }
         pause(backoffMs);
         backoffMs = qMin(backoffMs * 2, kMaxStartBackoffMs);
