@@ -1,8 +1,10 @@
 #include "server/opsroutes.h"
 
+#include "store/storehealth.h"
+
 namespace aether {
 
-OpsRoutes::OpsRoutes(JobQueue &queue) : m_queue(queue) {}
+OpsRoutes::OpsRoutes(JobQueue &queue, const StoreHealth &store) : m_queue(queue), m_store(store) {}
 
 void OpsRoutes::registerOn(Router &router)
 {
@@ -14,13 +16,27 @@ void OpsRoutes::registerOn(Router &router)
 
 ApiReply OpsRoutes::health(const RouteContext &)
 {
-    if (!m_queue.connection().ping())
-        return ApiReply::error(503,
-                               QStringLiteral("queue unavailable: Redis at %1 is not reachable")
-                                   .arg(m_queue.connection().url().toDisplayString()));
+    const StoreHealth::State store = m_store.state();
+    const QString storeName = StoreHealth::name(store);
+    if (store == StoreHealth::State::Missing || store == StoreHealth::State::Corrupt) {
+        ApiReply reply = ApiReply::error(503, m_store.problem());
+        reply.body.insert(QStringLiteral("store"), storeName);
+        return reply;
+    }
+    qint64 queued = 0;
+    try {
+        // A real read, not PING: it tells an unreachable Redis from one that
+        // is still loading its data, and the reason goes into the answer.
+        queued = m_queue.queuedCount();
+    } catch (const RedisUnavailable &error) {
+        ApiReply reply = ApiReply::queueUnavailable(error.message());
+        reply.body.insert(QStringLiteral("store"), storeName);
+        return reply;
+    }
     return ApiReply::ok({{QStringLiteral("version"), QStringLiteral(AETHER_VERSION)},
                          {QStringLiteral("redis"), QStringLiteral("connected")},
-                         {QStringLiteral("queued"), m_queue.queuedCount()}});
+                         {QStringLiteral("store"), storeName},
+                         {QStringLiteral("queued"), queued}});
 }
 
 } // namespace aether

@@ -20,6 +20,7 @@
 #include "server/queueroutes.h"
 #include "server/searchroutes.h"
 #include "store/knowledgestore.h"
+#include "store/storehealth.h"
 
 #include <QHostAddress>
 #include <QLoggingCategory>
@@ -94,8 +95,9 @@ void IngestService::stop()
     m_server.reset(); // no new jobs
     m_live.reset();
     if (m_workers) {
-        qCInfo(lcService, "stopping %d workers (waiting for their current jobs)",
-               m_workers->size());
+        qCInfo(lcService, "stopping %d workers (running jobs get %d s to finish)",
+               m_workers->size(), m_settings.shutdownGraceSec);
+        m_workers->stop(m_settings.shutdownGraceSec * 1000);
         m_workers.reset();
     }
     m_metricsRoutes.reset();
@@ -108,6 +110,7 @@ void IngestService::stop()
     m_batcher.reset();
     m_queue.reset();
     m_embeddedRedis.reset();
+    m_storeHealth.reset();
 }
 
 bool IngestService::startRedis(QString *error)
@@ -147,11 +150,19 @@ bool IngestService::checkStore(QString *error)
         store.open(m_embedderInfo);
         if (const QString why = store.embedderMismatch(); !why.isEmpty())
             qCWarning(lcService, "%s; ingest jobs fail until then", qPrintable(why));
+    } catch (const StoreBusy &busy) {
+        // Another process holds the store's lock (a backup, a long
+        // transaction): not a wrong setting. The workers wait for it, backing
+        // off, and the server starts meanwhile.
+        qCWarning(lcService, "the store is locked by another process (%s); workers wait for it",
+                  busy.what());
     } catch (const StoreError &failure) {
         *error = QString::fromLocal8Bit(failure.what());
         return false;
     }
     qCInfo(lcService, "store: %s", qPrintable(m_settings.databasePath));
+    m_storeHealth = std::make_unique<StoreHealth>(m_settings.databasePath);
+    m_storeHealth->startCheck();
     return true;
 }
 
@@ -189,7 +200,7 @@ bool IngestService::startServer(QString *error)
     m_ingestRoutes =
         std::make_unique<IngestRoutes>(*m_queue, *m_batcher, limits, m_live->webhooks());
     m_ingestRoutes->registerOn(m_server->router());
-    m_opsRoutes = std::make_unique<OpsRoutes>(*m_queue);
+    m_opsRoutes = std::make_unique<OpsRoutes>(*m_queue, *m_storeHealth);
     m_opsRoutes->registerOn(m_server->router());
     m_jobAdmin = std::make_unique<JobAdmin>(m_queue->connection(), m_settings.failureTtlSec);
     m_jobRoutes = std::make_unique<JobRoutes>(*m_queue, *m_jobAdmin);

@@ -18,6 +18,7 @@ class JobQueue;
 class JobRoutes;
 class OpsRoutes;
 class SearchRoutes;
+class StoreHealth;
 class KnowledgeRoutes;
 class LiveServices;
 class MetricsRoutes;
@@ -59,6 +60,7 @@ private:
     RedisUrl m_redisUrl;
     QByteArray m_windowToken;
     std::unique_ptr<EmbeddedRedis> m_embeddedRedis;
+    std::unique_ptr<StoreHealth> m_storeHealth; // the store file's presence and soundness
     std::unique_ptr<WorkerPool> m_workers;
     std::unique_ptr<JobQueue> m_queue;
     std::unique_ptr<EnqueueBatcher> m_batcher;

@@ -7,10 +7,13 @@
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QLoggingCategory>
 
 namespace aether {
 
 namespace {
+
+Q_LOGGING_CATEGORY(lcIngest, "aether.worker")
 
 constexpr int kEmbedBatch = 64;
 
@@ -32,13 +35,17 @@ QString field(const JobFields &fields, const char *name)
     return QString::fromUtf8(fields.value(name));
 }
 
-// A name for a URL's content, so the registry can use its extension.
 // A store failure of one job's write: interruptions pass as they are; store
 // errors may go away (a busy or full disk), so the job is retried.
 std::exception_ptr storeFailure(std::exception_ptr error)
 {
     try {
         std::rethrow_exception(error);
+    } catch (const AttemptSuperseded &superseded) {
+        // Not retried: the newer attempt owns the job (and settles it).
+        qCWarning(lcIngest, "%s", superseded.what());
+        return std::make_exception_ptr(
+            IngestError(QStringLiteral("LeaseLost"), QString::fromLocal8Bit(superseded.what())));
     } catch (const EmbedderMismatch &mismatch) {
         // Retrying cannot help until someone re-indexes or reconfigures.
         return std::make_exception_ptr(IngestError(QStringLiteral("EmbedderMismatch"),
@@ -52,6 +59,7 @@ std::exception_ptr storeFailure(std::exception_ptr error)
     }
 }
 
+// A name for a URL's content, so the registry can use its extension.
 QString fileNameOfUrl(const QUrl &url)
 {
     const QString name = QFileInfo(url.path()).fileName();
@@ -178,6 +186,7 @@ std::unique_ptr<PreparedJob> IngestJobHandler::prepare(const JobContext &job)
     write.document.title = input.document.title;
     write.document.textChars = textLength(input.document);
     write.cancel = &job.cancel;
+    write.attempt = job.fields.value("fence").toLongLong();
     prepared->result = resultJson(type, write.document, input.document);
     // The same content under the same identity is stored already: skip the
     // chunking and embedding (the write still decides, under the store's lock).

@@ -51,6 +51,9 @@ for i = 1, 3 do
                  'stage', 'starting', 'progress', '0')
       redis.call('HDEL', job, 'retry_at')
       redis.call('HINCRBY', job, 'attempts', 1)
+      -- The fencing token: unlike attempts it never goes down, so every take
+      -- of a job (a retry, a recovery, a hand-back's next run) has a higher one.
+      redis.call('HINCRBY', job, 'fence', 1)
       local blob = false
       if redis.call('HGET', job, 'type') == 'file' then blob = redis.call('GET', job .. ':blob') end
       table.insert(taken, id)

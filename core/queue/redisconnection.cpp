@@ -13,6 +13,11 @@ constexpr int kFirstBackoffMs = 50;
 constexpr int kMaxBackoffMs = 1000;
 constexpr qint64 kSendIntervalMs = 100;
 
+bool isLoadingError(const RedisReply &reply)
+{
+    return reply.isError() && reply.string().startsWith("LOADING");
+}
+
 timeval toTimeval(int ms)
 {
     return timeval{ms / 1000, (ms % 1000) * 1000};
@@ -136,8 +141,17 @@ QList<RedisReply> RedisConnection::pipeline(const QList<RedisCommand> &commands)
     dropPendingReplies();
     QList<RedisReply> replies;
     replies.reserve(commands.size());
-    for (qsizetype i = 0; i < commands.size(); ++i)
+    bool loading = false;
+    for (qsizetype i = 0; i < commands.size(); ++i) {
         replies.append(readReply());
+        loading = loading || isLoadingError(replies.last());
+    }
+    // A Redis reading its data at start refuses every command for a while
+    // (and a MULTI's EXEC then fails with EXECABORT): that is an outage, not
+    // an answer. The replies are all read, so the connection stays usable.
+    if (loading)
+        throw RedisUnavailable(
+            QStringLiteral("Redis is loading its data set into memory; try again shortly"));
     return replies;
 }
 

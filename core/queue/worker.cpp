@@ -19,6 +19,7 @@ Q_LOGGING_CATEGORY(lcWorker, "aether.worker")
 
 constexpr int kWakeWaitSeconds = 1; // BLPOP on the wake list; also how fast a stop is noticed
 constexpr int kMaxPauseMs = 1000;
+constexpr int kMaxStartBackoffMs = 30000;
 constexpr qint64 kProgressIntervalMs = 250;
 constexpr qint64 kBatchWindowMs = 50;
 
@@ -91,16 +92,30 @@ void Worker::pause(int ms) const
         QThread::msleep(20);
 }
 
+// A handler that cannot be made now (the store locked by another process, a
+// disk not mounted yet) may be made later: the worker tries again, backing off
+// up to 30 s, rather than leaving the process with one worker fewer.
+std::unique_ptr<JobHandler> Worker::makeHandler()
+{
+    int backoffMs = 500;
+    while (!m_stopping) {
+        try {
+            return m_handlerFactory();
+        } catch (const std::exception &error) {
+            qCWarning(lcWorker, "worker %s cannot start yet: %s; trying again in %.1f s",
+                      m_options.name.constData(), error.what(), backoffMs / 1000.0);
+        }
+        pause(backoffMs);
+        backoffMs = qMin(backoffMs * 2, kMaxStartBackoffMs);
+    }
+    return nullptr;
+}
+
 void Worker::run()
 {
-    std::unique_ptr<JobHandler> handler;
-    try {
-        handler = m_handlerFactory();
-    } catch (const std::exception &error) {
-        qCCritical(lcWorker, "worker %s cannot start: %s", m_options.name.constData(),
-                   error.what());
+    const std::unique_ptr<JobHandler> handler = makeHandler();
+    if (!handler)
         return;
-    }
     RedisConnection redis(m_redis, (kWakeWaitSeconds + 4) * 1000);
     int backoffMs = 0;
     bool reportedOutage = false;

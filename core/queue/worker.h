@@ -69,6 +69,7 @@ protected:
 private:
     struct TakenJob;
 
+    std::unique_ptr<JobHandler> makeHandler();
     std::vector<TakenJob> take(RedisConnection &redis);
     void processBatch(RedisConnection &redis, JobHandler &handler, std::vector<TakenJob> &jobs);
     void prepare(RedisConnection &redis, JobHandler &handler, TakenJob &job);

@@ -22,6 +22,18 @@ QAtomicInteger<quint64> s_connectionSerial;
 // A job's write checks its token once per batch of chunk rows.
 constexpr qsizetype kChunksPerCancelCheck = 256;
 
+// How long a job's last written attempt is remembered for fencing: far longer
+// than any lease a paused or partitioned worker could still wake up holding.
+constexpr qint64 kAttemptMemoryMs = qint64(14) * 24 * 3600 * 1000;
+
+bool isBusy(const QSqlError &error)
+{
+    // Extended codes (SQLITE_BUSY_SNAPSHOT, ...) keep the primary code in the low byte.
+    const int code = error.nativeErrorCode().toInt() & 0xff;
+    return code == 5 || code == 6 || // SQLITE_BUSY, SQLITE_LOCKED
+           error.databaseText().contains(QLatin1String("database is locked"));
+}
+
 } // namespace
 
 QMutex &storeWriters()
@@ -71,11 +83,19 @@ QSqlDatabase KnowledgeStore::database() const
     return QSqlDatabase::database(m_connectionName, false);
 }
 
+void KnowledgeStore::fail(const QSqlError &error) const
+{
+    const QString message = QStringLiteral("store %1: %2").arg(m_path, error.text());
+    if (isBusy(error))
+        throw StoreBusy(message);
+    throw StoreError(message);
+}
+
 void KnowledgeStore::exec(const QString &sql)
 {
     QSqlQuery query(database());
     if (!query.exec(sql))
-        throw StoreError(QStringLiteral("store %1: %2").arg(m_path, query.lastError().text()));
+        fail(query.lastError());
 }
 
 void KnowledgeStore::open(const EmbedderInfo &embedder)
@@ -96,7 +116,18 @@ void KnowledgeStore::open(const EmbedderInfo &embedder)
     m_configured = embedder;
     configureConnection();
     migrate();
+    m_file = FileIdentity::of(m_path);
     m_statements = std::make_unique<Statements>(db);
+}
+
+void KnowledgeStore::checkFileIdentity() const
+{
+    const std::optional<FileIdentity> now = FileIdentity::of(m_path);
+    if (m_file && now == m_file)
+        return;
+    throw StoreError(QStringLiteral("the store file %1 is missing: it was deleted or replaced "
+                                    "while this process had it open; restore it and restart")
+                         .arg(m_path));
 }
 
 void KnowledgeStore::configureConnection()
@@ -154,7 +185,33 @@ QString KnowledgeStore::embedderMismatch()
 void KnowledgeStore::run(QSqlQuery &query)
 {
     if (!query.exec())
-        throw StoreError(QStringLiteral("store %1: %2").arg(m_path, query.lastError().text()));
+        fail(query.lastError());
+}
+
+// The job's attempt takes the job's row in job_attempts, in the transaction
+// that writes its document: an attempt older than the one recorded there lost
+// its lease and the job was run again, so its write must not land.
+void KnowledgeStore::fenceAttempt(const DocumentWrite &write)
+{
+    if (write.attempt <= 0)
+        return;
+    QSqlQuery &recorded = m_statements->findAttempt;
+    recorded.addBindValue(write.document.jobId);
+    run(recorded);
+    const qint64 newest = recorded.next() ? recorded.value(0).toLongLong() : 0;
+    recorded.finish();
+    if (newest > write.attempt)
+        throw AttemptSuperseded(
+            QStringLiteral("attempt %1 of job %2 lost its lease and attempt %3 has written the "
+                           "document; this attempt's write was dropped")
+                .arg(write.attempt)
+                .arg(write.document.jobId)
+                .arg(newest));
+    QSqlQuery &record = m_statements->recordAttempt;
+    record.addBindValue(write.document.jobId);
+    record.addBindValue(write.attempt);
+    record.addBindValue(QDateTime::currentMSecsSinceEpoch());
+    run(record);
 }
 
 void KnowledgeStore::bumpCounter(const QString &key)
@@ -189,7 +246,11 @@ void KnowledgeStore::writeChunks(qint64 documentId, const QList<Chunk> &chunks,
 qint64 KnowledgeStore::write(const DocumentRecord &document, const QList<Chunk> &chunks,
                              const QList<Vector> &vectors, const CancelToken &cancel)
 {
-    DocumentWrite single{document, chunks, vectors, &cancel, 0, false, 0, nullptr};
+    DocumentWrite single;
+    single.document = document;
+    single.chunks = chunks;
+    single.vectors = vectors;
+    single.cancel = &cancel;
     QList<DocumentWrite *> batch{&single};
     writeBatch(batch);
     if (single.error)
@@ -229,6 +290,7 @@ void KnowledgeStore::checkVectors(const DocumentWrite &write)
 void KnowledgeStore::writeRows(DocumentWrite &write)
 {
     const DocumentRecord &document = write.document;
+    fenceAttempt(write);
     checkVectors(write);
     write.cancel->check();
     QSqlQuery &find = m_statements->findByIdentity;
@@ -283,6 +345,7 @@ void KnowledgeStore::writeBatch(QList<DocumentWrite *> &writes)
     // IMMEDIATE takes the write lock up front, so two writers never deadlock
     // upgrading read locks (see storeWriters() for the process's own turns).
     const QMutexLocker writers(&storeWriters());
+    checkFileIdentity();
     run(m_statements->begin);
     try {
         // Read inside the transaction: a re-index in another process may have
@@ -303,6 +366,10 @@ void KnowledgeStore::writeBatch(QList<DocumentWrite *> &writes)
                 m_statements->release.exec();
             }
         }
+        m_statements->forgetAttempts.addBindValue(QDateTime::currentMSecsSinceEpoch() -
+                                                  kAttemptMemoryMs);
+        run(m_statements->forgetAttempts);
+        checkFileIdentity(); // deleted meanwhile: the commit would land nowhere
         run(m_statements->commit);
     } catch (...) {
         m_statements->rollback.exec();

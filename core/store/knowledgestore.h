@@ -1,11 +1,13 @@
 #pragma once
 
 #include "ingest/cancellation.h"
+#include "store/fileidentity.h"
 #include "text/chunker.h"
 #include "text/embedder.h"
 
 #include <QList>
 #include <QSqlDatabase>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QString>
 #include <exception>
@@ -24,6 +26,22 @@ public:
 
 // The configured embedder is not the one the store's vectors were made with.
 class EmbedderMismatch : public StoreError
+{
+public:
+    using StoreError::StoreError;
+};
+
+// Another connection holds the store's lock (SQLITE_BUSY or SQLITE_LOCKED)
+// longer than the busy timeout; trying again later may succeed.
+class StoreBusy : public StoreError
+{
+public:
+    using StoreError::StoreError;
+};
+
+// A later attempt of the same job has written already (this attempt lost its
+// lease and the job was run again): this attempt's write was dropped.
+class AttemptSuperseded : public StoreError
 {
 public:
     using StoreError::StoreError;
@@ -70,6 +88,9 @@ struct DocumentWrite
     QList<Chunk> chunks;
     QList<Vector> vectors;
     const CancelToken *cancel = &CancelToken::never();
+    // The job attempt's fencing token (grows with every take of the job): the
+    // write is dropped when a higher one of the same job has written. 0: none.
+    qint64 attempt = 0;
     qint64 documentId = 0;
     bool duplicate = false;        // same identity and content: nothing was written
     qint64 replacedDocumentId = 0; // same identity, new content: this one was replaced
@@ -101,6 +122,7 @@ public:
     // Opens (creating the file, or migrating an older schema) and records the
     // embedder when the store is new. A store made with another embedder
     // opens, but refuses writes until it is re-indexed (see embedderMismatch()).
+    // Throws StoreBusy when another connection holds the lock too long.
     void open(const EmbedderInfo &embedder);
 
     // Empty when the configured embedder matches the store's; else why not.
@@ -115,7 +137,9 @@ public:
     // Writes every job in one transaction, each in its own savepoint: a job
     // that fails (or is interrupted) leaves no trace and does not stop the
     // others. Fills each write's result fields. Throws StoreError only when the
-    // transaction itself cannot begin or commit (then nothing is stored).
+    // transaction itself cannot begin or commit (then nothing is stored), also
+    // when the file opened is no longer at its path (deleted or replaced):
+    // writing on would land in a file nobody will read again.
     void writeBatch(QList<DocumentWrite *> &writes);
 
     // The tenant's document with this identity, if any (a read, no lock).
@@ -152,11 +176,15 @@ private:
     void writeRows(DocumentWrite &write);
     void checkVectors(const DocumentWrite &write);
     void bumpCounter(const QString &key);
+    void fenceAttempt(const DocumentWrite &write);
+    void checkFileIdentity() const;
+    [[noreturn]] void fail(const QSqlError &error) const;
 
     struct Statements;
 
     QString m_path;
     QString m_connectionName;
+    std::optional<FileIdentity> m_file; // the file opened, to notice it go
     EmbedderInfo m_configured;
     EmbedderInfo m_stored; // as read at the start of the current write transaction
     std::unique_ptr<Statements> m_statements;

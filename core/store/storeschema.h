@@ -71,8 +71,19 @@ inline const QList<QStringList> kMigrations = {
         QStringLiteral("INSERT OR IGNORE INTO meta (key, value) VALUES ('last_document_id',"
                        " (SELECT COALESCE(MAX(id), 0) FROM documents))"),
     },
+    // 2 -> 3: the last attempt of each job that wrote its document, so that an
+    // attempt that lost its lease (a paused worker waking up after the job ran
+    // again) cannot overwrite the newer attempt's document (fencing).
+    {
+        QStringLiteral("CREATE TABLE IF NOT EXISTS job_attempts ("
+                       " job_id TEXT PRIMARY KEY,"
+                       " attempt INTEGER NOT NULL,"
+                       " written_at INTEGER NOT NULL)"),
+        QStringLiteral("CREATE INDEX IF NOT EXISTS job_attempts_by_age ON job_attempts "
+                       "(written_at)"),
+    },
 };
 
-constexpr int kVersion = 2;
+constexpr int kVersion = 3;
 
 } // namespace aether::schema

@@ -35,6 +35,14 @@ inline const QString kDeleteDocument = QStringLiteral("DELETE FROM documents WHE
 inline const QString kFindByIdentity = QStringLiteral(
     "SELECT id, job_id, content_hash FROM documents WHERE tenant = ? AND identity = ?"
     " ORDER BY id DESC LIMIT 1");
+inline const QString kFindAttempt =
+    QStringLiteral("SELECT attempt FROM job_attempts WHERE job_id = ?");
+inline const QString kRecordAttempt =
+    QStringLiteral("INSERT INTO job_attempts (job_id, attempt, written_at) VALUES (?, ?, ?)"
+                   " ON CONFLICT (job_id) DO UPDATE SET attempt = excluded.attempt, written_at = "
+                   "excluded.written_at");
+inline const QString kForgetAttempts =
+    QStringLiteral("DELETE FROM job_attempts WHERE written_at < ?");
 inline const QString kBumpCounter =
     QStringLiteral("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = ?");
 
@@ -48,7 +56,8 @@ struct KnowledgeStore::Statements
     explicit Statements(const QSqlDatabase &db)
         : begin(db), commit(db), rollback(db), savepoint(db), release(db), rollbackToSavepoint(db),
           deleteJobDocument(db), deleteDocument(db), findByIdentity(db), bumpCounter(db),
-          nextDocumentId(db), insertDocument(db), insertChunk(db), insertVector(db)
+          nextDocumentId(db), insertDocument(db), insertChunk(db), insertVector(db),
+          findAttempt(db), recordAttempt(db), forgetAttempts(db)
     {
         const QList<QPair<QSqlQuery *, QString>> all{
             {&begin, QStringLiteral("BEGIN IMMEDIATE")},
@@ -64,7 +73,10 @@ struct KnowledgeStore::Statements
             {&nextDocumentId, kNextDocumentId},
             {&insertDocument, kInsertDocument},
             {&insertChunk, kInsertChunk},
-            {&insertVector, kInsertVector}};
+            {&insertVector, kInsertVector},
+            {&findAttempt, kFindAttempt},
+            {&recordAttempt, kRecordAttempt},
+            {&forgetAttempts, kForgetAttempts}};
         for (const auto &[query, sql] : all) {
             if (!query->prepare(sql))
                 throw StoreError(
@@ -74,7 +86,7 @@ struct KnowledgeStore::Statements
 
     QSqlQuery begin, commit, rollback, savepoint, release, rollbackToSavepoint, deleteJobDocument,
         deleteDocument, findByIdentity, bumpCounter, nextDocumentId, insertDocument, insertChunk,
-        insertVector;
+        insertVector, findAttempt, recordAttempt, forgetAttempts;
 };
 
 } // namespace aether

@@ -294,6 +294,35 @@ private Q_SLOTS:
         QCOMPARE(waitForJob(client, id).value("status").toString(), QStringLiteral("finished"));
     }
 
+    void shutdownGraceLetsARunningJobFinish()
+    {
+        RedisProcess redis;
+        QVERIFY(redis.start());
+        m_web.setResponse("/grace", FixtureResponse{200,
+                                                    "OK",
+                                                    {{"Content-Type", "text/plain"}},
+                                                    "a page that takes a few seconds",
+                                                    2500});
+        DaemonProcess api;
+        QVERIFY2(api.start(environment(redis, store(), 0)), qPrintable(api.errorText()));
+        const HttpClient client(api.baseUrl());
+        QProcessEnvironment env = environment(redis, store(), 1);
+        env.insert(QStringLiteral("SHUTDOWN_GRACE"), QStringLiteral("10"));
+        DaemonProcess worker;
+        QVERIFY(worker.start(env, {QStringLiteral("--no-server")}));
+        const QString workerPid = QString::number(worker.pid());
+        const QString id = enqueueUrls(client, "/grace", 1).first();
+        QTRY_COMPARE_WITH_TIMEOUT(statusOf(client, id), QStringLiteral("started"), 5000);
+        worker.stop(); // SIGTERM while the page is still on its way
+        QCOMPARE(worker.exitCode(), 0);
+        // The job fit in the grace period: this process finished it.
+        const QJsonObject job = client.get(QStringLiteral("/ops/jobs/") + id, kAdmin).json();
+        QVERIFY2(job.value("status").toString() == QLatin1String("finished"),
+                 QJsonDocument(job).toJson().constData());
+        QVERIFY(job.value("worker_name").toString().contains(workerPid));
+        QVERIFY(!worker.log().contains(QStringLiteral("handed back to the queue")));
+    }
+
     void prioritiesAndIdempotencyKeysOverHttp()
     {
         RedisProcess redis;

@@ -378,6 +378,44 @@ private Q_SLOTS:
         QCOMPARE(queue.connection().command({"ZCARD", keys::kWip}).integer(), 0);
     }
 
+    void theFencingTokenGrowsWithEveryTake()
+    {
+        JobQueue queue(url());
+        const QByteArray id = queue.enqueue(textJob("sleep:1500"));
+        {
+            auto first = pool(1);
+            first->start();
+            QTRY_COMPARE_WITH_TIMEOUT(status(queue, id), QByteArray("started"), 5000);
+            first->stop(0); // handed back: the attempt is taken back, the token is not
+        }
+        JobFields fields = *queue.fetch(id);
+        QCOMPARE(fields.value("attempts"), QByteArray("0"));
+        QCOMPARE(fields.value("fence"), QByteArray("1"));
+        auto second = pool(1);
+        second->start();
+        fields = waitForEnd(queue, id);
+        QCOMPARE(fields.value("status"), QByteArray("finished"));
+        QCOMPARE(fields.value("attempts"), QByteArray("1"));
+        QCOMPARE(fields.value("fence"), QByteArray("2"));
+    }
+
+    void aWorkerWhoseHandlerCannotBeMadeYetTriesAgain()
+    {
+        JobQueue queue(url());
+        const QByteArray id = queue.enqueue(textJob("after a locked start"));
+        std::atomic_int tries{0};
+        PoolOptions options;
+        WorkerPool workers(url(), options, [this, &tries]() -> std::unique_ptr<JobHandler> {
+            if (++tries < 3)
+                throw std::runtime_error("store: database is locked");
+            return std::make_unique<ScriptedHandler>(&m_running, &m_peak, &m_order, &m_orderLock);
+        });
+        workers.start();
+        QCOMPARE(waitForEnd(queue, id).value("status"), QByteArray("finished"));
+        QCOMPARE(tries.load(), 3);
+        workers.stop(0);
+    }
+
     void theReaperTakesBackJobsOfDeadWorkers()
     {
         JobQueue queue(url());

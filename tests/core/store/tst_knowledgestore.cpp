@@ -92,7 +92,7 @@ private Q_SLOTS:
     {
         KnowledgeStore store(path());
         store.open(kHash);
-        QCOMPARE(scalar(QStringLiteral("SELECT value FROM meta WHERE key = 'schema_version'")), 2);
+        QCOMPARE(scalar(QStringLiteral("SELECT value FROM meta WHERE key = 'schema_version'")), 3);
         QCOMPARE(scalar(QStringLiteral("SELECT value FROM meta WHERE key = 'dimension'")), 384);
         QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM sqlite_master WHERE name IN "
                                        "('documents', 'chunks', 'vectors', 'chunks_fts', 'meta')")),
@@ -189,8 +189,7 @@ private Q_SLOTS:
         KnowledgeStore store(path());
         store.open(
             EmbedderInfo{QStringLiteral("openai"), QStringLiteral("text-embedding-3-small"), 1536});
-        QVERIFY(store.embedderMismatch().contains(
-            QStringLiteral("hash/hash-v2 (384 dimensions)")));
+        QVERIFY(store.embedderMismatch().contains(QStringLiteral("hash/hash-v2 (384 dimensions)")));
         QVERIFY(store.embedderMismatch().contains(QStringLiteral("/ops/reindex")));
         const QList<Chunk> chunks = chunksOf({QStringLiteral("one")});
         QVERIFY_THROWS_EXCEPTION(EmbedderMismatch, store.write(record(QStringLiteral("job-1")),
