@@ -72,6 +72,7 @@ reason_for() {
     enqueue) first_reason "$daemon" "$redis" "need_command wrk wrk" need_peer "need_python rq fastapi uvicorn multipart" ;;
     drain) first_reason "$daemon" "$redis" need_peer "need_python redis rq" ;;
     ingest) first_reason "$daemon" ;;
+    abuse) first_reason "$daemon" "$redis" "need_command curl curl" ;;
     ingest_peer) first_reason need_peer "$redis" "need_python rq fastapi uvicorn multipart" ;;
     esac
 }
@@ -217,6 +218,22 @@ rows_batch() {
     [ "${status[batch]}" = ok ] || { row_not_run "$what" "${status[batch]}" "$base" "–"; return; }
     row "$what" "$(fmt '%.1f ms' "$(value batch median_ms)")" "$base" "–" "–" "–"
 }
+rows_abuse() {
+    local keyless="50 keyless uploads declaring 100 MB each, peak RSS"
+    local endless="4 URL jobs whose servers send an endless body, peak RSS"
+    if [ "${status[abuse]}" != ok ]; then
+        row_not_run "$keyless" "${status[abuse]}" "the daemon's base RSS" "within 64 MB of base"
+        row_not_run "$endless" "${status[abuse]}" "the daemon's base RSS" "base + 4 bodies + 64 MB"
+        return
+    fi
+    local kp kb kl ep eb el
+    kp=$(value abuse keyless_peak_mb) kb=$(value abuse keyless_base_mb) kl=$(value abuse keyless_limit_mb)
+    ep=$(value abuse endless_peak_mb) eb=$(value abuse endless_base_mb) el=$(value abuse endless_limit_mb)
+    row "$keyless" "$(fmt '%.0f MB' "$kp")" "the daemon's base RSS" "$(fmt '%.0f MB' "$kb")" "–" \
+        "$(target "≤ $(fmt '%.0f MB' "$kl")" "$(holds "$kp <= $kl")")"
+    row "$endless" "$(fmt '%.0f MB' "$ep")" "the daemon's base RSS" "$(fmt '%.0f MB' "$eb")" "–" \
+        "$(target "≤ $(fmt '%.0f MB' "$el")" "$(holds "$ep <= $el")")"
+}
 phases() { # insert ms, update ms -> "total ms (insert + update)"
     awk -v i="$1" -v u="$2" 'BEGIN { printf "%.1f ms (insert %.1f + update %.1f)", i + u, i, u }'
 }
@@ -287,6 +304,9 @@ write_document() {
         echo "  \`/knowledge/ingest-batch-async\`, timed by curl (\`WORKERS=0\`)."
         echo "- **job table** (\`$(command_line aether-bench-guimodel "${guimodel_args[@]}")\`): the events applied as one batch"
         echo "  each, best of the runs; the baseline finds rows through a QHash and calls setData per column."
+        echo "- **abuse** (\`bench/abuse.sh\`): the daemon's peak RSS (VmHWM) while 50 clients without a key"
+        echo "  each declare a 100 MB upload, and while 4 URL jobs fetch from servers that never end their"
+        echo "  body; the bound is the one of issue 14 (base + 64 MB; base + 4 capped bodies + 64 MB)."
     } >"$out"
 }
 
@@ -302,9 +322,10 @@ run_bench batch bench/batch.sh "${batch_args[@]}"
 run_bench enqueue bench/enqueue.sh "${enqueue_args[@]}"
 run_bench drain bench/drain.sh "${drain_args[@]}"
 run_bench ingest bench/ingest.sh "$build" "${ingest_args[@]}"
+run_bench abuse bench/abuse.sh
 
 : >"$work/rows.md"
-for name in enqueue drain ingest batch extract search guimodel; do
+for name in enqueue drain ingest batch extract search guimodel abuse; do
     "rows_$name"
 done
 write_document
