@@ -34,16 +34,6 @@ Credentials credentialsOf(const std::function<QByteArray(const QByteArray &)> &h
                        header("x-tenant")};
 }
 
-bool equalInConstantTime(const QByteArray &a, const QByteArray &b)
-{
-    if (a.size() != b.size())
-        return false;
-    unsigned char difference = 0;
-    for (qsizetype i = 0; i < a.size(); ++i)
-        difference |= static_cast<unsigned char>(a[i] ^ b[i]);
-    return difference == 0;
-}
-
 } // namespace
 
 ApiServer::ApiServer(AccessPolicy access, qint64 maxBodyBytes, QObject *parent)
@@ -86,7 +76,7 @@ void ApiServer::setMaxInflightBytes(qint64 bytes)
 bool ApiServer::carriesWindowToken(const HeaderLookup &header) const
 {
     return !m_windowToken.isEmpty() &&
-           equalInConstantTime(header(kWindowTokenHeader).trimmed(), m_windowToken);
+           constantTimeEquals(header(kWindowTokenHeader).trimmed(), m_windowToken);
 }
 
 AccessDecision ApiServer::authorize(const Route &route, const QString &path,

@@ -14,18 +14,6 @@ QByteArray digestOf(const QByteArray &secret)
     return QCryptographicHash::hash(secret, QCryptographicHash::Sha256);
 }
 
-// Equal-length digests compared without an early exit, so the time taken
-// does not tell an attacker how much of a key was right.
-bool constantTimeEquals(const QByteArray &a, const QByteArray &b)
-{
-    if (a.size() != b.size())
-        return false;
-    unsigned char difference = 0;
-    for (qsizetype i = 0; i < a.size(); ++i)
-        difference |= static_cast<unsigned char>(a[i] ^ b[i]);
-    return difference == 0;
-}
-
 AccessDecision deny(int status, const QString &error)
 {
     AccessDecision decision;
@@ -153,6 +141,16 @@ AccessDecision AccessPolicy::decide(const Credentials &credentials, Role require
     } else
         decision.tenant = key->tenant;
     return decision;
+}
+
+bool constantTimeEquals(const QByteArray &a, const QByteArray &b)
+{
+    if (a.size() != b.size())
+        return false;
+    unsigned char difference = 0;
+    for (qsizetype i = 0; i < a.size(); ++i)
+        difference |= static_cast<unsigned char>(a[i] ^ b[i]);
+    return difference == 0;
 }
 
 } // namespace aether

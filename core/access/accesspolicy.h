@@ -69,4 +69,8 @@ private:
 // Tenant names: letters, digits, '.', '_' and '-', 1 to 64 characters.
 bool isValidTenantName(const QString &tenant);
 
+// Compares secrets without an early exit, so the time taken does not tell an
+// attacker how much of one was right (only whether the lengths differ).
+bool constantTimeEquals(const QByteArray &a, const QByteArray &b);
+
 } // namespace aether
