@@ -41,20 +41,10 @@ QStringList patternsFrom(const QJsonValue &value)
     return patterns;
 }
 
-// Why a tenant-bound admin may not watch `path`: the 403's message.
-QString outsideRoots(const QString &path, const QString &tenant, const WatchRoots &roots)
-{
-    const QString open = roots.describeFor(tenant);
-    return QStringLiteral("'%1' is not a folder inside WATCH_ROOTS (%2); an operator ('*' or "
-                          "admin key) may add folders elsewhere, or open one with WATCH_ROOTS")
-        .arg(path, open.isEmpty() ? QStringLiteral("no folders are open to tenant '%1'").arg(tenant)
-                                  : QStringLiteral("open to tenant '%1': %2").arg(tenant, open));
-}
-
 } // namespace
 
-WatchRoutes::WatchRoutes(JobQueue &queue, WatchRoots roots, Hooks hooks)
-    : m_queue(queue), m_roots(std::move(roots)), m_hooks(std::move(hooks))
+WatchRoutes::WatchRoutes(JobQueue &queue, WatchFence fence, Hooks hooks)
+    : m_queue(queue), m_fence(std::move(fence)), m_hooks(std::move(hooks))
 {}
 
 void WatchRoutes::registerOn(Router &router)
@@ -99,8 +89,11 @@ ApiReply WatchRoutes::add(const RouteContext &context)
     // Resolved first (symlinks, ".."), so neither leads out of the roots; and
     // checked before existence, so a tenant cannot probe what lies outside.
     const QString canonical = info.canonicalFilePath();
-    if (!context.access.operatorKey && !m_roots.allows(context.access.tenant, canonical))
-        throw ApiError{403, outsideRoots(path, context.access.tenant, m_roots)};
+    if (!context.access.operatorKey) {
+        const QString refusal = m_fence.refusal(context.access.tenant, canonical, path);
+        if (!refusal.isEmpty())
+            throw ApiError{403, refusal};
+    }
     if (!info.isDir())
         throw ApiError{422, mustBeAFolder};
     WatchedFolder folder;
@@ -110,6 +103,7 @@ ApiReply WatchRoutes::add(const RouteContext &context)
         QStringLiteral("source"), QDir(folder.path).dirName(), input::kMaxSourceChars));
     folder.patterns = patternsFrom(body.object().value(QStringLiteral("patterns")));
     folder.tenant = context.access.tenant;
+    folder.byOperator = context.access.operatorKey;
     WatchRegistry(m_queue.connection()).add(folder);
     m_hooks.changed();
     return ApiReply::ok({{QStringLiteral("watch"), watchJson({folder, {}})}});

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "server/router.h"
+#include "watch/watchfence.h"
 #include "watch/watchregistry.h"
-#include "watch/watchroots.h"
 
 #include <functional>
 
@@ -15,8 +15,11 @@ class JobQueue;
 // error), DELETE /ops/watches/{id}. The folder must exist on the machine of
 // this server, which also runs the watch. A key of one tenant sees and
 // changes only its tenant's watches, and adds folders only inside the
-// WATCH_ROOTS open to its tenant (403 otherwise); an operator key ('*' or the
-// admin key) may watch any folder. Deleting a watch stops its scan at once.
+// WATCH_ROOTS open to its tenant, outside hidden folders and the program's
+// own folders (WatchFence; 403 otherwise); an operator key ('*' or the admin
+// key) may watch any folder. The registry records whether an operator made
+// the watch: the others are checked again at each scan. Deleting a watch
+// stops its scan at once.
 class WatchRoutes
 {
 public:
@@ -27,7 +30,7 @@ public:
         std::function<void(const QByteArray &id)> stopScan;
     };
 
-    WatchRoutes(JobQueue &queue, WatchRoots roots, Hooks hooks);
+    WatchRoutes(JobQueue &queue, WatchFence fence, Hooks hooks);
     void registerOn(Router &router);
 
     static QJsonObject watchJson(const WatchRegistry::Entry &entry);
@@ -38,7 +41,7 @@ private:
     ApiReply remove(const RouteContext &context);
 
     JobQueue &m_queue;
-    WatchRoots m_roots;
+    WatchFence m_fence;
     Hooks m_hooks;
 };
 

@@ -40,6 +40,12 @@ QList<WatchedFolder> settingsWatches(const QString &list)
     return folders;
 }
 
+// The folder holding `file` (empty for no file: not the working folder).
+QString folderOf(const QString &file)
+{
+    return file.isEmpty() ? QString() : QFileInfo(file).absolutePath();
+}
+
 } // namespace
 
 LiveServices::LiveServices(const Settings &settings, RedisUrl redis, EmbedderInfo embedder)
@@ -70,7 +76,10 @@ bool LiveServices::configure(QString *error)
         WatchRoots::parse(m_settings.watchRoots.value_or(QString()), error);
     if (!roots)
         return false;
-    m_watchRoots = *roots;
+    // A tenant's watch reads none of the program's own folders: keys in the
+    // settings, private Redis files in the data folder, the store.
+    m_watchFence = WatchFence(*roots, {folderOf(m_settings.configFile), m_settings.dataDir,
+                                       folderOf(m_settings.databasePath)});
     for (const WatchedFolder &folder : settingsWatches(m_settings.watchFolders)) {
         if (!QDir::isAbsolutePath(folder.path)) {
             *error = QStringLiteral("WATCH_FOLDERS: '%1' is not an absolute path").arg(folder.path);
@@ -125,7 +134,7 @@ void LiveServices::registerOn(Router &router, JobQueue &queue, JobAdmin &admin,
         if (m_watches)
             m_watches->stopScan(id); // direct: the watch thread may be busy with that very scan
     };
-    m_watchRoutes = std::make_unique<WatchRoutes>(queue, m_watchRoots, std::move(hooks));
+    m_watchRoutes = std::make_unique<WatchRoutes>(queue, m_watchFence, std::move(hooks));
     m_watchRoutes->registerOn(router);
 }
 
@@ -149,6 +158,7 @@ void LiveServices::startWatches()
     options.rescanMs = m_settings.watchRescanSec * 1000;
     options.maxFileBytes = m_settings.maxUploadBytes();
     options.jobTimeoutSec = m_settings.jobTimeoutSec;
+    options.fence = m_watchFence;
     m_watchThread = new QThread;
     m_watchThread->setObjectName(QStringLiteral("watch"));
     m_watches = new WatchService(options);

@@ -4,7 +4,7 @@
 #include "notify/webhookdirectory.h"
 #include "server/joboptions.h"
 #include "store/knowledgestore.h"
-#include "watch/watchroots.h"
+#include "watch/watchfence.h"
 
 #include <memory>
 
@@ -50,7 +50,7 @@ private:
     RedisUrl m_redis;
     EmbedderInfo m_embedder;
     WebhookDirectory m_webhooks;
-    WatchRoots m_watchRoots;
+    WatchFence m_watchFence;
     std::unique_ptr<EventFeed> m_feed;
     std::unique_ptr<EventRoutes> m_eventRoutes;
     std::unique_ptr<BatchRoutes> m_batchRoutes;

@@ -16,6 +16,7 @@ struct Settings
     std::optional<RedisUrl> redis; // unset: start a private redis-server
     QString databasePath;          // from DATABASE_URL, else <dataDir>/knowledge.db
     QString dataDir;               // app data dir (private Redis, default store)
+    QString configFile;            // the settings file (--config, AETHER_CONFIG or the default)
 
     QString embedProvider = QStringLiteral("hash");
     QString embedModel;

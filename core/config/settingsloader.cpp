@@ -357,6 +357,7 @@ SettingsLoader::Result SettingsLoader::load(const QStringList &arguments,
     Settings &settings = result.settings;
     settings.workers = qMax(1, QThread::idealThreadCount());
     settings.dataDir = defaultDataDir;
+    settings.configFile = configFile;
     settings.noServer = parser.isSet(QStringLiteral("no-server"));
 
     const SettingSources sources(parser, environment, file ? &*file : nullptr);

@@ -2,7 +2,6 @@
 
 #include <QCryptographicHash>
 #include <QDir>
-#include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
@@ -35,9 +34,9 @@ QStringList WatchedFolder::defaultPatterns()
 }
 
 FolderWatcher::FolderWatcher(WatchedFolder folder, QHash<QString, QByteArray> knownHashes,
-                             int rescanMs, QObject *parent)
+                             int rescanMs, std::shared_ptr<const WatchFence> fence, QObject *parent)
     : QObject(parent), m_folder(std::move(folder)), m_known(std::move(knownHashes)),
-      m_watcher(this), m_debounce(this), m_rescan(this)
+      m_watcher(this), m_debounce(this), m_rescan(this), m_fence(std::move(fence))
 {
     qRegisterMetaType<QList<aether::FileChange>>();
     qRegisterMetaType<aether::WatchState>();
@@ -99,39 +98,100 @@ void FolderWatcher::watchDirectories(const QStringList &directories)
         m_watcher.addPaths(added);
 }
 
+// Why this scan may not read the folder (empty: it may). Checked at each
+// scan, not only when the watch was added: the folder may have been swapped
+// for a symlink since, or the settings changed.
+QString FolderWatcher::fenceRefusal() const
+{
+    if (!m_fence)
+        return {};
+    const QString canonical = QFileInfo(m_folder.path).canonicalFilePath();
+    if (canonical != m_folder.path)
+        return QStringLiteral("not scanned: %1 now leads to %2 (a symlink or a moved folder); "
+                              "add the watch again for the new folder")
+            .arg(m_folder.path, canonical.isEmpty() ? QStringLiteral("nothing") : canonical);
+    const QString refusal = m_fence->refusal(m_folder.tenant, canonical, m_folder.path);
+    return refusal.isEmpty() ? refusal : QStringLiteral("not scanned: ") + refusal;
+}
+
+// A file or folder a fenced scan leaves alone: hidden, one of the program's
+// folders, or a symlink to something the fence refuses.
+bool FolderWatcher::fenced(const QFileInfo &info) const
+{
+    if (!m_fence)
+        return false;
+    if (WatchFence::isHiddenName(info.fileName()))
+        return true;
+    const QString canonical = info.canonicalFilePath();
+    if (info.isSymLink())
+        return canonical.isEmpty() ||
+               !m_fence->refusal(m_folder.tenant, canonical, canonical).isEmpty();
+    return WatchFence::insideAny(canonical, m_programFolders);
+}
+
+FolderWatcher::Walk FolderWatcher::walk(const QString &rootPath) const
+{
+    Walk found;
+    QStringList pending{rootPath};
+    while (!pending.isEmpty()) {
+        const QString directory = pending.takeLast();
+        found.directories.append(directory);
+        const QFileInfoList entries = QDir(directory).entryInfoList(
+            QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
+        for (const QFileInfo &info : entries) {
+            if (stopRequested()) {
+                found.stopped = true;
+                return found;
+            }
+            if (fenced(info))
+                continue;
+            if (info.isDir()) {
+                if (!info.isSymLink()) // symlinked folders are not followed
+                    pending.append(info.absoluteFilePath());
+                continue;
+            }
+            if (matches(info.fileName()) && !leadsOutside(info))
+                found.files.append(info);
+        }
+    }
+    return found;
+}
+
+void FolderWatcher::reportUnscanned(const QString &error)
+{
+    WatchState state;
+    state.lastError = error;
+    state.filesTracked = int(m_known.size());
+    state.lastScanAt = QDateTime::currentDateTimeUtc();
+    m_state = state;
+    Q_EMIT scanned(m_state); // files are kept while the folder is away (an unmounted drive)
+}
+
 void FolderWatcher::scanNow()
 {
     m_debounce.stop();
     if (stopRequested())
         return;
-    WatchState state;
     const QDir root(m_folder.path);
-    if (!root.exists()) {
-        state.lastError = QStringLiteral("folder %1 does not exist").arg(m_folder.path);
-        state.filesTracked = int(m_known.size());
-        state.lastScanAt = QDateTime::currentDateTimeUtc();
-        m_state = state;
-        Q_EMIT scanned(m_state); // files are kept while the folder is away (an unmounted drive)
-        return;
-    }
+    if (!root.exists())
+        return reportUnscanned(QStringLiteral("folder %1 does not exist").arg(m_folder.path));
+    if (const QString refusal = fenceRefusal(); !refusal.isEmpty())
+        return reportUnscanned(refusal);
+    if (m_fence)
+        m_programFolders = m_fence->programFoldersNow();
     m_canonicalRoot = QFileInfo(root.absolutePath()).canonicalFilePath();
-    QStringList directories{root.absolutePath()};
+    // A fenced watch walks the path it checked, which is its canonical form.
+    const Walk found = walk(m_fence ? m_canonicalRoot : root.absolutePath());
+    if (found.stopped)
+        return; // the watch is gone: what was found so far is not reported
+    WatchState state;
     QList<FileChange> changes;
     QHash<QString, QByteArray> present;
-    QDirIterator it(root.absolutePath(), QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot,
-                    QDirIterator::Subdirectories);
-    while (it.hasNext()) {
+    for (const QFileInfo &info : found.files) {
         if (stopRequested())
-            return; // the watch is gone: what was found so far is not reported
-        const QString path = it.next();
-        const QFileInfo info = it.fileInfo();
-        if (info.isDir()) {
-            directories.append(path);
-            continue;
-        }
-        if (!matches(info.fileName()) || leadsOutside(info))
-            continue;
-        const QString relative = root.relativeFilePath(path);
+            return;
+        const QString path = info.absoluteFilePath();
+        const QString relative = QDir(found.directories.first()).relativeFilePath(path);
         Stamp &stamp = m_stamps[relative];
         const qint64 modified = info.lastModified().toMSecsSinceEpoch();
         if (stamp.size != info.size() || stamp.modifiedMs != modified || stamp.hash.isEmpty()) {
@@ -157,7 +217,7 @@ void FolderWatcher::scanNow()
     for (const QString &gone : std::as_const(removed))
         m_stamps.remove(gone);
     m_known = present;
-    watchDirectories(directories);
+    watchDirectories(found.directories);
     state.filesTracked = int(present.size());
     state.lastScanAt = QDateTime::currentDateTimeUtc();
     state.queued = int(changes.size());

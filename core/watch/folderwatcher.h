@@ -1,6 +1,7 @@
 #pragma once
 
 #include "watch/watchedfolder.h"
+#include "watch/watchfence.h"
 
 #include <QFileInfo>
 #include <QFileSystemWatcher>
@@ -32,14 +33,19 @@ struct FileChange
 // A stop request (from any thread, through stopFlag()) ends a scan in
 // progress at the next file, reporting nothing: a removed watch queues no
 // more. Unless the folder comes from the settings, files reached through a
-// symlink that leads out of the folder are skipped.
+// symlink that leads out of the folder are skipped. With a fence (a watch no
+// operator made), each scan first checks that the folder still resolves to
+// the stored path and that the fence still lets its tenant read it (a folder
+// swapped for a symlink leading out is not scanned: the state's lastError
+// says why), and skips hidden files and folders and the program's folders.
 class FolderWatcher : public QObject
 {
     Q_OBJECT
 
 public:
+    // `fence`: null for an operator's watch.
     FolderWatcher(WatchedFolder folder, QHash<QString, QByteArray> knownHashes, int rescanMs,
-                  QObject *parent = nullptr);
+                  std::shared_ptr<const WatchFence> fence = nullptr, QObject *parent = nullptr);
 
     static constexpr int kDebounceMs = 1000;
 
@@ -67,10 +73,21 @@ private:
         QByteArray hash;
     };
 
+    struct Walk
+    {
+        QStringList directories;
+        QList<QFileInfo> files;
+        bool stopped = false;
+    };
+
     void scheduleScan();
+    QString fenceRefusal() const;
+    Walk walk(const QString &rootPath) const;
+    void reportUnscanned(const QString &error);
     void watchDirectories(const QStringList &directories);
     bool matches(const QString &fileName) const;
     bool leadsOutside(const QFileInfo &info) const;
+    bool fenced(const QFileInfo &info) const;
 
     WatchedFolder m_folder;
     QHash<QString, QByteArray> m_known; // relative path -> content hash
@@ -80,6 +97,8 @@ private:
     QTimer m_rescan;
     WatchState m_state;
     QString m_canonicalRoot; // for the symlink check; resolved at each scan
+    std::shared_ptr<const WatchFence> m_fence;
+    QStringList m_programFolders; // the fence's, resolved at each scan
     std::shared_ptr<std::atomic<bool>> m_stop = std::make_shared<std::atomic<bool>>(false);
 };
 

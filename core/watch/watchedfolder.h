@@ -20,6 +20,9 @@ struct WatchedFolder
     QStringList patterns; // wildcards on the file name, e.g. "*.md"
     QString tenant = QStringLiteral("default");
     QString origin = QStringLiteral("api"); // "api" or "settings"
+    // Made by an operator (settings, the desktop window, an operator key): no
+    // WatchFence applies. A watch of a tenant-bound key is checked at each scan.
+    bool byOperator = false;
 
     // The file types the extractors read, when no patterns are given.
     static QStringList defaultPatterns();

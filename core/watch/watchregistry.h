@@ -12,7 +12,8 @@ class RedisConnection;
 
 // The watched folders as kept in Redis, shared by the routes, the watch
 // service and the desktop app: rq:watches (set of ids), rq:watch:<id> (hash:
-// the folder and its last state) and rq:watch:<id>:files (hash: relative path
+// the folder, who made it ("operator": 1 or 0) and its last state) and rq:watch:<id>:files (hash:
+// relative path
 // -> content hash of the version last queued). Throws RedisUnavailable.
 class WatchRegistry
 {

@@ -17,7 +17,8 @@ constexpr int kMaxJobsPerPipeline = 64;
 } // namespace
 
 WatchService::WatchService(WatchServiceOptions options, QObject *parent)
-    : QObject(parent), m_options(std::move(options)), m_reload(this)
+    : QObject(parent), m_options(std::move(options)),
+      m_fence(std::make_shared<const WatchFence>(m_options.fence)), m_reload(this)
 {
     qRegisterMetaType<aether::WatchedFolder>();
     qRegisterMetaType<aether::WatchState>();
@@ -89,6 +90,7 @@ void WatchService::stopScan(const QByteArray &id)
 void WatchService::addWatch(const WatchedFolder &folder)
 {
     WatchedFolder added = folder;
+    added.byOperator = true;
     if (added.id.isEmpty())
         added.id = WatchRegistry::newId();
     if (added.patterns.isEmpty())
@@ -118,8 +120,8 @@ void WatchService::removeWatch(const QByteArray &id)
 
 void WatchService::startWatch(const WatchedFolder &folder, WatchRegistry &registry)
 {
-    auto *watcher =
-        new FolderWatcher(folder, registry.knownHashes(folder.id), m_options.rescanMs, this);
+    auto *watcher = new FolderWatcher(folder, registry.knownHashes(folder.id), m_options.rescanMs,
+                                      folder.byOperator ? nullptr : m_fence, this);
     m_watchers.emplace(folder.id, watcher);
     {
         const QMutexLocker lock(&m_stopFlagsLock);

@@ -3,6 +3,7 @@
 #include "config/redisurl.h"
 #include "store/knowledgestore.h"
 #include "watch/folderwatcher.h"
+#include "watch/watchfence.h"
 
 #include <QHash>
 #include <QMutex>
@@ -27,6 +28,7 @@ struct WatchServiceOptions
     qint64 maxFileBytes = 100LL * 1024 * 1024;
     int jobTimeoutSec = 600;
     qint64 indexRetentionMs = 8LL * 24 * 3600 * 1000;
+    WatchFence fence; // what the watches no operator made may read, at each scan
 };
 
 // Runs the watched folders of the registry (WatchRegistry) on the thread it
@@ -55,6 +57,7 @@ public:
 
     // For the desktop app (call queued from the GUI thread, which must not
     // wait on Redis): register or drop a watch and apply it at once. The
+    // window's user is the operator: their watches are not fenced. The
     // outcome comes back as watchAdded / watchRemoved / watchFailed.
     Q_INVOKABLE void addWatch(const aether::WatchedFolder &folder);
     Q_INVOKABLE void removeWatch(const QByteArray &id);
@@ -77,6 +80,7 @@ private:
     WatchServiceOptions m_options;
     std::unique_ptr<JobQueue> m_queue; // its connection serves the registry too
     std::unique_ptr<KnowledgeStore> m_store;
+    std::shared_ptr<const WatchFence> m_fence;
     std::map<QByteArray, FolderWatcher *> m_watchers;
     QString m_pendingError; // of the current scan's queueing or removal
     QTimer m_reload;
