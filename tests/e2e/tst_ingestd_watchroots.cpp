@@ -9,12 +9,14 @@
 #include "httpclient.h"
 #include "redisprocess.h"
 
+#include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 
 using namespace aether;
 using namespace aether::test;
@@ -45,6 +47,30 @@ private:
     QString shared() const { return m_work.filePath(QStringLiteral("roots/shared")); }
     QString rootOfB() const { return m_work.filePath(QStringLiteral("roots/b")); }
     QString outside() const { return m_work.filePath(QStringLiteral("outside")); }
+    // Inside tenant A's root: the daemon's settings and data folders, a hidden folder.
+    QString home() const { return m_work.filePath(QStringLiteral("roots/shared/home")); }
+    QString inHome(const char *path) const { return QDir(home()).filePath(QLatin1String(path)); }
+
+    QJsonObject watchListed(const QString &id)
+    {
+        const QJsonArray watches = m_client->get(QStringLiteral("/ops/watches"), kOperator)
+                                       .json()
+                                       .value("watches")
+                                       .toArray();
+        for (const QJsonValue &watch : watches) {
+            if (watch.toObject().value("id").toString() == id)
+                return watch.toObject();
+        }
+        return {};
+    }
+
+    // A watch registered as a version without the "operator" field did it.
+    void registerOldWatch(const QByteArray &id, const QString &path)
+    {
+        m_redis.command({"HSET", "rq:watch:" + id, "id", id, "path", path.toUtf8(), "source", "old",
+                         "patterns", "[\"*.txt\"]", "tenant", "tenA", "origin", "api"});
+        m_redis.command({"SADD", "rq:watches", id});
+    }
 
     HttpResult watch(const QString &path, const Headers &key)
     {
@@ -81,8 +107,18 @@ private Q_SLOTS:
     {
         QVERIFY(m_work.isValid());
         QDir work(m_work.path());
-        for (const char *folder : {"roots/shared/notes", "roots/shared/bulk", "roots/b", "outside"})
+        for (const char *folder :
+             {"roots/shared/notes", "roots/shared/bulk", "roots/b", "outside",
+              "roots/shared/home/docs", "roots/shared/home/.ssh", "roots/shared/home/conf",
+              "roots/shared/home/appdata", "roots/shared/docs"})
             QVERIFY(work.mkpath(QLatin1String(folder)));
+        writeFile(inHome("visible.txt"), "Visible.");
+        writeFile(inHome("docs/deeper.txt"), "Deeper.");
+        writeFile(inHome(".hidden.txt"), "Hidden.");
+        writeFile(inHome(".ssh/id_rsa"), "PRIVATE KEY");
+        writeFile(inHome("conf/aether-ingestd.conf"), "LOG_LEVEL=info\n");
+        writeFile(inHome("appdata/dump.rdb"), "Redis files.");
+        writeFile(QDir(shared()).filePath(QStringLiteral("docs/plans.txt")), "Plans.");
         writeFile(QDir(shared()).filePath(QStringLiteral("notes/owls.txt")), "Barn owls.");
         writeFile(QDir(outside()).filePath(QStringLiteral("secret.txt")), "Not for tenants.");
         QVERIFY(QFile::link(outside(), QDir(shared()).filePath(QStringLiteral("exit"))));
@@ -97,6 +133,8 @@ private Q_SLOTS:
                                   "adm-all:admin:*"));
         env.insert(QStringLiteral("WATCH_ROOTS"), shared() + QStringLiteral(",tenB=") + rootOfB());
         env.insert(QStringLiteral("WATCH_RESCAN"), QStringLiteral("3600"));
+        env.insert(QStringLiteral("AETHER_CONFIG"), inHome("conf/aether-ingestd.conf"));
+        env.insert(QStringLiteral("AETHER_DATA_DIR"), inHome("appdata"));
         QVERIFY2(m_daemon.start(env), qPrintable(m_daemon.errorText()));
         m_client = std::make_unique<HttpClient>(m_daemon.baseUrl());
     }
@@ -153,6 +191,74 @@ private Q_SLOTS:
         QCOMPARE(m_client->send("DELETE", "/ops/watches/" + id, {}, kOperator).status, 200);
     }
 
+    // The program's settings and data folders, a hidden folder: 403 for a
+    // tenant-bound admin, though they lie inside its root.
+    void aTenantAdminCannotWatchTheProgramsOrHiddenFolders()
+    {
+        for (const char *path : {"conf", "appdata", ".ssh"}) {
+            const HttpResult reply = m_client->postJson(
+                QStringLiteral("/ops/watches"),
+                {{"path", inHome(path)}, {"patterns", QJsonArray{"*"}}}, kTenantAdmin);
+            QVERIFY2(reply.status == 403 &&
+                         reply.json().value("error").toString().contains(QLatin1String("hidden")),
+                     qPrintable(path + QStringLiteral(": %1 %2")
+                                           .arg(reply.status)
+                                           .arg(QString::fromUtf8(reply.body))));
+        }
+    }
+
+    // A watch of the folder holding them, pattern "*": only the visible files
+    // outside the program's folders are queued.
+    void aTenantsScanSkipsHiddenAndTheProgramsFolders()
+    {
+        const qint64 before = queuedJobs();
+        const HttpResult added =
+            m_client->postJson(QStringLiteral("/ops/watches"),
+                               {{"path", home()}, {"patterns", QJsonArray{"*"}}}, kTenantAdmin);
+        QCOMPARE(added.status, 200);
+        const QString id = added.json().value("watch").toObject().value("id").toString();
+        QTRY_VERIFY_WITH_TIMEOUT(!watchListed(id).value("last_scan_at").isNull(), 20000);
+        QCOMPARE(watchListed(id).value("files_tracked").toInt(), 2); // visible.txt, docs/deeper.txt
+        QCOMPARE(queuedJobs() - before, 2);
+        QCOMPARE(m_client->send("DELETE", "/ops/watches/" + id, {}, kTenantAdmin).status, 200);
+    }
+
+    // The watched folder swapped for a symlink leading out of the roots: the
+    // next scan does not read it and says why.
+    void aWatchedFolderSwappedForASymlinkIsNotScanned()
+    {
+        const QString docs = QDir(shared()).filePath(QStringLiteral("docs"));
+        const qint64 before = queuedJobs();
+        const HttpResult added = watch(docs, kTenantAdmin);
+        QCOMPARE(added.status, 200);
+        const QString id = added.json().value("watch").toObject().value("id").toString();
+        QTRY_COMPARE_WITH_TIMEOUT(queuedJobs() - before, 1, 20000);
+        QVERIFY(QDir(shared()).rename(QStringLiteral("docs"), QStringLiteral("docs.old")));
+        QVERIFY(QFile::link(outside(), docs));
+        writeFile(docs + QStringLiteral(".old/poke.txt"), "A change the watcher notices.");
+        QTRY_VERIFY_WITH_TIMEOUT(!watchListed(id).value("last_error").isNull(), 20000);
+        QVERIFY2(watchListed(id).value("last_error").toString().contains(outside()),
+                 qPrintable(watchListed(id).value("last_error").toString()));
+        QCOMPARE(queuedJobs() - before, 1); // not outside/secret.txt
+        QCOMPARE(m_client->send("DELETE", "/ops/watches/" + id, {}, kTenantAdmin).status, 200);
+    }
+
+    // A watch registered before the registry said who made it counts as its
+    // tenant's: one outside the roots is not scanned after the upgrade.
+    void anOldWatchOutsideTheRootsIsNotScanned()
+    {
+        const qint64 before = queuedJobs();
+        registerOldWatch("old-1", QFileInfo(outside()).canonicalFilePath());
+        QTRY_VERIFY_WITH_TIMEOUT(!watchListed(QStringLiteral("old-1")).value("last_error").isNull(),
+                                 20000);
+        QVERIFY(watchListed(QStringLiteral("old-1"))
+                    .value("last_error")
+                    .toString()
+                    .contains(QLatin1String("WATCH_ROOTS")));
+        QCOMPARE(queuedJobs(), before);
+        QCOMPARE(m_client->send("DELETE", "/ops/watches/old-1", {}, kOperator).status, 200);
+    }
+
     void deletingAWatchStopsItsScanAtOnce()
     {
         const qint64 before = queuedJobs();
@@ -160,8 +266,16 @@ private Q_SLOTS:
             watch(QDir(shared()).filePath(QStringLiteral("bulk")), kTenantAdmin);
         QCOMPARE(added.status, 200);
         const QString id = added.json().value("watch").toObject().value("id").toString();
+        // Deleted once its scan is under way (the first jobs queued), so that
+        // the delete has a scan to stop.
+        QDeadlineTimer giveUp(60000);
+        while (queuedJobs() == before && !giveUp.hasExpired())
+            QThread::usleep(200);
         QCOMPARE(m_client->send("DELETE", "/ops/watches/" + id, {}, kTenantAdmin).status, 200);
         const qint64 atDelete = queuedJobs();
+        QVERIFY2(atDelete > before, "the scan had not started when the watch was deleted");
+        QVERIFY2(atDelete - before < kBulkFiles,
+                 "the scan had queued every file before the delete: nothing left to stop");
         QTest::qWait(2000);
         const qint64 settled = queuedJobs();
         QTest::qWait(2000);
@@ -192,6 +306,14 @@ private Q_SLOTS:
                    m_redis.url().replace(QStringLiteral("/0"), QStringLiteral("/1")));
         env.insert(QStringLiteral("API_KEYS"), QStringLiteral("adm-a:admin:tenA"));
         env.insert(QStringLiteral("HOME"), home.path());
+        // Its settings (an operator key would be there) and data in the home folder.
+        const QString settings =
+            QDir(home.path()).filePath(QStringLiteral(".config/aether-ingest"));
+        const QString data = QDir(home.path()).filePath(QStringLiteral("appdata"));
+        QVERIFY(QDir().mkpath(settings) && QDir().mkpath(data));
+        writeFile(settings + QStringLiteral("/aether-ingest.conf"), "# the operator's keys\n");
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), QDir(home.path()).filePath(".config"));
+        env.insert(QStringLiteral("AETHER_DATA_DIR"), data);
         const bool started = program.start(env, {QStringLiteral("--headless")});
         qputenv("AETHER_INGESTD", daemon);
         QVERIFY2(started, qPrintable(program.errorText()));
@@ -202,6 +324,9 @@ private Q_SLOTS:
         };
         QCOMPARE(watchAt(QDir(home.path()).filePath(QStringLiteral("Notes"))), 200);
         QCOMPARE(watchAt(outside()), 403);
+        // Its settings and data folders are not the tenants', though in the home folder.
+        QCOMPARE(watchAt(settings), 403);
+        QCOMPARE(watchAt(data), 403);
     }
 };
 
