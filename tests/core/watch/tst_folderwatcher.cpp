@@ -6,6 +6,7 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -152,6 +153,47 @@ private Q_SLOTS:
         QCOMPARE(changedPaths(changed), QStringList({"n0.md", "n1.md", "n2.md"}));
         QTest::qWait(FolderWatcher::kDebounceMs + 300);
         QCOMPARE(scanned.size(), 2);
+    }
+
+    // A watch no operator made: hidden names and the program's folders are
+    // not read, and a folder swapped for a symlink leading out is not scanned.
+    void aFencedScanSkipsHiddenAndProgramFoldersAndChecksTheFolderAgain()
+    {
+        QTemporaryDir dir;
+        const QString root = QFileInfo(dir.path()).canonicalFilePath();
+        QDir base(root);
+        for (const char *folder : {"home/.ssh", "home/data", "home/docs", "outside"})
+            QVERIFY(base.mkpath(QLatin1String(folder)));
+        writeFile(base.filePath(QStringLiteral("home/a.md")), "alpha");
+        writeFile(base.filePath(QStringLiteral("home/docs/b.txt")), "beta");
+        writeFile(base.filePath(QStringLiteral("home/.hidden.txt")), "hidden");
+        writeFile(base.filePath(QStringLiteral("home/.ssh/key.txt")), "key");
+        writeFile(base.filePath(QStringLiteral("home/data/store.txt")), "store");
+        writeFile(base.filePath(QStringLiteral("outside/secret.txt")), "secret");
+        QString error;
+        const auto fence = std::make_shared<const WatchFence>(
+            *WatchRoots::parse(base.filePath(QStringLiteral("home")), &error),
+            QStringList{base.filePath(QStringLiteral("home/data"))});
+        FolderWatcher watcher(folderAt(base.filePath(QStringLiteral("home"))), {}, 60000, fence);
+        QSignalSpy changed(&watcher, &FolderWatcher::filesChanged);
+        watcher.scanNow();
+        QCOMPARE(changedPaths(changed), QStringList({"a.md", "docs/b.txt"}));
+        QVERIFY(watcher.state().lastError.isEmpty());
+
+        QVERIFY(base.rename(QStringLiteral("home/docs"), QStringLiteral("home/docs.old")));
+        QVERIFY(QFile::link(base.filePath(QStringLiteral("outside")),
+                            base.filePath(QStringLiteral("home/docs"))));
+        changed.clear();
+        watcher.scanNow(); // the symlinked folder inside is not followed
+        QCOMPARE(changedPaths(changed), QStringList({"docs.old/b.txt"}));
+
+        FolderWatcher swapped(folderAt(base.filePath(QStringLiteral("home/docs"))), {}, 60000,
+                              fence);
+        QSignalSpy swappedChanged(&swapped, &FolderWatcher::filesChanged);
+        swapped.scanNow();
+        QVERIFY(swappedChanged.isEmpty());
+        QVERIFY2(swapped.state().lastError.contains(base.filePath(QStringLiteral("outside"))),
+                 qPrintable(swapped.state().lastError));
     }
 
     void aMissingFolderIsReportedNotEmptied()
