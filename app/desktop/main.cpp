@@ -62,8 +62,11 @@ int main(int argc, char *argv[])
             QStringLiteral("Aether Ingest, desktop: a window over the REST API, Redis job "
                            "queue and ingest workers (the same service as aether-ingestd)."),
             dataDir, configFile);
-        // The desktop program's user watches their own files; the service
-        // opens no folder to tenant-bound keys unless told.
+        // The desktop program's user watches their own files, so the home
+        // folder is open to tenant-bound keys by default (the service opens
+        // none unless told). Their watches still never read hidden folders
+        // (~/.ssh, ~/.config with this program's keys) nor the program's data
+        // and store folders: WatchFence, at the add and at each scan.
         if (!result.settings.watchRoots)
             result.settings.watchRoots =
                 QStandardPaths::writableLocation(QStandardPaths::HomeLocation);

@@ -3,8 +3,11 @@
 // symlink or ".." leading out, another tenant's root: 403 naming the
 // setting), an operator ('*') key may watch anywhere, and deleting a watch
 // stops its scan at once; the desktop program opens the home folder by
-// default. No workers: every queued job stays in the queue, so its length
-// counts what the scans queued.
+// default. Inside the roots, a tenant's watch reads no hidden folder and none
+// of the daemon's settings and data folders, and each scan checks its folder
+// again (swapped for a symlink leading out, or registered by an older version
+// without saying who made it: not scanned, last_error says why). No workers: every queued job stays
+// in the queue, so its length counts what the scans queued.
 #include "daemonprocess.h"
 #include "httpclient.h"
 #include "redisprocess.h"
