@@ -181,6 +181,15 @@ std::optional<ApiReply> ApiServer::screenHead(const RequestHead &head, const QHo
     const QString path = QUrl::fromEncoded(head.target).path();
     const HeaderLookup header = [&head](const QByteArray &name) { return head.value(name); };
     Screening screening = screen(head.method, path, header, client, true);
+    // Bodies that no route would read are refused before their bytes count
+    // towards MAX_INFLIGHT_MB: the public routes are all GETs, and a keyless
+    // client must not be able to hold the budget with them.
+    static const QList<QByteArray> bodiless{"GET", "HEAD", "DELETE", "OPTIONS"};
+    if (!screening.refusal && (head.contentLength > 0 || head.chunked) &&
+        bodiless.contains(head.method))
+        screening.refusal =
+            ApiReply::error(400, QStringLiteral("%1 %2 takes no request body")
+                                     .arg(QString::fromLatin1(head.method), screening.routeLabel));
     if (screening.refusal)
         m_httpMetrics->record(methodLabel(head.method), screening.routeLabel,
                               screening.refusal->status);

@@ -181,6 +181,33 @@ private Q_SLOTS:
             200);
     }
 
+    // A keyless client declaring bodies on a public route used to hold the
+    // in-flight budget (a byte now and then), and authorised uploads got 503.
+    void keylessBodiesDoNotHoldTheBudget()
+    {
+        std::vector<std::unique_ptr<QTcpSocket>> holders;
+        for (const qint64 size : {10 * kMegabyte, 10 * kMegabyte, 4 * kMegabyte}) { // 24 MB
+            auto socket = std::make_unique<QTcpSocket>();
+            socket->connectToHost(QHostAddress::LocalHost, m_daemon.port());
+            QVERIFY(socket->waitForConnected(5000));
+            socket->write("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " +
+                          QByteArray::number(size) + "\r\n\r\nx");
+            QVERIFY(socket->waitForBytesWritten(5000));
+            holders.push_back(std::move(socket));
+        }
+        QTest::qWait(500); // the daemon reads those heads first
+        const QByteArray body = "{\"text\":\"" + QByteArray(12 * 1024, 'x') + "\"}";
+        const HttpResult upload = m_client->post(QStringLiteral("/knowledge/ingest-text-async"),
+                                                 body, {{"x-api-key", "test-key"}});
+        QVERIFY2(upload.status == 200, upload.body.left(300).constData());
+        for (const auto &socket : holders) {
+            QByteArray answer = socket->readAll();
+            while (statusOf(answer) == 0 && socket->waitForReadyRead(5000))
+                answer += socket->readAll();
+            QVERIFY2(statusOf(answer) == 400, answer.left(300).constData());
+        }
+    }
+
     // The measure: 50 keyless 100 MB uploads at once keep the resident
     // size within 64 MB of where it started, and an authorised upload running
     // beside them succeeds.

@@ -69,6 +69,10 @@ QByteArray paddedHead(const QByteArray &first, int size)
 }
 
 const QByteArray kGet = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+// Its body is what a smuggler hides a head in (refused as JSON, answered 400).
+const QByteArray kAuthorisedPost = "POST " + kTextRoute +
+                                   " HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: test-key\r\n"
+                                   "Content-Type: application/json\r\n";
 
 } // namespace
 
@@ -266,12 +270,37 @@ private Q_SLOTS:
             "GET /metrics HTTP/1.1\r\nHost: evil.com\r\n" + fieldsNamed(120) + "\r\n";
         const QByteArray fake =
             paddedHead(kGet + "Content-Length: " + QByteArray::number(evil.size()) + "\r\n", 200);
-        const QByteArray withBody = paddedHead(kGet + "Content-Length: 210\r\n", 200);
+        const QByteArray withBody = paddedHead(kAuthorisedPost + "Content-Length: 210\r\n", 200);
         const RawConversation conversation = rawConversationInParts(
             m_daemon.port(), {kGet + "\r\n" + withBody, QByteArray(10, 'a') + fake, evil});
         QVERIFY2(!conversation.answer.contains("aether_"), conversation.answer.constData());
         QVERIFY2(statusesOf(conversation.answer).count(200) <= 2, conversation.answer.constData());
         QCOMPARE(statusesOf(conversation.answer).value(2), 431);
+    }
+
+    // The same smuggling once hid key guesses from the ban (AUTH_MAX_FAILURES).
+    void wrongKeysBehindABodyAreCounted()
+    {
+        QProcessEnvironment env = daemonEnvironment(m_redis, 0);
+        env.insert(QStringLiteral("AUTH_MAX_FAILURES"), QStringLiteral("3"));
+        DaemonProcess daemon;
+        QVERIFY2(daemon.start(env), qPrintable(daemon.errorText()));
+        QList<int> lastStatuses;
+        for (int attempt = 0; attempt < 4; ++attempt) {
+            const QByteArray guess = "GET /knowledge/documents HTTP/1.1\r\nHost: "
+                                     "127.0.0.1\r\nx-api-key: wrong-" +
+                                     QByteArray::number(attempt) + "\r\nConnection: close\r\n\r\n";
+            const QByteArray fake = paddedHead(
+                kGet + "Content-Length: " + QByteArray::number(guess.size()) + "\r\n", 200);
+            const QByteArray withBody =
+                paddedHead(kAuthorisedPost + "Content-Length: 210\r\n", 200);
+            const RawConversation conversation = rawConversationInParts(
+                daemon.port(), {kGet + "\r\n" + withBody, QByteArray(10, 'a') + fake, guess}, 200,
+                1000);
+            // Once banned, the keyed POST before the guess gets the 429.
+            lastStatuses.append(statusesOf(conversation.answer).value(attempt < 3 ? 2 : 1));
+        }
+        QCOMPARE(lastStatuses, QList<int>({401, 401, 401, 429}));
     }
 
     // Refusing a pipelined request answers the ones before it first.
