@@ -68,6 +68,7 @@ ConnectionWatch::ConnectionWatch(QTcpSocket *socket, std::shared_ptr<ConnectionG
 void ConnectionWatch::followServerReads()
 {
     connect(m_socket, &QTcpSocket::readyRead, this, &ConnectionWatch::serverRead);
+    m_followingServer = true;
 }
 
 // QHttpServer has just read what it takes (at most one whole request, and
@@ -140,7 +141,9 @@ void ConnectionWatch::inspect()
     // QHttpServer took every whole request before this call: a request that
     // started earlier has nothing before it left for QHttpServer to read.
     m_headStart = 0;
-    qint64 offset = qMin(m_inspectedAhead, available);
+    // Without word of what QHttpServer read, everything is inspected again
+    // (which is what the AdmittedRequests check in ApiServer then catches).
+    qint64 offset = m_followingServer ? qMin(m_inspectedAhead, available) : 0;
     while (offset < available && !m_rejected && (!m_lastRequestAdmitted || isInBody())) {
         const qint64 skippable = m_chunked ? m_chunked->dataAhead() : m_bodyRemaining;
         if (skippable > 0) {
@@ -329,7 +332,7 @@ void ConnectionWatch::refuse(ApiReply reply, qint64 drainBytes)
     m_drainRemaining = drainBytes;
     // QHttpServer never sees the refused request; the requests before it in
     // the bytes buffered are read by QHttpServer and answered first.
-    m_keepForServer = m_headStart;
+    m_keepForServer = m_followingServer ? m_headStart : 0;
     m_pendingRefusal = std::move(reply);
     if (m_keepForServer <= 0)
         finishRefusal();

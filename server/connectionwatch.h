@@ -63,6 +63,7 @@ private:
     // already inspected: QHttpServer leaves the bytes after a request unread
     // and signals readyRead again for them.
     qint64 m_inspectedAhead = 0;
+    bool m_followingServer = false;     // followServerReads() was called
     qint64 m_availableBeforeServer = 0; // when QHttpServer's handler starts
     // A request that closes the connection was admitted: the bytes after it
     // are neither inspected nor answered.
