@@ -1,5 +1,6 @@
 #include "server/admittedrequests.h"
 
+#include <QCryptographicHash>
 #include <QTcpSocket>
 
 namespace aether {
@@ -14,11 +15,29 @@ AdmittedRequests *AdmittedRequests::of(QTcpSocket *socket)
     return new AdmittedRequests(socket);
 }
 
+// A digest, so that the keys are not kept in memory longer than the request.
+QByteArray AdmittedRequest::digestOfKeys(const QByteArray &apiKey, const QByteArray &adminKey)
+{
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    hash.addData(QByteArray::number(apiKey.size()));
+    hash.addData(":");
+    hash.addData(apiKey);
+    hash.addData(adminKey);
+    return hash.result();
+}
+
 std::optional<AdmittedRequest> AdmittedRequests::take()
 {
     if (m_waiting.isEmpty())
         return std::nullopt;
     return m_waiting.dequeue();
+}
+
+std::optional<AdmittedRequest> AdmittedRequests::takeLast()
+{
+    if (m_waiting.isEmpty())
+        return std::nullopt;
+    return m_waiting.takeLast();
 }
 
 } // namespace aether

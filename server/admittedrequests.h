@@ -15,6 +15,15 @@ struct AdmittedRequest
 {
     QByteArray method; // "PROPFIND" stays "PROPFIND"
     bool keepAlive = true;
+    // What QHttpServer must hand over for this request; anything else means
+    // the two parsers framed the bytes differently.
+    QByteArray target;       // as sent
+    QByteArray host;         // the Host field
+    QByteArray keysDigest;   // of x-api-key and x-admin-key (see digestOfKeys)
+    quint64 replySlot = 0;   // its place in ReplyOrder, taken when admitted
+    bool keyCounted = false; // a wrong key was already counted on the head
+
+    static QByteArray digestOfKeys(const QByteArray &apiKey, const QByteArray &adminKey);
 };
 
 // The requests of one connection that ConnectionGuard let through, oldest
@@ -31,6 +40,8 @@ public:
 
     void push(AdmittedRequest request) { m_waiting.enqueue(std::move(request)); }
     std::optional<AdmittedRequest> take();
+    // The newest, refused before QHttpServer read it whole.
+    std::optional<AdmittedRequest> takeLast();
 
     // Set once a request asked to close the connection: later ones on it are
     // not answered.

@@ -7,6 +7,7 @@
 #include "server/replyorder.h"
 #include "server/requesthead.h"
 
+#include <QHash>
 #include <QHttpServerRequest>
 #include <QLoggingCategory>
 #include <QPointer>
@@ -34,6 +35,23 @@ Credentials credentialsOf(const std::function<QByteArray(const QByteArray &)> &h
                        header("x-tenant")};
 }
 
+// True when QHttpServer hands over the request ConnectionGuard admitted: if
+// the two parsers ever framed the bytes differently, this fails closed.
+bool isAdmittedRequest(const AdmittedRequest &admitted, const QHttpServerRequest &request)
+{
+    using Method = QHttpServerRequest::Method;
+    static const QHash<QByteArray, Method> methods{
+        {"GET", Method::Get},     {"PUT", Method::Put},        {"DELETE", Method::Delete},
+        {"POST", Method::Post},   {"HEAD", Method::Head},      {"OPTIONS", Method::Options},
+        {"PATCH", Method::Patch}, {"CONNECT", Method::Connect}};
+    const QUrl target = QUrl::fromEncoded(admitted.target);
+    return methods.value(admitted.method, Method::Unknown) == request.method() &&
+           target.path() == request.url().path() && target.query() == request.url().query() &&
+           admitted.host == request.value("host") &&
+           admitted.keysDigest == AdmittedRequest::digestOfKeys(request.value("x-api-key"),
+                                                                request.value("x-admin-key"));
+}
+
 } // namespace
 
 ApiServer::ApiServer(AccessPolicy access, qint64 maxBodyBytes, QObject *parent)
@@ -55,6 +73,7 @@ bool ApiServer::listenOn(const QHostAddress &address, quint16 port, QString *err
         return false;
     }
     bind(m_tcpServer);
+    m_tcpServer->followServerReads();
     return true;
 }
 
@@ -162,6 +181,15 @@ std::optional<ApiReply> ApiServer::screenHead(const RequestHead &head, const QHo
     const QString path = QUrl::fromEncoded(head.target).path();
     const HeaderLookup header = [&head](const QByteArray &name) { return head.value(name); };
     Screening screening = screen(head.method, path, header, client, true);
+    // Bodies that no route would read are refused before their bytes count
+    // towards MAX_INFLIGHT_MB: the public routes are all GETs, and a keyless
+    // client must not be able to hold the budget with them.
+    static const QList<QByteArray> bodiless{"GET", "HEAD", "DELETE", "OPTIONS"};
+    if (!screening.refusal && (head.contentLength > 0 || head.chunked) &&
+        bodiless.contains(head.method))
+        screening.refusal =
+            ApiReply::error(400, QStringLiteral("%1 %2 takes no request body")
+                                     .arg(QString::fromLatin1(head.method), screening.routeLabel));
     if (screening.refusal)
         m_httpMetrics->record(methodLabel(head.method), screening.routeLabel,
                               screening.refusal->status);
@@ -191,11 +219,13 @@ bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
     if (admitted->isClosing())
         return true; // sent after a request that ended the connection
     ReplyOrder *order = ReplyOrder::of(socket);
-    const quint64 slot = order->reserve();
     const std::optional<AdmittedRequest> head = admitted->take();
-    if (!head) {
-        // QHttpServer found a request where ConnectionGuard did not: the two
-        // framed the bytes differently, and neither reading can be trusted.
+    // Its answer's place was taken when ConnectionGuard admitted its head.
+    const quint64 slot = head ? head->replySlot : order->reserve();
+    if (!head || !isAdmittedRequest(*head, request)) {
+        // QHttpServer found a request where ConnectionGuard did not, or
+        // another one: the two framed the bytes differently, and neither
+        // reading can be trusted.
         admitted->markClosing();
         order->deliver(
             slot,
@@ -209,8 +239,8 @@ bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
     const bool headOnly = head->method == "HEAD";
     const QByteArray method = methodLabel(head->method);
     const HeaderLookup header = [&request](const QByteArray &name) { return request.value(name); };
-    const Screening screening =
-        screen(head->method, request.url().path(), header, request.remoteAddress(), false);
+    const Screening screening = screen(head->method, request.url().path(), header,
+                                       request.remoteAddress(), !head->keyCounted);
     const ReplySender answer = [metrics = m_httpMetrics, order = QPointer<ReplyOrder>(order), slot,
                                 close, headOnly, method,
                                 route = screening.routeLabel](const ApiReply &reply) {

@@ -21,6 +21,9 @@ public:
 
     bool isComplete() const { return m_state == State::Done; }
     bool isMalformed() const { return m_state == State::Malformed; }
+    // The last chunk's CR arrived without its LF: QHttpServer 6.4 would then
+    // read the next byte as the LF, eating the first byte of the next request.
+    bool awaitsFinalLineFeed() const { return m_state == State::LastEnd && m_lineEndSeen == 1; }
     QString error() const { return m_error; }
     // The sum of the chunk sizes announced so far (data may still be arriving).
     qint64 announcedBytes() const { return m_announced; }

@@ -3,6 +3,7 @@
 #include "server/connectionwatch.h"
 
 #include <QTcpSocket>
+#include <utility>
 
 namespace aether {
 
@@ -20,6 +21,29 @@ void ConnectionGuard::incomingConnection(qintptr socketDescriptor)
     }
     new ConnectionWatch(socket, m_rules);
     addPendingConnection(socket);
+}
+
+QTcpSocket *ConnectionGuard::nextPendingConnection()
+{
+    QTcpSocket *socket = QTcpServer::nextPendingConnection();
+    if (socket)
+        m_handedOver.append(socket);
+    return socket;
+}
+
+// Connected after QAbstractHttpServer's handler of the same signal, which
+// connects its readyRead handler to each socket it takes: connections made
+// here come after it.
+void ConnectionGuard::followServerReads()
+{
+    connect(this, &QTcpServer::pendingConnectionAvailable, this, [this] {
+        for (const QPointer<QTcpSocket> &socket : std::exchange(m_handedOver, {})) {
+            if (auto *watch = socket ? socket->findChild<ConnectionWatch *>(
+                                           QString(), Qt::FindDirectChildrenOnly)
+                                     : nullptr)
+                watch->followServerReads();
+        }
+    });
 }
 
 } // namespace aether

@@ -4,6 +4,7 @@
 #include "server/inflightbudget.h"
 
 #include <QHostAddress>
+#include <QPointer>
 #include <QTcpServer>
 #include <functional>
 #include <memory>
@@ -48,6 +49,13 @@ public:
 
     const InflightBudget &inflight() const { return m_rules->budget; }
 
+    // Call once QAbstractHttpServer::bind() has connected to this server: each
+    // connection's watch then also learns, after QHttpServer's own readyRead
+    // handler, how much QHttpServer read, so no byte is inspected twice.
+    void followServerReads();
+
+    QTcpSocket *nextPendingConnection() override;
+
     // What every connection's watch reads; shared so that connections still
     // closing when the server goes away keep a valid budget to release into.
     struct Rules
@@ -63,6 +71,7 @@ protected:
 
 private:
     std::shared_ptr<Rules> m_rules = std::make_shared<Rules>();
+    QList<QPointer<QTcpSocket>> m_handedOver; // since QHttpServer last took sockets
 };
 
 } // namespace aether

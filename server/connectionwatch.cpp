@@ -65,6 +65,29 @@ ConnectionWatch::ConnectionWatch(QTcpSocket *socket, std::shared_ptr<ConnectionG
     m_idleTimer.start(m_rules->idleTimeoutMs);
 }
 
+void ConnectionWatch::followServerReads()
+{
+    connect(m_socket, &QTcpSocket::readyRead, this, &ConnectionWatch::serverRead);
+    m_followingServer = true;
+}
+
+// QHttpServer has just read what it takes (at most one whole request, and
+// the beginning of the next); what it left was inspected already.
+void ConnectionWatch::serverRead()
+{
+    const qint64 available = m_socket->bytesAvailable();
+    const qint64 consumed = qMax<qint64>(0, m_availableBeforeServer - available);
+    m_availableBeforeServer = available;
+    m_inspectedAhead = qMax<qint64>(0, m_inspectedAhead - consumed);
+    if (m_pendingRefusal) {
+        m_keepForServer -= consumed;
+        if (m_keepForServer <= 0)
+            finishRefusal();
+    } else if (available > 0 && AdmittedRequests::of(m_socket)->isClosing()) {
+        drain(); // after a request that ends the connection: never parsed
+    }
+}
+
 ConnectionWatch::~ConnectionWatch()
 {
     m_rules->budget.release(m_reserved);
@@ -108,13 +131,20 @@ void ConnectionWatch::inspect()
 {
     m_lastActivity.start();
     if (m_rejected || AdmittedRequests::of(m_socket)->isClosing()) {
-        drain(); // nothing more on this connection will be answered
+        if (!m_pendingRefusal)
+            drain(); // nothing more on this connection will be answered
+        m_availableBeforeServer = m_socket->bytesAvailable();
         return;
     }
     const qint64 available = m_socket->bytesAvailable();
     QByteArray window; // the first bytes buffered, copied when they must be read
-    qint64 offset = 0;
-    while (offset < available && !m_rejected) {
+    // QHttpServer took every whole request before this call: a request that
+    // started earlier has nothing before it left for QHttpServer to read.
+    m_headStart = 0;
+    // Without word of what QHttpServer read, everything is inspected again
+    // (which is what the AdmittedRequests check in ApiServer then catches).
+    qint64 offset = m_followingServer ? qMin(m_inspectedAhead, available) : 0;
+    while (offset < available && !m_rejected && (!m_lastRequestAdmitted || isInBody())) {
         const qint64 skippable = m_chunked ? m_chunked->dataAhead() : m_bodyRemaining;
         if (skippable > 0) {
             const qint64 take = qMin(skippable, available - offset);
@@ -130,6 +160,11 @@ void ConnectionWatch::inspect()
             window = m_socket->peek(qMin(available, offset + kPeekWindow));
         offset = m_chunked ? consumeChunked(window, offset) : consumeHeaders(window, offset);
     }
+    if (!m_rejected && m_chunked && m_chunked->awaitsFinalLineFeed())
+        refuseUnframed(400, QStringLiteral("the CRLF ending a chunked body must not be split"));
+    m_inspectedAhead = offset;
+    m_headStart = 0;
+    m_availableBeforeServer = m_socket->bytesAvailable();
 }
 
 qsizetype ConnectionWatch::consumeHeaders(const QByteArray &data, qsizetype offset)
@@ -141,6 +176,8 @@ qsizetype ConnectionWatch::consumeHeaders(const QByteArray &data, qsizetype offs
         if (offset == data.size())
             return offset;
         m_headersStarted.start();
+        m_headStart = offset;
+        m_headOnlyAnswer = false; // until this head says HEAD
     }
     const qsizetype before = m_headers.size();
     m_headers.append(data.constData() + offset, data.size() - offset);
@@ -171,7 +208,8 @@ void ConnectionWatch::admitHead(const QByteArray &block, qsizetype bodyStart)
     if (head.refusal != 0)
         return refuseUnframed(head.refusal, head.error);
     // The rest of a refused body is read and dropped, up to its declared end.
-    const qint64 drainBytes = head.chunked ? kUnframedDrainBytes : bodyStart + head.contentLength;
+    const qint64 drainBytes =
+        head.chunked ? kUnframedDrainBytes : bodyStart - m_headStart + head.contentLength;
     if (m_rules->gate) {
         if (std::optional<ApiReply> refusal = m_rules->gate(head, m_socket->peerAddress()))
             return refuse(std::move(*refusal), drainBytes);
@@ -198,9 +236,21 @@ void ConnectionWatch::admitHead(const QByteArray &block, qsizetype bodyStart)
     }
     if (head.chunked)
         m_chunked.emplace();
-    if (head.expectContinue)
+    // Answers keep request order (ReplyOrder): the slot is taken now, in the
+    // order the heads arrive, before any refusal after it takes its own.
+    ReplyOrder *order = ReplyOrder::of(m_socket);
+    const quint64 slot = order->reserve();
+    // Only when no earlier answer is still to be written: it would come first.
+    if (head.expectContinue && order->isNextToWrite(slot))
         m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
-    AdmittedRequests::of(m_socket)->push(AdmittedRequest{head.method, head.keepAlive});
+    AdmittedRequests::of(m_socket)->push(AdmittedRequest{
+        head.method, head.keepAlive, head.target, head.value("host"),
+        AdmittedRequest::digestOfKeys(head.value("x-api-key"), head.value("x-admin-key")), slot,
+        bool(m_rules->gate)});
+    // What follows a request that closes the connection is never answered,
+    // so it is not parsed nor counted either.
+    if (!head.keepAlive)
+        m_lastRequestAdmitted = true;
 }
 
 qsizetype ConnectionWatch::consumeChunked(const QByteArray &data, qsizetype offset)
@@ -268,20 +318,36 @@ void ConnectionWatch::refuseUnframed(int status, const QString &message)
 
 void ConnectionWatch::refuse(ApiReply reply, qint64 drainBytes)
 {
+    // A request refused in its body was admitted: its answer takes its slot.
+    std::optional<AdmittedRequest> admitted;
+    if (isInBody())
+        admitted = AdmittedRequests::of(m_socket)->takeLast();
+    m_refusalSlot = admitted ? admitted->replySlot : ReplyOrder::of(m_socket)->reserve();
     m_rejected = true;
     m_idleTimer.stop();
     m_rules->budget.release(m_reserved);
     m_reserved = 0;
     m_chunked.reset();
     m_bodyRemaining = 0;
-    // QHttpServer never sees the refused request. Requests before it on the
-    // connection that it already took are answered first.
-    m_socket->setReadBufferSize(kDrainBufferBytes);
     m_drainRemaining = drainBytes;
+    // QHttpServer never sees the refused request; the requests before it in
+    // the bytes buffered are read by QHttpServer and answered first.
+    m_keepForServer = m_followingServer ? m_headStart : 0;
+    m_pendingRefusal = std::move(reply);
+    if (m_keepForServer <= 0)
+        finishRefusal();
+}
+
+void ConnectionWatch::finishRefusal()
+{
+    const ApiReply reply = std::move(*m_pendingRefusal);
+    m_pendingRefusal.reset();
+    m_keepForServer = 0;
+    m_socket->setReadBufferSize(kDrainBufferBytes);
     dropBuffered();
-    ReplyOrder *order = ReplyOrder::of(m_socket);
     const bool closeNow = m_drainRemaining <= 0;
-    order->deliver(order->reserve(), httpResponseBytes(reply, true, m_headOnlyAnswer), closeNow);
+    ReplyOrder::of(m_socket)->deliver(m_refusalSlot,
+                                      httpResponseBytes(reply, true, m_headOnlyAnswer), closeNow);
     if (!closeNow)
         QTimer::singleShot(kLingerMs, m_socket, [socket = m_socket] { socket->abort(); });
 }

@@ -18,9 +18,14 @@ namespace aether {
 // request ends its connection: its bytes are discarded unread.
 class ConnectionWatch : public QObject
 {
+    Q_OBJECT
+
 public:
     ConnectionWatch(QTcpSocket *socket, std::shared_ptr<ConnectionGuard::Rules> rules);
     ~ConnectionWatch() override;
+
+    // Also runs on each readyRead, after QHttpServer has read what it takes.
+    void followServerReads();
 
 private:
     void idleTimedOut();
@@ -38,6 +43,9 @@ private:
     // read and drop before closing (the rest of a declared body).
     void refuse(ApiReply reply, qint64 drainBytes);
     void refuseUnframed(int status, const QString &message);
+    // The refusal goes out once QHttpServer has taken the requests before it.
+    void finishRefusal();
+    void serverRead();
 
     QTcpSocket *m_socket;
     std::shared_ptr<ConnectionGuard::Rules> m_rules;
@@ -51,6 +59,21 @@ private:
     qint64 m_reserved = 0;       // of the in-flight budget, for the body now arriving
     qint64 m_drainRemaining = 0; // of a refused body
     bool m_rejected = false;
+    // Bytes at the front of what QHttpServer has not read yet that were
+    // already inspected: QHttpServer leaves the bytes after a request unread
+    // and signals readyRead again for them.
+    qint64 m_inspectedAhead = 0;
+    bool m_followingServer = false;     // followServerReads() was called
+    qint64 m_availableBeforeServer = 0; // when QHttpServer's handler starts
+    // A request that closes the connection was admitted: the bytes after it
+    // are neither inspected nor answered.
+    bool m_lastRequestAdmitted = false;
+    // Of a refused request: the bytes before it, of earlier admitted requests
+    // that QHttpServer must still read, and its answer meanwhile.
+    qint64 m_keepForServer = 0;
+    qsizetype m_headStart = 0; // of the head now being read, in the bytes buffered
+    std::optional<ApiReply> m_pendingRefusal;
+    quint64 m_refusalSlot = 0;
 };
 
 } // namespace aether

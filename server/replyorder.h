@@ -24,6 +24,8 @@ public:
     static bool isBusy(const QTcpSocket *socket);
 
     quint64 reserve() { return m_nextSlot++; }
+    // True when every answer before `slot` has been written.
+    bool isNextToWrite(quint64 slot) const { return m_nextToWrite == slot; }
     void deliver(quint64 slot, QByteArray bytes, bool closeAfter);
     // The connection now carries a stream (Server-Sent Events) until it closes.
     void holdOpen() { m_streaming = true; }

@@ -181,6 +181,84 @@ private Q_SLOTS:
             200);
     }
 
+    // A keyless client declaring bodies on a public route used to hold the
+    // in-flight budget (a byte now and then), and authorised uploads got 503.
+    void keylessBodiesDoNotHoldTheBudget()
+    {
+        std::vector<std::unique_ptr<QTcpSocket>> holders;
+        for (const qint64 size : {10 * kMegabyte, 10 * kMegabyte, 4 * kMegabyte}) { // 24 MB
+            auto socket = std::make_unique<QTcpSocket>();
+            socket->connectToHost(QHostAddress::LocalHost, m_daemon.port());
+            QVERIFY(socket->waitForConnected(5000));
+            socket->write("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " +
+                          QByteArray::number(size) + "\r\n\r\nx");
+            QVERIFY(socket->waitForBytesWritten(5000));
+            holders.push_back(std::move(socket));
+        }
+        QTest::qWait(500); // the daemon reads those heads first
+        const QByteArray body = "{\"text\":\"" + QByteArray(12 * 1024, 'x') + "\"}";
+        const HttpResult upload = m_client->post(QStringLiteral("/knowledge/ingest-text-async"),
+                                                 body, {{"x-api-key", "test-key"}});
+        QVERIFY2(upload.status == 200, upload.body.left(300).constData());
+        for (const auto &socket : holders) {
+            QByteArray answer = socket->readAll();
+            while (statusOf(answer) == 0 && socket->waitForReadyRead(5000))
+                answer += socket->readAll();
+            QVERIFY2(statusOf(answer) == 400, answer.left(300).constData());
+        }
+    }
+
+    // A keyless upload hidden behind a body that looks like a head: the guard
+    // once took its head for body bytes and let QHttpServer buffer it all.
+    void keylessBodyBehindAFakeHeadIsNotBuffered()
+    {
+        const QByteArray host = "Host: 127.0.0.1\r\n";
+        const qint64 total = 120 * kMegabyte;
+        const QByteArray keyless = uploadHead("/knowledge/ingest-text-async", total, {});
+        const QByteArray fakeFirst = "GET /healthz HTTP/1.1\r\n" + host +
+                                     "Content-Length: " + QByteArray::number(keyless.size()) +
+                                     "\r\nX-Pad: ";
+        const QByteArray fake =
+            fakeFirst + QByteArray(200 - fakeFirst.size() - 4, 'p') + "\r\n\r\n";
+        const QByteArray postFirst = "POST /knowledge/ingest-text-async HTTP/1.1\r\n" + host +
+                                     "x-api-key: test-key\r\nContent-Type: application/json\r\n"
+                                     "Content-Length: 210\r\nX-Pad: ";
+        const QByteArray post =
+            postFirst + QByteArray(200 - postFirst.size() - 4, 'p') + "\r\n\r\n";
+        const qint64 baseKb = residentKb(m_daemon.pid());
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, m_daemon.port());
+        QVERIFY(socket.waitForConnected(5000));
+        for (const QByteArray &part :
+             QList<QByteArray>{"GET /healthz HTTP/1.1\r\n" + host + "\r\n" + post,
+                               QByteArray(10, 'a') + fake, keyless}) {
+            socket.write(part);
+            QVERIFY(socket.waitForBytesWritten(5000));
+            QTest::qWait(300);
+        }
+        // The body is a chain of heads with bodies, which the old guard admitted
+        // and skipped while QHttpServer buffered them as one body.
+        const QByteArray chained = "GET /healthz HTTP/1.1\r\n" + host + "Content-Length: ";
+        const qint64 filler = kMegabyte - chained.size() - 11;
+        const QByteArray piece = chained + QByteArray::number(filler).rightJustified(7, '0') +
+                                 "\r\n\r\n" + QByteArray(filler, 'a');
+        qint64 peakKb = baseKb;
+        for (qint64 sent = 0; sent < total && socket.state() == QAbstractSocket::ConnectedState;
+             sent += piece.size()) {
+            socket.write(piece);
+            while (socket.bytesToWrite() > 0 && socket.waitForBytesWritten(5000)) {
+            }
+            peakKb = qMax(peakKb, residentKb(m_daemon.pid()));
+        }
+        QTest::qWait(500);
+        peakKb = qMax(peakKb, residentKb(m_daemon.pid()));
+        const QByteArray answer = socket.readAll();
+        if (qEnvironmentVariableIsEmpty("ASAN_OPTIONS"))
+            QVERIFY2(peakKb - baseKb <= kRssMarginKb,
+                     qPrintable(QStringLiteral("peak RSS %1 kB over base").arg(peakKb - baseKb)));
+        QVERIFY2(answer.contains("HTTP/1.1 401 "), answer.constData());
+    }
+
     // The measure: 50 keyless 100 MB uploads at once keep the resident
     // size within 64 MB of where it started, and an authorised upload running
     // beside them succeeds.

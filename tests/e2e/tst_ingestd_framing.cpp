@@ -51,6 +51,29 @@ QByteArray headerOf(const QByteArray &answer, const QByteArray &name)
     return {};
 }
 
+// The status of every answer in `conversation`, in order.
+QList<int> statusesOf(const QByteArray &conversation)
+{
+    QList<int> statuses;
+    for (qsizetype at = conversation.indexOf("HTTP/1.1 "); at >= 0;
+         at = conversation.indexOf("HTTP/1.1 ", at + 1))
+        statuses.append(conversation.mid(at + 9, 3).toInt());
+    return statuses;
+}
+
+// A head of exactly `size` bytes: `first` (request line and fields) padded.
+QByteArray paddedHead(const QByteArray &first, int size)
+{
+    const QByteArray base = first + "X-Pad: ";
+    return base + QByteArray(size - base.size() - 4, 'p') + "\r\n\r\n";
+}
+
+const QByteArray kGet = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+// Its body is what a smuggler hides a head in (refused as JSON, answered 400).
+const QByteArray kAuthorisedPost = "POST " + kTextRoute +
+                                   " HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: test-key\r\n"
+                                   "Content-Type: application/json\r\n";
+
 } // namespace
 
 class TestIngestdFraming : public QObject
@@ -223,6 +246,120 @@ private Q_SLOTS:
                                                            body)),
                  200);
         QCOMPARE(queued(), before + 1);
+    }
+
+    // QHttpServer signals readyRead again for the bytes left after a request;
+    // the guard read them already and must not take them for new requests.
+    void pipelinedRequestsAreInspectedOnce()
+    {
+        const RawConversation conversation = rawConversationInParts(
+            m_daemon.port(), {kGet + "\r\n" + "HEAD /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+                              kGet + "Connection: close\r\n\r\n"});
+        QCOMPARE(statusesOf(conversation.answer), QList<int>({200, 200, 200}));
+        const qsizetype last = conversation.answer.lastIndexOf("HTTP/1.1 ");
+        QVERIFY2(jsonBodyOf(conversation.answer.mid(last)).value("ok").toBool(),
+                 conversation.answer.constData());
+        QVERIFY(conversation.closed);
+    }
+
+    // A body that looks like a head, sent apart: the guard once counted it
+    // twice and let a request with 120 fields (Host dropped) reach /metrics.
+    void aBodyLikeAHeadSmugglesNothing()
+    {
+        const QByteArray evil =
+            "GET /metrics HTTP/1.1\r\nHost: evil.com\r\n" + fieldsNamed(120) + "\r\n";
+        const QByteArray fake =
+            paddedHead(kGet + "Content-Length: " + QByteArray::number(evil.size()) + "\r\n", 200);
+        const QByteArray withBody = paddedHead(kAuthorisedPost + "Content-Length: 210\r\n", 200);
+        const RawConversation conversation = rawConversationInParts(
+            m_daemon.port(), {kGet + "\r\n" + withBody, QByteArray(10, 'a') + fake, evil});
+        QVERIFY2(!conversation.answer.contains("aether_"), conversation.answer.constData());
+        QVERIFY2(statusesOf(conversation.answer).count(200) <= 2, conversation.answer.constData());
+        QCOMPARE(statusesOf(conversation.answer).value(2), 431);
+    }
+
+    // The same smuggling once hid key guesses from the ban (AUTH_MAX_FAILURES).
+    void wrongKeysBehindABodyAreCounted()
+    {
+        QProcessEnvironment env = daemonEnvironment(m_redis, 0);
+        env.insert(QStringLiteral("AUTH_MAX_FAILURES"), QStringLiteral("3"));
+        DaemonProcess daemon;
+        QVERIFY2(daemon.start(env), qPrintable(daemon.errorText()));
+        QList<int> lastStatuses;
+        for (int attempt = 0; attempt < 4; ++attempt) {
+            const QByteArray guess = "GET /knowledge/documents HTTP/1.1\r\nHost: "
+                                     "127.0.0.1\r\nx-api-key: wrong-" +
+                                     QByteArray::number(attempt) + "\r\nConnection: close\r\n\r\n";
+            const QByteArray fake = paddedHead(
+                kGet + "Content-Length: " + QByteArray::number(guess.size()) + "\r\n", 200);
+            const QByteArray withBody =
+                paddedHead(kAuthorisedPost + "Content-Length: 210\r\n", 200);
+            const RawConversation conversation = rawConversationInParts(
+                daemon.port(), {kGet + "\r\n" + withBody, QByteArray(10, 'a') + fake, guess}, 200,
+                1000);
+            // Once banned, the keyed POST before the guess gets the 429.
+            lastStatuses.append(statusesOf(conversation.answer).value(attempt < 3 ? 2 : 1));
+        }
+        QCOMPARE(lastStatuses, QList<int>({401, 401, 401, 429}));
+    }
+
+    // Refusing a pipelined request answers the ones before it first.
+    void aRefusalKeepsTheRequestsBeforeIt()
+    {
+        const RawConversation keyless = rawConversation(
+            m_daemon.port(), kGet + "\r\nGET /knowledge/documents HTTP/1.1\r\nHost: "
+                                    "127.0.0.1\r\n\r\n");
+        QCOMPARE(statusesOf(keyless.answer), QList<int>({200, 401}));
+        QVERIFY(keyless.closed);
+        // After an HTTP/1.0 request (which closes), nothing is read nor answered.
+        const RawConversation http10 = rawConversation(
+            m_daemon.port(), "GET /healthz HTTP/1.0\r\n\r\nGET /knowledge/documents "
+                             "HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: wrong\r\n\r\n");
+        QCOMPARE(statusesOf(http10.answer), QList<int>({200}));
+        QVERIFY(http10.closed);
+    }
+
+    // QHttpServer 6.4 reads two bytes after the last chunk's lone CR: the
+    // next request lost its first byte ("method ET").
+    void aSplitChunkedEndDoesNotEatTheNextRequest()
+    {
+        const QByteArray post = chunkedPost();
+        const QByteArray keepAlive = post.left(post.indexOf("Connection: close")) + "\r\n";
+        const RawConversation conversation =
+            rawConversationInParts(m_daemon.port(), {keepAlive + "7\r\n{\"a\":1}\r\n0\r\n\r",
+                                                     "\n" + kGet + "Connection: close\r\n\r\n"});
+        QVERIFY2(!conversation.answer.contains("ET is not allowed"),
+                 conversation.answer.constData());
+        QVERIFY2(!statusesOf(conversation.answer).contains(405), conversation.answer.constData());
+    }
+
+    // "100 Continue" is an answer too: it waits for those before it.
+    void continueComesAfterEarlierAnswers()
+    {
+        const QByteArray body = "{\"text\":\"hello\"}";
+        const QByteArray expecting = "POST " + kTextRoute +
+                                     " HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: test-key\r\n"
+                                     "Content-Type: application/json\r\nExpect: 100-continue\r\n"
+                                     "Connection: close\r\nContent-Length: " +
+                                     QByteArray::number(body.size()) + "\r\n\r\n";
+        const RawConversation conversation =
+            rawConversationInParts(m_daemon.port(), {kGet + "\r\n" + expecting, body});
+        QVERIFY2(conversation.answer.startsWith("HTTP/1.1 200 "), conversation.answer.constData());
+        const QList<int> statuses = statusesOf(conversation.answer);
+        QVERIFY2(statuses.size() >= 2 && statuses.last() == 200, conversation.answer.constData());
+    }
+
+    // A HEAD's answer has no body; the refusal of the next head has one.
+    void aRefusalAfterHeadHasItsBody()
+    {
+        const QByteArray answer =
+            rawConversation(m_daemon.port(), "HEAD /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                                             "GET /metrics HTTP/1.1\r\nHost: evil.com\r\n" +
+                                                 fieldsNamed(120) + "\r\n")
+                .answer;
+        const qsizetype second = answer.indexOf("HTTP/1.1 ", 1);
+        QVERIFY2(second > 0, answer.constData());
+        verifyRefusal(answer.mid(second), 431);
     }
 
     void refusalsSayWhatTheRfcsAsk()

@@ -1,5 +1,6 @@
 #include "rawhttp.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QHostAddress>
 #include <QJsonDocument>
@@ -54,6 +55,32 @@ RawConversation rawConversation(quint16 port, const QByteArray &bytes, int quiet
     if (!socket.waitForConnected(5000))
         return conversation;
     socket.write(bytes);
+    while (socket.state() == QAbstractSocket::ConnectedState && socket.waitForReadyRead(quietMs))
+        conversation.answer += socket.readAll();
+    conversation.answer += socket.readAll();
+    conversation.closed = socket.state() != QAbstractSocket::ConnectedState;
+    return conversation;
+}
+
+RawConversation rawConversationInParts(quint16 port, const QList<QByteArray> &parts, int pauseMs,
+                                       int quietMs)
+{
+    RawConversation conversation;
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    if (!socket.waitForConnected(5000))
+        return conversation;
+    for (const QByteArray &part : parts) {
+        if (!conversation.answer.isEmpty() && socket.state() != QAbstractSocket::ConnectedState)
+            break;
+        socket.write(part);
+        socket.waitForBytesWritten(5000);
+        QElapsedTimer paused;
+        paused.start();
+        while (paused.elapsed() < pauseMs &&
+               socket.waitForReadyRead(int(qMax<qint64>(1, pauseMs - paused.elapsed()))))
+            conversation.answer += socket.readAll();
+    }
     while (socket.state() == QAbstractSocket::ConnectedState && socket.waitForReadyRead(quietMs))
         conversation.answer += socket.readAll();
     conversation.answer += socket.readAll();

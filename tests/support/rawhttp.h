@@ -23,6 +23,10 @@ struct RawConversation
     bool closed = false;
 };
 RawConversation rawConversation(quint16 port, const QByteArray &bytes, int quietMs = 3000);
+// The same with `parts` written one by one, `pauseMs` apart (each its own
+// TCP segment, so the server reads them separately).
+RawConversation rawConversationInParts(quint16 port, const QList<QByteArray> &parts,
+                                       int pauseMs = 500, int quietMs = 3000);
 
 int statusOf(const QByteArray &answer); // "HTTP/1.1 200 OK" -> 200; 0 when none
 QJsonObject jsonBodyOf(const QByteArray &answer);
