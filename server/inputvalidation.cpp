@@ -38,8 +38,13 @@ QUrl validUrl(const QString &text, const PrivateAccess &allowPrivate, const QStr
                                                 : QStringLiteral("webhooks are authenticated by "
                                                                  "their X-Aether-Signature"))};
     // Literal addresses are checked here; names are resolved and checked when used.
-    const QHostAddress literal(url.host());
-    if (!allowPrivate.allows(url.host()) && !literal.isNull()) {
+    // One trailing dot (the DNS root) is no part of a literal: "127.0.0.1." is
+    // still this machine to a resolver, so it is judged as "127.0.0.1".
+    QString host = url.host();
+    if (host.endsWith(QLatin1Char('.')))
+        host.chop(1);
+    const QHostAddress literal(host);
+    if (!allowPrivate.allows(url.host()) && !allowPrivate.allows(host) && !literal.isNull()) {
         const QString why = AddressGuard::refusal(literal);
         if (!why.isEmpty())
             throw ApiError{422, QStringLiteral("field '%1' points to %2 (allow it with "

@@ -67,10 +67,13 @@ void readWebhook(const FieldReader &field, const IngestLimits &limits,
     QString text = given.isString() ? given.toString().trimmed() : QString();
     if (!given.isUndefined() && !given.isNull() && !given.isString())
         throw ApiError{422, QStringLiteral("field 'webhook_url' must be a string")};
-    if (text.isEmpty())
-        text = webhooks.defaultUrl(key);
-    if (text.isEmpty())
+    if (text.isEmpty()) {
+        // The key's default was checked at start (a bad one stops the service).
+        *url = webhooks.defaultUrl(key);
+        if (!url->isEmpty())
+            *keyRef = WebhookDirectory::keyRef(key);
         return;
+    }
     if (text.size() > input::kMaxUrlChars)
         throw ApiError{422, QStringLiteral("field 'webhook_url' is too long")};
     *url = input::validUrl(text, limits.allowPrivateUrls, QStringLiteral("webhook_url"))

@@ -3,6 +3,7 @@
 #include "access/accesspolicy.h"
 #include "ingest/reindexjob.h"
 
+#include <QFileInfo>
 #include <QHttpServerRequest>
 #include <QJsonArray>
 #include <QUrlQuery>
@@ -60,8 +61,10 @@ qint64 documentIdFrom(const RouteContext &context)
 
 ApiReply storeUnavailable(const StoreError &error)
 {
-    return ApiReply::error(503, QStringLiteral("store unavailable: ") +
-                                    QString::fromLocal8Bit(error.what()));
+    const bool missing = dynamic_cast<const StoreMissing *>(&error) != nullptr;
+    return ApiReply::error(
+        503, (missing ? QStringLiteral("store missing: ") : QStringLiteral("store unavailable: ")) +
+                 QString::fromLocal8Bit(error.what()));
 }
 
 } // namespace
@@ -143,6 +146,12 @@ ApiReply KnowledgeRoutes::show(const RouteContext &context)
 KnowledgeStore &KnowledgeRoutes::store()
 {
     if (!m_store) {
+        // The service created the file at start: opening a missing one now
+        // would make a new, empty store behind the operator's back.
+        if (!QFileInfo::exists(m_databasePath))
+            throw StoreMissing(QStringLiteral("the store file %1 is missing: it was deleted "
+                                              "while the service ran; restore it and restart")
+                                   .arg(m_databasePath));
         auto store = std::make_unique<KnowledgeStore>(m_databasePath);
         store->open(m_embedder);
         m_store = std::move(store);

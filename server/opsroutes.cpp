@@ -19,7 +19,8 @@ ApiReply OpsRoutes::health(const RouteContext &)
     const StoreHealth::State store = m_store.state();
     const QString storeName = StoreHealth::name(store);
     if (store == StoreHealth::State::Missing || store == StoreHealth::State::Corrupt) {
-        ApiReply reply = ApiReply::error(503, m_store.problem());
+        // /healthz is public: the path and the findings are in the log only.
+        ApiReply reply = ApiReply::error(503, StoreHealth::publicProblem(store));
         reply.body.insert(QStringLiteral("store"), storeName);
         return reply;
     }

@@ -4,6 +4,7 @@
 #include "queue/eventfeed.h"
 #include "server/batchroutes.h"
 #include "server/eventroutes.h"
+#include "server/inputvalidation.h"
 #include "server/watchroutes.h"
 #include "server/webhookbodies.h"
 #include "watch/watchservice.h"
@@ -87,7 +88,29 @@ bool LiveServices::configure(QString *error)
         }
     }
     return m_webhooks.parse(m_settings.webhookUrls, m_settings.webhookSecrets,
-                            m_settings.webhookSecret, error);
+                            m_settings.webhookSecret, error) &&
+           checkDefaultWebhooks(m_settings, error);
+}
+
+// A key's default webhook is checked once here, as a request's own webhook_url
+// is checked at submit: a bad one is a setting to fix, not a 422 for callers.
+bool LiveServices::checkDefaultWebhooks(const Settings &settings, QString *error)
+{
+    const PrivateAccess allowPrivate(settings.urlAllowPrivate, settings.urlAllowHosts);
+    for (const QString &entry : settings.webhookUrls.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        try {
+            input::validUrl(entry.mid(entry.indexOf(QLatin1Char('=')) + 1).trimmed(), allowPrivate,
+                            QStringLiteral("webhook_url"));
+        } catch (const ApiError &refused) {
+            // The message never repeats the URL or the key (it would echo secrets).
+            *error = QStringLiteral("WEBHOOK_URLS: a key's default webhook is refused: %1")
+                         .arg(QString(refused.message)
+                                  .replace(QStringLiteral("field 'webhook_url'"),
+                                           QStringLiteral("the URL")));
+            return false;
+        }
+    }
+    return true;
 }
 
 // Settings watches are (re)registered at every start under a stable id, so

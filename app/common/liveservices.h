@@ -34,6 +34,9 @@ public:
     // Reads the webhook and watch settings (WATCH_ROOTS unset: none); false
     // with *error when malformed.
     bool configure(QString *error);
+    // WEBHOOK_URLS' URLs pass the checks a request's webhook_url gets (a bad
+    // setting, checked before the start so that it ends with exit code 2).
+    static bool checkDefaultWebhooks(const Settings &settings, QString *error);
     const WebhookDirectory &webhooks() const { return m_webhooks; }
 
     void registerOn(Router &router, JobQueue &queue, JobAdmin &admin, const IngestLimits &limits);

@@ -2,6 +2,7 @@
 // threads and (without REDIS_URL) a private redis-server; --no-server runs
 // workers only, to scale out on any machine that reaches Redis and the store.
 #include "common/ingestservice.h"
+#include "common/liveservices.h"
 #include "common/logformat.h"
 #include "common/signalwatcher.h"
 #include "config/settingsloader.h"
@@ -50,8 +51,10 @@ int main(int argc, char *argv[])
         break;
     }
 
-    IngestService service(loaded.settings);
     QString error;
+    if (!LiveServices::checkDefaultWebhooks(loaded.settings, &error))
+        return printAndExit(QStringLiteral("aether-ingestd: ") + error, 2);
+    IngestService service(loaded.settings);
     if (!service.start(&error)) {
         flushLog();
         return printAndExit(QStringLiteral("aether-ingestd: ") + error, 1);

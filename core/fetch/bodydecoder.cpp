@@ -54,6 +54,11 @@ BodyDecoder::BodyDecoder(const QByteArray &contentEncoding)
 
 BodyDecoder::~BodyDecoder() = default;
 
+bool BodyDecoder::ended() const
+{
+    return m_inflater && m_inflater->ended;
+}
+
 BodyDecoder::Result BodyDecoder::feed(const QByteArray &input, QByteArray &body, qint64 limit)
 {
     if (!m_inflater) {

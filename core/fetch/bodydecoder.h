@@ -29,6 +29,9 @@ public:
     // Appends the decoded form of `input` to `body`, never letting it grow
     // past `limit` + 1 bytes.
     Result feed(const QByteArray &input, QByteArray &body, qint64 limit);
+    // True once a compressed stream has ended and other bytes followed it:
+    // they are ignored, so the caller need not read any more of them.
+    bool ended() const;
 
 private:
     struct Inflater;

@@ -198,7 +198,7 @@ private:
     // grows more than one byte past the cap.
     void readBody()
     {
-        if (m_outcome != Outcome::Finished)
+        if (m_outcome != Outcome::Finished || m_bodyEnded)
             return;
         if (!m_decoder) {
             m_decoder = std::make_unique<BodyDecoder>(m_reply->rawHeader("Content-Encoding"));
@@ -211,6 +211,13 @@ private:
         while (m_reply->bytesAvailable() > 0) {
             switch (m_decoder->feed(m_reply->read(kReadBufferBytes), m_body, m_options.maxBytes)) {
             case BodyDecoder::Result::Ok:
+                if (m_decoder->ended()) {
+                    // What follows the stream is ignored: reading it until the
+                    // total timeout would only turn a good page into a timeout.
+                    m_bodyEnded = true;
+                    m_reply->abort();
+                    return;
+                }
                 break;
             case BodyDecoder::Result::OverLimit:
                 return stop(Outcome::TooLarge);
@@ -232,7 +239,7 @@ private:
                 hop.status,
                 m_reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString());
         }
-        if (m_reply->error() != QNetworkReply::NoError || hop.status == 0) {
+        if ((m_reply->error() != QNetworkReply::NoError && !m_bodyEnded) || hop.status == 0) {
             throw IngestError(QStringLiteral("ConnectionError"),
                               withoutUserInfo(m_reply->errorString()),
                               IngestError::Retry::Transient);
@@ -305,6 +312,7 @@ private:
     Outcome m_outcome = Outcome::Finished;
     JobInterrupted::Reason m_interruption = JobInterrupted::Reason::Canceled;
     std::unique_ptr<BodyDecoder> m_decoder; // made once the headers are known
+    bool m_bodyEnded = false;               // the compressed stream ended; the reply was aborted
     QByteArray m_body;
 };
 

@@ -164,6 +164,10 @@ std::unique_ptr<PreparedJob> IngestJobHandler::prepare(const JobContext &job)
     if (type == "reindex") {
         try {
             prepared->result = reindexStore(m_store, *m_embedder, job);
+        } catch (const StoreMissing &missing) {
+            // Like a document write: a restart on the restored file may succeed.
+            throw IngestError(QStringLiteral("StoreError"), QString::fromLocal8Bit(missing.what()),
+                              IngestError::Retry::Transient);
         } catch (const StoreError &error) {
             throw IngestError(QStringLiteral("StoreError"), QString::fromLocal8Bit(error.what()));
         }

@@ -50,7 +50,7 @@ return {'ended', status}
 // fresh attempts; its history stays. The hash and blob no longer expire.
 // KEYS: failed, canceled, failed list, index, events
 // ARGV: id, tenant, timestamp, now_ms
-// Returns {outcome, status}: missing | conflict (status) | blob_gone | queued.
+// Returns {outcome, status}: missing | conflict (status) | blob_gone | credentials_gone | queued.
 inline const QByteArray kRetry = kPrelude + R"LUA(
 local id = ARGV[1]
 local job = 'rq:job:' .. id
@@ -60,6 +60,9 @@ if not status or (ARGV[2] ~= '' and tenant ~= ARGV[2]) then return {'missing', '
 if status ~= 'failed' and status ~= 'canceled' then return {'conflict', status} end
 local blob = job .. ':blob'
 if fields[3] == 'file' and redis.call('EXISTS', blob) == 0 then return {'blob_gone', status} end
+-- The URL's credentials were dropped when the job ended: fetching without them
+-- would only fail again (or fetch something else), so the caller resubmits.
+if redis.call('HGET', job, 'url_credentials') == '1' then return {'credentials_gone', status} end
 redis.call('ZREM', KEYS[1], id)
 redis.call('ZREM', KEYS[2], id)
 redis.call('LREM', KEYS[3], 0, id)

@@ -30,6 +30,8 @@ end
 -- A job reached an end state (finished, failed, canceled): its webhook is
 -- due, and its batch counts it; the batch's last member finishes the batch.
 local function job_ended(id, now_ms, at)
+  -- URL credentials are kept for retries and dropped once no attempt can follow.
+  redis.call('HDEL', 'rq:job:' .. id, 'url_userinfo')
   local fields = redis.call('HMGET', 'rq:job:' .. id, 'batch_id', 'webhook_url')
   if fields[2] then schedule_webhook('job:' .. id, now_ms) end
   if not fields[1] then return end

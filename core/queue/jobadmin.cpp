@@ -76,6 +76,9 @@ JobAction JobAdmin::retry(const QByteArray &id, const QString &tenant)
         {id, tenant.toUtf8(), jobTimestampNow(),
          QByteArray::number(QDateTime::currentMSecsSinceEpoch())},
         {{"blob_gone", QStringLiteral("the uploaded file has expired; upload it again")},
+         {"credentials_gone",
+          QStringLiteral("the URL's credentials were deleted when the job ended; submit the URL "
+                         "again")},
          {"conflict",
           QStringLiteral("only failed or canceled jobs can be retried (this one is %1)")}});
 }

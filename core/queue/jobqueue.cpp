@@ -42,7 +42,8 @@ RedisCommand jobHashCommand(const QByteArray &id, const JobRequest &request, con
     case JobType::Url:
         command << "url" << request.url.toUtf8();
         if (!request.urlUserInfo.isEmpty()) // read by the fetch only, deleted when the job ends
-            command << "url_userinfo" << request.urlUserInfo.toUtf8();
+            command << "url_userinfo" << request.urlUserInfo.toUtf8() << "url_credentials"
+                    << "1";
         break;
     case JobType::File:
         command << "filename" << request.fileName.toUtf8() << "content_type" << request.contentType

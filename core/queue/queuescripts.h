@@ -93,7 +93,6 @@ local history = cjson.decode(redis.call('HGET', job, 'history') or '[]')
 if outcome ~= 'requeued' then
   table.insert(history, cjson.decode(ARGV[9]))
   redis.call('HSET', job, 'history', cjson.encode(history))
-  redis.call('HDEL', job, 'url_userinfo')
 end
 redis.call('HDEL', job, 'cancel_requested')
 local event = {job_id = id, status = outcome, tenant = redis.call('HGET', job, 'tenant'), at = ARGV[4]}

@@ -125,9 +125,21 @@ void KnowledgeStore::checkFileIdentity() const
     const std::optional<FileIdentity> now = FileIdentity::of(m_path);
     if (m_file && now == m_file)
         return;
-    throw StoreError(QStringLiteral("the store file %1 is missing: it was deleted or replaced "
-                                    "while this process had it open; restore it and restart")
-                         .arg(m_path));
+    throw StoreMissing(QStringLiteral("the store file %1 is missing: it was deleted or replaced "
+                                      "while this process had it open; restore it and restart")
+                           .arg(m_path));
+}
+
+void KnowledgeStore::beginWrite()
+{
+    checkFileIdentity();
+    run(m_statements->begin);
+}
+
+void KnowledgeStore::commitWrite()
+{
+    checkFileIdentity(); // deleted meanwhile: the commit would land nowhere
+    run(m_statements->commit);
 }
 
 void KnowledgeStore::configureConnection()
@@ -345,8 +357,7 @@ void KnowledgeStore::writeBatch(QList<DocumentWrite *> &writes)
     // IMMEDIATE takes the write lock up front, so two writers never deadlock
     // upgrading read locks (see storeWriters() for the process's own turns).
     const QMutexLocker writers(&storeWriters());
-    checkFileIdentity();
-    run(m_statements->begin);
+    beginWrite();
     try {
         // Read inside the transaction: a re-index in another process may have
         // changed the embedder since this connection last looked.
@@ -369,8 +380,7 @@ void KnowledgeStore::writeBatch(QList<DocumentWrite *> &writes)
         m_statements->forgetAttempts.addBindValue(QDateTime::currentMSecsSinceEpoch() -
                                                   kAttemptMemoryMs);
         run(m_statements->forgetAttempts);
-        checkFileIdentity(); // deleted meanwhile: the commit would land nowhere
-        run(m_statements->commit);
+        commitWrite();
     } catch (...) {
         m_statements->rollback.exec();
         throw;

@@ -39,6 +39,14 @@ public:
     using StoreError::StoreError;
 };
 
+// The store's file was deleted or replaced while this process had it open:
+// a write would land in a file nobody sees. Only a restart reopens it.
+class StoreMissing : public StoreError
+{
+public:
+    using StoreError::StoreError;
+};
+
 // A later attempt of the same job has written already (this attempt lost its
 // lease and the job was run again): this attempt's write was dropped.
 class AttemptSuperseded : public StoreError
@@ -178,6 +186,10 @@ private:
     void bumpCounter(const QString &key);
     void fenceAttempt(const DocumentWrite &write);
     void checkFileIdentity() const;
+    // Every write transaction starts and commits here: both check that the
+    // file opened is still the one at the path (throws StoreMissing).
+    void beginWrite();
+    void commitWrite();
     [[noreturn]] void fail(const QSqlError &error) const;
 
     struct Statements;

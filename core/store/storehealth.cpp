@@ -117,14 +117,26 @@ QString StoreHealth::problem() const
 {
     if (!m_file || FileIdentity::of(m_path) != m_file)
         return QStringLiteral("the store file %1 is missing: it was deleted or replaced while "
-                              "the service ran; writes fail until it is restored (or the "
-                              "service restarted on a new, empty store)")
+                              "the service ran; writes fail until the service is restarted "
+                              "(after restoring the file, or on a new, empty store): a restored "
+                              "file is another file to it")
             .arg(m_path);
     QMutexLocker locker(&m_lock);
     if (!m_corruption.isEmpty())
         return QStringLiteral("the store %1 is corrupt (PRAGMA quick_check: %2); restore it from "
                               "a backup")
             .arg(m_path, m_corruption);
+    return {};
+}
+
+QString StoreHealth::publicProblem(State state)
+{
+    if (state == State::Missing)
+        return QStringLiteral("store missing: writes fail until the service is restarted (details "
+                              "in the service's log)");
+    if (state == State::Corrupt)
+        return QStringLiteral("store corrupt: restore it from a backup (details in the service's "
+                              "log)");
     return {};
 }
 

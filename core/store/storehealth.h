@@ -35,6 +35,8 @@ public:
     State state() const;
     static QString name(State state); // "ok", "checking", "missing", "corrupt"
     QString problem() const;          // what an operator should know, for missing and corrupt
+    // The same for anyone: without the store's path or quick_check's findings.
+    static QString publicProblem(State state);
 
 private:
     void check();

@@ -14,13 +14,13 @@ bool KnowledgeStore::deleteDocument(const QString &tenant, qint64 documentId)
     remove.prepare(QStringLiteral("DELETE FROM documents WHERE id = ? AND tenant = ?"));
     remove.addBindValue(documentId);
     remove.addBindValue(tenant);
-    run(m_statements->begin);
+    beginWrite();
     try {
         run(remove);
         const bool removed = remove.numRowsAffected() > 0;
         if (removed)
             bumpCounter(QStringLiteral("deletions"));
-        run(m_statements->commit);
+        commitWrite();
         return removed;
     } catch (...) {
         m_statements->rollback.exec();
@@ -73,6 +73,7 @@ QList<ChunkText> KnowledgeStore::chunkTexts(qint64 afterId, int limit, const QSt
 void KnowledgeStore::discardStagedVectors(const QString &tenant)
 {
     const QMutexLocker writers(&storeWriters());
+    checkFileIdentity();
     exec(QStringLiteral("DROP TABLE IF EXISTS ") + stagingTable(tenant));
 }
 
@@ -83,7 +84,7 @@ void KnowledgeStore::stageVectors(const QList<qint64> &chunkIds, const QList<Vec
 {
     const QString table = stagingTable(tenant);
     const QMutexLocker writers(&storeWriters());
-    run(m_statements->begin);
+    beginWrite();
     try {
         exec(createStaging(table));
         QSqlQuery insert(database());
@@ -95,7 +96,7 @@ void KnowledgeStore::stageVectors(const QList<qint64> &chunkIds, const QList<Vec
             insert.addBindValue(vectorBlob(vectors[i]));
             run(insert);
         }
-        run(m_statements->commit);
+        commitWrite();
     } catch (...) {
         m_statements->rollback.exec();
         throw;
@@ -106,7 +107,7 @@ void KnowledgeStore::commitStagedVectors(const EmbedderInfo &embedder, const QSt
 {
     const QString table = stagingTable(tenant);
     const QMutexLocker writers(&storeWriters());
-    run(m_statements->begin);
+    beginWrite();
     try {
         if (!tenant.isEmpty()) {
             // Vectors of one embedder per store: one tenant cannot change it.
@@ -130,7 +131,7 @@ void KnowledgeStore::commitStagedVectors(const EmbedderInfo &embedder, const QSt
         if (tenant.isEmpty())
             storemeta::setEmbedder(database(), embedder);
         bumpCounter(QStringLiteral("deletions")); // vectors changed: indexes reload
-        run(m_statements->commit);
+        commitWrite();
         if (tenant.isEmpty())
             m_configured = embedder;
     } catch (...) {

@@ -128,11 +128,18 @@ private Q_SLOTS:
         DaemonProcess daemon;
         QVERIFY2(daemon.start(environment(redis, store, 1)), qPrintable(daemon.errorText()));
         const HttpClient client(daemon.baseUrl());
-        QCOMPARE(waitForJob(client, submitText(client, QStringLiteral("written before")))
-                     .value("status")
-                     .toString(),
-                 QStringLiteral("finished"));
+        const QJsonObject before =
+            waitForJob(client, submitText(client, QStringLiteral("written before")));
+        QCOMPARE(before.value("status").toString(), QStringLiteral("finished"));
+        const qint64 documentId =
+            before.value("result").toObject().value("document_id").toInteger();
+        QVERIFY(documentId > 0);
         QCOMPARE(client.get(QStringLiteral("/healthz")).status, 200);
+
+        // Opens the routes' own connection while the file is there.
+        QCOMPARE(client.send("DELETE", QStringLiteral("/knowledge/documents/999999"), {}, kEditor)
+                     .status,
+                 404);
 
         removeStoreFiles(store);
         // No job may end finished with a document that is nowhere: each write
@@ -153,6 +160,27 @@ private Q_SLOTS:
         QCOMPARE(health.json().value("ok").toBool(true), false);
         QCOMPARE(health.json().value("store").toString(), QStringLiteral("missing"));
         QVERIFY(health.json().value("error").toString().contains(QStringLiteral("missing")));
+        // A restored file is another file to the open process: only a restart helps.
+        QVERIFY2(health.json().value("error").toString().contains(QStringLiteral("restart")),
+                 health.body.constData());
+        // /healthz is public: the store's path is for the log only.
+        QVERIFY2(!health.body.contains(dir.path().toUtf8()), health.body.constData());
+
+        // The maintenance writes are refused too, not committed into the lost file.
+        const HttpResult removed = client.send(
+            "DELETE", QStringLiteral("/knowledge/documents/%1").arg(documentId), {}, kEditor);
+        QVERIFY2(removed.status == 503, removed.body.constData());
+        QVERIFY2(
+            removed.json().value("error").toString().startsWith(QStringLiteral("store missing")),
+            removed.body.constData());
+        const HttpResult reindex = client.post(QStringLiteral("/ops/reindex"), {}, kAdmin);
+        QVERIFY2(reindex.status == 200, reindex.body.constData());
+        const QJsonObject reindexed =
+            waitForJob(client, reindex.json().value("job_id").toString(), nullptr, 30000);
+        QVERIFY2(reindexed.value("status").toString() == QLatin1String("failed"),
+                 QJsonDocument(reindexed).toJson().constData());
+        QVERIFY2(reindexed.value("error").toString().startsWith(QStringLiteral("StoreError: ")),
+                 qPrintable(reindexed.value("error").toString()));
 
         QVERIFY(!QFile::exists(store)); // nothing recreated an empty store behind the operator
         QVERIFY(daemon.isRunning());
@@ -205,6 +233,10 @@ private Q_SLOTS:
         const QJsonObject health = client.get(QStringLiteral("/healthz")).json();
         QCOMPARE(health.value("store").toString(), QStringLiteral("corrupt"));
         QVERIFY(health.value("error").toString().contains(QStringLiteral("corrupt")));
+        // Public: neither the path nor quick_check's findings.
+        const QString error = health.value("error").toString();
+        QVERIFY2(!error.contains(dir.path()) && !error.contains(QStringLiteral("quick_check")),
+                 qPrintable(error));
     }
 
     void aWorkerMeetingALockedStoreAtStartWaitsForIt()

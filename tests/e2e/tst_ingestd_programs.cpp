@@ -128,6 +128,24 @@ private Q_SLOTS:
         QVERIFY2(output.contains(QStringLiteral("redis://")), qPrintable(output));
     }
 
+    // A default webhook that a request's own webhook_url could not be stops
+    // the start, instead of making every request of that key answer 422.
+    void aBadDefaultWebhookStopsTheStart()
+    {
+        QTemporaryDir dir;
+        for (const QString &url : {QStringLiteral("https://u:pw9@hooks.example.com/x"),
+                                   QStringLiteral("http://127.0.0.1./hook")}) {
+            int code = -1;
+            QProcessEnvironment env = daemonEnvironment(m_redis, 0);
+            env.insert(QStringLiteral("AETHER_DATA_DIR"), dir.path());
+            env.insert(QStringLiteral("WEBHOOK_URLS"), QStringLiteral("test-key=") + url);
+            const QString output = runToEnd({}, env, &code);
+            QCOMPARE(code, 2);
+            QVERIFY2(output.contains(QStringLiteral("WEBHOOK_URLS")), qPrintable(output));
+            QVERIFY2(!output.contains(QStringLiteral("pw9")), qPrintable(output));
+        }
+    }
+
     void developmentKeysAreRefusedOffLoopback()
     {
         QTemporaryDir dir;

@@ -79,6 +79,7 @@ private Q_SLOTS:
         QProcessEnvironment env = daemonEnvironment(m_redis, 1);
         env.insert(QStringLiteral("URL_ALLOW_HOSTS"), QStringLiteral("localhost"));
         env.insert(QStringLiteral("URL_ALLOW_CREDENTIALS"), QStringLiteral("1"));
+        env.insert(QStringLiteral("RETRY_BACKOFF_MS"), QStringLiteral("200"));
         QVERIFY2(m_fetcher.start(env), qPrintable(m_fetcher.errorText()));
         m_fetchClient = std::make_unique<HttpClient>(m_fetcher.baseUrl());
     }
@@ -135,6 +136,9 @@ private Q_SLOTS:
                                  "255.255.255.255",
                                  "224.0.0.1",
                                  "0.0.0.0",
+                                 "0.0.0.0.",
+                                 "127.0.0.1.",
+                                 "192.0.2.1.",
                                  "[fd00::2]",
                                  "[fec0::1]",
                                  "[ff02::1]"})
@@ -168,37 +172,41 @@ private Q_SLOTS:
         verifyNoSecret(reply.body, "refusal");
     }
 
-    // Allowed: the fetch authenticates with them; the job, its Redis hash, the
-    // document, search results and the log show the URL without them.
+    // Allowed: the fetch authenticates with them, on every attempt (a 503
+    // schedules a retry, which must still send them); the job, its Redis hash,
+    // the document, search results and the log (which names the URL of a
+    // retried or failed attempt) show the URL without them.
     void allowedCredentialsAreUsedAndNeverShown()
     {
-        m_web.setSequence(
-            "/private.txt",
-            {{401, "Unauthorized", {{"WWW-Authenticate", "Basic realm=\"wiki\""}}, "no", 0},
-             {200,
-              "OK",
-              {{"Content-Type", "text/plain"}},
-              "The lighthouse keeper logs the tide tables every dawn.",
-              0}});
+        const QByteArray authorization = "Basic " + QByteArray(kUser + ':' + kPassword).toBase64();
+        m_web.setSequence("/flaky.txt", {{503, "Service Unavailable", {}, "busy", 0},
+                                         {200,
+                                          "OK",
+                                          {{"Content-Type", "text/plain"}},
+                                          "The lighthouse keeper logs the tide tables every dawn.",
+                                          0}});
+        m_web.setRequiredAuthorization("/flaky.txt", authorization);
         const QString port = QString::number(m_web.port());
         const HttpResult queued =
             submitUrl(*m_fetchClient,
-                      QStringLiteral("http://%1:%2@localhost:%3/private.txt?token=abc")
+                      QStringLiteral("http://%1:%2@localhost:%3/flaky.txt?token=abc")
                           .arg(QString::fromLatin1(kUser), QString::fromLatin1(kPassword), port));
         QVERIFY2(queued.status == 200, queued.body.constData());
-        const QString clean = QStringLiteral("http://localhost:%1/private.txt?token=abc").arg(port);
+        const QString clean = QStringLiteral("http://localhost:%1/flaky.txt?token=abc").arg(port);
         QCOMPARE(queued.json().value("url").toString(), clean);
         verifyNoSecret(queued.body, "enqueue answer");
         const QString id = queued.json().value("job_id").toString();
 
         const QJsonObject job = waitForJob(*m_fetchClient, id, nullptr, 60000);
-        QCOMPARE(job.value("status").toString(), QStringLiteral("finished"));
+        QVERIFY2(job.value("status").toString() == QStringLiteral("finished"),
+                 QJsonDocument(job).toJson().constData());
+        // The 503, then the retry (which may first meet the 401 challenge).
+        QVERIFY(m_web.requestCount("/flaky.txt") >= 2);
         QCOMPARE(job.value("result").toObject().value("url").toString(), clean);
         verifyNoSecret(QJsonDocument(job).toJson(), "job");
-        const QByteArray authorization =
-            "Authorization: Basic " + QByteArray(kUser + ':' + kPassword).toBase64();
-        QVERIFY2(m_web.lastRequestHead("/private.txt").contains(authorization),
-                 m_web.lastRequestHead("/private.txt").constData());
+        QVERIFY2(m_web.lastRequestHead("/flaky.txt")
+                     .contains(QByteArray(QByteArray("Authorization: ") + authorization)),
+                 m_web.lastRequestHead("/flaky.txt").constData());
 
         verifyNoSecret(m_redis.command({"HGETALL", "rq:job:" + id.toLatin1()}), "job hash");
         verifyNoSecret(m_fetchClient->get(QStringLiteral("/knowledge/documents"), kViewer).body,
@@ -208,7 +216,50 @@ private Q_SLOTS:
         QVERIFY2(found.body.contains(clean.toLatin1()), found.body.constData());
         verifyNoSecret(found.body, "search");
         verifyNoSecret(m_fetchClient->get(QStringLiteral("/ops/jobs"), kAdmin).body, "job list");
+
+        // A failed job's credentials are gone: a manual retry would fetch
+        // without them, so it is refused and the caller resubmits the URL.
+        m_web.setResponse("/gone.txt", {404, "Not Found", {}, "gone", 0});
+        const HttpResult failing =
+            submitUrl(*m_fetchClient,
+                      QStringLiteral("http://%1:%2@localhost:%3/gone.txt")
+                          .arg(QString::fromLatin1(kUser), QString::fromLatin1(kPassword), port));
+        QVERIFY2(failing.status == 200, failing.body.constData());
+        const QString failedId = failing.json().value("job_id").toString();
+        const QJsonObject failed = waitForJob(*m_fetchClient, failedId, nullptr, 60000);
+        QVERIFY2(failed.value("status").toString() == QStringLiteral("failed"),
+                 QJsonDocument(failed).toJson().constData());
+        QCOMPARE(m_redis.command({"HEXISTS", "rq:job:" + failedId.toLatin1(), "url_userinfo"}),
+                 QByteArray(":0\r\n"));
+        const HttpResult retried =
+            m_fetchClient->post(QStringLiteral("/ops/jobs/%1/retry").arg(failedId), {}, kAdmin);
+        QVERIFY2(retried.status == 409, retried.body.constData());
+        QVERIFY2(
+            retried.json().value("error").toString().contains(QStringLiteral("submit the URL")),
+            retried.body.constData());
+        // The log now holds a retried attempt and a failed one.
         verifyNoSecret(m_fetcher.log().toUtf8(), "log");
+    }
+
+    // A credentialed job that ends without running (canceled while queued)
+    // does not keep them in Redis for the failure TTL.
+    void canceledQueuedJobDropsCredentials()
+    {
+        QVERIFY(m_fetchClient->post(QStringLiteral("/ops/queue/pause"), {}, kAdmin).status == 200);
+        const HttpResult queued = submitUrl(
+            *m_fetchClient, QStringLiteral("http://%1:%2@localhost:%3/never.txt")
+                                .arg(QString::fromLatin1(kUser), QString::fromLatin1(kPassword))
+                                .arg(m_web.port()));
+        QVERIFY2(queued.status == 200, queued.body.constData());
+        const QByteArray key = "rq:job:" + queued.json().value("job_id").toString().toLatin1();
+        QCOMPARE(m_redis.command({"HEXISTS", key, "url_userinfo"}), QByteArray(":1\r\n"));
+        const HttpResult canceled = m_fetchClient->post(
+            QStringLiteral("/ops/jobs/%1/cancel").arg(queued.json().value("job_id").toString()), {},
+            kAdmin);
+        QVERIFY2(canceled.status == 200, canceled.body.constData());
+        QVERIFY(m_redis.command({"HGET", key, "status"}).contains("canceled"));
+        QCOMPARE(m_redis.command({"HEXISTS", key, "url_userinfo"}), QByteArray(":0\r\n"));
+        QVERIFY(m_fetchClient->post(QStringLiteral("/ops/queue/resume"), {}, kAdmin).status == 200);
     }
 };
 

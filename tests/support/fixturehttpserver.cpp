@@ -114,6 +114,12 @@ public:
         m_responses.insert(path, responses);
     }
 
+    void setRequiredAuthorization(const QByteArray &path, const QByteArray &authorization)
+    {
+        QMutexLocker lock(&m_mutex);
+        m_requiredAuthorization.insert(path, authorization);
+    }
+
     void setEndless(const QByteArray &path, const Endless &endless)
     {
         QMutexLocker lock(&m_mutex);
@@ -188,12 +194,12 @@ private:
                 seen.body = request->body;
                 seen.atMs = QDateTime::currentMSecsSinceEpoch();
             }
-            answer(socket, request->path);
+            answer(socket, request->path, request->head);
         });
         QObject::connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
     }
 
-    void answer(QTcpSocket *socket, const QByteArray &path)
+    void answer(QTcpSocket *socket, const QByteArray &path, const QByteArray &head)
     {
         std::optional<Endless> endless;
         {
@@ -205,7 +211,7 @@ private:
         }
         if (endless)
             return stream(socket, path, *endless);
-        const FixtureResponse response = take(path);
+        const FixtureResponse response = authorized(path, head) ? take(path) : unauthorized(path);
         const QByteArray bytes = serialize(response);
         const auto send = [socket, bytes] {
             socket->write(bytes);
@@ -242,6 +248,35 @@ private:
         topUp();
     }
 
+    bool authorized(const QByteArray &path, const QByteArray &head) const
+    {
+        QMutexLocker lock(&m_mutex);
+        const auto required = m_requiredAuthorization.constFind(path);
+        if (required == m_requiredAuthorization.cend())
+            return true;
+        for (const QByteArray &line : head.split('\n')) {
+            const qsizetype colon = line.indexOf(':');
+            if (colon > 0 && line.left(colon).trimmed().toLower() == "authorization" &&
+                line.mid(colon + 1).trimmed() == *required)
+                return true;
+        }
+        return false;
+    }
+
+    // What a protected page answers without the right credentials; the
+    // sequence's other answers (a 503 first, say) are still served in turn.
+    FixtureResponse unauthorized(const QByteArray &path)
+    {
+        FixtureResponse response = take(path);
+        if (response.status != 200)
+            return response;
+        response.status = 401;
+        response.reason = "Unauthorized";
+        response.headers = {{"WWW-Authenticate", "Basic realm=\"fixture\""}};
+        response.body = "no";
+        return response;
+    }
+
     FixtureResponse take(const QByteArray &path)
     {
         QMutexLocker lock(&m_mutex);
@@ -260,6 +295,7 @@ private:
     mutable QMutex m_mutex;
     QHash<QByteArray, QList<FixtureResponse>> m_responses;
     QHash<QByteArray, Endless> m_endless;
+    QHash<QByteArray, QByteArray> m_requiredAuthorization;
     // What arrived for each path: how many requests, and the last one.
     struct Seen
     {
@@ -303,6 +339,12 @@ void FixtureHttpServer::setEndless(const QByteArray &path,
                                    const QByteArray &chunk, const QByteArray &prefix)
 {
     d->setEndless(path, {headers, chunk, prefix});
+}
+
+void FixtureHttpServer::setRequiredAuthorization(const QByteArray &path,
+                                                 const QByteArray &authorization)
+{
+    d->setRequiredAuthorization(path, authorization);
 }
 
 qint64 FixtureHttpServer::bytesSent(const QByteArray &path) const

@@ -32,6 +32,10 @@ public:
     // Serve these in turn (the n-th request gets the n-th); the last repeats.
     void setSequence(const QByteArray &path, const QList<FixtureResponse> &responses);
     void setRedirect(const QByteArray &path, const QByteArray &location, int status = 302);
+    // Answers a would-be 200 for `path` with 401 unless the request carries
+    // exactly this Authorization value (e.g. "Basic YWxp..."), as a site behind
+    // Basic auth does; other statuses of its sequence are served as they are.
+    void setRequiredAuthorization(const QByteArray &path, const QByteArray &authorization);
     // Answer 200 with `prefix` then `chunk` repeated until the client goes away
     // (no Content-Length): an endless body, sent as the client drains it so the
     // server itself holds at most about a megabyte per connection.

@@ -62,6 +62,21 @@ private Q_SLOTS:
         QCOMPARE(page.body, text);
     }
 
+    // Bytes after the end of the compressed stream are ignored, and the fetch
+    // ends there instead of reading them until the total timeout.
+    void endsWhenTheCompressedStreamEnds()
+    {
+        FixtureHttpServer server;
+        const QByteArray text = QByteArray("A page with a tail of noise. ").repeated(100);
+        server.setEndless("/tail",
+                          {{"Content-Type", "text/plain"}, {"Content-Encoding", "deflate"}},
+                          QByteArray("noise ").repeated(1000), deflated(text));
+        UrlFetchOptions options = localOptions();
+        options.totalTimeoutMs = 60000; // a generous bound: it ends long before
+        const FetchedPage page = UrlFetcher(options).fetch(QUrl::fromEncoded(server.url("/tail")));
+        QCOMPARE(page.body, text);
+    }
+
     // Some servers send "deflate" without the zlib header; browsers read it.
     void decodesRawDeflate()
     {
