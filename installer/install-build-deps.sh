@@ -9,7 +9,7 @@ packages=(
     libhiredis-dev libpoppler-qt6-dev libgumbo-dev libzip-dev libuchardet-dev
     redis-server
     qpdf # tests: makes encrypted PDF fixtures
-    zlib1g-dev # tests: a gzip bomb served over HTTP
+    zlib1g-dev # URL bodies decoded as they stream (core/fetch/bodydecoder.cpp); tests: a gzip bomb
     poppler-utils libfaiss-dev # benchmarks: pdftotext and FAISS baselines
     wrk sqlite3 python3-rq python3-fastapi python3-uvicorn python3-multipart # benchmarks: load, the peer
     curl # tests: runs the README's curl examples
