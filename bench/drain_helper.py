@@ -45,7 +45,12 @@ def wait_ours(redis_url, n):
     for job_id in ids:
         pipe.hmget(b"rq:job:" + job_id, "started_at", "ended_at")
     stamps = pipe.execute()
-    parse = lambda raw: datetime.strptime(raw.decode(), "%Y-%m-%d %H:%M:%S.%f")
+    # RQ's format in the hash since the RQ-compatible layout; the older one before it
+    # (bench/drain.sh may compare builds from either side of that change).
+    def parse(raw):
+        text = raw.decode()
+        rq_format = "%Y-%m-%dT%H:%M:%S.%fZ" if text.endswith("Z") else "%Y-%m-%d %H:%M:%S.%f"
+        return datetime.strptime(text, rq_format)
     first = min(parse(s) for s, _ in stamps)
     last = max(parse(e) for _, e in stamps)
     print(f"{(last - first).total_seconds():.3f}")
