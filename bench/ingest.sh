@@ -119,7 +119,7 @@ start_peer() { # redis, the API and $workers SimpleWorkers, all ready
     echo "the peer's workers did not start" >&2
     return 1
 }
-peer_ended() { echo $(( $($peer_redis ZCARD rq:finished:ingest) + $($peer_redis ZCARD rq:failed:ingest) )); }
+peer_ended() { echo $(( $($peer_redis ZCARD aether:finished:ingest) + $($peer_redis ZCARD aether:failed:ingest) )); }
 
 why=$(peer_missing)
 if [ -n "$why" ]; then
@@ -138,7 +138,7 @@ while [ "$(peer_ended)" -lt "$peer_accepted" ]; do
     sleep 0.05
 done
 end=$(now)
-peer_failed=$(( $($peer_redis ZCARD rq:failed:ingest) + files - peer_accepted ))
+peer_failed=$(( $($peer_redis ZCARD aether:failed:ingest) + files - peer_accepted ))
 peer_chunks=$($py -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from chunks").fetchone()[0])' "$work/peer.db")
 awk -v b="$bytes" -v c="$peer_chunks" -v x="$peer_failed" -v s="$start" -v u="$uploaded" -v e="$end" 'BEGIN {
     printf "  uploads: %.2f s (%.1f MB/s accepted)\n", u - s, b / 1e6 / (u - s)

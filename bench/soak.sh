@@ -181,13 +181,13 @@ accepted_lines=$(wc -l <"$work/accepted.all")
 sort -u "$work/accepted.all" >"$work/accepted"
 accepted=$(wc -l <"$work/accepted")
 dup_ids=$((accepted_lines - accepted))
-rcli ZRANGE rq:finished:ingest 0 -1 | { grep -v '^$' || true; } | sort -u >"$work/finished"
-rcli ZRANGE rq:failed:ingest 0 -1 | { grep -v '^$' || true; } | sort -u >"$work/failed"
-rcli ZRANGE rq:canceled:ingest 0 -1 | { grep -v '^$' || true; } | sort -u >"$work/canceled"
+rcli ZRANGE aether:finished:ingest 0 -1 | { grep -v '^$' || true; } | sort -u >"$work/finished"
+rcli ZRANGE aether:failed:ingest 0 -1 | { grep -v '^$' || true; } | sort -u >"$work/failed"
+rcli ZRANGE aether:canceled:ingest 0 -1 | { grep -v '^$' || true; } | sort -u >"$work/canceled"
 finished=$(wc -l <"$work/finished")
 failed=$(wc -l <"$work/failed")
 canceled=$(wc -l <"$work/canceled")
-jobs_total=$(rcli ZCARD rq:jobs:ingest)
+jobs_total=$(rcli ZCARD aether:jobs:ingest)
 comm -23 "$work/accepted" "$work/finished" >"$work/lost"
 lost=$(wc -l <"$work/lost")
 extra=$(comm -13 "$work/accepted" "$work/finished" | wc -l) # created, answer not seen by wrk (in flight at its stop)
@@ -197,7 +197,7 @@ if [ "$lost" -gt 0 ]; then
         printf ' %s=%s' "$id" "$(rcli HGET "rq:job:$id" status)"; done)
 fi
 documents=$(sqlite3 "$work/knowledge.db" 'SELECT count(*) FROM documents' 2>/dev/null || echo "?")
-queued_left=$(( $(rcli LLEN rq:queue:ingest) + $(rcli LLEN rq:queue:ingest:high) + $(rcli LLEN rq:queue:ingest:low) + $(rcli ZCARD rq:wip:ingest) + $(rcli ZCARD rq:scheduled:ingest) ))
+queued_left=$(( $(rcli LLEN rq:queue:ingest) + $(rcli LLEN rq:queue:ingest:high) + $(rcli LLEN rq:queue:ingest:low) + $(rcli ZCARD aether:leases:ingest) + $(rcli ZCARD rq:scheduled:ingest) ))
 # WARN/ERROR lines of the daemon, but the expected one about the development keys
 problems() { grep -E ' (WARN|ERROR|FATAL|CRIT)' "$work/daemon.log" | grep -v 'no API keys configured' || true; }
 log_problems=$(problems | wc -l)
@@ -249,7 +249,7 @@ reasons=()
 [ "$canceled" -gt 0 ] && reasons+=("$canceled jobs canceled")
 [ "$queued_left" -gt 0 ] && reasons+=("$queued_left jobs still queued/started/scheduled in Redis")
 [ "$documents" != "$finished" ] && reasons+=("store holds $documents documents for $finished finished jobs")
-[ "$jobs_total" != "$finished" ] && reasons+=("$jobs_total jobs in rq:jobs:ingest but $finished finished")
+[ "$jobs_total" != "$finished" ] && reasons+=("$jobs_total jobs in aether:jobs:ingest but $finished finished")
 [ "$st_n" -lt $((seconds / 2)) ] && reasons+=("status endpoint polled only $st_n times")
 [ "$st_fail" -gt 0 ] && reasons+=("status endpoint failed $st_fail of $st_n polls")
 awk -v c="$rss_change" -v l="$rss_limit" 'BEGIN { exit !(c == "nan" || c > l || c < -l) }' &&

@@ -1,5 +1,6 @@
 #include "server/jobendtally.h"
 
+#include "queue/jobtime.h"
 #include "queue/redisconnection.h"
 #include "queue/rediskeys.h"
 
@@ -15,12 +16,10 @@ constexpr int kMaxPagesPerUpdate = 20; // a scrape reads at most 20,000 ended jo
 
 std::optional<double> storedSeconds(const QByteArray &stored)
 {
-    QDateTime time = QDateTime::fromString(QString::fromLatin1(stored),
-                                           QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
-    if (!time.isValid())
+    const std::optional<qint64> ms = storedTimestampMs(stored);
+    if (!ms)
         return std::nullopt;
-    time.setTimeZone(QTimeZone::utc());
-    return time.toMSecsSinceEpoch() / 1000.0;
+    return *ms / 1000.0;
 }
 
 } // namespace
@@ -30,15 +29,15 @@ const QList<double> JobEndTally::kBucketsSec{0.05, 0.1, 0.25, 0.5, 1,   2.5, 5,
 
 JobEndTally::JobEndTally(double sinceSec)
 {
-    for (const QByteArray &key : {keys::kFinished, keys::kFailed, keys::kCanceled})
+    for (const QByteArray &key : {keys::kEndedFinished, keys::kEndedFailed, keys::kEndedCanceled})
         m_cursors[key].score = sinceSec;
 }
 
 void JobEndTally::update(RedisConnection &redis)
 {
-    readSet(redis, keys::kFinished, "finished", m_cursors[keys::kFinished]);
-    readSet(redis, keys::kFailed, "failed", m_cursors[keys::kFailed]);
-    readSet(redis, keys::kCanceled, "canceled", m_cursors[keys::kCanceled]);
+    readSet(redis, keys::kEndedFinished, "finished", m_cursors[keys::kEndedFinished]);
+    readSet(redis, keys::kEndedFailed, "failed", m_cursors[keys::kEndedFailed]);
+    readSet(redis, keys::kEndedCanceled, "canceled", m_cursors[keys::kEndedCanceled]);
 }
 
 void JobEndTally::readSet(RedisConnection &redis, const QByteArray &key, const QByteArray &status,

@@ -10,7 +10,7 @@ namespace aether {
 class RedisConnection;
 
 // Cumulative counts of the jobs that ended since this server started, read
-// from the ended-job sets (rq:finished|failed|canceled:ingest, score = end
+// from the ended-job sets (aether:finished|failed|canceled:ingest, score = end
 // time) at each scrape: how many ended per type and status, and how long the
 // finished and failed ones ran (started_at to ended_at of their last attempt).
 // Jobs of every process on the queue count, not only this process's workers.

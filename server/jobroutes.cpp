@@ -154,7 +154,7 @@ QJsonObject JobRoutes::jobJson(const QByteArray &id, const JobFields &fields, bo
     if (detailed) {
         if (status == "finished")
             json.insert(QStringLiteral("result"),
-                        QJsonDocument::fromJson(fields.value("result")).object());
+                        QJsonDocument::fromJson(fields.value("result_json")).object());
         json.insert(QStringLiteral("history"),
                     QJsonDocument::fromJson(fields.value("history")).array());
     }

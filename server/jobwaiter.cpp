@@ -34,7 +34,7 @@ void JobWaiter::poll()
 {
     QList<RedisCommand> commands;
     for (const Waiting &waiting : std::as_const(m_waiting))
-        commands.append({"HMGET", keys::job(waiting.jobId), "status", "result", "error"});
+        commands.append({"HMGET", keys::job(waiting.jobId), "status", "result_json", "error"});
     QList<RedisReply> replies;
     try {
         replies = m_redis.pipeline(commands);

@@ -180,6 +180,7 @@ bool IngestService::startServer(QString *error)
     const qint64 retentionMs =
         qint64(qMax(m_settings.resultTtlSec, m_settings.failureTtlSec) + 3600) * 1000;
     m_queue = std::make_unique<JobQueue>(m_redisUrl, retentionMs);
+    m_queue->setJobTtls(m_settings.resultTtlSec, m_settings.failureTtlSec);
     m_server =
         std::make_unique<ApiServer>(*access, m_settings.maxUploadBytes() + kMultipartSlackBytes);
     m_server->setHostPolicy(

@@ -181,6 +181,8 @@ void LiveServices::startWatches()
     options.rescanMs = m_settings.watchRescanSec * 1000;
     options.maxFileBytes = m_settings.maxUploadBytes();
     options.jobTimeoutSec = m_settings.jobTimeoutSec;
+    options.resultTtlSec = m_settings.resultTtlSec;
+    options.failureTtlSec = m_settings.failureTtlSec;
     options.fence = m_watchFence;
     m_watchThread = new QThread;
     m_watchThread->setObjectName(QStringLiteral("watch"));

@@ -1,19 +1,22 @@
 #pragma once
 
 #include "queue/queuescripts.h"
+#include "queue/rediskeys.h"
 
 #include <QByteArray>
 
 // The operators' state changes (JobAdmin), each one atomic Lua script like
 // queuescripts.h, so a job is never left in two places or none. Every script
 // takes the caller's tenant ('' = any) and treats another tenant's job as
-// unknown. Job and queue keys are built from ids as in queuescripts.h.
+// unknown. Job and queue keys are built from ids as in queuescripts.h. These
+// per-job scripts are also what bulk operations run, many to a pipeline, so
+// their KEYS and ARGV below are their interface.
 namespace aether::scripts {
 
 // Cancels a job: queued or scheduled ones end at once; a started one gets
 // cancel_requested=1, which its process's supervisor passes to the running job.
-// KEYS: queue:high, queue, queue:low, scheduled, canceled, events
-// ARGV: id, tenant, now_s, timestamp, ttl_s, error
+// KEYS: queue:high, queue, queue:low, rq:scheduled, aether:canceled, events, rq:canceled
+// ARGV: id, tenant, now_s, timestamp (RQ's format), ttl_s (FAILURE_TTL), error
 // Returns {outcome, status}: missing | canceled | requested (status started) | ended (status).
 inline const QByteArray kCancel = kPrelude + R"LUA(
 local id = ARGV[1]
@@ -32,15 +35,17 @@ if status == 'queued' or status == 'scheduled' then
   redis.call('EXPIRE', job .. ':blob', ttl)
   redis.call('ZADD', KEYS[5], now, id)
   redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now - ttl)
+  redis.call('ZADD', KEYS[7], now, id)
+  redis.call('ZREMRANGEBYSCORE', KEYS[7], '-inf', now - ttl)
   emit(KEYS[6], {job_id = id, status = 'canceled', tenant = tenant,
-             at = ARGV[4], error = ARGV[6]})
-  job_ended(id, math.floor(now * 1000), ARGV[4])
+             at = seed_time(ARGV[4]), error = ARGV[6]})
+  job_ended(id, math.floor(now * 1000), seed_time(ARGV[4]))
   return {'canceled', 'canceled'}
 end
 if status == 'started' then
   redis.call('HSET', job, 'cancel_requested', '1')
   emit(KEYS[6], {job_id = id, status = 'started', tenant = tenant,
-             at = ARGV[4], cancel_requested = true})
+             at = seed_time(ARGV[4]), cancel_requested = true})
   return {'requested', 'started'}
 end
 return {'ended', status}
@@ -48,8 +53,8 @@ return {'ended', status}
 
 // Queues a failed or canceled job again at the tail of its priority queue with
 // fresh attempts; its history stays. The hash and blob no longer expire.
-// KEYS: failed, canceled, failed list, index, events
-// ARGV: id, tenant, timestamp, now_ms
+// KEYS: aether:failed, aether:canceled, failed list, index, events, rq:failed, rq:canceled
+// ARGV: id, tenant, timestamp (RQ's format), now_ms
 // Returns {outcome, status}: missing | conflict (status) | blob_gone | credentials_gone | queued.
 inline const QByteArray kRetry = kPrelude + R"LUA(
 local id = ARGV[1]
@@ -65,26 +70,28 @@ if fields[3] == 'file' and redis.call('EXISTS', blob) == 0 then return {'blob_go
 if redis.call('HGET', job, 'url_credentials') == '1' then return {'credentials_gone', status} end
 redis.call('ZREM', KEYS[1], id)
 redis.call('ZREM', KEYS[2], id)
+redis.call('ZREM', KEYS[6], id)
+redis.call('ZREM', KEYS[7], id)
 redis.call('LREM', KEYS[3], 0, id)
 redis.call('HSET', job, 'status', 'queued', 'enqueued_at', ARGV[3], 'attempts', '0',
            'recoveries', '0', 'stage', '', 'progress', '0')
 redis.call('HDEL', job, 'error', 'ended_at', 'started_at', 'worker_name', 'cancel_requested',
-           'retry_at', 'result')
+           'retry_at', 'result', 'result_json', 'exc_info', 'last_heartbeat')
 redis.call('PERSIST', job)
 redis.call('PERSIST', blob)
 job_reopened(id)
 redis.call('ZADD', KEYS[4], 'NX', ARGV[4], id)
 make_available(id, false)
 emit(KEYS[5], {job_id = id, status = 'queued', tenant = tenant,
-           at = ARGV[3], retried = true})
+           at = seed_time(ARGV[3]), retried = true})
 return {'queued', 'queued'}
 )LUA";
 
 // Deletes a job that is not running: its hash, its blob, and its id from every
 // queue, registry, the failed list and the index.
-// KEYS: queue:high, queue, queue:low, scheduled, wip, finished, failed, canceled, failed list,
-//       index, events
-// ARGV: id, tenant, timestamp
+// KEYS: queue:high, queue, queue:low, rq:scheduled, leases, aether:finished, aether:failed,
+//       aether:canceled, failed list, index, events, rq:wip, rq:finished, rq:failed, rq:canceled
+// ARGV: id, tenant, timestamp (RQ's format)
 // Returns {outcome, status}: missing | conflict (started) | deleted (deleted).
 inline const QByteArray kDelete = kPrelude + R"LUA(
 local id = ARGV[1]
@@ -98,10 +105,11 @@ redis.call('DEL', job, job .. ':blob')
 if fields[3] and redis.call('GET', fields[3]) == id then redis.call('DEL', fields[3]) end
 for i = 1, 3 do redis.call('LREM', KEYS[i], 0, id) end
 for i = 4, 8 do redis.call('ZREM', KEYS[i], id) end
+for i = 12, 15 do redis.call('ZREM', KEYS[i], id) end
 redis.call('LREM', KEYS[9], 0, id)
 redis.call('ZREM', KEYS[10], id)
 emit(KEYS[11], {job_id = id, status = 'deleted', tenant = tenant,
-           at = ARGV[3]})
+           at = seed_time(ARGV[3])})
 return {'deleted', 'deleted'}
 )LUA";
 
@@ -128,5 +136,24 @@ local page = redis.call('ZREVRANGEBYSCORE', KEYS[1], ARGV[2], ARGV[2], 'WITHSCOR
 for _, value in ipairs(older()) do table.insert(page, value) end
 return page
 )LUA";
+
+// The KEYS of kCancel, kRetry and kDelete, in their order.
+inline QList<QByteArray> cancelKeys()
+{
+    return {keys::queue("high"),  keys::queue("default"), keys::queue("low"), keys::kRqScheduled,
+            keys::kEndedCanceled, keys::kEvents,          keys::kRqCanceled};
+}
+inline QList<QByteArray> retryKeys()
+{
+    return {keys::kEndedFailed, keys::kEndedCanceled, keys::kFailedList, keys::kIndex,
+            keys::kEvents,      keys::kRqFailed,      keys::kRqCanceled};
+}
+inline QList<QByteArray> deleteKeys()
+{
+    return {keys::queue("high"), keys::queue("default"), keys::queue("low"), keys::kRqScheduled,
+            keys::kLeases,       keys::kEndedFinished,   keys::kEndedFailed, keys::kEndedCanceled,
+            keys::kFailedList,   keys::kIndex,           keys::kEvents,      keys::kRqStarted,
+            keys::kRqFinished,   keys::kRqFailed,        keys::kRqCanceled};
+}
 
 } // namespace aether::scripts

@@ -7,6 +7,12 @@
 namespace aether::scripts {
 
 inline const QByteArray kEventPrelude = R"LUA(
+-- The job hash keeps RQ's timestamps ("2026-12-04T10:55:01.123000Z"); events,
+-- batches and webhooks keep Aether's ("2026-12-04 10:55:01.123").
+local function seed_time(rq_time)
+  return string.sub(rq_time, 1, 10) .. ' ' .. string.sub(rq_time, 12, 23)
+end
+
 -- Announces an event on the pub/sub channel and appends it to the capped
 -- event log (the same JSON), so pollers and reconnecting streams miss nothing.
 -- A job's event names its batch, so clients can follow a batch.
@@ -29,6 +35,7 @@ end
 
 -- A job reached an end state (finished, failed, canceled): its webhook is
 -- due, and its batch counts it; the batch's last member finishes the batch.
+-- `at`: Aether's timestamp format (seed_time).
 local function job_ended(id, now_ms, at)
   -- URL credentials are kept for retries and dropped once no attempt can follow.
   redis.call('HDEL', 'rq:job:' .. id, 'url_userinfo')

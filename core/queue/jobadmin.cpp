@@ -34,12 +34,10 @@ JobAction runAction(RedisConnection &redis, const QByteArray &id, const QByteArr
 
 std::optional<qint64> ageMs(const QByteArray &stamp, qint64 nowMs)
 {
-    QDateTime at = QDateTime::fromString(QString::fromLatin1(stamp),
-                                         QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
-    if (!at.isValid())
+    const std::optional<qint64> at = storedTimestampMs(stamp);
+    if (!at)
         return std::nullopt;
-    at.setTimeSpec(Qt::UTC);
-    return qMax<qint64>(0, nowMs - at.toMSecsSinceEpoch());
+    return qMax<qint64>(0, nowMs - *at);
 }
 
 } // namespace
@@ -60,20 +58,17 @@ JobListPage JobAdmin::list(const JobListQuery &query)
 JobAction JobAdmin::cancel(const QByteArray &id, const QString &tenant)
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    return runAction(m_redis, id, scripts::kCancel,
-                     {keys::queue("high"), keys::queue("default"), keys::queue("low"),
-                      keys::kScheduled, keys::kCanceled, keys::kEvents},
+    return runAction(m_redis, id, scripts::kCancel, scripts::cancelKeys(),
                      {id, tenant.toUtf8(), QByteArray::number(now / 1000.0, 'f', 3),
-                      jobTimestampNow(), QByteArray::number(m_failureTtlSec), kCanceledError},
+                      rqTimestampNow(), QByteArray::number(m_failureTtlSec), kCanceledError},
                      {{"ended", QStringLiteral("job already ended (%1)")}});
 }
 
 JobAction JobAdmin::retry(const QByteArray &id, const QString &tenant)
 {
     return runAction(
-        m_redis, id, scripts::kRetry,
-        {keys::kFailed, keys::kCanceled, keys::kFailedList, keys::kIndex, keys::kEvents},
-        {id, tenant.toUtf8(), jobTimestampNow(),
+        m_redis, id, scripts::kRetry, scripts::retryKeys(),
+        {id, tenant.toUtf8(), rqTimestampNow(),
          QByteArray::number(QDateTime::currentMSecsSinceEpoch())},
         {{"blob_gone", QStringLiteral("the uploaded file has expired; upload it again")},
          {"credentials_gone",
@@ -85,11 +80,8 @@ JobAction JobAdmin::retry(const QByteArray &id, const QString &tenant)
 
 JobAction JobAdmin::remove(const QByteArray &id, const QString &tenant)
 {
-    return runAction(m_redis, id, scripts::kDelete,
-                     {keys::queue("high"), keys::queue("default"), keys::queue("low"),
-                      keys::kScheduled, keys::kWip, keys::kFinished, keys::kFailed, keys::kCanceled,
-                      keys::kFailedList, keys::kIndex, keys::kEvents},
-                     {id, tenant.toUtf8(), jobTimestampNow()},
+    return runAction(m_redis, id, scripts::kDelete, scripts::deleteKeys(),
+                     {id, tenant.toUtf8(), rqTimestampNow()},
                      {{"conflict", QStringLiteral("cancel the job first")}});
 }
 
@@ -101,14 +93,16 @@ QueueState JobAdmin::state()
         {{"LLEN", keys::queue("high")}, &state.queuedHigh},
         {{"LLEN", keys::queue("default")}, &state.queuedDefault},
         {{"LLEN", keys::queue("low")}, &state.queuedLow},
-        {{"ZCARD", keys::kScheduled}, &state.scheduled},
-        {{"ZCARD", keys::kWip}, &state.started},
-        {{"ZCARD", keys::kFinished}, &state.finished},
-        {{"ZCARD", keys::kFailed}, &state.failed},
-        {{"ZCARD", keys::kCanceled}, &state.canceled},
-        {{"ZCOUNT", keys::kFinished, QByteArray::number((now - 60000) / 1000.0, 'f', 3), "+inf"},
+        {{"ZCARD", keys::kRqScheduled}, &state.scheduled},
+        {{"ZCARD", keys::kLeases}, &state.started},
+        {{"ZCARD", keys::kEndedFinished}, &state.finished},
+        {{"ZCARD", keys::kEndedFailed}, &state.failed},
+        {{"ZCARD", keys::kEndedCanceled}, &state.canceled},
+        {{"ZCOUNT", keys::kEndedFinished, QByteArray::number((now - 60000) / 1000.0, 'f', 3),
+          "+inf"},
          &state.jobsPerMinute}};
-    QList<RedisCommand> commands{{"EXISTS", keys::kPaused}, {"SMEMBERS", keys::kWorkers}};
+    QList<RedisCommand> commands{{"EXISTS", keys::kPaused},
+                                 {"SMEMBERS", keys::workersOf(keys::kQueueName)}};
     for (const auto &counter : counters)
         commands.append(counter.first);
     const QList<RedisReply> replies = m_redis.pipeline(commands);
@@ -116,13 +110,19 @@ QueueState JobAdmin::state()
     for (qsizetype i = 0; i < counters.size(); ++i)
         *counters[i].second = replies[i + 2].integer();
 
-    QList<QByteArray> names = replies[1].strings();
+    // RQ's worker sets hold worker keys (rq:worker:<name>).
+    QList<QByteArray> names;
+    for (const QByteArray &member : replies[1].strings())
+        names.append(member.startsWith(keys::kRqWorkerPrefix)
+                         ? member.mid(keys::kRqWorkerPrefix.size())
+                         : member);
     if (names.isEmpty())
         return state;
     std::sort(names.begin(), names.end());
     QList<RedisCommand> lookups;
     for (const QByteArray &name : std::as_const(names))
-        lookups.append({"HMGET", keys::worker(name), "host", "pid", "heartbeat_at", "current_job"});
+        lookups.append(
+            {"HMGET", keys::worker(name), "hostname", "pid", "last_heartbeat", "current_job"});
     const QList<RedisReply> workers = m_redis.pipeline(lookups);
     QList<RedisCommand> tenantLookups;
     for (qsizetype i = 0; i < names.size(); ++i) {

@@ -81,11 +81,13 @@ CandidateSource indexSource(RedisConnection &redis)
 // Where the ids of one status live: the three queue lists, or one registry zset.
 QList<RedisReply> readStatusKeys(RedisConnection &redis, const QByteArray &status, bool ids)
 {
-    static const QHash<QByteArray, QByteArray> registries{{"scheduled", keys::kScheduled},
-                                                          {"started", keys::kWip},
-                                                          {"finished", keys::kFinished},
-                                                          {"failed", keys::kFailed},
-                                                          {"canceled", keys::kCanceled}};
+    // Aether's own indexes (and the retry schedule), never RQ's registries,
+    // which RQ's housekeeping trims by its own rules.
+    static const QHash<QByteArray, QByteArray> registries{{"scheduled", keys::kRqScheduled},
+                                                          {"started", keys::kLeases},
+                                                          {"finished", keys::kEndedFinished},
+                                                          {"failed", keys::kEndedFailed},
+                                                          {"canceled", keys::kEndedCanceled}};
     const bool lists = status == "queued";
     const QList<QByteArray> statusKeys =
         lists ? QList<QByteArray>{keys::queue("high"), keys::queue("default"), keys::queue("low")}

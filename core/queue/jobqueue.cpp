@@ -3,6 +3,7 @@
 #include "queue/jobevent.h"
 #include "queue/jobid.h"
 #include "queue/jobtime.h"
+#include "queue/pickle.h"
 #include "queue/rediskeys.h"
 
 #include <QCryptographicHash>
@@ -13,8 +14,55 @@ namespace aether {
 
 namespace {
 
-RedisCommand jobHashCommand(const QByteArray &id, const JobRequest &request, const QByteArray &now)
+struct JobTtls
 {
+    QByteArray result;
+    QByteArray failure;
+};
+
+// Python's repr() of a str, as RQ writes arguments into a job's description.
+QByteArray pythonRepr(const QByteArray &utf8)
+{
+    QByteArray quoted = utf8;
+    quoted.replace('\\', "\\\\").replace('\'', "\\'").replace('\n', "\\n");
+    return '\'' + quoted + '\'';
+}
+
+// RQ's `data` (the pickled call (func_name, instance, args, kwargs) RQ's
+// Job.restore reads) and `description` of a job. The call names a function
+// Python cannot import, so a stray RQ worker fails the job instead of running
+// it; the payload itself stays in Aether's fields (text is not copied).
+QPair<QByteArray, QByteArray> rqCall(const JobRequest &request)
+{
+    const QByteArray function = "aether_ingest.ingest_" + jobTypeName(request.type) + "_job";
+    QByteArray argument; // the one positional argument, if any
+    qint64 size = -1;
+    if (request.type == JobType::Url) {
+        argument = request.url.toUtf8();
+    } else if (request.type == JobType::File) {
+        argument = request.fileName.toUtf8();
+        size = request.fileBytes.size();
+    } else if (request.type == JobType::Text) {
+        size = request.text.toUtf8().size();
+    }
+    PickleWriter pickle;
+    pickle.beginTuple().utf8(function).none().beginTuple();
+    if (!argument.isNull())
+        pickle.utf8(argument);
+    pickle.endTuple().beginDict();
+    pickle.utf8("source").text(request.source).utf8("tenant").text(request.tenant);
+    if (size >= 0)
+        pickle.utf8("size").integer(size);
+    pickle.utf8("priority").utf8(request.priority).endDict().endTuple();
+    const QByteArray description =
+        function + '(' + (argument.isNull() ? QByteArray() : pythonRepr(argument)) + ')';
+    return {pickle.finish(), description};
+}
+
+RedisCommand jobHashCommand(const QByteArray &id, const JobRequest &request, const QByteArray &now,
+                            const JobTtls &ttls)
+{
+    const auto [data, description] = rqCall(request);
     RedisCommand command{"HSET",         keys::job(id),
                          "status",       "queued",
                          "type",         jobTypeName(request.type),
@@ -27,7 +75,12 @@ RedisCommand jobHashCommand(const QByteArray &id, const JobRequest &request, con
                          "priority",     request.priority,
                          "attempts",     "0",
                          "recoveries",   "0",
-                         "progress",     "0"};
+                         "progress",     "0",
+                         "data",         data,
+                         "origin",       keys::queueName(request.priority),
+                         "description",  description,
+                         "result_ttl",   ttls.result,
+                         "failure_ttl",  ttls.failure};
     if (!request.idempotencyKey.isEmpty())
         command << "idempotency_key" << request.idempotencyKey;
     if (!request.batchId.isEmpty())
@@ -88,6 +141,12 @@ JobQueue::JobQueue(const RedisUrl &url, qint64 indexRetentionMs)
     : m_redis(url), m_indexRetentionMs(indexRetentionMs)
 {}
 
+void JobQueue::setJobTtls(int resultTtlSec, int failureTtlSec)
+{
+    m_resultTtlSec = resultTtlSec;
+    m_failureTtlSec = failureTtlSec;
+}
+
 QByteArray JobQueue::newJobId()
 {
     return QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
@@ -101,8 +160,11 @@ QByteArray JobQueue::enqueue(const JobRequest &request)
 QList<QByteArray> JobQueue::enqueueBatch(const QList<JobRequest> &requests,
                                          const BatchRecord *batch)
 {
-    const QByteArray now = jobTimestampNow();
-    const QByteArray nowMs = QByteArray::number(QDateTime::currentMSecsSinceEpoch());
+    const QDateTime nowUtc = QDateTime::currentDateTimeUtc();
+    const QByteArray now = rqTimestamp(nowUtc);      // the job hashes' RQ timestamps
+    const QByteArray seenAt = seedTimestamp(nowUtc); // events and batches
+    const QByteArray nowMs = QByteArray::number(nowUtc.toMSecsSinceEpoch());
+    const JobTtls ttls{QByteArray::number(m_resultTtlSec), QByteArray::number(m_failureTtlSec)};
     QList<QByteArray> ids;
     ids.reserve(requests.size());
     QList<RedisCommand> commands{{"MULTI"}};
@@ -110,16 +172,19 @@ QList<QByteArray> JobQueue::enqueueBatch(const QList<JobRequest> &requests,
     for (const JobRequest &request : requests) {
         const QByteArray id = request.id.isEmpty() ? newJobId() : request.id;
         ids.append(id);
-        commands.append(jobHashCommand(id, request, now));
+        commands.append(jobHashCommand(id, request, now, ttls));
         if (request.type == JobType::File)
             commands.append({"SET", keys::blob(id), request.fileBytes});
         commands.append({"RPUSH", keys::queue(request.priority), id});
         commands.append({"ZADD", keys::kIndex, nowMs, id});
         commands.append(
-            eventCommands(queuedEventJson(id, request.tenant.toUtf8(), now, request.batchId)));
+            eventCommands(queuedEventJson(id, request.tenant.toUtf8(), seenAt, request.batchId)));
     }
     if (batch)
-        appendBatchCommands(commands, *batch, ids, now);
+        appendBatchCommands(commands, *batch, ids, seenAt);
+    // RQ finds queues through rq:queues (idempotent; the jobs' queues are among these).
+    commands.append(
+        {"SADD", keys::kRqQueues, keys::queue("high"), keys::queue("default"), keys::queue("low")});
     // One wake token per job lets idle workers start at once; the list is capped.
     RedisCommand wake{"LPUSH", keys::kWake};
     for (qsizetype i = 0; i < qMin<qsizetype>(requests.size(), keys::kWakeCap); ++i)

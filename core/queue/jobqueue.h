@@ -19,6 +19,9 @@ public:
     // `indexRetentionMs`: how long ids stay in the job index (the longest TTL).
     explicit JobQueue(const RedisUrl &url, qint64 indexRetentionMs = 8LL * 24 * 3600 * 1000);
 
+    // RESULT_TTL and FAILURE_TTL, written into each job hash (RQ's result_ttl, failure_ttl).
+    void setJobTtls(int resultTtlSec, int failureTtlSec);
+
     // Stores the job hash (and file bytes) and queues its id, atomically.
     // Returns the new job id.
     QByteArray enqueue(const JobRequest &request);
@@ -46,6 +49,8 @@ public:
 private:
     RedisConnection m_redis;
     qint64 m_indexRetentionMs;
+    int m_resultTtlSec = 500;
+    int m_failureTtlSec = 7 * 24 * 3600;
 };
 
 } // namespace aether

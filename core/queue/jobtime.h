@@ -2,21 +2,58 @@
 
 #include <QByteArray>
 #include <QDateTime>
+#include <QTimeZone>
+#include <optional>
 
 namespace aether {
 
-// Job timestamps are kept in Redis as UTC "YYYY-MM-DD HH:MM:SS.zzz" (readable in
-// redis-cli, sortable as text); the API shows the first 19 characters.
-inline QByteArray jobTimestampNow()
+// Aether's own timestamps (events, batches, retry_at, webhook attempts) are
+// UTC "YYYY-MM-DD HH:MM:SS.zzz" (readable in redis-cli, sortable as text).
+inline QByteArray seedTimestamp(const QDateTime &utc)
 {
-    return QDateTime::currentDateTimeUtc()
-        .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"))
-        .toLatin1();
+    return utc.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz")).toLatin1();
 }
 
+inline QByteArray jobTimestampNow()
+{
+    return seedTimestamp(QDateTime::currentDateTimeUtc());
+}
+
+// The job hash's RQ fields (created_at, enqueued_at, started_at, ended_at,
+// last_heartbeat) and the worker hashes use RQ's format, "%Y-%m-%dT%H:%M:%S.%fZ"
+// (microseconds), so that RQ's Job.restore and Worker.refresh parse them.
+inline QByteArray rqTimestamp(const QDateTime &utc)
+{
+    return utc.toString(QStringLiteral("yyyy-MM-dd'T'HH:mm:ss.zzz")).toLatin1() + "000Z";
+}
+
+inline QByteArray rqTimestampNow()
+{
+    return rqTimestamp(QDateTime::currentDateTimeUtc());
+}
+
+// What the HTTP API shows of a stored timestamp of either format:
+// "YYYY-MM-DD HH:MM:SS", as the seed did.
 inline QByteArray apiTimestamp(const QByteArray &stored)
 {
-    return stored.left(19);
+    QByteArray shown = stored.left(19);
+    if (shown.size() > 10 && shown[10] == 'T')
+        shown[10] = ' ';
+    return shown;
+}
+
+// Milliseconds since the epoch of a stored timestamp of either format.
+inline std::optional<qint64> storedTimestampMs(const QByteArray &stored)
+{
+    QByteArray text = stored.left(23);
+    if (text.size() > 10 && text[10] == 'T')
+        text[10] = ' ';
+    QDateTime time =
+        QDateTime::fromString(QString::fromLatin1(text), QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
+    if (!time.isValid())
+        return std::nullopt;
+    time.setTimeZone(QTimeZone::utc());
+    return time.toMSecsSinceEpoch();
 }
 
 } // namespace aether

@@ -4,9 +4,12 @@
 
 #include <QByteArray>
 
-// The queue's state changes, each one atomic Lua script (see QUEUE.md). Job
-// keys are built inside the scripts from ids ('rq:job:' .. id): this queue
-// runs on one Redis, not a cluster.
+// The queue's state changes, each one atomic Lua script (see QUEUE.md): the
+// only places where a job's state changes. Each keeps Aether's indexes
+// (aether:*) and RQ's registries (rq:wip, rq:finished, rq:failed, rq:canceled,
+// rq:scheduled, scored as RQ scores them) together. Job keys are built inside
+// the scripts from ids ('rq:job:' .. id): this queue runs on one Redis, not a
+// cluster. Timestamps given to the scripts are RQ's format (rqTimestamp()).
 namespace aether::scripts {
 
 // Lua shared by the scripts below (each script is sent whole, so the helpers
@@ -29,11 +32,13 @@ end
 // job it takes only text jobs (quick, worth storing together), up to ARGV[5]
 // from one priority but no more than a quarter of what waits there, so that
 // other idle workers get their share of a short queue.
-// KEYS: queue:high, queue, queue:low, processing list, wip, paused flag, worker hash, events
+// KEYS: queue:high, queue, queue:low, processing list, leases, paused flag, worker hash, events,
+//       rq:wip (RQ's StartedJobRegistry)
 // ARGV: now_ms, lease_ms, worker name, timestamp, most jobs
 // Returns false, or {id, flat job hash, blob or false, id, ...}.
 inline const QByteArray kTake = kPrelude + R"LUA(
 if redis.call('EXISTS', KEYS[6]) == 1 then return false end
+local now_s = tonumber(ARGV[1]) / 1000
 local taken = {}
 for i = 1, 3 do
   local want = math.min(tonumber(ARGV[5]), math.max(1, math.floor(redis.call('LLEN', KEYS[i]) / 4)))
@@ -47,8 +52,10 @@ for i = 1, 3 do
     local job = 'rq:job:' .. id
     if redis.call('HGET', job, 'status') == 'queued' then
       redis.call('ZADD', KEYS[5], tonumber(ARGV[1]) + tonumber(ARGV[2]), id)
-      redis.call('HSET', job, 'status', 'started', 'started_at', ARGV[4], 'worker_name', ARGV[3],
-                 'stage', 'starting', 'progress', '0')
+      -- RQ's score: its worker's heartbeat ttl past the timeout, later than Aether's reaper acts.
+      redis.call('ZADD', KEYS[9], now_s + tonumber(redis.call('HGET', job, 'timeout') or '600') + 60, id)
+      redis.call('HSET', job, 'status', 'started', 'started_at', ARGV[4], 'last_heartbeat', ARGV[4],
+                 'worker_name', ARGV[3], 'stage', 'starting', 'progress', '0')
       redis.call('HDEL', job, 'retry_at')
       redis.call('HINCRBY', job, 'attempts', 1)
       -- The fencing token: unlike attempts it never goes down, so every take
@@ -60,13 +67,13 @@ for i = 1, 3 do
       table.insert(taken, redis.call('HGETALL', job))
       table.insert(taken, blob)
       emit(KEYS[8], {job_id = id, status = 'started',
-                 tenant = redis.call('HGET', job, 'tenant'), worker = ARGV[3], at = ARGV[4]})
+                 tenant = redis.call('HGET', job, 'tenant'), worker = ARGV[3], at = seed_time(ARGV[4])})
     else
       redis.call('LREM', KEYS[4], 1, id)
     end
   end
   if #taken > 0 then
-    redis.call('HSET', KEYS[7], 'current_job', taken[1])
+    redis.call('HSET', KEYS[7], 'current_job', taken[1], 'state', 'busy')
     redis.call('EXPIRE', KEYS[7], 10)
     return taken
   end
@@ -76,15 +83,17 @@ return false
 
 // Ends one attempt of a job the worker still holds; returns 0 (and changes
 // nothing) when the job is no longer in its processing list.
-// KEYS: processing list, wip, finished, failed, canceled, failed list, scheduled, worker hash,
-// events ARGV: id, outcome (finished|failed|scheduled|canceled|requeued), now_s, timestamp, payload
-//       (result JSON or error text), ttl_s, retry_ms (scheduled), retry timestamp, history entry
-//       JSON
+// KEYS: processing list, leases, aether:finished, aether:failed, aether:canceled, failed list,
+//       rq:scheduled, worker hash, events, rq:wip, rq:finished, rq:failed, rq:canceled
+// ARGV: id, outcome (finished|failed|scheduled|canceled|requeued), now_s, timestamp, payload
+//       (result JSON or error text), ttl_s, retry_s (scheduled), retry timestamp (Aether's
+//       format), history entry JSON, result pickle (finished)
 inline const QByteArray kSettle = kPrelude + R"LUA(
 local id = ARGV[1]
 if redis.call('LREM', KEYS[1], 1, id) == 0 then return 0 end
 redis.call('ZREM', KEYS[2], id)
-redis.call('HSET', KEYS[8], 'current_job', '')
+redis.call('ZREM', KEYS[10], id)
+redis.call('HSET', KEYS[8], 'current_job', '', 'state', 'idle')
 local job = 'rq:job:' .. id
 local outcome = ARGV[2]
 local now = tonumber(ARGV[3])
@@ -95,26 +104,35 @@ if outcome ~= 'requeued' then
   redis.call('HSET', job, 'history', cjson.encode(history))
 end
 redis.call('HDEL', job, 'cancel_requested')
-local event = {job_id = id, status = outcome, tenant = redis.call('HGET', job, 'tenant'), at = ARGV[4]}
+local at = seed_time(ARGV[4])
+local event = {job_id = id, status = outcome, tenant = redis.call('HGET', job, 'tenant'), at = at}
 if outcome == 'finished' then
-  redis.call('HSET', job, 'status', 'finished', 'ended_at', ARGV[4], 'result', ARGV[5],
-             'progress', '100', 'stage', 'done')
-  redis.call('HDEL', job, 'error')
+  redis.call('HSET', job, 'status', 'finished', 'ended_at', ARGV[4], 'result_json', ARGV[5],
+             'result', ARGV[10], 'progress', '100', 'stage', 'done')
+  redis.call('HDEL', job, 'error', 'exc_info')
   redis.call('EXPIRE', job, ttl)
   redis.call('DEL', job .. ':blob')
   redis.call('ZADD', KEYS[3], now, id)
   redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - ttl)
+  redis.call('ZADD', KEYS[11], now + ttl, id)
+  redis.call('ZREMRANGEBYSCORE', KEYS[11], '-inf', now)
 elseif outcome == 'failed' or outcome == 'canceled' then
   redis.call('HSET', job, 'status', outcome, 'ended_at', ARGV[4], 'error', ARGV[5])
   redis.call('EXPIRE', job, ttl)
   redis.call('EXPIRE', job .. ':blob', ttl)
-  local registry = KEYS[4]
-  if outcome == 'canceled' then registry = KEYS[5] end
-  redis.call('ZADD', registry, now, id)
-  redis.call('ZREMRANGEBYSCORE', registry, '-inf', now - ttl)
   if outcome == 'failed' then
+    redis.call('HSET', job, 'exc_info', ARGV[5])
+    redis.call('ZADD', KEYS[4], now, id)
+    redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - ttl)
+    redis.call('ZADD', KEYS[12], now + ttl, id)
+    redis.call('ZREMRANGEBYSCORE', KEYS[12], '-inf', now)
     redis.call('LPUSH', KEYS[6], id)
     redis.call('LTRIM', KEYS[6], 0, 999)
+  else
+    redis.call('ZADD', KEYS[5], now, id)
+    redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now - ttl)
+    redis.call('ZADD', KEYS[13], now, id)
+    redis.call('ZREMRANGEBYSCORE', KEYS[13], '-inf', now - ttl)
   end
   event.error = ARGV[5]
 elseif outcome == 'scheduled' then
@@ -130,13 +148,13 @@ else
 end
 emit(KEYS[9], event)
 if outcome == 'finished' or outcome == 'failed' or outcome == 'canceled' then
-  job_ended(id, math.floor(now * 1000), ARGV[4])
+  job_ended(id, math.floor(now * 1000), at)
 end
 return 1
 )LUA";
 
 // Moves scheduled jobs whose retry time has come back to the tail of their queue.
-// KEYS: scheduled, events   ARGV: now_ms, timestamp
+// KEYS: rq:scheduled   events   ARGV: now_s, timestamp
 inline const QByteArray kPromote = kPrelude + R"LUA(
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, 500)
 for _, id in ipairs(due) do
@@ -146,7 +164,7 @@ for _, id in ipairs(due) do
     redis.call('HSET', job, 'status', 'queued', 'enqueued_at', ARGV[2])
     make_available(id, false)
     emit(KEYS[2], {job_id = id, status = 'queued',
-               tenant = redis.call('HGET', job, 'tenant'), at = ARGV[2]})
+               tenant = redis.call('HGET', job, 'tenant'), at = seed_time(ARGV[2])})
   end
 end
 return #due
@@ -157,23 +175,27 @@ return #due
 // the head. A job that had begun its work counts a recovery, and past
 // max_recoveries fails with AbandonedJobError; a job that only waited in its
 // worker's batch (stage still 'starting') goes back as if never taken.
-// KEYS: wip, failed, failed list, events
-// ARGV: now_ms, max_recoveries, failure_ttl_s, timestamp, forced ids...
+// KEYS: leases, aether:failed, failed list, events, rq:wip, rq:failed
+// ARGV: lease cutoff ms (leases below it expired; 0: none), max_recoveries, failure_ttl_s,
+//       timestamp, now_ms, forced ids...
 // Returns the ids taken back.
 inline const QByteArray kReap = kPrelude + R"LUA(
-local now = tonumber(ARGV[1])
+local cutoff = tonumber(ARGV[1])
+local now = tonumber(ARGV[5])
+local at = seed_time(ARGV[4])
 local forced = {}
-for i = 5, #ARGV do forced[ARGV[i]] = true end
+for i = 6, #ARGV do forced[ARGV[i]] = true end
 local taken = {}
 local entries = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
 for i = 1, #entries, 2 do
   local id = entries[i]
   local job = 'rq:job:' .. id
   local worker = redis.call('HGET', job, 'worker_name') or ''
-  local dead = forced[id] or tonumber(entries[i + 1]) < now
+  local dead = forced[id] or tonumber(entries[i + 1]) < cutoff
                or redis.call('EXISTS', 'rq:worker:' .. worker) == 0
   if dead then
     redis.call('ZREM', KEYS[1], id)
+    redis.call('ZREM', KEYS[5], id)
     redis.call('LREM', 'rq:processing:ingest:' .. worker, 1, id)
     table.insert(taken, id)
     if redis.call('EXISTS', job) == 1 then
@@ -184,14 +206,16 @@ for i = 1, #entries, 2 do
       else
         redis.call('HINCRBY', job, 'attempts', -1)
       end
-      local event = {job_id = id, tenant = redis.call('HGET', job, 'tenant'), at = ARGV[4]}
+      local event = {job_id = id, tenant = redis.call('HGET', job, 'tenant'), at = at}
       if recoveries > tonumber(ARGV[2]) then
         local error = 'AbandonedJobError: job was abandoned by its worker ' .. recoveries ..
                       ' times (last: ' .. worker .. ')'
-        redis.call('HSET', job, 'status', 'failed', 'ended_at', ARGV[4], 'error', error)
+        redis.call('HSET', job, 'status', 'failed', 'ended_at', ARGV[4], 'error', error,
+                   'exc_info', error)
         redis.call('EXPIRE', job, tonumber(ARGV[3]))
         redis.call('EXPIRE', job .. ':blob', tonumber(ARGV[3]))
         redis.call('ZADD', KEYS[2], now / 1000, id)
+        redis.call('ZADD', KEYS[6], now / 1000 + tonumber(ARGV[3]), id)
         redis.call('LPUSH', KEYS[3], id)
         redis.call('LTRIM', KEYS[3], 0, 999)
         event.status = 'failed'
@@ -203,7 +227,7 @@ for i = 1, #entries, 2 do
         event.recovered = true
       end
       emit(KEYS[4], event)
-      if event.status == 'failed' then job_ended(id, now, ARGV[4]) end
+      if event.status == 'failed' then job_ended(id, now, at) end
     end
   end
 end

@@ -4,12 +4,13 @@
 
 namespace aether::keys {
 
-// DESIGN.md "Redis layout": RQ-style names, so redis-cli habits from the seed work.
+// DESIGN.md "Redis layout": RQ's names where RQ 1.13 reads them, with RQ's
+// formats, so RQ's own tools (rq info, Job.fetch, the registries) read
+// Aether's queue; Aether-only structures live under `aether:` names, which
+// RQ's housekeeping never touches (core/queue/QUEUE.md).
 inline const QByteArray kQueue = "rq:queue:ingest"; // default priority
+inline const QByteArray kQueueName = "ingest";      // RQ's name of kQueue
 inline const QByteArray kFailedList = "rq:queue:failed";
-inline const QByteArray kFinished = "rq:finished:ingest";
-inline const QByteArray kFailed = "rq:failed:ingest";
-inline const QByteArray kWip = "rq:wip:ingest";
 inline const QByteArray kEvents = "rq:events:ingest";
 // Every event of kEvents also goes here (XADD, capped), so long-polling
 // clients and a reconnecting stream miss nothing between reads.
@@ -18,20 +19,46 @@ constexpr int kEventLogCap = 10000;
 // Webhook deliveries: "job:<id>" or "batch:<id>", score = when due (ms).
 inline const QByteArray kWebhooksDue = "rq:webhooks:due";
 inline const QByteArray kWebhooksWake = "rq:webhooks:wake";
-inline const QByteArray kCanceled = "rq:canceled:ingest";
-inline const QByteArray kScheduled = "rq:scheduled:ingest";
-inline const QByteArray kIndex = "rq:jobs:ingest";
 inline const QByteArray kWake = "rq:wake:ingest";
 inline const QByteArray kPaused = "rq:paused:ingest";
 inline const QByteArray kReaperLock = "rq:reaper:lock";
-inline const QByteArray kWorkers = "rq:workers:ingest";
 constexpr int kWakeCap = 64;
 constexpr int kFailedListCap = 1000;
+
+// Aether's own indexes: its listing, counts, retention and reaper read these.
+inline const QByteArray kIndex = "aether:jobs:ingest";    // every id, score = creation ms
+inline const QByteArray kLeases = "aether:leases:ingest"; // started ids, score = lease expiry ms
+inline const QByteArray kEndedFinished = "aether:finished:ingest"; // score = end time (s)
+inline const QByteArray kEndedFailed = "aether:failed:ingest";
+inline const QByteArray kEndedCanceled = "aether:canceled:ingest";
+// Takes the old layout's upgrade (migration.cpp) one process at a time.
+inline const QByteArray kMigrationLock = "aether:migration:lock";
+
+// RQ's registries of queue `ingest` (every priority's jobs), scored as RQ scores them.
+inline const QByteArray kRqStarted = "rq:wip:ingest";       // now_s + timeout + 60
+inline const QByteArray kRqFinished = "rq:finished:ingest"; // end_s + RESULT_TTL
+inline const QByteArray kRqFailed = "rq:failed:ingest";     // end_s + FAILURE_TTL
+inline const QByteArray kRqCanceled = "rq:canceled:ingest"; // cancel time (s)
+// The retry schedule (Aether's promoter and RQ's ScheduledJobRegistry): retry time (s).
+inline const QByteArray kRqScheduled = "rq:scheduled:ingest";
+inline const QByteArray kRqQueues = "rq:queues";
+inline const QByteArray kRqWorkers = "rq:workers";
+inline const QByteArray kRqWorkerPrefix = "rq:worker:";
 
 // "high", "default" or "low" -> rq:queue:ingest:high, rq:queue:ingest, rq:queue:ingest:low
 inline QByteArray queue(const QByteArray &priority)
 {
     return priority == "high" || priority == "low" ? kQueue + ':' + priority : kQueue;
+}
+// RQ's name of a priority's queue (a job's `origin`): ingest:high, ingest, ingest:low.
+inline QByteArray queueName(const QByteArray &priority)
+{
+    return priority == "high" || priority == "low" ? kQueueName + ':' + priority : kQueueName;
+}
+// RQ's set of the workers listening on a queue (RQ name), holding worker keys.
+inline QByteArray workersOf(const QByteArray &queueName)
+{
+    return "rq:workers:" + queueName;
 }
 inline QByteArray idempotency(const QByteArray &tenant, const QByteArray &keyDigest)
 {
@@ -60,7 +87,7 @@ inline QByteArray batchJobs(const QByteArray &id)
 }
 inline QByteArray worker(const QByteArray &workerName)
 {
-    return "rq:worker:" + workerName;
+    return kRqWorkerPrefix + workerName;
 }
 
 } // namespace aether::keys

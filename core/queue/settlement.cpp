@@ -1,6 +1,7 @@
 #include "queue/settlement.h"
 
 #include "queue/jobtime.h"
+#include "queue/pickle.h"
 #include "queue/queuescripts.h"
 #include "queue/redisconnection.h"
 #include "queue/rediskeys.h"
@@ -31,37 +32,43 @@ QByteArray historyEntry(const Settlement &settlement, const JobOutcome &outcome,
 QList<QByteArray> settleKeys(const Settlement &settlement)
 {
     return {keys::processing(settlement.workerName),
-            keys::kWip,
-            keys::kFinished,
-            keys::kFailed,
-            keys::kCanceled,
+            keys::kLeases,
+            keys::kEndedFinished,
+            keys::kEndedFailed,
+            keys::kEndedCanceled,
             keys::kFailedList,
-            keys::kScheduled,
+            keys::kRqScheduled,
             keys::worker(settlement.workerName),
-            keys::kEvents};
+            keys::kEvents,
+            keys::kRqStarted,
+            keys::kRqFinished,
+            keys::kRqFailed,
+            keys::kRqCanceled};
 }
 
 QList<QByteArray> settleArguments(const Settlement &settlement, const JobOutcome &outcome)
 {
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    const qint64 retryAtMs = now + outcome.retryDelayMs;
-    const QByteArray endedAt = jobTimestampNow();
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const qint64 retryAtMs = now.toMSecsSinceEpoch() + outcome.retryDelayMs;
+    const QByteArray endedAt = rqTimestamp(now);
     const bool finished = outcome.kind == JobOutcome::Kind::Finished;
     const QByteArray payload = finished
                                    ? QJsonDocument(outcome.result).toJson(QJsonDocument::Compact)
                                    : outcome.error.toUtf8();
+    // RQ's `result`: the same object pickled, so RQ's job.result decodes it.
+    const QByteArray resultPickle =
+        finished ? PickleWriter().json(outcome.result).finish() : QByteArray();
     const int ttl = finished ? settlement.resultTtlSec : settlement.failureTtlSec;
     return {settlement.id,
             outcome.name(),
-            QByteArray::number(now / 1000.0, 'f', 3),
+            QByteArray::number(now.toMSecsSinceEpoch() / 1000.0, 'f', 3),
             endedAt,
             payload,
             QByteArray::number(ttl),
-            QByteArray::number(retryAtMs),
-            QDateTime::fromMSecsSinceEpoch(retryAtMs, Qt::UTC)
-                .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"))
-                .toLatin1(),
-            historyEntry(settlement, outcome, endedAt)};
+            QByteArray::number(retryAtMs / 1000.0, 'f', 3),
+            seedTimestamp(QDateTime::fromMSecsSinceEpoch(retryAtMs, QTimeZone::utc())),
+            historyEntry(settlement, outcome, endedAt),
+            resultPickle};
 }
 
 bool recorded(const RedisReply &reply, const QByteArray &id)

@@ -4,6 +4,7 @@
 #include "queue/queuescripts.h"
 #include "queue/redisconnection.h"
 #include "queue/rediskeys.h"
+#include "queue/rqworkers.h"
 #include "queue/settlement.h"
 #include "queue/worker.h"
 #include "queue/workerpool.h"
@@ -45,13 +46,16 @@ bool isDeadLocalWorker(const QByteArray &workerName)
     return ::kill(pid_t(pid), 0) != 0 && errno == ESRCH;
 }
 
-QList<QByteArray> reapArguments(const SupervisorOptions &options)
+// kReap's ARGV; `leaseCutoffMs` 0 counts no lease as expired.
+QList<QByteArray> reapArguments(const SupervisorOptions &options, qint64 leaseCutoffMs)
 {
-    return {QByteArray::number(nowMs()), QByteArray::number(options.maxRecoveries),
-            QByteArray::number(options.failureTtlSec), jobTimestampNow()};
+    return {QByteArray::number(leaseCutoffMs), QByteArray::number(options.maxRecoveries),
+            QByteArray::number(options.failureTtlSec), rqTimestampNow(),
+            QByteArray::number(nowMs())};
 }
 
-const QList<QByteArray> kReapKeys{keys::kWip, keys::kFailed, keys::kFailedList, keys::kEvents};
+const QList<QByteArray> kReapKeys{keys::kLeases, keys::kEndedFailed, keys::kFailedList,
+                                  keys::kEvents, keys::kRqStarted,   keys::kRqFailed};
 
 } // namespace
 
@@ -65,17 +69,16 @@ Supervisor::Supervisor(RedisUrl redis, SupervisorOptions options,
 
 int Supervisor::recoverDeadLocalProcesses(RedisConnection &redis, const SupervisorOptions &options)
 {
-    const QList<QByteArray> started = redis.command({"ZRANGE", keys::kWip, "0", "-1"}).strings();
+    const QList<QByteArray> started = redis.command({"ZRANGE", keys::kLeases, "0", "-1"}).strings();
     if (started.isEmpty())
         return 0;
     QList<RedisCommand> lookups;
     for (const QByteArray &id : started)
         lookups.append({"HGET", keys::job(id), "worker_name"});
     const QList<RedisReply> owners = redis.pipeline(lookups);
-    QList<QByteArray> arguments = reapArguments(options);
-    // now = 0: no lease counts as expired in this pass (leases are the periodic
-    // reaper's business); the forced ids and jobs whose worker key is gone are taken.
-    arguments[0] = "0";
+    // No lease counts as expired in this pass (leases are the periodic reaper's
+    // business); the forced ids and jobs whose worker key is gone are taken.
+    QList<QByteArray> arguments = reapArguments(options, 0);
     int forced = 0;
     for (qsizetype i = 0; i < started.size(); ++i) {
         if (isDeadLocalWorker(owners[i].string())) {
@@ -98,6 +101,8 @@ void Supervisor::run()
     for (int tick = 0; !m_stopping; ++tick) {
         try {
             if (!recovered) {
+                redis.command(rqworkers::registerQueuesCommand());
+                m_address = rqworkers::clientAddress(redis);
                 recoverDeadLocalProcesses(redis, m_options);
                 recovered = true;
             }
@@ -113,30 +118,46 @@ void Supervisor::run()
         }
         QThread::msleep(kTickMs);
     }
+    unregisterStopped(redis);
+}
+
+// RQ's register_death for the workers that have exited; a worker still stuck
+// in a job keeps its key until it expires, so that its job's lease is honoured.
+void Supervisor::unregisterStopped(RedisConnection &redis)
+{
+    QList<RedisCommand> commands;
+    for (Worker *worker : m_workers()) {
+        if (!worker->isRunning())
+            commands += rqworkers::unregisterCommands(worker->name());
+    }
+    if (commands.isEmpty())
+        return;
+    try {
+        redis.pipeline(commands);
+    } catch (const RedisUnavailable &) {
+        // The keys expire on their own.
+    }
 }
 
 void Supervisor::heartbeat(RedisConnection &redis)
 {
     const QList<Worker *> workers = m_workers();
-    const QByteArray now = jobTimestampNow();
+    const QByteArray now = rqTimestampNow();
     const QByteArray leaseUntil = QByteArray::number(nowMs() + m_options.leaseMs);
     QList<RedisCommand> commands;
     QList<QPair<Worker *, qsizetype>> cancelChecks; // worker, index of its HGET reply
     for (Worker *worker : workers) {
-        const QByteArray key = keys::worker(worker->name());
         const std::optional<RunningJob> running = worker->running();
-        commands.append(
-            {"HSET", key, "name", worker->name(), "pid",
-             QByteArray::number(QCoreApplication::applicationPid()), "host",
-             QSysInfo::machineHostName().toUtf8(), "started_at",
-             worker->startedAt().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")).toLatin1(),
-             "heartbeat_at", now, "current_job", running ? running->id : QByteArray()});
-        commands.append({"EXPIRE", key, QByteArray::number(m_options.workerTtlSec)});
-        commands.append({"SADD", keys::kWorkers, worker->name()});
+        const Worker::Counters counters = worker->counters();
+        commands += rqworkers::heartbeatCommands(
+            RqWorkerState{worker->name(), worker->startedAt(), running ? running->id : QByteArray(),
+                          counters.succeeded, counters.failed, counters.workingSec},
+            m_address, m_options.workerTtlSec);
         // Every job the worker holds keeps its lease, those waiting in its batch too.
         for (const QByteArray &id : worker->heldJobs())
-            commands.append({"ZADD", keys::kWip, "XX", leaseUntil, id});
+            commands.append({"ZADD", keys::kLeases, "XX", leaseUntil, id});
         if (running) {
+            commands.append({"HSET", keys::job(running->id), "last_heartbeat", now});
             commands.append({"HGET", keys::job(running->id), "cancel_requested"});
             cancelChecks.append({worker, commands.size() - 1});
         }
@@ -184,8 +205,8 @@ void Supervisor::watchdog(RedisConnection &redis)
 
 void Supervisor::promote(RedisConnection &redis)
 {
-    redis.script(scripts::kPromote, {keys::kScheduled, keys::kEvents},
-                 {QByteArray::number(nowMs()), jobTimestampNow()});
+    redis.script(scripts::kPromote, {keys::kRqScheduled, keys::kEvents},
+                 {QByteArray::number(nowMs() / 1000.0, 'f', 3), rqTimestampNow()});
 }
 
 void Supervisor::reap(RedisConnection &redis)
@@ -195,23 +216,11 @@ void Supervisor::reap(RedisConnection &redis)
     if (lock.string() != "OK")
         return;
     const QList<QByteArray> taken =
-        redis.script(scripts::kReap, kReapKeys, reapArguments(m_options)).strings();
+        redis.script(scripts::kReap, kReapKeys, reapArguments(m_options, nowMs())).strings();
     for (const QByteArray &id : taken)
         qCWarning(lcSupervisor, "reaper: took back job %s from a worker that stopped answering",
                   id.constData());
-    // Forget workers whose heartbeat key has expired.
-    const QList<QByteArray> names = redis.command({"SMEMBERS", keys::kWorkers}).strings();
-    QList<RedisCommand> checks;
-    for (const QByteArray &name : names)
-        checks.append({"EXISTS", keys::worker(name)});
-    const QList<RedisReply> alive = checks.isEmpty() ? QList<RedisReply>() : redis.pipeline(checks);
-    RedisCommand forget{"SREM", keys::kWorkers};
-    for (qsizetype i = 0; i < names.size(); ++i) {
-        if (alive[i].integer() == 0)
-            forget.append(names[i]);
-    }
-    if (forget.size() > 2)
-        redis.command(forget);
+    rqworkers::forgetExpired(redis);
 }
 
 } // namespace aether

@@ -53,11 +53,13 @@ private:
     void watchdog(RedisConnection &redis);
     void promote(RedisConnection &redis);
     void reap(RedisConnection &redis);
+    void unregisterStopped(RedisConnection &redis);
 
     RedisUrl m_redis;
     SupervisorOptions m_options;
     std::function<QList<Worker *>()> m_workers;
     QByteArray m_lockOwner;
+    QByteArray m_address = "unknown"; // the supervisor's connection's address (RQ's ip_address)
     std::atomic_bool m_stopping{false};
 };
 

@@ -59,6 +59,12 @@ Worker::Worker(RedisUrl redis, WorkerOptions options, JobHandlerFactory handlerF
     setObjectName(QString::fromUtf8(m_options.name));
 }
 
+Worker::Counters Worker::counters() const
+{
+    QMutexLocker locker(&m_stateLock);
+    return m_counters;
+}
+
 std::optional<RunningJob> Worker::running() const
 {
     QMutexLocker locker(&m_stateLock);
@@ -150,10 +156,10 @@ std::vector<Worker::TakenJob> Worker::take(RedisConnection &redis)
     const RedisReply reply =
         redis.script(scripts::kTake,
                      {keys::queue("high"), keys::queue("default"), keys::queue("low"),
-                      keys::processing(m_options.name), keys::kWip, keys::kPaused,
-                      keys::worker(m_options.name), keys::kEvents},
+                      keys::processing(m_options.name), keys::kLeases, keys::kPaused,
+                      keys::worker(m_options.name), keys::kEvents, keys::kRqStarted},
                      {QByteArray::number(QDateTime::currentMSecsSinceEpoch()),
-                      QByteArray::number(m_options.leaseMs), m_options.name, jobTimestampNow(),
+                      QByteArray::number(m_options.leaseMs), m_options.name, rqTimestampNow(),
                       QByteArray::number(m_options.batchSize)});
     std::vector<TakenJob> jobs;
     if (reply.isError()) {
@@ -344,8 +350,16 @@ void Worker::settle(RedisConnection &redis, std::vector<TakenJob *> &ready)
         }
     }
     QMutexLocker locker(&m_stateLock);
-    for (const TakenJob *job : settled)
+    for (const TakenJob *job : settled) {
         m_held.removeOne(job->id);
+        const JobOutcome::Kind kind = job->outcome->kind;
+        if (kind == JobOutcome::Kind::Finished)
+            ++m_counters.succeeded;
+        else if (kind == JobOutcome::Kind::Failed)
+            ++m_counters.failed;
+        if (kind != JobOutcome::Kind::Requeued)
+            m_counters.workingSec += job->timer.elapsed() / 1000.0;
+    }
 }
 
 void Worker::logOutcome(const TakenJob &job) const

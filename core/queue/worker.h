@@ -56,6 +56,16 @@ public:
     const QByteArray &name() const { return m_options.name; }
     QDateTime startedAt() const { return m_startedAt; }
 
+    // RQ's worker counters (its hash's successful_job_count, failed_job_count,
+    // total_working_time), written by the supervisor's heartbeat.
+    struct Counters
+    {
+        qint64 succeeded = 0;
+        qint64 failed = 0;
+        double workingSec = 0;
+    };
+    Counters counters() const;
+
     std::optional<RunningJob> running() const;
     QList<QByteArray> heldJobs() const; // taken and not yet settled: their leases must be renewed
     void interrupt(JobInterrupted::Reason reason);
@@ -90,6 +100,7 @@ private:
     mutable QMutex m_stateLock;
     std::optional<RunningJob> m_running;
     QList<QByteArray> m_held;
+    Counters m_counters;
 };
 
 } // namespace aether

@@ -31,6 +31,7 @@ WatchService::~WatchService() = default;
 void WatchService::start()
 {
     m_queue = std::make_unique<JobQueue>(m_options.redis, m_options.indexRetentionMs);
+    m_queue->setJobTtls(m_options.resultTtlSec, m_options.failureTtlSec);
     m_reload.start();
     reload();
 }

@@ -28,7 +28,9 @@ struct WatchServiceOptions
     qint64 maxFileBytes = 100LL * 1024 * 1024;
     int jobTimeoutSec = 600;
     qint64 indexRetentionMs = 8LL * 24 * 3600 * 1000;
-    WatchFence fence; // what the watches no operator made may read, at each scan
+    int resultTtlSec = 500;            // written into each job (RQ's result_ttl)
+    int failureTtlSec = 7 * 24 * 3600; // RQ's failure_ttl
+    WatchFence fence;                  // what the watches no operator made may read, at each scan
 };
 
 // Runs the watched folders of the registry (WatchRegistry) on the thread it

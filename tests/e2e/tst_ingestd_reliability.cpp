@@ -369,7 +369,7 @@ private Q_SLOTS:
         for (const QString &id : ids)
             QCOMPARE(waitForJob(client, id).value("status").toString(), QStringLiteral("finished"));
         const auto finishedAt = [&](const QString &id) {
-            return redis.command({"ZSCORE", "rq:finished:ingest", id.toLatin1()})
+            return redis.command({"ZSCORE", "aether:finished:ingest", id.toLatin1()})
                 .split('\n')
                 .value(1)
                 .trimmed()

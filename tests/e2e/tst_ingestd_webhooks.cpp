@@ -131,10 +131,10 @@ private Q_SLOTS:
         QVERIFY(waitForRequests(m_receiver, "/fast", 1));
         const QByteArray endedAt =
             m_redis.command({"HGET", QByteArray("rq:job:").append(id.toLatin1()), "ended_at"});
-        // RESP bulk string: "$23\r\n2026-.. ..:..:..\.zzz\r\n"
-        const QByteArray stamp = endedAt.mid(endedAt.indexOf('\n') + 1).trimmed();
+        // RESP bulk string in RQ's format: "$27\r\n2026-..-..T..:..:..\.zzz000Z\r\n"
+        const QByteArray stamp = endedAt.mid(endedAt.indexOf('\n') + 1).trimmed().left(23);
         QDateTime ended = QDateTime::fromString(QString::fromLatin1(stamp),
-                                                QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
+                                                QStringLiteral("yyyy-MM-dd'T'HH:mm:ss.zzz"));
         ended.setTimeZone(QTimeZone::utc());
         QVERIFY(ended.isValid());
         const qint64 latencyMs = m_receiver.lastRequestAtMs("/fast") - ended.toMSecsSinceEpoch();

@@ -9,11 +9,13 @@
 #include "redisprocess.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTest>
 #include <atomic>
+#include <cmath>
 #include <functional>
 
 using namespace aether;
@@ -199,7 +201,12 @@ private Q_SLOTS:
         QVERIFY(fields.value("ended_at").size() >= 19);
         QCOMPARE(fields.value("error"), QByteArray("JobCanceled: canceled on request"));
         QCOMPARE(redis().command({"LLEN", keys::kQueue}).integer(), 0);
-        QVERIFY(inZset(keys::kCanceled, id));
+        QVERIFY(inZset(keys::kEndedCanceled, id));
+        // RQ's CanceledJobRegistry: scored by the cancel time, in seconds.
+        const double canceledAt =
+            redis().command({"ZSCORE", keys::kRqCanceled, id}).string().toDouble();
+        QVERIFY(std::abs(canceledAt - QDateTime::currentMSecsSinceEpoch() / 1000.0) < 60);
+        QVERIFY(fields.value("ended_at").endsWith("Z") && fields.value("ended_at")[10] == 'T');
         const qint64 ttl = redis().command({"TTL", keys::job(id)}).integer();
         QVERIFY(ttl > 0 && ttl <= kFailureTtlSec);
         const qint64 blobTtl = redis().command({"TTL", keys::blob(id)}).integer();
@@ -209,11 +216,11 @@ private Q_SLOTS:
     void cancelingAScheduledJobTakesItOffTheSchedule()
     {
         const QByteArray id = m_queue->enqueue(textJob("later"));
-        forceStatus(id, "scheduled", keys::kScheduled);
+        forceStatus(id, "scheduled", keys::kRqScheduled);
         redis().command({"HSET", keys::job(id), "retry_at", "2030-01-01 00:00:00.000"});
         QCOMPARE(outcome(m_admin->cancel(id)), QByteArray("done:canceled"));
-        QVERIFY(!inZset(keys::kScheduled, id));
-        QVERIFY(inZset(keys::kCanceled, id));
+        QVERIFY(!inZset(keys::kRqScheduled, id));
+        QVERIFY(inZset(keys::kEndedCanceled, id));
         QVERIFY(!m_queue->fetch(id)->contains("retry_at"));
     }
 
@@ -236,7 +243,7 @@ private Q_SLOTS:
     void endedUnknownAndOtherTenantsJobsAreNotCanceled()
     {
         const QByteArray id = m_queue->enqueue(textJob("done"));
-        forceStatus(id, "finished", keys::kFinished);
+        forceStatus(id, "finished", keys::kEndedFinished);
         QCOMPARE(outcome(m_admin->cancel(id)), QByteArray("conflict:job already ended (finished)"));
         QCOMPARE(outcome(m_admin->cancel("no-such-job")), QByteArray("not found"));
         QCOMPARE(outcome(m_admin->cancel("../../etc")), QByteArray("not found"));
@@ -253,7 +260,8 @@ private Q_SLOTS:
         workers->start();
         const QByteArray id = m_queue->enqueue(textJob("fail"));
         QCOMPARE(waitForEnd(id).value("status"), QByteArray("failed"));
-        QVERIFY(inZset(keys::kFailed, id));
+        QVERIFY(inZset(keys::kEndedFailed, id));
+        QVERIFY(inZset(keys::kRqFailed, id));
         m_admin->setPaused(true); // look at the queued job before a worker takes it
         m_failing = false;
         QCOMPARE(outcome(m_admin->retry(id)), QByteArray("done:queued"));
@@ -264,7 +272,8 @@ private Q_SLOTS:
         QVERIFY(!queued.contains("error") && !queued.contains("ended_at"));
         QCOMPARE(QJsonDocument::fromJson(queued.value("history")).array().size(), 1);
         QCOMPARE(redis().command({"TTL", keys::job(id)}).integer(), -1);
-        QVERIFY(!inZset(keys::kFailed, id));
+        QVERIFY(!inZset(keys::kEndedFailed, id) && !inZset(keys::kRqFailed, id));
+        QVERIFY(!queued.contains("exc_info") && !queued.contains("result_json"));
         QVERIFY(!redis().command({"LRANGE", keys::kFailedList, "0", "-1"}).strings().contains(id));
         QCOMPARE(redis().command({"LRANGE", keys::kQueue, "0", "-1"}).strings(),
                  QList<QByteArray>{id});
@@ -283,7 +292,7 @@ private Q_SLOTS:
         QCOMPARE(outcome(m_admin->retry(first)), QByteArray("done:queued"));
         QCOMPARE(redis().command({"LRANGE", keys::queue("high"), "0", "-1"}).strings(),
                  (QList<QByteArray>{second, first}));
-        QVERIFY(!inZset(keys::kCanceled, first));
+        QVERIFY(!inZset(keys::kEndedCanceled, first) && !inZset(keys::kRqCanceled, first));
         QCOMPARE(redis().command({"LLEN", keys::kWake}).integer(), 3); // enqueue, enqueue, retry
     }
 
@@ -315,14 +324,16 @@ private Q_SLOTS:
         m_admin->cancel(file);
         const QByteArray queued = m_queue->enqueue(textJob("queued"));
         const QByteArray failed = m_queue->enqueue(textJob("failed"));
-        forceStatus(failed, "failed", keys::kFailed);
+        forceStatus(failed, "failed", keys::kEndedFailed);
+        redis().command({"ZADD", keys::kRqFailed, "1000", failed});
         redis().command({"LPUSH", keys::kFailedList, failed});
         for (const QByteArray &id : {file, queued, failed}) {
             QCOMPARE(outcome(m_admin->remove(id)), QByteArray("done:deleted"));
             QVERIFY(!m_queue->fetch(id));
             QCOMPARE(redis().command({"EXISTS", keys::blob(id)}).integer(), 0);
             QVERIFY(!inZset(keys::kIndex, id));
-            QVERIFY(!inZset(keys::kCanceled, id) && !inZset(keys::kFailed, id));
+            QVERIFY(!inZset(keys::kEndedCanceled, id) && !inZset(keys::kEndedFailed, id));
+            QVERIFY(!inZset(keys::kRqCanceled, id) && !inZset(keys::kRqFailed, id));
         }
         QCOMPARE(redis().command({"LLEN", keys::kQueue}).integer(), 0);
         QCOMPARE(redis().command({"LLEN", keys::kFailedList}).integer(), 0);
@@ -347,7 +358,7 @@ private Q_SLOTS:
     void aStartedJobIsNotDeleted()
     {
         const QByteArray id = m_queue->enqueue(textJob("running"));
-        forceStatus(id, "started", keys::kWip);
+        forceStatus(id, "started", keys::kLeases);
         QCOMPARE(outcome(m_admin->remove(id)), QByteArray("conflict:cancel the job first"));
         QCOMPARE(status(id), QByteArray("started"));
         QVERIFY(inZset(keys::kIndex, id));
@@ -367,7 +378,7 @@ private Q_SLOTS:
         for (qsizetype i = 0; i < created.size(); ++i)
             setIndexScore(created[i], 1000 + i);
         m_admin->cancel(b);
-        forceStatus(e, "finished", keys::kFinished);
+        forceStatus(e, "finished", keys::kEndedFinished);
 
         QCOMPARE(idsOf(m_admin->list({})), (QList<QByteArray>{e, d, c, b, a}));
         QCOMPARE(idsOf(m_admin->list({"queued", {}, {}, 50, {}})), (QList<QByteArray>{d, c, a}));
@@ -470,7 +481,8 @@ private Q_SLOTS:
             if (status == "queued")
                 commands.append({"RPUSH", keys::kQueue, id});
             else
-                commands.append({"ZADD", status == "failed" ? keys::kFailed : keys::kFinished,
+                commands.append({"ZADD",
+                                 status == "failed" ? keys::kEndedFailed : keys::kEndedFinished,
                                  QByteArray::number(i), id});
             if (commands.size() >= 6000 || i == kJobs - 1) {
                 redis().pipeline(commands);

@@ -9,9 +9,12 @@
 #include "queue/workerpool.h"
 #include "redisprocess.h"
 
+#include <QCoreApplication>
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRegularExpression>
 #include <QTest>
 #include <atomic>
 
@@ -134,6 +137,22 @@ private:
         return {};
     }
 
+    // A registry score in seconds, as RQ scores its registries.
+    double scoreOf(JobQueue &queue, const QByteArray &registry, const QByteArray &id)
+    {
+        return queue.connection().command({"ZSCORE", registry, id}).string().toDouble();
+    }
+
+    static double nowSec() { return QDateTime::currentMSecsSinceEpoch() / 1000.0; }
+
+    // RQ's timestamp format, %Y-%m-%dT%H:%M:%S.%fZ.
+    static bool isRqTimestamp(const QByteArray &stamp)
+    {
+        static const QRegularExpression format(
+            QStringLiteral("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z$"));
+        return format.match(QString::fromLatin1(stamp)).hasMatch();
+    }
+
     QByteArray status(JobQueue &queue, const QByteArray &id)
     {
         return queue.fetch(id).value_or(JobFields()).value("status");
@@ -170,6 +189,66 @@ private Q_SLOTS:
         QVERIFY(fields->value("enqueued_at").size() >= 19);
         QVERIFY(m_redis.command({"LRANGE", keys::kQueue, "0", "-1"}).contains(id));
         QVERIFY(m_redis.command({"ZSCORE", keys::kIndex, id}).size() > 5);
+        // RQ's fields: Job.fetch loads the job.
+        QVERIFY2(isRqTimestamp(fields->value("created_at")), fields->value("created_at"));
+        QCOMPARE(fields->value("enqueued_at"), fields->value("created_at"));
+        QCOMPARE(fields->value("origin"), QByteArray("ingest"));
+        QCOMPARE(fields->value("description"), QByteArray("aether_ingest.ingest_text_job()"));
+        QVERIFY(fields->value("data").startsWith("\x80\x02"));
+        QCOMPARE(fields->value("result_ttl"), QByteArray("500"));
+        QCOMPARE(fields->value("failure_ttl"), QByteArray::number(7 * 24 * 3600));
+        QList<QByteArray> queues = queue.connection().command({"SMEMBERS", "rq:queues"}).strings();
+        std::sort(queues.begin(), queues.end());
+        QCOMPARE(queues, (QList<QByteArray>{"rq:queue:ingest", "rq:queue:ingest:high",
+                                            "rq:queue:ingest:low"}));
+        JobRequest high = textJob("urgent");
+        high.priority = "high";
+        QCOMPARE(queue.fetch(queue.enqueue(high))->value("origin"), QByteArray("ingest:high"));
+    }
+
+    void workersRegisterAsRqWorkers()
+    {
+        JobQueue queue(url());
+        auto workers = pool(2);
+        workers->start();
+        QTRY_COMPARE_WITH_TIMEOUT(queue.connection().command({"SCARD", "rq:workers"}).integer(), 2,
+                                  5000);
+        QList<QByteArray> names = queue.connection().command({"SMEMBERS", "rq:workers"}).strings();
+        for (const char *queueName : {"ingest", "ingest:high", "ingest:low"}) {
+            QList<QByteArray> members =
+                queue.connection()
+                    .command({"SMEMBERS", QByteArray("rq:workers:") + queueName})
+                    .strings();
+            std::sort(members.begin(), members.end());
+            std::sort(names.begin(), names.end());
+            QCOMPARE(members, names);
+        }
+        for (const QByteArray &key : std::as_const(names)) {
+            QVERIFY2(key.startsWith(keys::worker(WorkerPool::processName())), key.constData());
+            const JobFields worker = queue.connection().command({"HGETALL", key}).hash();
+            QVERIFY2(isRqTimestamp(worker.value("birth")), worker.value("birth"));
+            QVERIFY(isRqTimestamp(worker.value("last_heartbeat")));
+            QCOMPARE(worker.value("queues"), QByteArray("ingest:high,ingest,ingest:low"));
+            QCOMPARE(worker.value("state"), QByteArray("idle"));
+            QCOMPARE(worker.value("pid"), QByteArray::number(QCoreApplication::applicationPid()));
+            QVERIFY(!worker.value("hostname").isEmpty());
+            QCOMPARE(worker.value("successful_job_count"), QByteArray("0"));
+            QVERIFY(queue.connection().command({"TTL", key}).integer() > 0);
+        }
+        const JobFields done = waitForEnd(queue, queue.enqueue(textJob("ok")));
+        QCOMPARE(done.value("status"), QByteArray("finished"));
+        // The heartbeat (every second) writes RQ's counters.
+        QTRY_COMPARE_WITH_TIMEOUT(
+            queue.connection()
+                .command({"HGET", keys::worker(done.value("worker_name")), "successful_job_count"})
+                .string(),
+            QByteArray("1"), 5000);
+        // A clean exit unregisters them (RQ's register_death).
+        workers->stop(1000);
+        QCOMPARE(queue.connection().command({"SCARD", "rq:workers"}).integer(), 0);
+        QCOMPARE(queue.connection().command({"SCARD", "rq:workers:ingest"}).integer(), 0);
+        for (const QByteArray &key : std::as_const(names))
+            QCOMPARE(queue.connection().command({"EXISTS", key}).integer(), 0);
     }
 
     void fileBytesLiveUnderTheBlobKeyUntilTheJobFinishes()
@@ -185,8 +264,9 @@ private Q_SLOTS:
         workers->start();
         const JobFields done = waitForEnd(queue, id);
         QCOMPARE(done.value("status"), QByteArray("finished"));
-        QCOMPARE(QJsonDocument::fromJson(done.value("result")).object().value("blob_size").toInt(),
-                 11);
+        QCOMPARE(
+            QJsonDocument::fromJson(done.value("result_json")).object().value("blob_size").toInt(),
+            11);
         QVERIFY(queue.connection().command({"GET", keys::blob(id)}).isNull());
     }
 
@@ -205,11 +285,17 @@ private Q_SLOTS:
         const QJsonArray history = QJsonDocument::fromJson(done.value("history")).array();
         QCOMPARE(history.size(), 1);
         QCOMPARE(history[0].toObject().value("outcome").toString(), QStringLiteral("finished"));
-        QVERIFY(queue.connection().command({"ZSCORE", keys::kFinished, id}).string().toDouble() >
-                0);
+        const double ended = scoreOf(queue, keys::kEndedFinished, id);
+        QVERIFY(ended > nowSec() - 60 && ended <= nowSec());
+        // RQ's registry: expiry time = end + RESULT_TTL, in seconds.
+        QCOMPARE(scoreOf(queue, keys::kRqFinished, id), ended + 500);
+        QVERIFY(isRqTimestamp(done.value("ended_at")) && isRqTimestamp(done.value("started_at")));
+        QVERIFY(done.value("result").startsWith("\x80\x02")); // pickled; tst_pickle decodes one
+        QVERIFY(QJsonDocument::fromJson(done.value("result_json")).isObject());
         const long long ttl = queue.connection().command({"TTL", keys::job(id)}).integer();
         QVERIFY(ttl > 0 && ttl <= 500);
-        QCOMPARE(queue.connection().command({"ZCARD", keys::kWip}).integer(), 0);
+        QCOMPARE(queue.connection().command({"ZCARD", keys::kLeases}).integer(), 0);
+        QCOMPARE(queue.connection().command({"ZCARD", keys::kRqStarted}).integer(), 0);
         QCOMPARE(queue.connection()
                      .command({"LLEN", keys::processing(done.value("worker_name"))})
                      .integer(),
@@ -230,6 +316,9 @@ private Q_SLOTS:
                  QList<QByteArray>{id});
         const long long ttl = queue.connection().command({"TTL", keys::job(id)}).integer();
         QVERIFY(ttl > 500 && ttl <= 3600);
+        QCOMPARE(done.value("exc_info"), done.value("error"));
+        QCOMPARE(scoreOf(queue, keys::kRqFailed, id),
+                 scoreOf(queue, keys::kEndedFailed, id) + 3600);
     }
 
     void transientFailuresAreRetriedWithBackoff()
@@ -240,6 +329,8 @@ private Q_SLOTS:
         const QByteArray id = queue.enqueue(textJob("flaky:2"));
         QTRY_COMPARE_WITH_TIMEOUT(status(queue, id), QByteArray("scheduled"), 5000);
         QVERIFY(!queue.fetch(id)->value("retry_at").isEmpty());
+        const double retryAt = scoreOf(queue, keys::kRqScheduled, id); // seconds, as RQ's
+        QVERIFY2(retryAt > nowSec() - 5 && retryAt < nowSec() + 5, QByteArray::number(retryAt));
         const JobFields done = waitForEnd(queue, id);
         QCOMPARE(done.value("status"), QByteArray("finished"));
         QCOMPARE(done.value("attempts"), QByteArray("3"));
@@ -353,11 +444,28 @@ private Q_SLOTS:
         workers->start();
         const QByteArray id = queue.enqueue(textJob("sleep:20000"));
         QTRY_COMPARE_WITH_TIMEOUT(status(queue, id), QByteArray("started"), 5000);
+        // RQ's StartedJobRegistry: now + timeout (600) + 60 s.
+        const double startedExpiry = scoreOf(queue, keys::kRqStarted, id);
+        QVERIFY2(startedExpiry > nowSec() + 600 && startedExpiry < nowSec() + 661,
+                 QByteArray::number(startedExpiry));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            isRqTimestamp(queue.connection()
+                              .command({"HGET", keys::worker(queue.fetch(id)->value("worker_name")),
+                                        "last_heartbeat"})
+                              .string()),
+            3000);
+        QCOMPARE(
+            queue.connection()
+                .command({"HGET", keys::worker(queue.fetch(id)->value("worker_name")), "state"})
+                .string(),
+            QByteArray("busy"));
         queue.connection().command({"HSET", keys::job(id), "cancel_requested", "1"});
         const JobFields done = waitForEnd(queue, id, 5000);
         QCOMPARE(done.value("status"), QByteArray("canceled"));
-        QVERIFY(queue.connection().command({"ZSCORE", keys::kCanceled, id}).string().toDouble() >
-                0);
+        const double canceled = scoreOf(queue, keys::kEndedCanceled, id);
+        QVERIFY(canceled > nowSec() - 60);
+        QCOMPARE(scoreOf(queue, keys::kRqCanceled, id), canceled); // RQ: the cancel time
+        QCOMPARE(queue.connection().command({"ZCARD", keys::kRqStarted}).integer(), 0);
     }
 
     void gracefulStopHandsRunningJobsBack()
@@ -375,7 +483,7 @@ private Q_SLOTS:
         QCOMPARE(fields.value("status"), QByteArray("queued"));
         QCOMPARE(fields.value("attempts"), QByteArray("0")); // a hand-back is not an attempt
         QCOMPARE(m_redis.command({"LINDEX", keys::kQueue, "0"}).contains(id), true);
-        QCOMPARE(queue.connection().command({"ZCARD", keys::kWip}).integer(), 0);
+        QCOMPARE(queue.connection().command({"ZCARD", keys::kLeases}).integer(), 0);
     }
 
     void theFencingTokenGrowsWithEveryTake()
@@ -423,7 +531,7 @@ private Q_SLOTS:
         // A worker that took the job and died: its key is gone, its lease ran out.
         queue.connection().pipeline(
             {{"LMOVE", keys::kQueue, keys::processing("ghost.1.1"), "LEFT", "RIGHT"},
-             {"ZADD", keys::kWip, "1", id},
+             {"ZADD", keys::kLeases, "1", id},
              {"HSET", keys::job(id), "status", "started", "worker_name", "ghost.1.1"}});
         auto workers = pool(1);
         workers->start();
@@ -439,7 +547,7 @@ private Q_SLOTS:
         const QByteArray id = queue.enqueue(textJob("poison"));
         queue.connection().pipeline(
             {{"LMOVE", keys::kQueue, keys::processing("ghost.1.1"), "LEFT", "RIGHT"},
-             {"ZADD", keys::kWip, "1", id},
+             {"ZADD", keys::kLeases, "1", id},
              {"HSET", keys::job(id), "status", "started", "worker_name", "ghost.1.1", "recoveries",
               "2"}});
         auto workers = pool(1);
@@ -515,9 +623,11 @@ private Q_SLOTS:
         QList<RedisCommand> old;
         for (int i = 0; i < 1000; ++i) {
             const QByteArray id = "old-" + QByteArray::number(i);
-            old.append({"ZADD", keys::kFinished, "1000", id});
-            old.append({"ZADD", keys::kFailed, "1000", id});
+            old.append({"ZADD", keys::kEndedFinished, "1000", id});
+            old.append({"ZADD", keys::kEndedFailed, "1000", id});
             old.append({"ZADD", keys::kIndex, "1000", id});
+            old.append({"ZADD", keys::kRqFinished, "1000", id}); // expired long ago, as RQ sees it
+            old.append({"ZADD", keys::kRqFailed, "1000", id});
         }
         queue.connection().pipeline(old);
         auto workers = pool(1, 500, 500);
@@ -526,9 +636,11 @@ private Q_SLOTS:
                  QByteArray("finished"));
         QCOMPARE(waitForEnd(queue, queue.enqueue(textJob("fail"))).value("status"),
                  QByteArray("failed"));
-        QCOMPARE(queue.connection().command({"ZCARD", keys::kFinished}).integer(), 1);
-        QCOMPARE(queue.connection().command({"ZCARD", keys::kFailed}).integer(), 1);
+        QCOMPARE(queue.connection().command({"ZCARD", keys::kEndedFinished}).integer(), 1);
+        QCOMPARE(queue.connection().command({"ZCARD", keys::kEndedFailed}).integer(), 1);
         QCOMPARE(queue.connection().command({"ZCARD", keys::kIndex}).integer(), 2);
+        QCOMPARE(queue.connection().command({"ZCARD", keys::kRqFinished}).integer(), 1);
+        QCOMPARE(queue.connection().command({"ZCARD", keys::kRqFailed}).integer(), 1);
     }
 
     void unknownIdsAreNotFound()
