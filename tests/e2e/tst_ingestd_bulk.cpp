@@ -218,6 +218,14 @@ private Q_SLOTS:
                      .toInt(-1),
                  kPerTenant);
         verifyCounts(0, 2 * kPerTenant, 0);
+        // All 100,000 at once, both ways.
+        verifyRetry(whileProbing("POST", QStringLiteral("/ops/jobs/retry?status=canceled")),
+                    2 * kPerTenant, 2 * kPerTenant);
+        verifyCounts(2 * kPerTenant, 0, 0);
+        QCOMPARE(
+            whileProbing("POST", QStringLiteral("/ops/queue/empty")).value("canceled").toInt(-1),
+            2 * kPerTenant);
+        verifyCounts(0, 2 * kPerTenant, 0);
     }
 
     void retryRequeuesWhatTheFiltersSelect()
