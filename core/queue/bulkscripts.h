@@ -10,9 +10,9 @@ namespace aether::scripts {
 
 // One chunk of an ended-jobs index (score = end time s), oldest first, from
 // after a cursor (the last id looked at and its score), keeping the ids whose
-// job has the status and matches the filters ('' = any). A cursor id that is
-// gone (the job was deleted meanwhile) restarts at its score and skips what
-// sorts before it: members of one score are ordered by id.
+// job has the status and matches the filters ('' = any). When the cursor's id
+// is gone (the job was deleted meanwhile) the walk goes on after where it
+// was: members of one score are ordered by id.
 // KEYS: index
 // ARGV: cursor id or '', cursor score, lowest score or '-inf', score bound
 //       (exclusive) or '+inf', count, status, tenant, type, source
@@ -28,7 +28,17 @@ else
   if rank and redis.call('ZSCORE', KEYS[1], after_id) == after_score then
     start = rank + 1
   else
+    -- Binary search among the members of that score for the first id after it.
     start = redis.call('ZCOUNT', KEYS[1], '-inf', '(' .. after_score)
+    local past = redis.call('ZCOUNT', KEYS[1], '-inf', after_score)
+    while start < past do
+      local middle = math.floor((start + past) / 2)
+      if redis.call('ZRANGE', KEYS[1], middle, middle)[1] <= after_id then
+        start = middle + 1
+      else
+        past = middle
+      end
+    end
   end
 end
 local page = redis.call('ZRANGE', KEYS[1], start, start + count - 1, 'WITHSCORES')
@@ -37,13 +47,10 @@ local out = {'', ''}
 for i = 1, #page, 2 do
   local id, score = page[i], page[i + 1]
   if tonumber(score) >= bound then return {'', '', unpack(out, 3)} end
-  local seen = after_id ~= '' and tonumber(score) == tonumber(after_score) and id <= after_id
-  if not seen then
-    local f = redis.call('HMGET', 'rq:job:' .. id, 'status', 'tenant', 'type', 'source')
-    if f[1] == ARGV[6] and (ARGV[7] == '' or f[2] == ARGV[7]) and
-       (ARGV[8] == '' or f[3] == ARGV[8]) and (ARGV[9] == '' or f[4] == ARGV[9]) then
-      table.insert(out, id)
-    end
+  local f = redis.call('HMGET', 'rq:job:' .. id, 'status', 'tenant', 'type', 'source')
+  if f[1] == ARGV[6] and (ARGV[7] == '' or f[2] == ARGV[7]) and
+     (ARGV[8] == '' or f[3] == ARGV[8]) and (ARGV[9] == '' or f[4] == ARGV[9]) then
+    table.insert(out, id)
   end
   out[1], out[2] = id, score
 end
