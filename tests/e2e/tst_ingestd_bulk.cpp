@@ -22,6 +22,7 @@ namespace {
 
 const Headers kRoot{{"x-api-key", "root"}};            // admin, every tenant
 const Headers kAcmeAdmin{{"x-api-key", "acme-admin"}}; // admin of tenant acme only
+const Headers kEditor{{"x-api-key", "ed"}};            // editor, every tenant
 
 constexpr int kBatches = 20;       // of kBatchSize: 100,000 jobs
 constexpr int kBatchSize = 5000;   // the batch route's most
@@ -157,6 +158,7 @@ private:
 
     RedisProcess m_redis;
     DaemonProcess m_daemon;
+    QString m_firstBatch; // acme's, source notes
     std::unique_ptr<HttpClient> m_client;
 
 private Q_SLOTS:
@@ -167,7 +169,7 @@ private Q_SLOTS:
         QProcessEnvironment env = daemonEnvironment(m_redis, 0);
         env.insert(QStringLiteral("URL_ALLOW_PRIVATE"), QStringLiteral("1"));
         env.insert(QStringLiteral("API_KEYS"),
-                   QStringLiteral("acme-admin:admin:acme,root:admin:*"));
+                   QStringLiteral("acme-admin:admin:acme,root:admin:*,ed:editor:*"));
         QVERIFY2(m_daemon.start(env), qPrintable(m_daemon.errorText()));
         m_client = std::make_unique<HttpClient>(m_daemon.baseUrl());
 
@@ -194,9 +196,46 @@ private Q_SLOTS:
                 {{"items", items}, {"source", batch % 2 ? "mail" : "notes"}}, headers);
             QCOMPARE(created.status, 200);
             QCOMPARE(created.json().value("count").toInt(), kBatchSize);
+            if (batch == 0)
+                m_firstBatch = created.json().value("batch_id").toString();
         }
         qInfo("100,000 jobs queued in %lld ms", took.elapsed());
         verifyCounts(2 * kPerTenant, 0, 0);
+    }
+
+    void bulkRoutesNeedTheAdminRoleAndValidParameters_data()
+    {
+        QTest::addColumn<QByteArray>("method");
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QByteArray>("key");
+        const QList<std::tuple<QByteArray, QString, QByteArray, int, QByteArray>> rows{
+            {"POST", "/ops/jobs/retry", {}, 403, "ed"},
+            {"DELETE", "/ops/jobs?status=failed", {}, 403, "ed"},
+            {"POST", "/ops/queue/empty", {}, 403, "ed"},
+            {"POST", "/ops/queue/empty", {}, 401, {}},
+            {"POST", "/ops/jobs/retry?status=finished", {}, 422, "root"},
+            {"POST", "/ops/jobs/retry?since=yesterday", {}, 422, "root"},
+            {"POST", "/ops/jobs/retry", "[1,2]", 400, "root"},
+            {"DELETE", "/ops/jobs?status=failed&type=pdf", {}, 422, "root"},
+            {"POST", "/ops/queue/empty?priority=urgent", {}, 422, "root"}};
+        for (const auto &[method, path, body, status, key] : rows)
+            QTest::addRow("%s %s %s", method.constData(), qPrintable(path), body.constData())
+                << method << path << body << status << key;
+    }
+    void bulkRoutesNeedTheAdminRoleAndValidParameters()
+    {
+        QFETCH(QByteArray, method);
+        QFETCH(QString, path);
+        QFETCH(QByteArray, body);
+        QFETCH(int, status);
+        QFETCH(QByteArray, key);
+        const Headers headers = key.isEmpty() ? Headers() : Headers{{"x-api-key", key}};
+        const HttpResult refused = m_client->send(method, path, body, headers);
+        QCOMPARE(refused.status, status);
+        QCOMPARE(refused.json().value("ok").toBool(true), false);
+        QCOMPARE(counts().value("queued").toInt(-1), 2 * kPerTenant); // nothing happened
     }
 
     void emptyingTheQueuesCancelsTheirJobs()
@@ -213,6 +252,11 @@ private Q_SLOTS:
                  kPerTenant);
         verifyCounts(kPerTenant, kPerTenant, 0);
         QCOMPARE(listed(QStringLiteral("status=queued&tenant=acme")), 0);
+        // Each ended as a single cancel ends it: its batch counted it.
+        const QJsonObject batch =
+            m_client->get(QStringLiteral("/ops/batches/") + m_firstBatch, kRoot).json();
+        QCOMPARE(batch.value("counts").toObject().value("canceled").toInt(-1), kBatchSize);
+        QCOMPARE(batch.value("finished").toBool(), true);
         QCOMPARE(whileProbing("POST", QStringLiteral("/ops/queue/empty?priority=default"))
                      .value("canceled")
                      .toInt(-1),
