@@ -36,11 +36,11 @@ def fill_peer(redis_url, n):
 def wait_ours(redis_url, n):
     from redis import Redis
     redis = Redis.from_url(redis_url)
-    while redis.zcard("aether:finished:ingest") < n:
-        if redis.zcard("aether:failed:ingest"):
+    while redis.zcard("rq:finished:ingest") < n:
+        if redis.zcard("rq:failed:ingest"):
             sys.exit("a job failed")
         time.sleep(0.01)
-    ids = redis.zrange("aether:finished:ingest", 0, -1)
+    ids = redis.zrange("rq:finished:ingest", 0, -1)
     pipe = redis.pipeline()
     for job_id in ids:
         pipe.hmget(b"rq:job:" + job_id, "started_at", "ended_at")

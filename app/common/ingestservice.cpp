@@ -10,6 +10,7 @@
 #include "queue/jobqueue.h"
 #include "queue/workerpool.h"
 #include "server/apiserver.h"
+#include "server/bulkroutes.h"
 #include "server/enqueuebatcher.h"
 #include "server/ingestroutes.h"
 #include "server/jobroutes.h"
@@ -102,6 +103,7 @@ void IngestService::stop()
     }
     m_metricsRoutes.reset();
     m_knowledgeRoutes.reset();
+    m_bulkRoutes.reset();
     m_queueRoutes.reset();
     m_jobRoutes.reset();
     m_jobAdmin.reset();
@@ -209,6 +211,8 @@ bool IngestService::startServer(QString *error)
     m_live->registerOn(m_server->router(), *m_queue, *m_jobAdmin, limits);
     m_queueRoutes = std::make_unique<QueueRoutes>(*m_jobAdmin);
     m_queueRoutes->registerOn(m_server->router());
+    m_bulkRoutes = std::make_unique<BulkRoutes>(m_redisUrl, m_settings.failureTtlSec);
+    m_bulkRoutes->registerOn(m_server->router());
     m_searchRoutes = std::make_unique<SearchRoutes>(m_settings.databasePath,
                                                     createEmbedder(embedderConfig(m_settings)));
     m_searchRoutes->registerOn(m_server->router());

@@ -11,6 +11,7 @@ namespace aether {
 
 class ApiServer;
 class EmbeddedRedis;
+class BulkRoutes;
 class EnqueueBatcher;
 class IngestRoutes;
 class JobAdmin;
@@ -69,6 +70,7 @@ private:
     std::unique_ptr<JobAdmin> m_jobAdmin; // over m_queue's connection
     std::unique_ptr<JobRoutes> m_jobRoutes;
     std::unique_ptr<QueueRoutes> m_queueRoutes;
+    std::unique_ptr<BulkRoutes> m_bulkRoutes;
     std::unique_ptr<SearchRoutes> m_searchRoutes;
     std::unique_ptr<KnowledgeRoutes> m_knowledgeRoutes;
     std::unique_ptr<MetricsRoutes> m_metricsRoutes;

@@ -103,7 +103,12 @@ if status == 'started' then return {'conflict', status} end
 redis.call('DEL', job, job .. ':blob')
 -- An Idempotency-Key must not keep naming a job that no longer exists.
 if fields[3] and redis.call('GET', fields[3]) == id then redis.call('DEL', fields[3]) end
-for i = 1, 3 do redis.call('LREM', KEYS[i], 0, id) end
+-- Only a queued job is in a queue list (an id left there by accident is
+-- skipped by the take script once its hash is gone): LREM scans the whole
+-- list, which costs seconds when many jobs are deleted beside a long queue.
+if status == 'queued' then
+  for i = 1, 3 do redis.call('LREM', KEYS[i], 0, id) end
+end
 for i = 4, 8 do redis.call('ZREM', KEYS[i], id) end
 for i = 12, 15 do redis.call('ZREM', KEYS[i], id) end
 redis.call('LREM', KEYS[9], 0, id)

@@ -13,12 +13,17 @@ namespace {
 
 const QByteArray kCanceledError = "JobCanceled: canceled on request";
 
-JobAction runAction(RedisConnection &redis, const QByteArray &id, const QByteArray &script,
-                    const QList<QByteArray> &keys, const QList<QByteArray> &arguments,
-                    const QHash<QByteArray, QString> &refusals)
+// `collected` set: only appends the script's command to it (JobBulk pipelines them).
+JobAction runAction(RedisConnection &redis, QList<RedisCommand> *collected, const QByteArray &id,
+                    const QByteArray &script, const QList<QByteArray> &keys,
+                    const QList<QByteArray> &arguments, const QHash<QByteArray, QString> &refusals)
 {
     if (!isPlausibleJobId(id))
         return JobAction{JobAction::Result::NotFound, {}, {}};
+    if (collected) {
+        collected->append(redis.scriptCommand(script, keys, arguments));
+        return JobAction{JobAction::Result::Done, {}, {}};
+    }
     const QList<QByteArray> reply = runAdminScript(redis, script, keys, arguments).strings();
     const QByteArray outcome = reply.value(0);
     const QString status = QString::fromUtf8(reply.value(1));
@@ -58,7 +63,7 @@ JobListPage JobAdmin::list(const JobListQuery &query)
 JobAction JobAdmin::cancel(const QByteArray &id, const QString &tenant)
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    return runAction(m_redis, id, scripts::kCancel, scripts::cancelKeys(),
+    return runAction(m_redis, m_collected, id, scripts::kCancel, scripts::cancelKeys(),
                      {id, tenant.toUtf8(), QByteArray::number(now / 1000.0, 'f', 3),
                       rqTimestampNow(), QByteArray::number(m_failureTtlSec), kCanceledError},
                      {{"ended", QStringLiteral("job already ended (%1)")}});
@@ -67,7 +72,7 @@ JobAction JobAdmin::cancel(const QByteArray &id, const QString &tenant)
 JobAction JobAdmin::retry(const QByteArray &id, const QString &tenant)
 {
     return runAction(
-        m_redis, id, scripts::kRetry, scripts::retryKeys(),
+        m_redis, m_collected, id, scripts::kRetry, scripts::retryKeys(),
         {id, tenant.toUtf8(), rqTimestampNow(),
          QByteArray::number(QDateTime::currentMSecsSinceEpoch())},
         {{"blob_gone", QStringLiteral("the uploaded file has expired; upload it again")},
@@ -80,9 +85,33 @@ JobAction JobAdmin::retry(const QByteArray &id, const QString &tenant)
 
 JobAction JobAdmin::remove(const QByteArray &id, const QString &tenant)
 {
-    return runAction(m_redis, id, scripts::kDelete, scripts::deleteKeys(),
+    return runAction(m_redis, m_collected, id, scripts::kDelete, scripts::deleteKeys(),
                      {id, tenant.toUtf8(), rqTimestampNow()},
                      {{"conflict", QStringLiteral("cancel the job first")}});
+}
+
+RedisCommand JobAdmin::scriptOf(const std::function<JobAction()> &action)
+{
+    QList<RedisCommand> collected;
+    m_collected = &collected;
+    action();
+    m_collected = nullptr;
+    return collected.value(0); // empty: the id is not one a job can have
+}
+
+RedisCommand JobAdmin::cancelCommand(const QByteArray &id, const QString &tenant)
+{
+    return scriptOf([&] { return cancel(id, tenant); });
+}
+
+RedisCommand JobAdmin::retryCommand(const QByteArray &id, const QString &tenant)
+{
+    return scriptOf([&] { return retry(id, tenant); });
+}
+
+RedisCommand JobAdmin::removeCommand(const QByteArray &id, const QString &tenant)
+{
+    return scriptOf([&] { return remove(id, tenant); });
 }
 
 QueueState JobAdmin::state()

@@ -6,6 +6,7 @@
 #include <QList>
 #include <QPair>
 #include <QString>
+#include <functional>
 #include <optional>
 
 namespace aether {
@@ -71,13 +72,23 @@ public:
     JobAction retry(const QByteArray &id, const QString &tenant = {});
     JobAction remove(const QByteArray &id, const QString &tenant = {});
 
+    // The EVALSHA command each action runs, for pipelines of many (JobBulk);
+    // the reply is the script's {outcome, status} (adminscripts.h). Empty when
+    // `id` cannot be a job's.
+    RedisCommand cancelCommand(const QByteArray &id, const QString &tenant = {});
+    RedisCommand retryCommand(const QByteArray &id, const QString &tenant = {});
+    RedisCommand removeCommand(const QByteArray &id, const QString &tenant = {});
+
     QueueState state();
     // Paused: workers take nothing (the take script checks rq:paused:ingest).
     void setPaused(bool paused);
 
 private:
+    RedisCommand scriptOf(const std::function<JobAction()> &action);
+
     RedisConnection &m_redis;
     int m_failureTtlSec;
+    QList<RedisCommand> *m_collected = nullptr; // set: actions only collect their command
 };
 
 } // namespace aether

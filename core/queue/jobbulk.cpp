@@ -1,0 +1,167 @@
+#include "queue/jobbulk.h"
+
+#include "queue/adminscripts.h"
+#include "queue/bulkscripts.h"
+#include "queue/jobid.h"
+#include "queue/rediskeys.h"
+
+#include <QUuid>
+
+namespace aether {
+
+namespace {
+
+QByteArray endedIndex(const QByteArray &status)
+{
+    if (status == "finished")
+        return keys::kEndedFinished;
+    if (status == "canceled")
+        return keys::kEndedCanceled;
+    return keys::kEndedFailed;
+}
+
+QByteArray scoreText(const std::optional<double> &score, const char *absent)
+{
+    return score ? QByteArray::number(*score, 'f', 3) : QByteArray(absent);
+}
+
+// A tenant filter that the caller's scope rules out matches nothing.
+bool outOfScope(const QString &tenant, const QString &scope)
+{
+    return !scope.isEmpty() && !tenant.isEmpty() && tenant != scope;
+}
+
+} // namespace
+
+JobBulk::JobBulk(RedisConnection &redis, int failureTtlSec)
+    : m_redis(redis), m_admin(redis, failureTtlSec)
+{}
+
+QList<QByteArray> JobBulk::selectEnded(const BulkFilter &filter, const QString &tenant)
+{
+    const QByteArray index = endedIndex(filter.status);
+    QList<QByteArray> selected;
+    QByteArray cursorId, cursorScore;
+    do {
+        const QList<QByteArray> reply =
+            runAdminScript(m_redis, scripts::kSelectEnded, {index},
+                           {cursorId, cursorScore, scoreText(filter.endedFrom, "-inf"),
+                            scoreText(filter.endedBefore, "+inf"), QByteArray::number(kChunk),
+                            filter.status, tenant.toUtf8(), filter.type, filter.source.toUtf8()})
+                .strings();
+        cursorId = reply.value(0);
+        cursorScore = reply.value(1);
+        selected.append(reply.mid(2));
+    } while (!cursorId.isEmpty());
+    return selected;
+}
+
+QList<QByteArray> JobBulk::runChunk(const QByteArray &source, const QList<RedisCommand> &commands)
+{
+    QList<RedisCommand> sent;
+    for (const RedisCommand &command : commands) {
+        if (!command.isEmpty())
+            sent.append(command);
+    }
+    QList<RedisReply> replies = sent.isEmpty() ? QList<RedisReply>() : m_redis.pipeline(sent);
+    QList<QByteArray> outcomes;
+    qsizetype next = 0;
+    for (const RedisCommand &command : commands) {
+        if (command.isEmpty()) {
+            outcomes.append(QByteArray());
+            continue;
+        }
+        RedisReply &reply = replies[next++];
+        if (reply.isError() && reply.string().startsWith("NOSCRIPT")) {
+            // Redis restarted meanwhile: EVAL with the source caches it again.
+            RedisCommand again = command;
+            again[0] = "EVAL";
+            again[1] = source;
+            reply = m_redis.command(again);
+        }
+        if (reply.isError())
+            throw RedisUnavailable(QStringLiteral("Redis refused the request: %1")
+                                       .arg(QString::fromUtf8(reply.string())));
+        outcomes.append(reply.strings().value(0));
+    }
+    return outcomes;
+}
+
+BulkRetryResult JobBulk::retry(const BulkFilter &filter, const QString &scope)
+{
+    BulkRetryResult result;
+    if (outOfScope(filter.tenant, scope))
+        return result;
+    const QList<QByteArray> ids = selectEnded(filter, scope.isEmpty() ? filter.tenant : scope);
+    result.matched = ids.size();
+    for (qsizetype from = 0; from < ids.size(); from += kChunk) {
+        QList<RedisCommand> commands;
+        for (const QByteArray &id : ids.mid(from, kChunk))
+            commands.append(m_admin.retryCommand(id, scope));
+        for (const QByteArray &outcome : runChunk(scripts::kRetry, commands)) {
+            if (outcome == "queued")
+                ++result.retried;
+            else if (outcome == "blob_gone")
+                ++result.blobGone;
+            else if (outcome == "credentials_gone")
+                ++result.credentialsGone;
+            else if (outcome == "conflict")
+                ++result.conflict;
+            else
+                ++result.missing;
+        }
+    }
+    return result;
+}
+
+BulkDeleteResult JobBulk::removeEnded(const BulkFilter &filter, const QString &scope)
+{
+    BulkDeleteResult result;
+    if (outOfScope(filter.tenant, scope))
+        return result;
+    const QList<QByteArray> ids = selectEnded(filter, scope.isEmpty() ? filter.tenant : scope);
+    result.matched = ids.size();
+    for (qsizetype from = 0; from < ids.size(); from += kChunk) {
+        QList<RedisCommand> commands;
+        for (const QByteArray &id : ids.mid(from, kChunk))
+            commands.append(m_admin.removeCommand(id, scope));
+        for (const QByteArray &outcome : runChunk(scripts::kDelete, commands))
+            result.deleted += outcome == "deleted" ? 1 : 0;
+    }
+    return result;
+}
+
+qint64 JobBulk::emptyQueues(const QList<QByteArray> &priorities, const QString &scope)
+{
+    qint64 canceled = 0;
+    for (const QByteArray &priority : priorities)
+        canceled += emptyQueue(priority, scope);
+    return canceled;
+}
+
+qint64 JobBulk::emptyQueue(const QByteArray &priority, const QString &scope)
+{
+    // Aether-only name, unique per call. Should this process die before the
+    // list is worked off, its jobs are queued jobs in no queue: the
+    // supervisor's stranded-job repair puts them back.
+    const QByteArray holding = "aether:emptying:ingest:" + priority + ':' +
+                               QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
+    const QByteArray queue = keys::queue(priority);
+    qint64 canceled = 0;
+    qint64 held = runAdminScript(m_redis, scripts::kDetachQueue, {queue, holding}, {}).integer();
+    while (held > 0) {
+        const QList<QByteArray> ids =
+            runAdminScript(m_redis, scripts::kTakeHeld, {holding, queue, keys::kWake},
+                           {QByteArray::number(kChunk), scope.toUtf8()})
+                .strings();
+        held -= kChunk;
+        QList<RedisCommand> commands;
+        for (const QByteArray &id : ids)
+            commands.append(m_admin.cancelCommand(id, scope));
+        for (const QByteArray &outcome : runChunk(scripts::kCancel, commands))
+            canceled += outcome == "canceled" ? 1 : 0;
+    }
+    return canceled;
+}
+
+} // namespace aether

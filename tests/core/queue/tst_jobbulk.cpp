@@ -1,0 +1,108 @@
+// JobBulk's chunked selection against a real redis-server: an ended-jobs
+// index walked 1000 ids at a time finds every id exactly once when many jobs
+// share one end time (ids of one score sort by id across chunks), when the
+// cursor's job is deleted between chunks, and at the time bounds (`since`
+// inclusive, `before` exclusive).
+#include "queue/bulkscripts.h"
+#include "queue/jobbulk.h"
+#include "queue/rediskeys.h"
+#include "redisprocess.h"
+
+#include <QSet>
+#include <QTest>
+
+using namespace aether;
+
+class TestJobBulk : public QObject
+{
+    Q_OBJECT
+
+private:
+    // `count` failed jobs "f<n>" in the failed index, all ended at `endedAt`.
+    void addFailed(int count, double endedAt, const QByteArray &prefix = "f")
+    {
+        QList<RedisCommand> commands;
+        for (int i = 0; i < count; ++i) {
+            const QByteArray id = prefix + QByteArray::number(i).rightJustified(5, '0');
+            commands.append({"HSET", keys::job(id), "status", "failed", "tenant", "acme", "type",
+                             "text", "source", i % 2 ? "mail" : "notes"});
+            commands.append({"ZADD", keys::kEndedFailed, QByteArray::number(endedAt, 'f', 3), id});
+        }
+        m_connection->pipeline(commands);
+    }
+
+    // One chunk of kSelectEnded: {cursor id, cursor score, ids...}.
+    QList<QByteArray> select(const QByteArray &afterId, const QByteArray &afterScore,
+                             int count = JobBulk::kChunk)
+    {
+        return m_connection
+            ->script(scripts::kSelectEnded, {keys::kEndedFailed},
+                     {afterId, afterScore, "-inf", "+inf", QByteArray::number(count), "failed", "",
+                      "", ""})
+            .strings();
+    }
+
+    aether::test::RedisProcess m_redis;
+    std::unique_ptr<RedisConnection> m_connection;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY2(m_redis.start(), qPrintable(m_redis.errorText()));
+        m_connection = std::make_unique<RedisConnection>(*RedisUrl::parse(m_redis.url(), nullptr));
+    }
+    void init() { m_connection->command({"FLUSHDB"}); }
+
+    void tiedEndTimesAreEachSelectedOnce()
+    {
+        addFailed(2500, 1000.0);
+        JobBulk bulk(*m_connection, 3600);
+        BulkFilter filter;
+        filter.status = "failed";
+        const BulkDeleteResult done = bulk.removeEnded(filter, {});
+        QCOMPARE(done.matched, 2500);
+        QCOMPARE(done.deleted, 2500);
+        QCOMPARE(m_connection->command({"ZCARD", keys::kEndedFailed}).integer(), 0);
+    }
+
+    void aDeletedCursorRestartsAfterIt()
+    {
+        addFailed(30, 1000.0);
+        addFailed(5, 999.0, "e"); // an earlier score before them
+        const QList<QByteArray> first = select({}, {}, 15);
+        QCOMPARE(first.value(0), QByteArray("f00009"));
+        QCOMPARE(first.size(), 2 + 15);
+        m_connection->command({"ZREM", keys::kEndedFailed, "f00009"});
+        const QList<QByteArray> next = select(first.value(0), first.value(1), 10);
+        QCOMPARE(next.size(), 2 + 10);
+        QCOMPARE(next.value(2), QByteArray("f00010"));
+        QCOMPARE(next.value(0), QByteArray("f00019"));
+        m_connection->command({"ZREM", keys::kEndedFailed, "f00019", "f00020"});
+        const QList<QByteArray> last = select(next.value(0), next.value(1), 10);
+        QCOMPARE(last.value(2), QByteArray("f00021"));
+        QCOMPARE(last.size(), 2 + 9);
+        QCOMPARE(last.value(0), QByteArray()); // done
+    }
+
+    void sinceIsInclusiveAndBeforeExclusive()
+    {
+        addFailed(10, 1000.0, "a");
+        addFailed(10, 2000.0, "b");
+        addFailed(10, 3000.0, "c");
+        JobBulk bulk(*m_connection, 3600);
+        BulkFilter filter;
+        filter.status = "failed";
+        filter.source = QStringLiteral("mail");
+        filter.endedFrom = 2000.0;
+        filter.endedBefore = 3000.0;
+        QCOMPARE(bulk.retry(filter, {}).matched, 5); // b's mail jobs
+        filter.source.clear();
+        filter.tenant = QStringLiteral("other");
+        QCOMPARE(bulk.removeEnded(filter, {}).matched, 0);
+        filter.tenant = QStringLiteral("acme");
+        QCOMPARE(bulk.removeEnded(filter, QStringLiteral("other")).matched, 0); // out of scope
+    }
+};
+
+QTEST_GUILESS_MAIN(TestJobBulk)
+#include "tst_jobbulk.moc"
