@@ -45,7 +45,8 @@ def wait_ours(redis_url, n):
     for job_id in ids:
         pipe.hmget(b"rq:job:" + job_id, "started_at", "ended_at")
     stamps = pipe.execute()
-    parse = lambda raw: datetime.strptime(raw.decode(), "%Y-%m-%d %H:%M:%S.%f")
+    # RQ's format (2026-12-04T10:55:01.123000Z) or the older 2026-12-04 10:55:01.123
+    parse = lambda raw: datetime.strptime(raw.decode().replace("T", " ").rstrip("Z"), "%Y-%m-%d %H:%M:%S.%f")
     first = min(parse(s) for s, _ in stamps)
     last = max(parse(e) for _, e in stamps)
     print(f"{(last - first).total_seconds():.3f}")
