@@ -8,6 +8,7 @@
 #include "queue/embeddedredis.h"
 #include "queue/jobadmin.h"
 #include "queue/jobqueue.h"
+#include "queue/layoutupgrade.h"
 #include "queue/workerpool.h"
 #include "server/apiserver.h"
 #include "server/bulkroutes.h"
@@ -85,6 +86,7 @@ bool IngestService::start(QString *error)
 {
     if (!startRedis(error) || !checkStore(error))
         return false;
+    upgradeQueueLayout();
     if (!m_settings.noServer && !startServer(error))
         return false;
     startWorkers();
@@ -113,6 +115,18 @@ void IngestService::stop()
     m_queue.reset();
     m_embeddedRedis.reset();
     m_storeHealth.reset();
+}
+
+// A queue written before the RQ-compatible layout is upgraded once, before
+// this process serves or works on it; with Redis away, the next start does it.
+void IngestService::upgradeQueueLayout()
+{
+    try {
+        RedisConnection redis(m_redisUrl, 10000);
+        LayoutUpgrade(redis, m_settings.resultTtlSec, m_settings.failureTtlSec).runIfNeeded();
+    } catch (const RedisUnavailable &error) {
+        qCWarning(lcService, "cannot check the queue's Redis layout now: %s", error.what());
+    }
 }
 
 bool IngestService::startRedis(QString *error)

@@ -52,6 +52,7 @@ public:
 
 private:
     bool startRedis(QString *error);
+    void upgradeQueueLayout();
     bool checkStore(QString *error);
     bool startServer(QString *error);
     void startWorkers();

@@ -34,9 +34,10 @@ if status == 'queued' or status == 'scheduled' then
   redis.call('EXPIRE', job, ttl)
   redis.call('EXPIRE', job .. ':blob', ttl)
   redis.call('ZADD', KEYS[5], now, id)
-  redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now - ttl)
   redis.call('ZADD', KEYS[7], now, id)
-  redis.call('ZREMRANGEBYSCORE', KEYS[7], '-inf', now - ttl)
+  if redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now - ttl) > 0 then
+    redis.call('ZREMRANGEBYSCORE', KEYS[7], '-inf', now - ttl)
+  end
   emit(KEYS[6], {job_id = id, status = 'canceled', tenant = tenant,
              at = seed_time(ARGV[4]), error = ARGV[6]})
   job_ended(id, math.floor(now * 1000), seed_time(ARGV[4]))

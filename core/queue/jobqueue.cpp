@@ -3,8 +3,8 @@
 #include "queue/jobevent.h"
 #include "queue/jobid.h"
 #include "queue/jobtime.h"
-#include "queue/pickle.h"
 #include "queue/rediskeys.h"
+#include "queue/rqcall.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>
@@ -20,49 +20,24 @@ struct JobTtls
     QByteArray failure;
 };
 
-// Python's repr() of a str, as RQ writes arguments into a job's description.
-QByteArray pythonRepr(const QByteArray &utf8)
-{
-    QByteArray quoted = utf8;
-    quoted.replace('\\', "\\\\").replace('\'', "\\'").replace('\n', "\\n");
-    return '\'' + quoted + '\'';
-}
-
-// RQ's `data` (the pickled call (func_name, instance, args, kwargs) RQ's
-// Job.restore reads) and `description` of a job. The call names a function
-// Python cannot import, so a stray RQ worker fails the job instead of running
-// it; the payload itself stays in Aether's fields (text is not copied).
-QPair<QByteArray, QByteArray> rqCall(const JobRequest &request)
-{
-    const QByteArray function = "aether_ingest.ingest_" + jobTypeName(request.type) + "_job";
-    QByteArray argument; // the one positional argument, if any
-    qint64 size = -1;
-    if (request.type == JobType::Url) {
-        argument = request.url.toUtf8();
-    } else if (request.type == JobType::File) {
-        argument = request.fileName.toUtf8();
-        size = request.fileBytes.size();
-    } else if (request.type == JobType::Text) {
-        size = request.text.toUtf8().size();
-    }
-    PickleWriter pickle;
-    pickle.beginTuple().utf8(function).none().beginTuple();
-    if (!argument.isNull())
-        pickle.utf8(argument);
-    pickle.endTuple().beginDict();
-    pickle.utf8("source").text(request.source).utf8("tenant").text(request.tenant);
-    if (size >= 0)
-        pickle.utf8("size").integer(size);
-    pickle.utf8("priority").utf8(request.priority).endDict().endTuple();
-    const QByteArray description =
-        function + '(' + (argument.isNull() ? QByteArray() : pythonRepr(argument)) + ')';
-    return {pickle.finish(), description};
-}
-
 RedisCommand jobHashCommand(const QByteArray &id, const JobRequest &request, const QByteArray &now,
                             const JobTtls &ttls)
 {
-    const auto [data, description] = rqCall(request);
+    const QByteArray text = request.type == JobType::Text ? request.text.toUtf8() : QByteArray();
+    RqCallInput call{jobTypeName(request.type),
+                     {},
+                     request.source.toUtf8(),
+                     request.tenant.toUtf8(),
+                     request.priority};
+    if (request.type == JobType::Url)
+        call.argument = request.url.toUtf8();
+    else if (request.type == JobType::File)
+        call.argument = request.fileName.toUtf8();
+    if (request.type == JobType::Text)
+        call.size = text.size();
+    else if (request.type == JobType::File)
+        call.size = request.fileBytes.size();
+    const RqCall rq = rqCall(call);
     RedisCommand command{"HSET",         keys::job(id),
                          "status",       "queued",
                          "type",         jobTypeName(request.type),
@@ -76,9 +51,9 @@ RedisCommand jobHashCommand(const QByteArray &id, const JobRequest &request, con
                          "attempts",     "0",
                          "recoveries",   "0",
                          "progress",     "0",
-                         "data",         data,
+                         "data",         rq.data,
                          "origin",       keys::queueName(request.priority),
-                         "description",  description,
+                         "description",  rq.description,
                          "result_ttl",   ttls.result,
                          "failure_ttl",  ttls.failure};
     if (!request.idempotencyKey.isEmpty())
@@ -90,7 +65,7 @@ RedisCommand jobHashCommand(const QByteArray &id, const JobRequest &request, con
                 << request.webhookKey;
     switch (request.type) {
     case JobType::Text:
-        command << "text" << request.text.toUtf8();
+        command << "text" << text;
         break;
     case JobType::Url:
         command << "url" << request.url.toUtf8();

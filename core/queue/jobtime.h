@@ -32,6 +32,19 @@ inline QByteArray rqTimestampNow()
     return rqTimestamp(QDateTime::currentDateTimeUtc());
 }
 
+// A stored timestamp in RQ's format: Aether's older "YYYY-MM-DD HH:MM:SS[.zzz]"
+// is converted, one already in RQ's format is kept.
+inline QByteArray rqTimestampOf(const QByteArray &stored)
+{
+    if (stored.endsWith('Z') || stored.size() < 19)
+        return stored;
+    QByteArray converted = stored.left(23);
+    converted[10] = 'T';
+    if (converted.size() == 19)
+        converted += ".000";
+    return converted + "000Z";
+}
+
 // What the HTTP API shows of a stored timestamp of either format:
 // "YYYY-MM-DD HH:MM:SS", as the seed did.
 inline QByteArray apiTimestamp(const QByteArray &stored)

@@ -50,10 +50,11 @@ for i = 1, 3 do
     local id = redis.call('LMOVE', KEYS[i], KEYS[4], 'LEFT', 'RIGHT')
     if not id then break end
     local job = 'rq:job:' .. id
-    if redis.call('HGET', job, 'status') == 'queued' then
+    local state = redis.call('HMGET', job, 'status', 'timeout')
+    if state[1] == 'queued' then
       redis.call('ZADD', KEYS[5], tonumber(ARGV[1]) + tonumber(ARGV[2]), id)
       -- RQ's score: its worker's heartbeat ttl past the timeout, later than Aether's reaper acts.
-      redis.call('ZADD', KEYS[9], now_s + tonumber(redis.call('HGET', job, 'timeout') or '600') + 60, id)
+      redis.call('ZADD', KEYS[9], now_s + tonumber(state[2] or '600') + 60, id)
       redis.call('HSET', job, 'status', 'started', 'started_at', ARGV[4], 'last_heartbeat', ARGV[4],
                  'worker_name', ARGV[3], 'stage', 'starting', 'progress', '0')
       redis.call('HDEL', job, 'retry_at')
@@ -113,9 +114,11 @@ if outcome == 'finished' then
   redis.call('EXPIRE', job, ttl)
   redis.call('DEL', job .. ':blob')
   redis.call('ZADD', KEYS[3], now, id)
-  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - ttl)
   redis.call('ZADD', KEYS[11], now + ttl, id)
-  redis.call('ZREMRANGEBYSCORE', KEYS[11], '-inf', now)
+  -- RQ's registry expires the same ids (end + ttl < now) as Aether's trim.
+  if redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - ttl) > 0 then
+    redis.call('ZREMRANGEBYSCORE', KEYS[11], '-inf', now)
+  end
 elseif outcome == 'failed' or outcome == 'canceled' then
   redis.call('HSET', job, 'status', outcome, 'ended_at', ARGV[4], 'error', ARGV[5])
   redis.call('EXPIRE', job, ttl)
@@ -123,16 +126,18 @@ elseif outcome == 'failed' or outcome == 'canceled' then
   if outcome == 'failed' then
     redis.call('HSET', job, 'exc_info', ARGV[5])
     redis.call('ZADD', KEYS[4], now, id)
-    redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - ttl)
     redis.call('ZADD', KEYS[12], now + ttl, id)
-    redis.call('ZREMRANGEBYSCORE', KEYS[12], '-inf', now)
+    if redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - ttl) > 0 then
+      redis.call('ZREMRANGEBYSCORE', KEYS[12], '-inf', now)
+    end
     redis.call('LPUSH', KEYS[6], id)
     redis.call('LTRIM', KEYS[6], 0, 999)
   else
     redis.call('ZADD', KEYS[5], now, id)
-    redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now - ttl)
     redis.call('ZADD', KEYS[13], now, id)
-    redis.call('ZREMRANGEBYSCORE', KEYS[13], '-inf', now - ttl)
+    if redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now - ttl) > 0 then
+      redis.call('ZREMRANGEBYSCORE', KEYS[13], '-inf', now - ttl)
+    end
   end
   event.error = ARGV[5]
 elseif outcome == 'scheduled' then

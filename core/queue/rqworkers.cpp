@@ -19,7 +19,7 @@ QList<RedisCommand> heartbeatCommands(const RqWorkerState &worker, const QByteAr
                                       int ttlSec)
 {
     const QByteArray key = keys::worker(worker.name);
-    const QList<RedisCommand> commands{{"HSET",
+    QList<RedisCommand> commands{{"HSET",
                                         key,
                                         "birth",
                                         rqTimestamp(worker.birth),
@@ -49,10 +49,9 @@ QList<RedisCommand> heartbeatCommands(const RqWorkerState &worker, const QByteAr
                                         QByteArray::number(worker.workingSec, 'f', 3)},
                                        {"EXPIRE", key, QByteArray::number(ttlSec)},
                                        {"SADD", keys::kRqWorkers, key}};
-    QList<RedisCommand> all = commands;
     for (const QByteArray &queue : queueNames())
-        all.append({"SADD", keys::workersOf(queue), key});
-    return all;
+        commands.append({"SADD", keys::workersOf(queue), key});
+    return commands;
 }
 
 QList<RedisCommand> unregisterCommands(const QByteArray &workerName)
