@@ -160,25 +160,11 @@ private:
         return -1;
     }
 
-    RedisProcess m_redis;
-    DaemonProcess m_daemon;
-    QString m_firstBatch; // acme's, source notes
-    std::unique_ptr<HttpClient> m_client;
-
-private Q_SLOTS:
-    void initTestCase()
+    // 100,000 jobs through the batch route: batches 0-9 of tenant acme, 10-19
+    // of globex; even batches source 'notes', odd ones 'mail'. The first
+    // batch's id is kept for the batch count checks.
+    void queueAll()
     {
-        QVERIFY2(m_redis.start(), qPrintable(m_redis.errorText()));
-        // No workers: every job stays queued until the test changes it.
-        QProcessEnvironment env = daemonEnvironment(m_redis, 0);
-        env.insert(QStringLiteral("URL_ALLOW_PRIVATE"), QStringLiteral("1"));
-        env.insert(QStringLiteral("API_KEYS"),
-                   QStringLiteral("acme-admin:admin:acme,root:admin:*,ed:editor:*"));
-        QVERIFY2(m_daemon.start(env), qPrintable(m_daemon.errorText()));
-        m_client = std::make_unique<HttpClient>(m_daemon.baseUrl());
-
-        // 100,000 jobs through the batch route: batches 0-9 of tenant acme,
-        // 10-19 of globex; even batches source 'notes', odd ones 'mail'.
         QElapsedTimer took;
         took.start();
         for (int batch = 0; batch < kBatches; ++batch) {
@@ -200,10 +186,30 @@ private Q_SLOTS:
                 {{"items", items}, {"source", batch % 2 ? "mail" : "notes"}}, headers);
             QCOMPARE(created.status, 200);
             QCOMPARE(created.json().value("count").toInt(), kBatchSize);
-            if (batch == 0)
+            if (batch == 0 && m_firstBatch.isEmpty())
                 m_firstBatch = created.json().value("batch_id").toString();
         }
         qInfo("100,000 jobs queued in %lld ms", took.elapsed());
+    }
+
+    RedisProcess m_redis;
+    DaemonProcess m_daemon;
+    QString m_firstBatch; // acme's, source notes
+    std::unique_ptr<HttpClient> m_client;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY2(m_redis.start(), qPrintable(m_redis.errorText()));
+        // No workers: every job stays queued until the test changes it.
+        QProcessEnvironment env = daemonEnvironment(m_redis, 0);
+        env.insert(QStringLiteral("URL_ALLOW_PRIVATE"), QStringLiteral("1"));
+        env.insert(QStringLiteral("API_KEYS"),
+                   QStringLiteral("acme-admin:admin:acme,root:admin:*,ed:editor:*"));
+        QVERIFY2(m_daemon.start(env), qPrintable(m_daemon.errorText()));
+        m_client = std::make_unique<HttpClient>(m_daemon.baseUrl());
+
+        queueAll();
         verifyCounts(2 * kPerTenant, 0, 0);
     }
 
@@ -357,6 +363,21 @@ private Q_SLOTS:
         verifyCounts(kPerTenant / 2, 0, 0);
         QCOMPARE(listed(QStringLiteral("tenant=acme")), 0);
         QCOMPARE(listed(QStringLiteral("status=queued&tenant=globex")), kPerTenant / 2);
+    }
+    // Deleting more than 100,000 ended jobs in one request: the 25,000 still
+    // queued and 100,000 new ones emptied into canceled, then all deleted.
+    void deletingEveryEndedJobAtOnce()
+    {
+        queueAll();
+        verifyCounts(kPerTenant / 2 + 2 * kPerTenant, 0, 0);
+        QCOMPARE(bulk("POST", QStringLiteral("/ops/queue/empty")).value("canceled").toInt(-1),
+                 kPerTenant / 2 + 2 * kPerTenant);
+        const QJsonObject deleted =
+            whileProbing("DELETE", QStringLiteral("/ops/jobs?status=canceled"));
+        QCOMPARE(deleted.value("matched").toInt(-1), kPerTenant / 2 + 2 * kPerTenant);
+        QCOMPARE(deleted.value("deleted").toInt(-1), kPerTenant / 2 + 2 * kPerTenant);
+        verifyCounts(0, 0, 0);
+        QCOMPARE(listed(QString()), 0);
     }
 };
 
