@@ -20,7 +20,7 @@ namespace {
 
 const QString kPython = QStringLiteral("/usr/bin/python3"); // the one that sees python3-rq
 const QString kProgram = QStringLiteral(AETHER_RQ_COMPAT_PROGRAM);
-const QString kAdminKey = QStringLiteral("admin-secret-123"); // jobpoller.h's kAdmin
+const QString kAdminKey = QStringLiteral("admin-secret-123"); // the default, as kAdmin
 
 // Set to true once the stray Python worker's job is adopted by Aether (issue 15, point 4).
 constexpr bool kStrayWorkerAdopted = false;
@@ -124,7 +124,6 @@ private Q_SLOTS:
         QVERIFY2(m_redis.start(), qPrintable(m_redis.errorText()));
         QProcessEnvironment env = daemonEnvironment(m_redis, 2);
         env.insert(QStringLiteral("URL_ALLOW_PRIVATE"), QStringLiteral("1"));
-        env.insert(QStringLiteral("ADMIN_KEY"), kAdminKey);
         env.insert(QStringLiteral("RETRY_BACKOFF_MS"), QStringLiteral("600000")); // stays scheduled
         QVERIFY2(m_daemon.start(env), qPrintable(m_daemon.errorText()));
         m_client = std::make_unique<HttpClient>(m_daemon.baseUrl());

@@ -195,8 +195,9 @@ def main_checks(args, r, api):
         check("RQ's housekeeping leaves /ops/jobs?status=%s identical" % state,
               before["lists"][state] == after["lists"][state],
               "%s -> %s" % (before["lists"][state], after["lists"][state]))
-    check("/ops/jobs?status=queued lists the queued job", ids["queued"] in after["lists"]["queued"],
-          after["lists"]["queued"])
+    for state in STATES:
+        check("/ops/jobs?status=%s lists the %s job" % (state, state),
+              ids[state] in after["lists"][state], after["lists"][state])
 
     queued = [job_id.decode() for job_id in r.lrange("rq:queue:ingest", 0, -1)]
     check("Queue.jobs strands nothing: the job is still in rq:queue:ingest",
