@@ -79,6 +79,8 @@ private Q_SLOTS:
                                    .json()
                                    .value(QStringLiteral("job_id"))
                                    .toString();
+        m_finished = finished;
+        m_failed = failed;
         QCOMPARE(waitForJob(client, finished).value(QStringLiteral("status")).toString(),
                  QStringLiteral("finished"));
         QCOMPARE(waitForJob(client, failed).value(QStringLiteral("status")).toString(),
@@ -131,6 +133,8 @@ private Q_SLOTS:
     }
 
 private:
+    QString m_finished; // ids of a finished and a failed job
+    QString m_failed;
     FixtureHttpServer m_site;
     RedisProcess m_redis;
     DaemonProcess m_daemon;
