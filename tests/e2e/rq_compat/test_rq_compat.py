@@ -222,13 +222,24 @@ def stray_worker_check(args, r, api):
     module): the job must end failed with RQ's error, and Aether's retry finish it."""
     job_id = args.queued
     check("the stray worker's job is queued", api.status(job_id) == "queued", api.status(job_id))
+    failed_before = api.call("GET", "/ops/queue").get("counts", {}).get("failed", 0)
     code, out = run(["/usr/bin/rq", "worker", "--burst", "-w", "rq.worker.SimpleWorker",
                      "--url", args.redis, "ingest"])
     check("rq worker --burst ends", code is not None, out[-2000:])
     job = api.wait_for(job_id, ("failed", "finished"), 30)
     check("the stray worker's job ends failed in Aether within 30 s",
           job.get("status") == "failed", job)
-    check("its error is RQ's", bool(job.get("error")), job.get("error"))
+    try:
+        exc_info = Job.fetch(job_id, connection=r).exc_info
+    except Exception as error:
+        exc_info = repr(error)
+    check("its error in /ops/jobs/{id} is RQ's (it cannot import aether_ingest)",
+          "aether_ingest" in (job.get("error") or ""),
+          "error %r, RQ's exc_info %r" % (job.get("error"), exc_info))
+    check("/ops/jobs?status=failed lists it", job_id in api.ids("failed"), api.ids("failed"))
+    counts = api.call("GET", "/ops/queue").get("counts", {})
+    check("/ops/queue counts it failed", counts.get("failed", 0) == failed_before + 1,
+          "failed %s before, now %s" % (failed_before, counts))
     api.call("POST", "/ops/jobs/%s/retry" % job_id)
     api.call("POST", "/ops/queue/resume")
     job = api.wait_for(job_id, ("finished",), 60)
