@@ -11,7 +11,8 @@ packages=(
     qpdf # tests: makes encrypted PDF fixtures
     zlib1g-dev # URL bodies decoded as they stream (core/fetch/bodydecoder.cpp); tests: a gzip bomb
     poppler-utils libfaiss-dev # benchmarks: pdftotext and FAISS baselines
-    wrk sqlite3 python3-rq python3-fastapi python3-uvicorn python3-multipart # benchmarks: load, the peer
+    python3-rq python3-redis # tests: RQ's own tools read the queue (tst_ingestd_rq_compat, the README)
+    wrk sqlite3 python3-fastapi python3-uvicorn python3-multipart # benchmarks: load, the peer
     curl # tests: runs the README's curl examples
     dpkg-dev fakeroot lintian desktop-file-utils appstream help2man # packages and their checks
     clang libclang-rt-14-dev # fuzz targets (libFuzzer, sanitizers)
