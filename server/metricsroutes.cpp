@@ -106,6 +106,12 @@ void MetricsRoutes::appendQueue(QByteArray &out)
     text += sample("aether_workers", {}, state.workers.size());
     header(text, "aether_jobs_finished_last_minute", "gauge", "Jobs finished in the last 60 s.");
     text += sample("aether_jobs_finished_last_minute", {}, state.jobsPerMinute);
+    header(text, "aether_jobs_stranded_requeued_total", "counter",
+           "Jobs found queued but in no queue list, put back (every process's).");
+    text += sample("aether_jobs_stranded_requeued_total", {}, state.strandedRequeued);
+    header(text, "aether_jobs_adopted_total", "counter",
+           "Jobs a Python RQ worker failed, taken in as Aether's failures (every process's).");
+    text += sample("aether_jobs_adopted_total", {}, state.foreignAdopted);
     out += text; // only once every read succeeded
 }
 

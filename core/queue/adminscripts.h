@@ -53,7 +53,8 @@ return {'ended', status}
 )LUA";
 
 // Queues a failed or canceled job again at the tail of its priority queue with
-// fresh attempts; its history stays. The hash and blob no longer expire.
+// fresh attempts; its history stays. The hash and blob no longer expire. A
+// stranded job (queued but in no queue list, see reconciler.h) is put back too.
 // KEYS: aether:failed, aether:canceled, failed list, index, events, rq:failed, rq:canceled
 // ARGV: id, tenant, timestamp (RQ's format), now_ms
 // Returns {outcome, status}: missing | conflict (status) | blob_gone | credentials_gone | queued.
@@ -63,6 +64,17 @@ local job = 'rq:job:' .. id
 local fields = redis.call('HMGET', job, 'status', 'tenant', 'type', 'priority')
 local status, tenant = fields[1], fields[2]
 if not status or (ARGV[2] ~= '' and tenant ~= ARGV[2]) then return {'missing', ''} end
+if status == 'queued' then
+  -- Stranded (queued, yet in no queue list: taken out by something other than
+  -- Aether): put it back rather than refuse. Listed, it only waits its turn.
+  for _, queue in ipairs({'rq:queue:ingest:high', 'rq:queue:ingest', 'rq:queue:ingest:low'}) do
+    if redis.call('LPOS', queue, id) then return {'conflict', status} end
+  end
+  make_available(id, false)
+  emit(KEYS[5], {job_id = id, status = 'queued', tenant = tenant,
+                 at = seed_time(ARGV[3]), retried = true})
+  return {'queued', 'queued'}
+end
 if status ~= 'failed' and status ~= 'canceled' then return {'conflict', status} end
 local blob = job .. ':blob'
 if fields[3] == 'file' and redis.call('EXISTS', blob) == 0 then return {'blob_gone', status} end

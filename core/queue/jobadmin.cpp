@@ -131,13 +131,17 @@ QueueState JobAdmin::state()
           "+inf"},
          &state.jobsPerMinute}};
     QList<RedisCommand> commands{{"EXISTS", keys::kPaused},
-                                 {"SMEMBERS", keys::workersOf(keys::kQueueName)}};
+                                 {"SMEMBERS", keys::workersOf(keys::kQueueName)},
+                                 {"GET", keys::kStrandedRequeued},
+                                 {"GET", keys::kForeignAdopted}};
     for (const auto &counter : counters)
         commands.append(counter.first);
     const QList<RedisReply> replies = m_redis.pipeline(commands);
     state.paused = replies[0].integer() == 1;
+    state.strandedRequeued = replies[2].string().toLongLong();
+    state.foreignAdopted = replies[3].string().toLongLong();
     for (qsizetype i = 0; i < counters.size(); ++i)
-        *counters[i].second = replies[i + 2].integer();
+        *counters[i].second = replies[i + 4].integer();
 
     // RQ's worker sets hold worker keys (rq:worker:<name>).
     QList<QByteArray> names;

@@ -48,6 +48,10 @@ struct QueueState
     qint64 canceled = 0;
     QList<WorkerState> workers; // live ones, by name
     qint64 jobsPerMinute = 0;   // finished in the last 60 s
+    // The Reconciler's repairs, every process's: stranded jobs put back, jobs
+    // a Python RQ worker failed taken in as Aether's failures.
+    qint64 strandedRequeued = 0;
+    qint64 foreignAdopted = 0;
 };
 
 // What operators do to the queue (GET/POST/DELETE /ops/*), for one thread,

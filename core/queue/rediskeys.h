@@ -33,6 +33,9 @@ inline const QByteArray kEndedFailed = "aether:failed:ingest";
 inline const QByteArray kEndedCanceled = "aether:canceled:ingest";
 // Takes the old layout's upgrade (migration.cpp) one process at a time.
 inline const QByteArray kMigrationLock = "aether:migration:lock";
+// Counters of the Reconciler's repairs, for /metrics (every process's count).
+inline const QByteArray kStrandedRequeued = "aether:stats:stranded_requeued";
+inline const QByteArray kForeignAdopted = "aether:stats:foreign_adopted";
 
 // RQ's registries of queue `ingest` (every priority's jobs), scored as RQ scores them.
 inline const QByteArray kRqStarted = "rq:wip:ingest";       // now_s + timeout + 60

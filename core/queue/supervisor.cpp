@@ -62,7 +62,7 @@ const QList<QByteArray> kReapKeys{keys::kLeases, keys::kEndedFailed, keys::kFail
 Supervisor::Supervisor(RedisUrl redis, SupervisorOptions options,
                        std::function<QList<Worker *>()> workers, QObject *parent)
     : QThread(parent), m_redis(std::move(redis)), m_options(options), m_workers(std::move(workers)),
-      m_lockOwner(WorkerPool::processName())
+      m_lockOwner(WorkerPool::processName()), m_reconciler(options.failureTtlSec)
 {
     setObjectName(QStringLiteral("supervisor"));
 }
@@ -221,6 +221,10 @@ void Supervisor::reap(RedisConnection &redis)
         qCWarning(lcSupervisor, "reaper: took back job %s from a worker that stopped answering",
                   id.constData());
     rqworkers::forgetExpired(redis);
+    if (!m_lastReconcile.isValid() || m_lastReconcile.hasExpired(Reconciler::kPassEveryMs)) {
+        m_lastReconcile.start();
+        m_reconciler.pass(redis);
+    }
 }
 
 } // namespace aether

@@ -1,7 +1,9 @@
 #pragma once
 
 #include "config/redisurl.h"
+#include "queue/reconciler.h"
 
+#include <QElapsedTimer>
 #include <QList>
 #include <QThread>
 #include <atomic>
@@ -25,8 +27,8 @@ struct SupervisorOptions
 // delays it: keeps the process's worker keys and job leases alive, passes
 // cancel requests to running jobs, ends jobs that overrun their timeout and do
 // not stop (the watchdog), moves due retries back to the queue, and, holding
-// the reaper lock, takes back jobs from dead workers. On start it requeues at
-// once the jobs left by dead processes on this host.
+// the reaper lock, takes back jobs from dead workers and runs the Reconciler. On start it requeues
+// at once the jobs left by dead processes on this host.
 class Supervisor : public QThread
 {
     Q_OBJECT
@@ -61,6 +63,8 @@ private:
     QByteArray m_lockOwner;
     QByteArray m_address = "unknown"; // the supervisor's connection's address (RQ's ip_address)
     std::atomic_bool m_stopping{false};
+    Reconciler m_reconciler;       // run by the reaper, every Reconciler::kPassEveryMs
+    QElapsedTimer m_lastReconcile; // invalid until the first pass
 };
 
 } // namespace aether

@@ -22,9 +22,6 @@ const QString kPython = QStringLiteral("/usr/bin/python3"); // the one that sees
 const QString kProgram = QStringLiteral(AETHER_RQ_COMPAT_PROGRAM);
 const QString kAdminKey = QStringLiteral("admin-secret-123"); // the default, as kAdmin
 
-// Set to true once the stray Python worker's job is adopted by Aether (issue 15, point 4).
-constexpr bool kStrayWorkerAdopted = false;
-
 FixtureResponse page(int delayMs)
 {
     FixtureResponse response;
@@ -169,9 +166,6 @@ private Q_SLOTS:
     // the job ends failed with RQ's error, and Aether's retry finishes it.
     void aStrayRqWorkerLeavesNoJobStuck()
     {
-        if (!kStrayWorkerAdopted)
-            QSKIP("needs issue 15 point 4 (Aether adopts the failure of a stray Python rq "
-                  "worker): set kStrayWorkerAdopted once it is merged");
         QVERIFY(post(QStringLiteral("/ops/queue/pause"))); // RQ ignores Aether's pause
         const QString queued = enqueueText(QStringLiteral("A stray RQ worker takes this job."));
         QCOMPARE(statusOf(queued), QStringLiteral("queued"));
