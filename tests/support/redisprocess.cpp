@@ -81,7 +81,7 @@ void RedisProcess::stop()
     }
 }
 
-QByteArray RedisProcess::command(const QList<QByteArray> &arguments) const
+QByteArray RedisProcess::command(const QList<QByteArray> &arguments, int replyTimeoutMs) const
 {
     QTcpSocket socket;
     socket.connectToHost(QHostAddress::LocalHost, m_port);
@@ -93,7 +93,7 @@ QByteArray RedisProcess::command(const QList<QByteArray> &arguments) const
     socket.write(request);
     socket.waitForBytesWritten(1000);
     QByteArray reply;
-    if (socket.waitForReadyRead(1000))
+    if (socket.waitForReadyRead(replyTimeoutMs))
         reply = socket.readAll();
     while (socket.waitForReadyRead(30)) // a long reply may come in pieces
         reply += socket.readAll();

@@ -27,7 +27,9 @@ public:
     QString errorText() const { return m_error; }
 
     // Sends one command on a fresh connection; returns the raw RESP reply.
-    QByteArray command(const QList<QByteArray> &arguments) const;
+    // `replyTimeoutMs`: how long to wait for the reply's first bytes (a long
+    // script under a loaded machine needs more than the default).
+    QByteArray command(const QList<QByteArray> &arguments, int replyTimeoutMs = 1000) const;
 
 private:
     bool launch(bool samePort);
