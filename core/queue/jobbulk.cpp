@@ -87,6 +87,19 @@ QList<QByteArray> JobBulk::runChunk(const QByteArray &source, const QList<RedisC
     return outcomes;
 }
 
+void JobBulk::runInChunks(const QList<QByteArray> &ids, const QByteArray &source,
+                          const std::function<RedisCommand(const QByteArray &)> &commandFor,
+                          const std::function<void(const QByteArray &)> &tally)
+{
+    for (qsizetype from = 0; from < ids.size(); from += kChunk) {
+        QList<RedisCommand> commands;
+        for (const QByteArray &id : ids.mid(from, kChunk))
+            commands.append(commandFor(id));
+        for (const QByteArray &outcome : runChunk(source, commands))
+            tally(outcome);
+    }
+}
+
 BulkRetryResult JobBulk::retry(const BulkFilter &filter, const QString &scope)
 {
     BulkRetryResult result;
@@ -94,23 +107,13 @@ BulkRetryResult JobBulk::retry(const BulkFilter &filter, const QString &scope)
         return result;
     const QList<QByteArray> ids = selectEnded(filter, scope.isEmpty() ? filter.tenant : scope);
     result.matched = ids.size();
-    for (qsizetype from = 0; from < ids.size(); from += kChunk) {
-        QList<RedisCommand> commands;
-        for (const QByteArray &id : ids.mid(from, kChunk))
-            commands.append(m_admin.retryCommand(id, scope));
-        for (const QByteArray &outcome : runChunk(scripts::kRetry, commands)) {
-            if (outcome == "queued")
-                ++result.retried;
-            else if (outcome == "blob_gone")
-                ++result.blobGone;
-            else if (outcome == "credentials_gone")
-                ++result.credentialsGone;
-            else if (outcome == "conflict")
-                ++result.conflict;
-            else
-                ++result.missing;
-        }
-    }
+    const QHash<QByteArray, qint64 *> tallies{{"queued", &result.retried},
+                                              {"blob_gone", &result.blobGone},
+                                              {"credentials_gone", &result.credentialsGone},
+                                              {"conflict", &result.conflict}};
+    runInChunks(
+        ids, scripts::kRetry, [&](const QByteArray &id) { return m_admin.retryCommand(id, scope); },
+        [&](const QByteArray &outcome) { ++*tallies.value(outcome, &result.missing); });
     return result;
 }
 
@@ -121,13 +124,10 @@ BulkDeleteResult JobBulk::removeEnded(const BulkFilter &filter, const QString &s
         return result;
     const QList<QByteArray> ids = selectEnded(filter, scope.isEmpty() ? filter.tenant : scope);
     result.matched = ids.size();
-    for (qsizetype from = 0; from < ids.size(); from += kChunk) {
-        QList<RedisCommand> commands;
-        for (const QByteArray &id : ids.mid(from, kChunk))
-            commands.append(m_admin.removeCommand(id, scope));
-        for (const QByteArray &outcome : runChunk(scripts::kDelete, commands))
-            result.deleted += outcome == "deleted" ? 1 : 0;
-    }
+    runInChunks(
+        ids, scripts::kDelete,
+        [&](const QByteArray &id) { return m_admin.removeCommand(id, scope); },
+        [&](const QByteArray &outcome) { result.deleted += outcome == "deleted" ? 1 : 0; });
     return result;
 }
 

@@ -5,6 +5,7 @@
 #include <QByteArray>
 #include <QList>
 #include <QString>
+#include <functional>
 #include <optional>
 
 namespace aether {
@@ -62,6 +63,10 @@ private:
     // Runs one chunk's script commands (of `source`) in one pipeline; the
     // outcome of each ('' for an empty command).
     QList<QByteArray> runChunk(const QByteArray &source, const QList<RedisCommand> &commands);
+    // `commandFor` each id, kChunk per pipeline; `tally` each outcome.
+    void runInChunks(const QList<QByteArray> &ids, const QByteArray &source,
+                     const std::function<RedisCommand(const QByteArray &)> &commandFor,
+                     const std::function<void(const QByteArray &)> &tally);
     qint64 emptyQueue(const QByteArray &priority, const QString &scope);
 
     RedisConnection &m_redis;
