@@ -20,37 +20,40 @@ QList<RedisCommand> heartbeatCommands(const RqWorkerState &worker, const QByteAr
 {
     const QByteArray key = keys::worker(worker.name);
     QList<RedisCommand> commands{{"HSET",
-                                        key,
-                                        "birth",
-                                        rqTimestamp(worker.birth),
-                                        "last_heartbeat",
-                                        rqTimestampNow(),
-                                        "queues",
-                                        queueNames().join(','),
-                                        "state",
-                                        worker.currentJob.isEmpty() ? "idle" : "busy",
-                                        "current_job",
-                                        worker.currentJob,
-                                        "pid",
-                                        QByteArray::number(QCoreApplication::applicationPid()),
-                                        "hostname",
-                                        QSysInfo::machineHostName().toUtf8(),
-                                        "ip_address",
-                                        hostAddress,
-                                        "version",
-                                        AETHER_VERSION,
-                                        "python_version",
-                                        "aether-ingest (C++)",
-                                        "successful_job_count",
-                                        QByteArray::number(worker.succeeded),
-                                        "failed_job_count",
-                                        QByteArray::number(worker.failed),
-                                        "total_working_time",
-                                        QByteArray::number(worker.workingSec, 'f', 3)},
-                                       {"EXPIRE", key, QByteArray::number(ttlSec)},
-                                       {"SADD", keys::kRqWorkers, key}};
+                                  key,
+                                  "birth",
+                                  rqTimestamp(worker.birth),
+                                  "last_heartbeat",
+                                  rqTimestampNow(),
+                                  "queues",
+                                  queueNames().join(','),
+                                  "pid",
+                                  QByteArray::number(QCoreApplication::applicationPid()),
+                                  "hostname",
+                                  QSysInfo::machineHostName().toUtf8(),
+                                  "ip_address",
+                                  hostAddress,
+                                  "version",
+                                  AETHER_VERSION,
+                                  "python_version",
+                                  "aether-ingest (C++)",
+                                  "successful_job_count",
+                                  QByteArray::number(worker.succeeded),
+                                  "failed_job_count",
+                                  QByteArray::number(worker.failed),
+                                  "total_working_time",
+                                  QByteArray::number(worker.workingSec, 'f', 3)},
+                                 {"EXPIRE", key, QByteArray::number(ttlSec)},
+                                 {"SADD", keys::kRqWorkers, key}};
     for (const QByteArray &queue : queueNames())
         commands.append({"SADD", keys::workersOf(queue), key});
+    // The take and settle scripts set `state` and `current_job` with the job.
+    // A worker thread learns of its job just after the take, so a heartbeat
+    // that knows of no job only fills in what is missing: it must not write
+    // "idle" over the take's "busy".
+    const QByteArray set = worker.currentJob.isEmpty() ? "HSETNX" : "HSET";
+    commands.append({set, key, "state", worker.currentJob.isEmpty() ? "idle" : "busy"});
+    commands.append({set, key, "current_job", worker.currentJob});
     return commands;
 }
 
