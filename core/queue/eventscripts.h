@@ -15,9 +15,10 @@ end
 
 -- Announces an event on the pub/sub channel and appends it to the capped
 -- event log (the same JSON), so pollers and reconnecting streams miss nothing.
--- A job's event names its batch, so clients can follow a batch.
-local function emit(channel, event)
-  if event.job_id and not event.batch_id then
+-- A job's event names its batch, so clients can follow a batch; a caller that
+-- has read the job's batch_id already says so (batch_known) and saves the read.
+local function emit(channel, event, batch_known)
+  if event.job_id and not event.batch_id and not batch_known then
     local batch = redis.call('HGET', 'rq:job:' .. event.job_id, 'batch_id')
     if batch then event.batch_id = batch end
   end
@@ -35,11 +36,16 @@ end
 
 -- A job reached an end state (finished, failed, canceled): its webhook is
 -- due, and its batch counts it; the batch's last member finishes the batch.
--- `at`: Aether's timestamp format (seed_time).
-local function job_ended(id, now_ms, at)
+-- `at`: Aether's timestamp format (seed_time). `known`: the job's batch_id,
+-- webhook_url and url_userinfo when the caller has read them, else nil.
+local function job_ended(id, now_ms, at, known)
+  if not known then
+    local read = redis.call('HMGET', 'rq:job:' .. id, 'batch_id', 'webhook_url', 'url_userinfo')
+    known = {batch_id = read[1], webhook_url = read[2], url_userinfo = read[3]}
+  end
   -- URL credentials are kept for retries and dropped once no attempt can follow.
-  redis.call('HDEL', 'rq:job:' .. id, 'url_userinfo')
-  local fields = redis.call('HMGET', 'rq:job:' .. id, 'batch_id', 'webhook_url')
+  if known.url_userinfo then redis.call('HDEL', 'rq:job:' .. id, 'url_userinfo') end
+  local fields = {known.batch_id, known.webhook_url}
   if fields[2] then schedule_webhook('job:' .. id, now_ms) end
   if not fields[1] then return end
   local batch = 'rq:batch:' .. fields[1]

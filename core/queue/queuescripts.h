@@ -50,25 +50,43 @@ for i = 1, 3 do
     local id = redis.call('LMOVE', KEYS[i], KEYS[4], 'LEFT', 'RIGHT')
     if not id then break end
     local job = 'rq:job:' .. id
-    local state = redis.call('HMGET', job, 'status', 'timeout')
-    if state[1] == 'queued' then
+    -- One read of the whole hash decides and answers: the fields the worker
+    -- needs go back from this table, patched with what the take writes.
+    local flat = redis.call('HGETALL', job)
+    local h = {}
+    for f = 1, #flat, 2 do h[flat[f]] = flat[f + 1] end
+    if h.status == 'queued' then
       redis.call('ZADD', KEYS[5], tonumber(ARGV[1]) + tonumber(ARGV[2]), id)
       -- RQ's score: its worker's heartbeat ttl past the timeout, later than Aether's reaper acts.
-      redis.call('ZADD', KEYS[9], now_s + tonumber(state[2] or '600') + 60, id)
-      redis.call('HSET', job, 'status', 'started', 'started_at', ARGV[4], 'last_heartbeat', ARGV[4],
-                 'worker_name', ARGV[3], 'stage', 'starting', 'progress', '0')
-      redis.call('HDEL', job, 'retry_at')
-      redis.call('HINCRBY', job, 'attempts', 1)
+      redis.call('ZADD', KEYS[9], now_s + tonumber(h.timeout or '600') + 60, id)
+      h.status, h.started_at, h.last_heartbeat = 'started', ARGV[4], ARGV[4]
+      h.worker_name, h.stage, h.progress = ARGV[3], 'starting', '0'
       -- The fencing token: unlike attempts it never goes down, so every take
       -- of a job (a retry, a recovery, a hand-back's next run) has a higher one.
-      redis.call('HINCRBY', job, 'fence', 1)
+      h.attempts = tostring(tonumber(h.attempts or '0') + 1)
+      h.fence = tostring(tonumber(h.fence or '0') + 1)
+      redis.call('HSET', job, 'status', 'started', 'started_at', ARGV[4], 'last_heartbeat', ARGV[4],
+                 'worker_name', ARGV[3], 'stage', 'starting', 'progress', '0',
+                 'attempts', h.attempts, 'fence', h.fence)
+      if h.retry_at then
+        redis.call('HDEL', job, 'retry_at')
+        h.retry_at = nil
+      end
       local blob = false
-      if redis.call('HGET', job, 'type') == 'file' then blob = redis.call('GET', job .. ':blob') end
+      if h.type == 'file' then blob = redis.call('GET', job .. ':blob') end
+      -- RQ's own fields (the pickled call, its description) stay behind: the worker reads none.
+      local answer = {}
+      for name, value in pairs(h) do
+        if name ~= 'data' and name ~= 'description' then
+          table.insert(answer, name)
+          table.insert(answer, value)
+        end
+      end
       table.insert(taken, id)
-      table.insert(taken, redis.call('HGETALL', job))
+      table.insert(taken, answer)
       table.insert(taken, blob)
-      emit(KEYS[8], {job_id = id, status = 'started',
-                 tenant = redis.call('HGET', job, 'tenant'), worker = ARGV[3], at = seed_time(ARGV[4])})
+      emit(KEYS[8], {job_id = id, status = 'started', tenant = h.tenant, worker = ARGV[3],
+                     at = seed_time(ARGV[4]), batch_id = h.batch_id}, true)
     else
       redis.call('LREM', KEYS[4], 1, id)
     end
@@ -82,80 +100,97 @@ end
 return false
 )LUA";
 
-// Ends one attempt of a job the worker still holds; returns 0 (and changes
-// nothing) when the job is no longer in its processing list.
+// Ends attempts of jobs one worker still holds, each as if alone, in one
+// round trip: returns one integer per attempt, 0 (and nothing changed for it)
+// when the job is no longer in the processing list, else 1.
 // KEYS: processing list, leases, aether:finished, aether:failed, aether:canceled, failed list,
 //       rq:scheduled, worker hash, events, rq:wip, rq:finished, rq:failed, rq:canceled
-// ARGV: id, outcome (finished|failed|scheduled|canceled|requeued), now_s, timestamp, payload
-//       (result JSON or error text), ttl_s, retry_s (scheduled), retry timestamp (Aether's
-//       format), history entry JSON, result pickle (finished)
+// ARGV: kSettleArguments per attempt: id, outcome (finished|failed|scheduled|canceled|requeued),
+//       now_s, timestamp, payload (result JSON or error text), ttl_s, retry_s (scheduled), retry
+//       timestamp (Aether's format), history entry JSON, result pickle (finished)
+inline constexpr int kSettleArguments = 10;
 inline const QByteArray kSettle = kPrelude + R"LUA(
-local id = ARGV[1]
-if redis.call('LREM', KEYS[1], 1, id) == 0 then return 0 end
-redis.call('ZREM', KEYS[2], id)
-redis.call('ZREM', KEYS[10], id)
-redis.call('HSET', KEYS[8], 'current_job', '', 'state', 'idle')
-local job = 'rq:job:' .. id
-local outcome = ARGV[2]
-local now = tonumber(ARGV[3])
-local ttl = tonumber(ARGV[6])
-local history = cjson.decode(redis.call('HGET', job, 'history') or '[]')
-if outcome ~= 'requeued' then
-  table.insert(history, cjson.decode(ARGV[9]))
-  redis.call('HSET', job, 'history', cjson.encode(history))
-end
-redis.call('HDEL', job, 'cancel_requested')
-local at = seed_time(ARGV[4])
-local event = {job_id = id, status = outcome, tenant = redis.call('HGET', job, 'tenant'), at = at}
-if outcome == 'finished' then
-  redis.call('HSET', job, 'status', 'finished', 'ended_at', ARGV[4], 'result_json', ARGV[5],
-             'result', ARGV[10], 'progress', '100', 'stage', 'done')
-  redis.call('HDEL', job, 'error', 'exc_info')
-  redis.call('EXPIRE', job, ttl)
-  redis.call('DEL', job .. ':blob')
-  redis.call('ZADD', KEYS[3], now, id)
-  redis.call('ZADD', KEYS[11], now + ttl, id)
-  -- RQ's registry expires the same ids (end + ttl < now) as Aether's trim.
-  if redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - ttl) > 0 then
-    redis.call('ZREMRANGEBYSCORE', KEYS[11], '-inf', now)
+local function settle(A)
+  local id = A[1]
+  if redis.call('LREM', KEYS[1], 1, id) == 0 then return 0 end
+  redis.call('ZREM', KEYS[2], id)
+  redis.call('ZREM', KEYS[10], id)
+  -- A worker settles the jobs of a batch one by one: it is idle after the last.
+  if redis.call('LLEN', KEYS[1]) == 0 then
+    redis.call('HSET', KEYS[8], 'current_job', '', 'state', 'idle')
   end
-elseif outcome == 'failed' or outcome == 'canceled' then
-  redis.call('HSET', job, 'status', outcome, 'ended_at', ARGV[4], 'error', ARGV[5])
-  redis.call('EXPIRE', job, ttl)
-  redis.call('EXPIRE', job .. ':blob', ttl)
-  if outcome == 'failed' then
-    redis.call('HSET', job, 'exc_info', ARGV[5])
-    redis.call('ZADD', KEYS[4], now, id)
-    redis.call('ZADD', KEYS[12], now + ttl, id)
-    if redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - ttl) > 0 then
-      redis.call('ZREMRANGEBYSCORE', KEYS[12], '-inf', now)
+  local job = 'rq:job:' .. id
+  local outcome = A[2]
+  local now = tonumber(A[3])
+  local ttl = tonumber(A[6])
+  -- One read for what the settle branches on.
+  local read = redis.call('HMGET', job, 'history', 'tenant', 'batch_id', 'webhook_url', 'url_userinfo',
+                          'type', 'error', 'exc_info', 'cancel_requested')
+  local known = {batch_id = read[3], webhook_url = read[4], url_userinfo = read[5]}
+  -- The attempt's entry joins the history in the same write as the outcome.
+  local history = cjson.decode(read[1] or '[]')
+  table.insert(history, cjson.decode(A[9]))
+  history = cjson.encode(history)
+  if read[9] then redis.call('HDEL', job, 'cancel_requested') end
+  local at = seed_time(A[4])
+  local event = {job_id = id, status = outcome, tenant = read[2], at = at, batch_id = read[3]}
+  if outcome == 'finished' then
+    redis.call('HSET', job, 'status', 'finished', 'ended_at', A[4], 'result_json', A[5],
+               'result', A[10], 'progress', '100', 'stage', 'done', 'history', history)
+    if read[7] or read[8] then redis.call('HDEL', job, 'error', 'exc_info') end
+    redis.call('EXPIRE', job, ttl)
+    if read[6] == 'file' then redis.call('DEL', job .. ':blob') end
+    redis.call('ZADD', KEYS[3], now, id)
+    redis.call('ZADD', KEYS[11], now + ttl, id)
+    -- RQ's registry expires the same ids (end + ttl < now) as Aether's trim.
+    if redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - ttl) > 0 then
+      redis.call('ZREMRANGEBYSCORE', KEYS[11], '-inf', now)
     end
-    redis.call('LPUSH', KEYS[6], id)
-    redis.call('LTRIM', KEYS[6], 0, 999)
+  elseif outcome == 'failed' or outcome == 'canceled' then
+    redis.call('HSET', job, 'status', outcome, 'ended_at', A[4], 'error', A[5],
+               'history', history)
+    redis.call('EXPIRE', job, ttl)
+    redis.call('EXPIRE', job .. ':blob', ttl)
+    if outcome == 'failed' then
+      redis.call('HSET', job, 'exc_info', A[5])
+      redis.call('ZADD', KEYS[4], now, id)
+      redis.call('ZADD', KEYS[12], now + ttl, id)
+      if redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - ttl) > 0 then
+        redis.call('ZREMRANGEBYSCORE', KEYS[12], '-inf', now)
+      end
+      redis.call('LPUSH', KEYS[6], id)
+      redis.call('LTRIM', KEYS[6], 0, 999)
+    else
+      redis.call('ZADD', KEYS[5], now, id)
+      redis.call('ZADD', KEYS[13], now, id)
+      if redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now - ttl) > 0 then
+        redis.call('ZREMRANGEBYSCORE', KEYS[13], '-inf', now - ttl)
+      end
+    end
+    event.error = A[5]
+  elseif outcome == 'scheduled' then
+    redis.call('HSET', job, 'status', 'scheduled', 'error', A[5], 'retry_at', A[8], 'stage', '',
+               'history', history)
+    redis.call('ZADD', KEYS[7], A[7], id)
+    event.error = A[5]
+    event.retry_at = A[8]
   else
-    redis.call('ZADD', KEYS[5], now, id)
-    redis.call('ZADD', KEYS[13], now, id)
-    if redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now - ttl) > 0 then
-      redis.call('ZREMRANGEBYSCORE', KEYS[13], '-inf', now - ttl)
-    end
+    redis.call('HSET', job, 'status', 'queued', 'stage', '', 'progress', '0')
+    redis.call('HINCRBY', job, 'attempts', -1)
+    make_available(id, true)
+    event.status = 'queued'
   end
-  event.error = ARGV[5]
-elseif outcome == 'scheduled' then
-  redis.call('HSET', job, 'status', 'scheduled', 'error', ARGV[5], 'retry_at', ARGV[8], 'stage', '')
-  redis.call('ZADD', KEYS[7], ARGV[7], id)
-  event.error = ARGV[5]
-  event.retry_at = ARGV[8]
-else
-  redis.call('HSET', job, 'status', 'queued', 'stage', '', 'progress', '0')
-  redis.call('HINCRBY', job, 'attempts', -1)
-  make_available(id, true)
-  event.status = 'queued'
+  emit(KEYS[9], event, true)
+  if outcome == 'finished' or outcome == 'failed' or outcome == 'canceled' then
+    job_ended(id, math.floor(now * 1000), at, known)
+  end
+  return 1
 end
-emit(KEYS[9], event)
-if outcome == 'finished' or outcome == 'failed' or outcome == 'canceled' then
-  job_ended(id, math.floor(now * 1000), at)
+local settled = {}
+for base = 0, #ARGV - 1, 10 do
+  table.insert(settled, settle({unpack(ARGV, base + 1, base + 10)}))
 end
-return 1
+return settled
 )LUA";
 
 // Moves scheduled jobs whose retry time has come back to the tail of their queue.

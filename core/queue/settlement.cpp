@@ -66,48 +66,43 @@ QList<QByteArray> settleArguments(const Settlement &settlement, const JobOutcome
             payload,
             QByteArray::number(ttl),
             QByteArray::number(retryAtMs / 1000.0, 'f', 3),
-            seedTimestamp(QDateTime::fromMSecsSinceEpoch(retryAtMs, QTimeZone::utc())),
+            utcText(retryAtMs, ' '),
             historyEntry(settlement, outcome, endedAt),
             resultPickle};
 }
 
-bool recorded(const RedisReply &reply, const QByteArray &id)
-{
-    if (reply.isError()) {
-        qCWarning(lcSettle, "recording job %s failed: %s", id.constData(),
-                  reply.string().constData());
-        return false;
-    }
-    return reply.integer() == 1;
-}
-
 } // namespace
-
-bool settleAttempt(RedisConnection &redis, const Settlement &settlement, const JobOutcome &outcome)
-{
-    return recorded(redis.script(scripts::kSettle, settleKeys(settlement),
-                                 settleArguments(settlement, outcome)),
-                    settlement.id);
-}
 
 QList<bool> settleAttempts(RedisConnection &redis,
                            const QList<QPair<Settlement, JobOutcome>> &attempts)
 {
-    QList<RedisCommand> commands;
-    for (const auto &[settlement, outcome] : attempts)
-        commands.append(redis.scriptCommand(scripts::kSettle, settleKeys(settlement),
-                                            settleArguments(settlement, outcome)));
-    const QList<RedisReply> replies = redis.pipeline(commands);
     QList<bool> results;
-    for (qsizetype i = 0; i < attempts.size(); ++i) {
-        const QByteArray &id = attempts[i].first.id;
-        if (replies[i].isError() &&
-            replies[i].string().startsWith("NOSCRIPT")) // Redis restarted meanwhile
-            results.append(settleAttempt(redis, attempts[i].first, attempts[i].second));
-        else
-            results.append(recorded(replies[i], id));
+    results.reserve(attempts.size());
+    // One script call per worker's run of attempts (a worker settles only its
+    // own): the keys are that worker's, the arguments kSettleArguments per attempt.
+    for (qsizetype first = 0; first < attempts.size();) {
+        const QByteArray &worker = attempts[first].first.workerName;
+        qsizetype end = first;
+        QList<QByteArray> arguments;
+        while (end < attempts.size() && attempts[end].first.workerName == worker) {
+            arguments += settleArguments(attempts[end].first, attempts[end].second);
+            ++end;
+        }
+        const RedisReply reply =
+            redis.script(scripts::kSettle, settleKeys(attempts[first].first), arguments);
+        if (reply.isError())
+            qCWarning(lcSettle, "recording %lld job outcomes failed: %s", qint64(end - first),
+                      reply.string().constData());
+        for (qsizetype i = first; i < end; ++i)
+            results.append(!reply.isError() && reply.element(i - first).integer() == 1);
+        first = end;
     }
     return results;
+}
+
+bool settleAttempt(RedisConnection &redis, const Settlement &settlement, const JobOutcome &outcome)
+{
+    return settleAttempts(redis, {{settlement, outcome}}).first();
 }
 
 } // namespace aether
