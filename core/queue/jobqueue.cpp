@@ -8,6 +8,7 @@
 
 #include <QCryptographicHash>
 #include <QDateTime>
+#include <QMap>
 #include <QUuid>
 
 namespace aether {
@@ -135,6 +136,8 @@ QByteArray JobQueue::enqueue(const JobRequest &request)
 QList<QByteArray> JobQueue::enqueueBatch(const QList<JobRequest> &requests,
                                          const BatchRecord *batch)
 {
+    if (requests.isEmpty())
+        return {};
     const QDateTime nowUtc = QDateTime::currentDateTimeUtc();
     const QByteArray now = rqTimestamp(nowUtc);      // the job hashes' RQ timestamps
     const QByteArray seenAt = seedTimestamp(nowUtc); // events and batches
@@ -143,18 +146,28 @@ QList<QByteArray> JobQueue::enqueueBatch(const QList<JobRequest> &requests,
     QList<QByteArray> ids;
     ids.reserve(requests.size());
     QList<RedisCommand> commands{{"MULTI"}};
-    commands.reserve(requests.size() * 6 + 8);
+    commands.reserve(requests.size() * 4 + 12);
+    // One RPUSH per priority and one ZADD for the whole batch: a command less
+    // per job each, in Redis and in the replies (order within a queue is kept).
+    QMap<QByteArray, RedisCommand> pushes;
+    RedisCommand index{"ZADD", keys::kIndex};
     for (const JobRequest &request : requests) {
         const QByteArray id = request.id.isEmpty() ? newJobId() : request.id;
         ids.append(id);
         commands.append(jobHashCommand(id, request, now, ttls));
         if (request.type == JobType::File)
             commands.append({"SET", keys::blob(id), request.fileBytes});
-        commands.append({"RPUSH", keys::queue(request.priority), id});
-        commands.append({"ZADD", keys::kIndex, nowMs, id});
+        RedisCommand &push = pushes[request.priority];
+        if (push.isEmpty())
+            push << "RPUSH" << keys::queue(request.priority);
+        push << id;
+        index << nowMs << id;
         commands.append(
             eventCommands(queuedEventJson(id, request.tenant.toUtf8(), seenAt, request.batchId)));
     }
+    for (const RedisCommand &push : std::as_const(pushes))
+        commands.append(push);
+    commands.append(index);
     if (batch)
         appendBatchCommands(commands, *batch, ids, seenAt);
     // RQ finds queues through rq:queues (idempotent; the jobs' queues are among these).
