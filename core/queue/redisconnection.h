@@ -73,6 +73,7 @@ private:
     QElapsedTimer m_sinceFailure;
     int m_backoffMs = 0;
     int m_pendingReplies = 0;
+    QByteArray m_formatted;                       // append()'s buffer, reused
     QElapsedTimer m_sinceWrite;                   // of the last command sent without waiting
     QHash<const char *, QByteArray> m_scriptShas; // keyed by the script's (static) source
 };
