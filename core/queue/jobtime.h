@@ -2,7 +2,6 @@
 
 #include <QByteArray>
 #include <QDateTime>
-#include <QTimeZone>
 #include <cstdio>
 #include <ctime>
 #include <optional>
@@ -73,18 +72,42 @@ inline QByteArray apiTimestamp(const QByteArray &stored)
     return shown;
 }
 
-// Milliseconds since the epoch of a stored timestamp of either format.
+// Milliseconds since the epoch of a stored timestamp of either format
+// ("YYYY-MM-DD HH:MM:SS[.zzz]" or RQ's "YYYY-MM-DDTHH:MM:SS.ffffffZ"); nullopt
+// when it is neither. Parsed by hand (the metrics read two per ended job;
+// QDateTime::fromString parses its format each time).
 inline std::optional<qint64> storedTimestampMs(const QByteArray &stored)
 {
-    QByteArray text = stored.left(23);
-    if (text.size() > 10 && text[10] == 'T')
-        text[10] = ' ';
-    QDateTime time =
-        QDateTime::fromString(QString::fromLatin1(text), QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
-    if (!time.isValid())
+    const auto number = [&stored](qsizetype at, qsizetype digits) -> int {
+        int value = 0;
+        for (qsizetype i = at; i < at + digits; ++i) {
+            if (i >= stored.size() || stored[i] < '0' || stored[i] > '9')
+                return -1;
+            value = value * 10 + (stored[i] - '0');
+        }
+        return value;
+    };
+    if (stored.size() < 19 || stored[4] != '-' || stored[7] != '-' ||
+        (stored[10] != ' ' && stored[10] != 'T') || stored[13] != ':' || stored[16] != ':')
         return std::nullopt;
-    time.setTimeZone(QTimeZone::utc());
-    return time.toMSecsSinceEpoch();
+    tm utc{};
+    utc.tm_year = number(0, 4) - 1900;
+    utc.tm_mon = number(5, 2) - 1;
+    utc.tm_mday = number(8, 2);
+    utc.tm_hour = number(11, 2);
+    utc.tm_min = number(14, 2);
+    utc.tm_sec = number(17, 2);
+    if (utc.tm_year < 0 || utc.tm_mon < 0 || utc.tm_mon > 11 || utc.tm_mday < 1 ||
+        utc.tm_mday > 31 || utc.tm_hour < 0 || utc.tm_hour > 23 || utc.tm_min < 0 ||
+        utc.tm_min > 59 || utc.tm_sec < 0 || utc.tm_sec > 59)
+        return std::nullopt;
+    int millis = 0;
+    if (stored.size() >= 23 && stored[19] == '.') {
+        millis = number(20, 3);
+        if (millis < 0)
+            return std::nullopt;
+    }
+    return qint64(timegm(&utc)) * 1000 + millis;
 }
 
 } // namespace aether
