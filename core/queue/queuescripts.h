@@ -35,14 +35,14 @@ end
 // KEYS: queue:high, queue, queue:low, processing list, leases, paused flag, worker hash, events,
 //       rq:wip (RQ's StartedJobRegistry)
 // ARGV: now_ms, lease_ms, worker name, timestamp, most jobs
-// Returns false, or {id, flat job hash, blob or false, id, ...}.
+// Returns false, or the ids taken (now in the processing list, started).
 inline const QByteArray kTake = kPrelude + R"LUA(
 if redis.call('EXISTS', KEYS[6]) == 1 then return false end
 local now_s = tonumber(ARGV[1]) / 1000
 local taken = {}
 for i = 1, 3 do
   local want = math.min(tonumber(ARGV[5]), math.max(1, math.floor(redis.call('LLEN', KEYS[i]) / 4)))
-  while #taken < want * 3 do
+  while #taken < want do
     if #taken > 0 then
       local head = redis.call('LINDEX', KEYS[i], 0)
       if not head or redis.call('HGET', 'rq:job:' .. head, 'type') ~= 'text' then break end
@@ -50,43 +50,23 @@ for i = 1, 3 do
     local id = redis.call('LMOVE', KEYS[i], KEYS[4], 'LEFT', 'RIGHT')
     if not id then break end
     local job = 'rq:job:' .. id
-    -- One read of the whole hash decides and answers: the fields the worker
-    -- needs go back from this table, patched with what the take writes.
-    local flat = redis.call('HGETALL', job)
-    local h = {}
-    for f = 1, #flat, 2 do h[flat[f]] = flat[f + 1] end
-    if h.status == 'queued' then
+    -- Only what the take decides on is read here: the worker reads the whole
+    -- hash itself (a hash read into Lua costs several times the read).
+    local h = redis.call('HMGET', job, 'status', 'timeout', 'attempts', 'fence', 'retry_at',
+                         'tenant', 'batch_id')
+    if h[1] == 'queued' then
       redis.call('ZADD', KEYS[5], tonumber(ARGV[1]) + tonumber(ARGV[2]), id)
       -- RQ's score: its worker's heartbeat ttl past the timeout, later than Aether's reaper acts.
-      redis.call('ZADD', KEYS[9], now_s + tonumber(h.timeout or '600') + 60, id)
-      h.status, h.started_at, h.last_heartbeat = 'started', ARGV[4], ARGV[4]
-      h.worker_name, h.stage, h.progress = ARGV[3], 'starting', '0'
+      redis.call('ZADD', KEYS[9], now_s + tonumber(h[2] or '600') + 60, id)
       -- The fencing token: unlike attempts it never goes down, so every take
       -- of a job (a retry, a recovery, a hand-back's next run) has a higher one.
-      h.attempts = tostring(tonumber(h.attempts or '0') + 1)
-      h.fence = tostring(tonumber(h.fence or '0') + 1)
       redis.call('HSET', job, 'status', 'started', 'started_at', ARGV[4], 'last_heartbeat', ARGV[4],
                  'worker_name', ARGV[3], 'stage', 'starting', 'progress', '0',
-                 'attempts', h.attempts, 'fence', h.fence)
-      if h.retry_at then
-        redis.call('HDEL', job, 'retry_at')
-        h.retry_at = nil
-      end
-      local blob = false
-      if h.type == 'file' then blob = redis.call('GET', job .. ':blob') end
-      -- RQ's own fields (the pickled call, its description) stay behind: the worker reads none.
-      local answer = {}
-      for name, value in pairs(h) do
-        if name ~= 'data' and name ~= 'description' then
-          table.insert(answer, name)
-          table.insert(answer, value)
-        end
-      end
+                 'attempts', tonumber(h[3] or '0') + 1, 'fence', tonumber(h[4] or '0') + 1)
+      if h[5] then redis.call('HDEL', job, 'retry_at') end
       table.insert(taken, id)
-      table.insert(taken, answer)
-      table.insert(taken, blob)
-      emit(KEYS[8], {job_id = id, status = 'started', tenant = h.tenant, worker = ARGV[3],
-                     at = seed_time(ARGV[4]), batch_id = h.batch_id}, true)
+      emit(KEYS[8], {job_id = id, status = 'started', tenant = h[6], worker = ARGV[3],
+                     at = seed_time(ARGV[4]), batch_id = h[7]}, true)
     else
       redis.call('LREM', KEYS[4], 1, id)
     end

@@ -8,7 +8,6 @@
 #include "queue/settlement.h"
 
 #include <QElapsedTimer>
-#include <QJsonDocument>
 #include <QLoggingCategory>
 
 namespace aether {
@@ -167,12 +166,27 @@ std::vector<Worker::TakenJob> Worker::take(RedisConnection &redis)
         pause(1000);
         return jobs;
     }
+    // The take answers ids only: the jobs' hashes (as the take left them) and
+    // blobs are read here, in one round trip.
+    const QList<QByteArray> ids = reply.strings();
+    QList<RedisCommand> reads;
+    reads.reserve(ids.size() * 2);
+    for (const QByteArray &id : ids) {
+        reads.append({"HGETALL", keys::job(id)});
+        reads.append({"GET", keys::blob(id)});
+    }
+    const QList<RedisReply> read = reads.isEmpty() ? QList<RedisReply>() : redis.pipeline(reads);
     QList<QByteArray> held;
-    for (qsizetype i = 0; i + 2 < reply.size(); i += 3) {
+    for (qsizetype i = 0; i < ids.size(); ++i) {
         TakenJob job;
-        job.id = reply.element(i).string();
-        job.fields = reply.element(i + 1).hash();
-        job.blob = reply.element(i + 2).string();
+        job.id = ids[i];
+        job.fields = read[2 * i].hash();
+        if (job.fields.isEmpty()) {
+            // Deleted since the take: nothing to run; the reaper lets go of its lease.
+            qCWarning(lcWorker, "job %s was deleted as it was taken", job.id.constData());
+            continue;
+        }
+        job.blob = read[2 * i + 1].string();
         held.append(job.id);
         jobs.push_back(std::move(job));
     }
@@ -243,15 +257,9 @@ void Worker::prepare(RedisConnection &redis, JobHandler &handler, TakenJob &job)
             redis.send({"HSET", keys::job(job.id), "stage", stage, "progress",
                         QByteArray::number(percent)},
                        false);
-            QJsonObject event{
-                {QStringLiteral("job_id"), QString::fromLatin1(job.id)},
-                {QStringLiteral("status"), QStringLiteral("started")},
-                {QStringLiteral("tenant"), QString::fromUtf8(job.fields.value("tenant"))},
-                {QStringLiteral("stage"), QString::fromLatin1(stage)},
-                {QStringLiteral("progress"), percent}};
-            if (const QByteArray batch = job.fields.value("batch_id"); !batch.isEmpty())
-                event.insert(QStringLiteral("batch_id"), QString::fromLatin1(batch));
-            const QByteArray json = QJsonDocument(event).toJson(QJsonDocument::Compact);
+            const QByteArray json =
+                progressEventJson(job.id, job.fields.value("tenant"), stage, percent,
+                                  job.fields.value("batch_id"));
             for (const RedisCommand &command : eventCommands(json))
                 redis.send(command, writeNow);
         } catch (const RedisUnavailable &) {
