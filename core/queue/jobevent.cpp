@@ -17,6 +17,20 @@ QByteArray queuedEventJson(const QByteArray &id, const QByteArray &tenant, const
     return json;
 }
 
+QByteArray progressEventJson(const QByteArray &id, const QByteArray &tenant, const char *stage,
+                             int percent, const QByteArray &batchId)
+{
+    QByteArray json;
+    json.reserve(128 + id.size() + tenant.size() + batchId.size());
+    json.append("{\"job_id\":\"").append(id).append("\",\"status\":\"started\",\"tenant\":\"");
+    json.append(tenant).append("\",\"stage\":\"").append(stage).append("\",\"progress\":");
+    json.append(QByteArray::number(percent));
+    if (!batchId.isEmpty())
+        json.append(",\"batch_id\":\"").append(batchId).append('"');
+    json.append('}');
+    return json;
+}
+
 QList<QList<QByteArray>> eventCommands(const QByteArray &json)
 {
     return {{"PUBLISH", keys::kEvents, json},

@@ -257,9 +257,8 @@ void Worker::prepare(RedisConnection &redis, JobHandler &handler, TakenJob &job)
             redis.send({"HSET", keys::job(job.id), "stage", stage, "progress",
                         QByteArray::number(percent)},
                        false);
-            const QByteArray json =
-                progressEventJson(job.id, job.fields.value("tenant"), stage, percent,
-                                  job.fields.value("batch_id"));
+            const QByteArray json = progressEventJson(job.id, job.fields.value("tenant"), stage,
+                                                      percent, job.fields.value("batch_id"));
             for (const RedisCommand &command : eventCommands(json))
                 redis.send(command, writeNow);
         } catch (const RedisUnavailable &) {
