@@ -104,8 +104,10 @@ return {'queued', 'queued'}
 // queue, registry, the failed list and the index.
 // KEYS: queue:high, queue, queue:low, rq:scheduled, leases, aether:finished, aether:failed,
 //       aether:canceled, failed list, index, events, rq:wip, rq:finished, rq:failed, rq:canceled
-// ARGV: id, tenant, timestamp (RQ's format)
-// Returns {outcome, status}: missing | conflict (started) | deleted (deleted).
+// ARGV: id, tenant, timestamp (RQ's format), and for a bulk delete the filter it
+//       selected the job by, checked again here (the job may have moved on since):
+//       status, lowest end time (s) or '-inf', end time bound (exclusive) or '+inf'
+// Returns {outcome, status}: missing | conflict (started, or no longer matching) | deleted.
 inline const QByteArray kDelete = kPrelude + R"LUA(
 local id = ARGV[1]
 local job = 'rq:job:' .. id
@@ -113,6 +115,14 @@ local fields = redis.call('HMGET', job, 'status', 'tenant', 'idempotency_key')
 local status, tenant = fields[1], fields[2]
 if not status or (ARGV[2] ~= '' and tenant ~= ARGV[2]) then return {'missing', ''} end
 if status == 'started' then return {'conflict', status} end
+if ARGV[4] and ARGV[4] ~= '' then
+  if status ~= ARGV[4] then return {'conflict', status} end
+  local ended = ({finished = KEYS[6], failed = KEYS[7], canceled = KEYS[8]})[status]
+  local score = ended and tonumber(redis.call('ZSCORE', ended, id))
+  local bound = ARGV[6] == '+inf' and math.huge or tonumber(ARGV[6])
+  local lowest = ARGV[5] == '-inf' and -math.huge or tonumber(ARGV[5])
+  if not score or score < lowest or score >= bound then return {'conflict', status} end
+end
 redis.call('DEL', job, job .. ':blob')
 -- An Idempotency-Key must not keep naming a job that no longer exists.
 if fields[3] and redis.call('GET', fields[3]) == id then redis.call('DEL', fields[3]) end

@@ -109,9 +109,14 @@ RedisCommand JobAdmin::retryCommand(const QByteArray &id, const QString &tenant)
     return scriptOf([&] { return retry(id, tenant); });
 }
 
-RedisCommand JobAdmin::removeCommand(const QByteArray &id, const QString &tenant)
+RedisCommand JobAdmin::removeCommand(const QByteArray &id, const QString &tenant,
+                                     const QList<QByteArray> &stillMatching)
 {
-    return scriptOf([&] { return remove(id, tenant); });
+    if (!isPlausibleJobId(id))
+        return {};
+    return m_redis.scriptCommand(scripts::kDelete, scripts::deleteKeys(),
+                                 QList<QByteArray>{id, tenant.toUtf8(), rqTimestampNow()} +
+                                     stillMatching);
 }
 
 QueueState JobAdmin::state()

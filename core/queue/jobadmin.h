@@ -81,7 +81,10 @@ public:
     // `id` cannot be a job's.
     RedisCommand cancelCommand(const QByteArray &id, const QString &tenant = {});
     RedisCommand retryCommand(const QByteArray &id, const QString &tenant = {});
-    RedisCommand removeCommand(const QByteArray &id, const QString &tenant = {});
+    // `stillMatching`: a bulk delete's filter (status, lowest end time, bound),
+    // checked again by the script; empty for a delete by id. Empty command: not an id.
+    RedisCommand removeCommand(const QByteArray &id, const QString &tenant = {},
+                               const QList<QByteArray> &stillMatching = {});
 
     QueueState state();
     // Paused: workers take nothing (the take script checks rq:paused:ingest).

@@ -37,10 +37,11 @@ JobBulk::JobBulk(RedisConnection &redis, int failureTtlSec)
     : m_redis(redis), m_admin(redis, failureTtlSec)
 {}
 
-QList<QByteArray> JobBulk::selectEnded(const BulkFilter &filter, const QString &tenant)
+qint64 JobBulk::forEachEndedChunk(const BulkFilter &filter, const QString &tenant,
+                                  const std::function<void(const QList<QByteArray> &)> &act)
 {
     const QByteArray index = endedIndex(filter.status);
-    QList<QByteArray> selected;
+    qint64 matched = 0;
     QByteArray cursorId, cursorScore;
     do {
         const QList<QByteArray> reply =
@@ -51,9 +52,12 @@ QList<QByteArray> JobBulk::selectEnded(const BulkFilter &filter, const QString &
                 .strings();
         cursorId = reply.value(0);
         cursorScore = reply.value(1);
-        selected.append(reply.mid(2));
+        const QList<QByteArray> ids = reply.mid(2);
+        matched += ids.size();
+        if (!ids.isEmpty())
+            act(ids);
     } while (!cursorId.isEmpty());
-    return selected;
+    return matched;
 }
 
 QList<QByteArray> JobBulk::runChunk(const QByteArray &source, const QList<RedisCommand> &commands)
@@ -105,15 +109,17 @@ BulkRetryResult JobBulk::retry(const BulkFilter &filter, const QString &scope)
     BulkRetryResult result;
     if (outOfScope(filter.tenant, scope))
         return result;
-    const QList<QByteArray> ids = selectEnded(filter, scope.isEmpty() ? filter.tenant : scope);
-    result.matched = ids.size();
     const QHash<QByteArray, qint64 *> tallies{{"queued", &result.retried},
                                               {"blob_gone", &result.blobGone},
                                               {"credentials_gone", &result.credentialsGone},
                                               {"conflict", &result.conflict}};
-    runInChunks(
-        ids, scripts::kRetry, [&](const QByteArray &id) { return m_admin.retryCommand(id, scope); },
-        [&](const QByteArray &outcome) { ++*tallies.value(outcome, &result.missing); });
+    result.matched = forEachEndedChunk(
+        filter, scope.isEmpty() ? filter.tenant : scope, [&](const QList<QByteArray> &ids) {
+            runInChunks(
+                ids, scripts::kRetry,
+                [&](const QByteArray &id) { return m_admin.retryCommand(id, scope); },
+                [&](const QByteArray &outcome) { ++*tallies.value(outcome, &result.missing); });
+        });
     return result;
 }
 
@@ -122,12 +128,18 @@ BulkDeleteResult JobBulk::removeEnded(const BulkFilter &filter, const QString &s
     BulkDeleteResult result;
     if (outOfScope(filter.tenant, scope))
         return result;
-    const QList<QByteArray> ids = selectEnded(filter, scope.isEmpty() ? filter.tenant : scope);
-    result.matched = ids.size();
-    runInChunks(
-        ids, scripts::kDelete,
-        [&](const QByteArray &id) { return m_admin.removeCommand(id, scope); },
-        [&](const QByteArray &outcome) { result.deleted += outcome == "deleted" ? 1 : 0; });
+    // The script deletes a job only if it still matches what selected it.
+    const QList<QByteArray> stillMatching{filter.status, scoreText(filter.endedFrom, "-inf"),
+                                          scoreText(filter.endedBefore, "+inf")};
+    result.matched = forEachEndedChunk(
+        filter, scope.isEmpty() ? filter.tenant : scope, [&](const QList<QByteArray> &ids) {
+            runInChunks(
+                ids, scripts::kDelete,
+                [&](const QByteArray &id) {
+                    return m_admin.removeCommand(id, scope, stillMatching);
+                },
+                [&](const QByteArray &outcome) { result.deleted += outcome == "deleted" ? 1 : 0; });
+        });
     return result;
 }
 

@@ -58,8 +58,12 @@ public:
     qint64 emptyQueues(const QList<QByteArray> &priorities, const QString &scope);
 
 private:
-    // Every id of the status's index matching the filter, in end-time order.
-    QList<QByteArray> selectEnded(const BulkFilter &filter, const QString &tenant);
+    // The ids of the status's index matching the filter, in end-time order, a
+    // chunk at a time to `act` (which may remove them from the index), so
+    // memory stays one chunk and each change follows its selection closely.
+    // Returns how many matched.
+    qint64 forEachEndedChunk(const BulkFilter &filter, const QString &tenant,
+                             const std::function<void(const QList<QByteArray> &)> &act);
     // Runs one chunk's script commands (of `source`) in one pipeline; the
     // outcome of each ('' for an empty command).
     QList<QByteArray> runChunk(const QByteArray &source, const QList<RedisCommand> &commands);

@@ -3,6 +3,8 @@
 #include "queue/eventscripts.h"
 
 #include <QByteArray>
+#include <QList>
+#include <QStringBuilder> // operator+ of QByteArray under QT_USE_QSTRINGBUILDER
 
 // The queue's state changes, each one atomic Lua script (see QUEUE.md): the
 // only places where a job's state changes. Each keeps Aether's indexes

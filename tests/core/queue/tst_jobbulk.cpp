@@ -2,7 +2,8 @@
 // index walked 1000 ids at a time finds every id exactly once when many jobs
 // share one end time (ids of one score sort by id across chunks), when the
 // cursor's job is deleted between chunks, and at the time bounds (`since`
-// inclusive, `before` exclusive).
+// inclusive, `before` exclusive); a delete re-checks the filter per job.
+#include "queue/adminscripts.h"
 #include "queue/bulkscripts.h"
 #include "queue/jobbulk.h"
 #include "queue/rediskeys.h"
@@ -40,6 +41,18 @@ private:
                      {afterId, afterScore, "-inf", "+inf", QByteArray::number(count), "failed", "",
                       "", ""})
             .strings();
+    }
+
+    // The outcome of one JobAdmin delete command (EVALSHA; EVAL when not cached yet).
+    QByteArray runDelete(RedisCommand command)
+    {
+        RedisReply reply = m_connection->command(command);
+        if (reply.isError() && reply.string().startsWith("NOSCRIPT")) {
+            command[0] = "EVAL";
+            command[1] = scripts::kDelete;
+            reply = m_connection->command(command);
+        }
+        return reply.strings().value(0);
     }
 
     aether::test::RedisProcess m_redis;
@@ -101,6 +114,26 @@ private Q_SLOTS:
         QCOMPARE(bulk.removeEnded(filter, {}).matched, 0);
         filter.tenant = QStringLiteral("acme");
         QCOMPARE(bulk.removeEnded(filter, QStringLiteral("other")).matched, 0); // out of scope
+    }
+
+    // A bulk delete selects, then deletes: a job retried (now queued) or failed
+    // again later in between no longer matches, and the delete leaves it.
+    void aDeleteLeavesJobsThatNoLongerMatch()
+    {
+        addFailed(3, 1000.0);
+        m_connection->command({"HSET", keys::job("f00001"), "status", "queued"});
+        m_connection->command({"ZADD", keys::kEndedFailed, "5000", "f00002"});
+        JobAdmin admin(*m_connection, 3600);
+        const QList<QByteArray> filter{"failed", "-inf", "2000.000"};
+        QList<QByteArray> outcomes;
+        for (const QByteArray id : {"f00000", "f00001", "f00002"})
+            outcomes.append(runDelete(admin.removeCommand(id, {}, filter)));
+        QCOMPARE(outcomes, (QList<QByteArray>{"deleted", "conflict", "conflict"}));
+        QCOMPARE(m_connection->command({"EXISTS", keys::job("f00000")}).integer(), 0);
+        QCOMPARE(m_connection->command({"EXISTS", keys::job("f00001")}).integer(), 1);
+        QCOMPARE(m_connection->command({"EXISTS", keys::job("f00002")}).integer(), 1);
+        // Without a filter (DELETE /ops/jobs/{id}) the job goes whatever its end.
+        QCOMPARE(runDelete(admin.removeCommand("f00002")), QByteArray("deleted"));
     }
 };
 
