@@ -83,8 +83,8 @@ return false
 )LUA";
 
 // Ends attempts of jobs one worker still holds, each as if alone, in one
-// round trip: returns one integer per attempt, 0 (and nothing changed for it)
-// when the job is no longer in the processing list, else 1.
+// round trip: returns per attempt 0 (and nothing changed for it) when the job
+// is no longer in the processing list, 1 when recorded, or an error text.
 // KEYS: processing list, leases, aether:finished, aether:failed, aether:canceled, failed list,
 //       rq:scheduled, worker hash, events, rq:wip, rq:finished, rq:failed, rq:canceled
 // ARGV: kSettleArguments per attempt: id, outcome (finished|failed|scheduled|canceled|requeued),
@@ -94,23 +94,28 @@ inline constexpr int kSettleArguments = 10;
 inline const QByteArray kSettle = kPrelude + R"LUA(
 local function settle(A)
   local id = A[1]
-  if redis.call('LREM', KEYS[1], 1, id) == 0 then return 0 end
+  local job = 'rq:job:' .. id
+  if not redis.call('LPOS', KEYS[1], id) then return 0 end
+  -- Reads first: a read that fails (a job key that is not a hash) changes nothing.
+  local read = redis.call('HMGET', job, 'history', 'tenant', 'batch_id', 'webhook_url', 'url_userinfo',
+                          'type', 'error', 'exc_info', 'cancel_requested', 'status')
+  redis.call('LREM', KEYS[1], 1, id)
   redis.call('ZREM', KEYS[2], id)
   redis.call('ZREM', KEYS[10], id)
   -- A worker settles the jobs of a batch one by one: it is idle after the last.
   if redis.call('LLEN', KEYS[1]) == 0 then
     redis.call('HSET', KEYS[8], 'current_job', '', 'state', 'idle')
   end
-  local job = 'rq:job:' .. id
   local outcome = A[2]
   local now = tonumber(A[3])
   local ttl = tonumber(A[6])
-  -- One read for what the settle branches on.
-  local read = redis.call('HMGET', job, 'history', 'tenant', 'batch_id', 'webhook_url', 'url_userinfo',
-                          'type', 'error', 'exc_info', 'cancel_requested')
+  -- RQ's cleanup (rq info, a Python worker) may have failed the job while it
+  -- ran here: this attempt's outcome stands, RQ's failed registry lets it go.
+  if read[10] ~= 'started' then redis.call('ZREM', KEYS[12], id) end
   local known = {batch_id = read[3], webhook_url = read[4], url_userinfo = read[5]}
   -- The attempt's entry joins the history in the same write as the outcome.
-  local history = cjson.decode(read[1] or '[]')
+  local readable, history = pcall(cjson.decode, read[1] or '[]')
+  if not readable or type(history) ~= 'table' then history = {} end -- a corrupt history restarts
   table.insert(history, cjson.decode(A[9]))
   history = cjson.encode(history)
   if read[9] then redis.call('HDEL', job, 'cancel_requested') end
@@ -168,9 +173,12 @@ local function settle(A)
   end
   return 1
 end
+-- Each attempt on its own: one that errors (a corrupt field) answers its error
+-- and the others are still recorded.
 local settled = {}
 for base = 0, #ARGV - 1, 10 do
-  table.insert(settled, settle({unpack(ARGV, base + 1, base + 10)}))
+  local ok, result = pcall(settle, {unpack(ARGV, base + 1, base + 10)})
+  table.insert(settled, ok and result or ('ERR ' .. tostring(result)))
 end
 return settled
 )LUA";

@@ -85,7 +85,10 @@ for i = 4, #ARGV, 3 do
   local job = 'rq:job:' .. id
   local fields = redis.call('HMGET', job, 'status', 'exc_info', 'tenant', 'attempts',
                             'started_at', 'ended_at', 'history')
-  if fields[1] == 'failed' and not redis.call('ZSCORE', KEYS[1], id) then
+  -- A job an Aether worker holds (RQ's cleanup may have marked it failed) is
+  -- left to that worker, whose settle records how it really ended.
+  if fields[1] == 'failed' and not redis.call('ZSCORE', KEYS[1], id) and
+     not redis.call('ZSCORE', KEYS[5], id) then
     local error = ARGV[i + 2]
     if error == '' then
       for line in string.gmatch(fields[2] or '', '[^\n]+') do

@@ -93,8 +93,13 @@ QList<bool> settleAttempts(RedisConnection &redis,
         if (reply.isError())
             qCWarning(lcSettle, "recording %lld job outcomes failed: %s", qint64(end - first),
                       reply.string().constData());
-        for (qsizetype i = first; i < end; ++i)
-            results.append(!reply.isError() && reply.element(i - first).integer() == 1);
+        for (qsizetype i = first; i < end; ++i) {
+            const RedisReply outcome = reply.element(i - first);
+            if (outcome.string().startsWith("ERR "))
+                qCWarning(lcSettle, "recording job %s failed: %s", attempts[i].first.id.constData(),
+                          outcome.string().constData());
+            results.append(!reply.isError() && outcome.integer() == 1);
+        }
         first = end;
     }
     return results;

@@ -26,6 +26,8 @@ Q_LOGGING_CATEGORY(lcSupervisor, "aether.supervisor")
 constexpr int kTickMs = 100;
 constexpr int kHeartbeatEveryTicks = 10;
 constexpr int kReapEveryTicks = 20;
+// A held job's score in RQ's started registry stays this far ahead of now.
+constexpr qint64 kRqStartedMarginSec = 120;
 
 qint64 nowMs()
 {
@@ -144,6 +146,7 @@ void Supervisor::heartbeat(RedisConnection &redis)
     const QList<Worker *> workers = m_workers();
     const QByteArray now = rqTimestampNow();
     const QByteArray leaseUntil = QByteArray::number(nowMs() + m_options.leaseMs);
+    const QByteArray rqStartedUntil = QByteArray::number(nowMs() / 1000 + kRqStartedMarginSec);
     QList<RedisCommand> commands;
     QList<QPair<Worker *, qsizetype>> cancelChecks; // worker, index of its HGET reply
     for (Worker *worker : workers) {
@@ -154,8 +157,12 @@ void Supervisor::heartbeat(RedisConnection &redis)
                           counters.succeeded, counters.failed, counters.workingSec},
             m_address, m_options.workerTtlSec);
         // Every job the worker holds keeps its lease, those waiting in its batch too.
-        for (const QByteArray &id : worker->heldJobs())
+        // RQ's started registry too (never lowered below the take's score): RQ's
+        // cleanup (rq info, a Python worker) would fail a held job past its score.
+        for (const QByteArray &id : worker->heldJobs()) {
             commands.append({"ZADD", keys::kLeases, "XX", leaseUntil, id});
+            commands.append({"ZADD", keys::kRqStarted, "XX", "GT", rqStartedUntil, id});
+        }
         if (running) {
             commands.append({"HSET", keys::job(running->id), "last_heartbeat", now});
             commands.append({"HGET", keys::job(running->id), "cancel_requested"});

@@ -6,6 +6,7 @@
 #include "ingest/ingesterror.h"
 #include "queue/jobqueue.h"
 #include "queue/rediskeys.h"
+#include "queue/settlement.h"
 #include "queue/workerpool.h"
 #include "redisprocess.h"
 
@@ -641,6 +642,34 @@ private Q_SLOTS:
         QCOMPARE(queue.connection().command({"ZCARD", keys::kIndex}).integer(), 2);
         QCOMPARE(queue.connection().command({"ZCARD", keys::kRqFinished}).integer(), 1);
         QCOMPARE(queue.connection().command({"ZCARD", keys::kRqFailed}).integer(), 1);
+    }
+
+    // A worker's outcomes go in one script call; each is judged alone: one
+    // whose job key is not a hash fails with its error and is left as it was,
+    // the others are recorded; a corrupt history does not stop an outcome.
+    void oneBadAttemptInABatchedSettleSparesTheOthers()
+    {
+        JobQueue queue(url());
+        RedisConnection &redis = queue.connection();
+        const QByteArray worker = "settle-test.1";
+        QList<QPair<Settlement, JobOutcome>> attempts;
+        for (const QByteArray id : {"s-good-1", "s-bad", "s-good-2"}) {
+            if (id == "s-bad")
+                redis.command({"SET", keys::job(id), "not a hash"});
+            else
+                redis.command({"HSET", keys::job(id), "status", "started", "tenant", "default",
+                               "type", "text", "history", id == "s-good-1" ? "{not json" : "[]"});
+            redis.command({"RPUSH", keys::processing(worker), id});
+            attempts.append({Settlement{worker, id, 1, "2026-12-04T10:00:00.000000Z", 500, 3600},
+                             JobOutcome{JobOutcome::Kind::Finished, QJsonObject{}, {}, 0}});
+        }
+        QCOMPARE(settleAttempts(redis, attempts), (QList<bool>{true, false, true}));
+        QCOMPARE(redis.command({"HGET", keys::job("s-good-2"), "status"}).string(),
+                 QByteArray("finished"));
+        QCOMPARE(redis.command({"HGET", keys::job("s-good-1"), "status"}).string(),
+                 QByteArray("finished"));
+        QCOMPARE(redis.command({"LRANGE", keys::processing(worker), "0", "-1"}).strings(),
+                 QList<QByteArray>{"s-bad"});
     }
 
     void unknownIdsAreNotFound()
