@@ -9,6 +9,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QUrlQuery>
+#include <cmath>
 
 namespace aether {
 
@@ -16,13 +17,24 @@ namespace {
 
 constexpr int kMaxSourceChars = 256;
 
-// The request's parameters: the query's, and for a POST those of an optional
-// JSON object body (the body wins).
-QJsonObject parameters(const QHttpServerRequest &request)
+// A destructive route must not widen its filter silently: a misspelt name
+// ("beforre") is an error, not an absent filter.
+void requireKnown(const QString &name, const QStringList &known)
+{
+    if (!known.contains(name))
+        throw ApiError{422, QStringLiteral("unknown parameter '%1'; this route takes: %2")
+                                .arg(name.left(64), known.join(QStringLiteral(", ")))};
+}
+
+// The request's parameters (each one of `known`): the query's, and for a POST
+// those of an optional JSON object body of strings and numbers (the body wins).
+QJsonObject parameters(const QHttpServerRequest &request, const QStringList &known)
 {
     QJsonObject merged;
-    for (const auto &[name, value] : request.query().queryItems(QUrl::FullyDecoded))
+    for (const auto &[name, value] : request.query().queryItems(QUrl::FullyDecoded)) {
+        requireKnown(name, known);
         merged.insert(name, value.trimmed());
+    }
     if (request.body().trimmed().isEmpty())
         return merged;
     QJsonParseError error;
@@ -30,9 +42,14 @@ QJsonObject parameters(const QHttpServerRequest &request)
     if (error.error != QJsonParseError::NoError || !body.isObject())
         throw ApiError{400, QStringLiteral("the body must be a JSON object (or empty)")};
     const QJsonObject object = body.object();
-    for (auto it = object.begin(); it != object.end(); ++it)
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        requireKnown(it.key(), known);
+        if (!it.value().isString() && !it.value().isDouble())
+            throw ApiError{
+                422, QStringLiteral("parameter '%1' must be a string or a number").arg(it.key())};
         merged.insert(it.key(), it.value().isDouble() ? QString::number(it.value().toDouble(), 'f')
                                                       : it.value().toString().trimmed());
+    }
     return merged;
 }
 
@@ -61,7 +78,11 @@ std::optional<double> time(const QJsonObject &parameters, const QString &name)
         return std::nullopt;
     bool isNumber = false;
     const double seconds = value.toDouble(&isNumber);
-    if (isNumber && seconds >= 0)
+    if (isNumber && (seconds < 0 || !std::isfinite(seconds)))
+        throw ApiError{422, QStringLiteral("parameter '%1' must be a non-negative number of "
+                                           "seconds since the epoch or an ISO 8601 time")
+                                .arg(name)};
+    if (isNumber)
         return seconds;
     value.replace(QLatin1Char(' '), QLatin1Char('T'));
     QDateTime at = QDateTime::fromString(value, Qt::ISODateWithMs);
@@ -140,7 +161,9 @@ ApiReply BulkRoutes::onBulkThread(const RouteContext &context,
 
 ApiReply BulkRoutes::retry(const RouteContext &context)
 {
-    const QJsonObject given = parameters(context.request);
+    const QJsonObject given = parameters(
+        context.request, {QStringLiteral("status"), QStringLiteral("since"), QStringLiteral("type"),
+                          QStringLiteral("tenant"), QStringLiteral("source")});
     BulkFilter wanted = filter(given);
     wanted.status =
         oneOf(given, QStringLiteral("status"), {"failed", "canceled"}, QByteArrayLiteral("failed"));
@@ -161,8 +184,12 @@ ApiReply BulkRoutes::retry(const RouteContext &context)
 ApiReply BulkRoutes::removeEnded(const RouteContext &context)
 {
     QJsonObject given;
-    for (const auto &[name, value] : context.request.query().queryItems(QUrl::FullyDecoded))
+    for (const auto &[name, value] : context.request.query().queryItems(QUrl::FullyDecoded)) {
+        requireKnown(name,
+                     {QStringLiteral("status"), QStringLiteral("before"), QStringLiteral("type"),
+                      QStringLiteral("tenant"), QStringLiteral("source")});
         given.insert(name, value.trimmed());
+    }
     BulkFilter wanted = filter(given);
     wanted.status = oneOf(given, QStringLiteral("status"), {"finished", "failed", "canceled"});
     if (wanted.status.isEmpty())
@@ -180,8 +207,8 @@ ApiReply BulkRoutes::removeEnded(const RouteContext &context)
 
 ApiReply BulkRoutes::emptyQueue(const RouteContext &context)
 {
-    const QByteArray priority =
-        oneOf(parameters(context.request), QStringLiteral("priority"), {"high", "default", "low"});
+    const QByteArray priority = oneOf(parameters(context.request, {QStringLiteral("priority")}),
+                                      QStringLiteral("priority"), {"high", "default", "low"});
     const QList<QByteArray> priorities =
         priority.isEmpty() ? QList<QByteArray>{"high", "default", "low"} : QList{priority};
     return onBulkThread(context, [priorities, scope = scope(context.access)](JobBulk &bulk) {
