@@ -7,6 +7,7 @@
 
 #include <QDateTime>
 #include <QLoggingCategory>
+#include <zlib.h>
 
 Q_LOGGING_CATEGORY(lcReconciler, "aether.queue.reconciler")
 
@@ -58,6 +59,35 @@ QList<QByteArray> queuedIds(RedisConnection &redis)
     return ids;
 }
 
+// What any writer of Redis may put in a job's result stream is read with a
+// bound: at most this much compressed, and inflated.
+constexpr int kMaxRqErrorBytes = 1024 * 1024;
+
+// A zlib stream inflated up to `limit` bytes (a bomb stops there, with what
+// came so far); qUncompress has no such limit.
+QByteArray inflatedAtMost(const QByteArray &compressed, qsizetype limit)
+{
+    z_stream stream{};
+    if (inflateInit(&stream) != Z_OK)
+        return {};
+    stream.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(compressed.constData()));
+    stream.avail_in = uInt(compressed.size());
+    QByteArray out(qMin<qsizetype>(limit, 64 * 1024), Qt::Uninitialized);
+    qsizetype used = 0;
+    int status = Z_OK;
+    while (status == Z_OK && used < limit) {
+        if (used == out.size())
+            out.resize(qMin<qsizetype>(limit, out.size() * 2));
+        stream.next_out = reinterpret_cast<Bytef *>(out.data() + used);
+        stream.avail_out = uInt(out.size() - used);
+        status = inflate(&stream, Z_NO_FLUSH);
+        used = out.size() - stream.avail_out;
+    }
+    inflateEnd(&stream);
+    out.truncate(used);
+    return out;
+}
+
 // The error RQ recorded for a job it failed: RQ 1.13 keeps it in the job's
 // result stream (rq:results:<id>, `exc_string`: base64 of zlib), not in the
 // hash, when Redis has streams. Its last line names the exception, e.g.
@@ -72,10 +102,9 @@ QByteArray rqFailureText(RedisConnection &redis, const QByteArray &id)
     for (qsizetype i = 0; i + 1 < fields.size(); i += 2) {
         if (fields[i] != "exc_string")
             continue;
-        // qUncompress reads a zlib stream behind a 4-byte size hint (it grows
-        // its buffer past the hint when needed).
-        const QByteArray compressed = QByteArray::fromBase64(fields[i + 1]);
-        return qUncompress(QByteArray::fromHex("00010000") + compressed);
+        if (fields[i + 1].size() > kMaxRqErrorBytes)
+            return "RQWorkerError: RQ's error text is too large to read";
+        return inflatedAtMost(QByteArray::fromBase64(fields[i + 1]), kMaxRqErrorBytes);
     }
     return {};
 }

@@ -99,6 +99,24 @@ private Q_SLOTS:
         QVERIFY(m_connection->command({"ZSCORE", keys::kEndedFailed, "held"}).isNull());
     }
 
+    // RQ's error text comes compressed from Redis: a bomb (32 MB in about
+    // 32 KB) is read up to its bound (1 MB), not inflated whole.
+    void aCompressedErrorIsReadWithABound()
+    {
+        m_connection->command({"HSET", keys::job("bomb"), "status", "failed", "tenant", "default"});
+        m_connection->command({"ZADD", keys::kRqFailed, "9999999999", "bomb"});
+        const QByteArray zlib = qCompress(QByteArray(32 * 1024 * 1024, 'x'), 9).mid(4);
+        QVERIFY(zlib.size() < 1024 * 1024);
+        m_connection->command(
+            {"XADD", "rq:results:bomb", "*", "type", "2", "exc_string", zlib.toBase64()});
+        Reconciler reconciler(3600);
+        QCOMPARE(reconciler.pass(*m_connection), 1);
+        const QByteArray error =
+            m_connection->command({"HGET", keys::job("bomb"), "error"}).string();
+        QVERIFY(!error.isEmpty());
+        QVERIFY2(error.size() <= 1024 * 1024, QByteArray::number(error.size()).constData());
+    }
+
     void aPassAtAHundredThousandQueuedJobs()
     {
         addQueued(100000);
