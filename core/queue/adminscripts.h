@@ -16,7 +16,8 @@ namespace aether::scripts {
 // Cancels a job: queued or scheduled ones end at once; a started one gets
 // cancel_requested=1, which its process's supervisor passes to the running job.
 // KEYS: queue:high, queue, queue:low, rq:scheduled, aether:canceled, events, rq:canceled
-// ARGV: id, tenant, now_s, timestamp (RQ's format), ttl_s (FAILURE_TTL), error
+// ARGV: id, tenant, now_s, timestamp (RQ's format), ttl_s (FAILURE_TTL), error, and '1' when
+//       the caller took the id out of its queue already (a bulk empty: no list to scan)
 // Returns {outcome, status}: missing | canceled | requested (status started) | ended (status).
 inline const QByteArray kCancel = kPrelude + R"LUA(
 local id = ARGV[1]
@@ -25,7 +26,9 @@ local fields = redis.call('HMGET', job, 'status', 'tenant')
 local status, tenant = fields[1], fields[2]
 if not status or (ARGV[2] ~= '' and tenant ~= ARGV[2]) then return {'missing', ''} end
 if status == 'queued' or status == 'scheduled' then
-  for i = 1, 3 do redis.call('LREM', KEYS[i], 0, id) end
+  if ARGV[7] ~= '1' then
+    for i = 1, 3 do redis.call('LREM', KEYS[i], 0, id) end
+  end
   redis.call('ZREM', KEYS[4], id)
   local now = tonumber(ARGV[3])
   local ttl = tonumber(ARGV[5])

@@ -59,39 +59,72 @@ return out
 )LUA";
 
 // Moves a priority's whole queue list to a holding list, so that the cancels
-// that follow find their ids in no queue (their LREMs then scan nothing) and
-// no worker takes them meanwhile; jobs queued from now on go to a new list.
-// KEYS: queue, holding list   Returns: how many ids the holding list has.
+// that follow find their ids in no queue and no worker takes them meanwhile;
+// jobs queued from now on go to a new list. The holding list is registered in
+// aether:emptying (the reconciler counts its ids as listed) and expires unless
+// kTakeHeld keeps it: if its emptier dies, its jobs are stranded for at most
+// that long, then the reconciler puts them back.
+// KEYS: queue, holding list, aether:emptying   ARGV: ttl_s
+// Returns: how many ids the holding list has.
 inline const QByteArray kDetachQueue = R"LUA(
-if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('RENAME', KEYS[1], KEYS[2]) end
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  redis.call('RENAME', KEYS[1], KEYS[2])
+  redis.call('EXPIRE', KEYS[2], ARGV[1])
+  redis.call('SADD', KEYS[3], KEYS[2])
+end
 return redis.call('LLEN', KEYS[2])
 )LUA";
 
-// Takes the next chunk off the head of a holding list: returns the queued
-// jobs of the tenant ('' = any) for the caller to cancel, puts other tenants'
-// queued jobs back at the tail of their queue (with a wake token) and drops
-// ids whose job is no longer queued (the take script skips those too).
-// KEYS: holding list, queue, wake list   ARGV: count, tenant
+// Takes the next chunk off the head of a holding list: returns its queued
+// jobs for the caller to cancel (every tenant's: only an unscoped empty
+// detaches a queue) and drops ids whose job is no longer queued (the take
+// script skips those too). When the list is done, it leaves aether:emptying.
+// KEYS: holding list, aether:emptying   ARGV: count, ttl_s
 inline const QByteArray kTakeHeld = R"LUA(
 local ids = redis.call('LRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1)
-local mine, returned = {}, 0
+local queued = {}
 for _, id in ipairs(ids) do
-  local f = redis.call('HMGET', 'rq:job:' .. id, 'status', 'tenant')
-  if f[1] == 'queued' then
-    if ARGV[2] == '' or f[2] == ARGV[2] then
-      table.insert(mine, id)
-    else
-      redis.call('RPUSH', KEYS[2], id)
-      returned = returned + 1
-    end
-  end
-end
-if returned > 0 then
-  redis.call('LPUSH', KEYS[3], '1')
-  redis.call('LTRIM', KEYS[3], 0, 63)
+  if redis.call('HGET', 'rq:job:' .. id, 'status') == 'queued' then table.insert(queued, id) end
 end
 redis.call('LTRIM', KEYS[1], #ids, -1)
-return mine
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  redis.call('EXPIRE', KEYS[1], ARGV[2])
+else
+  redis.call('SREM', KEYS[2], KEYS[1])
+end
+return queued
+)LUA";
+
+// A tenant-scoped empty leaves the queue list in place (other tenants' jobs
+// keep their turn): it walks the list a chunk at a time from just after
+// `anchor` (the last other-tenant id it passed; from the head when that id has
+// gone, e.g. taken by a worker) and takes the tenant's queued ids out, to be
+// canceled by the caller. The ids are marked and removed by one LREM per chunk,
+// so the walk costs one pass over the list per chunk, not one per job.
+// KEYS: queue   ARGV: tenant, anchor id or '', count
+// Returns {next anchor, or '' when the walk reached the end, id, ...}.
+inline const QByteArray kTakeQueuedOfTenant = R"LUA(
+local start = 0
+if ARGV[2] ~= '' then
+  local at = redis.call('LPOS', KEYS[1], ARGV[2])
+  if at then start = at + 1 end
+end
+local count = tonumber(ARGV[3])
+local ids = redis.call('LRANGE', KEYS[1], start, start + count - 1)
+local out, anchor = {''}, ARGV[2]
+local marker = 'aether:removed'
+for i, id in ipairs(ids) do
+  local f = redis.call('HMGET', 'rq:job:' .. id, 'status', 'tenant')
+  if f[1] == 'queued' and f[2] == ARGV[1] then
+    redis.call('LSET', KEYS[1], start + i - 1, marker)
+    table.insert(out, id)
+  else
+    anchor = id
+  end
+end
+if #out > 1 then redis.call('LREM', KEYS[1], 0, marker) end
+if #ids == count then out[1] = anchor ~= '' and anchor or '-' end
+return out
 )LUA";
 
 } // namespace aether::scripts

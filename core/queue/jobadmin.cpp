@@ -99,9 +99,15 @@ RedisCommand JobAdmin::scriptOf(const std::function<JobAction()> &action)
     return collected.value(0); // empty: the id is not one a job can have
 }
 
-RedisCommand JobAdmin::cancelCommand(const QByteArray &id, const QString &tenant)
+RedisCommand JobAdmin::cancelUnlistedCommand(const QByteArray &id, const QString &tenant)
 {
-    return scriptOf([&] { return cancel(id, tenant); });
+    if (!isPlausibleJobId(id))
+        return {};
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    return m_redis.scriptCommand(scripts::kCancel, scripts::cancelKeys(),
+                                 {id, tenant.toUtf8(), QByteArray::number(now / 1000.0, 'f', 3),
+                                  rqTimestampNow(), QByteArray::number(m_failureTtlSec),
+                                  kCanceledError, "1"});
 }
 
 RedisCommand JobAdmin::retryCommand(const QByteArray &id, const QString &tenant)

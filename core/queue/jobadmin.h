@@ -79,7 +79,9 @@ public:
     // The EVALSHA command each action runs, for pipelines of many (JobBulk);
     // the reply is the script's {outcome, status} (adminscripts.h). Empty when
     // `id` cannot be a job's.
-    RedisCommand cancelCommand(const QByteArray &id, const QString &tenant = {});
+    // The cancel of a queued job its caller has taken out of its queue list
+    // already (a bulk empty), so no list is scanned.
+    RedisCommand cancelUnlistedCommand(const QByteArray &id, const QString &tenant = {});
     RedisCommand retryCommand(const QByteArray &id, const QString &tenant = {});
     // `stillMatching`: a bulk delete's filter (status, lowest end time, bound),
     // checked again by the script; empty for a delete by id. Empty command: not an id.

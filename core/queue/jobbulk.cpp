@@ -151,27 +151,52 @@ qint64 JobBulk::emptyQueues(const QList<QByteArray> &priorities, const QString &
     return canceled;
 }
 
+qint64 JobBulk::cancelUnlisted(const QList<QByteArray> &ids, const QString &scope)
+{
+    QList<RedisCommand> commands;
+    for (const QByteArray &id : ids)
+        commands.append(m_admin.cancelUnlistedCommand(id, scope));
+    qint64 canceled = 0;
+    for (const QByteArray &outcome : runChunk(scripts::kCancel, commands))
+        canceled += outcome == "canceled" ? 1 : 0;
+    return canceled;
+}
+
 qint64 JobBulk::emptyQueue(const QByteArray &priority, const QString &scope)
 {
-    // Aether-only name, unique per call. Should this process die before the
-    // list is worked off, its jobs are queued jobs in no queue: the
-    // supervisor's stranded-job repair puts them back.
-    const QByteArray holding = "aether:emptying:ingest:" + priority + ':' +
-                               QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
     const QByteArray queue = keys::queue(priority);
     qint64 canceled = 0;
-    qint64 held = runAdminScript(m_redis, scripts::kDetachQueue, {queue, holding}, {}).integer();
+    if (!scope.isEmpty()) {
+        // One tenant's jobs: taken out of the live list, the others keep their places.
+        QByteArray anchor;
+        for (;;) {
+            const QList<QByteArray> reply =
+                runAdminScript(m_redis, scripts::kTakeQueuedOfTenant, {queue},
+                               {scope.toUtf8(), anchor, QByteArray::number(kChunk)})
+                    .strings();
+            canceled += cancelUnlisted(reply.mid(1), scope);
+            const QByteArray next = reply.value(0);
+            if (next.isEmpty())
+                return canceled;
+            anchor = next == "-" ? QByteArray() : next;
+        }
+    }
+    // Every job: the whole list moves aside at once (aether-only name, unique
+    // per call) and is worked off a chunk at a time. Should this process die
+    // meanwhile, the list expires and the reconciler puts its jobs back.
+    const QByteArray holding = "aether:emptying:ingest:" + priority + ':' +
+                               QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
+    const QByteArray ttl = QByteArray::number(kHoldingTtlSec);
+    qint64 held =
+        runAdminScript(m_redis, scripts::kDetachQueue, {queue, holding, keys::kEmptying}, {ttl})
+            .integer();
     while (held > 0) {
         const QList<QByteArray> ids =
-            runAdminScript(m_redis, scripts::kTakeHeld, {holding, queue, keys::kWake},
-                           {QByteArray::number(kChunk), scope.toUtf8()})
+            runAdminScript(m_redis, scripts::kTakeHeld, {holding, keys::kEmptying},
+                           {QByteArray::number(kChunk), ttl})
                 .strings();
         held -= kChunk;
-        QList<RedisCommand> commands;
-        for (const QByteArray &id : ids)
-            commands.append(m_admin.cancelCommand(id, scope));
-        for (const QByteArray &outcome : runChunk(scripts::kCancel, commands))
-            canceled += outcome == "canceled" ? 1 : 0;
+        canceled += cancelUnlisted(ids, scope);
     }
     return canceled;
 }

@@ -49,6 +49,8 @@ class JobBulk
 {
 public:
     static constexpr int kChunk = 1000;
+    // An unscoped empty's holding list lives this long past its last chunk.
+    static constexpr int kHoldingTtlSec = 60;
 
     JobBulk(RedisConnection &redis, int failureTtlSec);
 
@@ -72,6 +74,8 @@ private:
                      const std::function<RedisCommand(const QByteArray &)> &commandFor,
                      const std::function<void(const QByteArray &)> &tally);
     qint64 emptyQueue(const QByteArray &priority, const QString &scope);
+    // Cancels queued jobs already out of every queue list; how many were.
+    qint64 cancelUnlisted(const QList<QByteArray> &ids, const QString &scope);
 
     RedisConnection &m_redis;
     JobAdmin m_admin;

@@ -33,6 +33,15 @@ QSet<QByteArray> listedIds(RedisConnection &redis)
                 break;
         }
     }
+    // A bulk empty's holding list (bulkscripts.h kDetachQueue): its ids are
+    // being canceled, not stranded. An expired one leaves the register here.
+    for (const QByteArray &holding : redis.command({"SMEMBERS", keys::kEmptying}).strings()) {
+        const QList<QByteArray> held = redis.command({"LRANGE", holding, "0", "-1"}).strings();
+        if (held.isEmpty())
+            redis.command({"SREM", keys::kEmptying, holding});
+        for (const QByteArray &id : held)
+            ids.insert(id);
+    }
     return ids;
 }
 

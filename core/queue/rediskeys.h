@@ -33,6 +33,8 @@ inline const QByteArray kEndedFailed = "aether:failed:ingest";
 inline const QByteArray kEndedCanceled = "aether:canceled:ingest";
 // Takes the old layout's upgrade (migration.cpp) one process at a time.
 inline const QByteArray kMigrationLock = "aether:migration:lock";
+// The holding lists of bulk empties under way (their ids count as listed for the reconciler).
+inline const QByteArray kEmptying = "aether:emptying";
 // Counters of the Reconciler's repairs, for /metrics (every process's count).
 inline const QByteArray kStrandedRequeued = "aether:stats:stranded_requeued";
 inline const QByteArray kForeignAdopted = "aether:stats:foreign_adopted";
