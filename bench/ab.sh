@@ -14,8 +14,8 @@ pids=()
 source bench/common.sh
 trap stop_started EXIT
 
-# Each sets $rate; they run in this shell (not in $(...)) so that the servers
-# they start join pids and are stopped.
+# They run in this shell (not in $(...)) so that the servers they start join
+# pids and are stopped.
 enqueue_rate() { # $1: build dir -> req/s
     local redis_port api_port rps
     redis_port=$(free_port); start_redis "$redis_port" 2>/dev/null; api_port=$(free_port)
@@ -29,32 +29,46 @@ enqueue_rate() { # $1: build dir -> req/s
     rate="$rps"
 }
 
+redis_cpu() { # $1: port -> seconds of CPU Redis has used (user + system)
+    redis-cli -p "$1" INFO cpu | awk -F: '/used_cpu_(sys|user):/ {s += $2} END {print s}'
+}
+
+# Each sets $rate, and the drain $cpu too: the CPU the drain took per job (us),
+# Redis's and the worker process's together. The machines are noisy and busy
+# neighbours slow every process alike; CPU per job shows the work a build does.
 drain_rate() { # $1: build dir -> jobs/s (first start to last end)
-    local redis_port api_port url busy
+    local redis_port api_port url busy redis_before redis_after worker_cpu
     redis_port=$(free_port); start_redis "$redis_port" 2>/dev/null; api_port=$(free_port)
     url="redis://127.0.0.1:$redis_port/0"
     REDIS_URL="$url" WORKERS=0 AETHER_PORT="$api_port" AETHER_DATA_DIR="$work/d$api_port" \
         DATABASE_URL="sqlite:///$work/d$api_port.db" "$1/app/aether-ingestd" 2>/dev/null & local api=$!
     wait_http "http://127.0.0.1:$api_port/healthz"
     $py bench/drain_helper.py fill-ours "http://127.0.0.1:$api_port" "$jobs"
+    redis_before=$(redis_cpu "$redis_port")
     REDIS_URL="$url" WORKERS=2 AETHER_DATA_DIR="$work/w$api_port" \
         DATABASE_URL="sqlite:///$work/d$api_port.db" "$1/app/aether-ingestd" --no-server 2>/dev/null &
     local workers=$!
     busy=$($py bench/drain_helper.py wait-ours "$url" "$jobs")
+    redis_after=$(redis_cpu "$redis_port")
+    worker_cpu=$(awk '{print ($14 + $15) / 100}' "/proc/$workers/stat") # utime + stime, in ticks
     kill "$api" "$workers"; wait "$api" "$workers" 2>/dev/null || true
     rate=$(awk -v n="$jobs" -v s="$busy" 'BEGIN { printf "%.0f", n / s }')
+    cpu=$(awk -v n="$jobs" -v a="$redis_before" -v b="$redis_after" -v w="$worker_cpu" \
+        'BEGIN { printf "%.0f", (b - a + w) * 1e6 / n }')
 }
 
-declare -A enqueue drain
+declare -A enqueue drain drain_cpu
 for round in $(seq "$rounds"); do
     for side in 0 1; do
         enqueue_rate "${builds[$side]}"; enqueue[$side]+="$rate "
-        drain_rate "${builds[$side]}"; drain[$side]+="$rate "
+        drain_rate "${builds[$side]}"; drain[$side]+="$rate "; drain_cpu[$side]+="$cpu "
     done
-    echo "round $round: enqueue A ${enqueue[0]}| B ${enqueue[1]}; drain A ${drain[0]}| B ${drain[1]}"
+    echo "round $round: enqueue A ${enqueue[0]}| B ${enqueue[1]}; drain A ${drain[0]}| B ${drain[1]};" \
+        "drain CPU us/job A ${drain_cpu[0]}| B ${drain_cpu[1]}"
 done
 median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 for side in 0 1; do
     echo "${builds[$side]}: enqueue median $(echo "${enqueue[$side]}" | median) req/s," \
-        "drain median $(echo "${drain[$side]}" | median) jobs/s"
+        "drain median $(echo "${drain[$side]}" | median) jobs/s," \
+        "drain CPU median $(echo "${drain_cpu[$side]}" | median) us/job (Redis + workers)"
 done

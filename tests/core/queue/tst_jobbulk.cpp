@@ -116,6 +116,52 @@ private Q_SLOTS:
         QCOMPARE(bulk.removeEnded(filter, QStringLiteral("other")).matched, 0); // out of scope
     }
 
+    // `count` queued jobs "j<n>" in the default queue, tenants acme and other by turns.
+    QList<QByteArray> addQueuedByTurns(int count)
+    {
+        QList<RedisCommand> commands;
+        QList<QByteArray> ids;
+        for (int i = 0; i < count; ++i) {
+            const QByteArray id = "j" + QByteArray::number(i).rightJustified(5, '0');
+            commands.append({"HSET", keys::job(id), "status", "queued", "tenant",
+                             i % 2 ? "other" : "acme", "type", "text", "priority", "default"});
+            commands.append({"RPUSH", keys::queue("default"), id});
+            ids.append(id);
+        }
+        m_connection->pipeline(commands);
+        return ids;
+    }
+
+    // One tenant's empty takes its jobs out of the live list: the other
+    // tenant's jobs never leave it (not even between chunks) and keep their order.
+    void emptyingOneTenantKeepsTheOthersInPlace()
+    {
+        const QList<QByteArray> ids = addQueuedByTurns(3000);
+        QList<QByteArray> others;
+        for (qsizetype i = 1; i < ids.size(); i += 2)
+            others.append(ids[i]);
+        const QList<QByteArray> firstChunk =
+            m_connection
+                ->script(scripts::kTakeQueuedOfTenant, {keys::queue("default")},
+                         {"acme", "", QByteArray::number(JobBulk::kChunk)})
+                .strings();
+        QCOMPARE(firstChunk.value(0), ids[JobBulk::kChunk - 1]); // the anchor: other's last one
+        QCOMPARE(firstChunk.size(), 1 + JobBulk::kChunk / 2);
+        QCOMPARE(m_connection->command({"LLEN", keys::queue("default")}).integer(), 2500);
+        JobBulk bulk(*m_connection, 3600);
+        QCOMPARE(bulk.emptyQueues({"default"}, QStringLiteral("acme")), 1000); // 500 taken above
+        QCOMPARE(m_connection->command({"LRANGE", keys::queue("default"), "0", "-1"}).strings(),
+                 others);
+        QCOMPARE(m_connection->command({"HGET", keys::job(ids[2000]), "status"}).string(),
+                 QByteArray("canceled"));
+        // Every tenant's: the list moves aside and its holding list is gone when done.
+        QCOMPARE(bulk.emptyQueues({"default"}, {}), 1500);
+        QCOMPARE(m_connection->command({"LLEN", keys::queue("default")}).integer(), 0);
+        QCOMPARE(m_connection->command({"SCARD", keys::kEmptying}).integer(), 0);
+        QCOMPARE(m_connection->command({"KEYS", "aether:emptying:*"}).strings(),
+                 QList<QByteArray>());
+    }
+
     // A bulk delete selects, then deletes: a job retried (now queued) or failed
     // again later in between no longer matches, and the delete leaves it.
     void aDeleteLeavesJobsThatNoLongerMatch()
