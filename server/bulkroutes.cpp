@@ -18,23 +18,28 @@ namespace {
 constexpr int kMaxSourceChars = 256;
 
 // A destructive route must not widen its filter silently: a misspelt name
-// ("beforre") is an error, not an absent filter.
-void requireKnown(const QString &name, const QStringList &known)
+// ("beforre"), an empty value ("tenant=") or a name given twice is an error,
+// not an absent filter.
+void addParameter(QJsonObject &parameters, const QString &name, const QString &value,
+                  const QStringList &known)
 {
     if (!known.contains(name))
         throw ApiError{422, QStringLiteral("unknown parameter '%1'; this route takes: %2")
                                 .arg(name.left(64), known.join(QStringLiteral(", ")))};
+    if (value.isEmpty())
+        throw ApiError{422, QStringLiteral("parameter '%1' is empty").arg(name)};
+    if (parameters.contains(name))
+        throw ApiError{422, QStringLiteral("parameter '%1' is given twice").arg(name)};
+    parameters.insert(name, value);
 }
 
-// The request's parameters (each one of `known`): the query's, and for a POST
-// those of an optional JSON object body of strings and numbers (the body wins).
+// The request's parameters (each one of `known`, once): the query's, and for
+// a POST those of an optional JSON object body of strings and numbers.
 QJsonObject parameters(const QHttpServerRequest &request, const QStringList &known)
 {
     QJsonObject merged;
-    for (const auto &[name, value] : request.query().queryItems(QUrl::FullyDecoded)) {
-        requireKnown(name, known);
-        merged.insert(name, value.trimmed());
-    }
+    for (const auto &[name, value] : request.query().queryItems(QUrl::FullyDecoded))
+        addParameter(merged, name, value.trimmed(), known);
     if (request.body().trimmed().isEmpty())
         return merged;
     QJsonParseError error;
@@ -43,12 +48,13 @@ QJsonObject parameters(const QHttpServerRequest &request, const QStringList &kno
         throw ApiError{400, QStringLiteral("the body must be a JSON object (or empty)")};
     const QJsonObject object = body.object();
     for (auto it = object.begin(); it != object.end(); ++it) {
-        requireKnown(it.key(), known);
         if (!it.value().isString() && !it.value().isDouble())
-            throw ApiError{
-                422, QStringLiteral("parameter '%1' must be a string or a number").arg(it.key())};
-        merged.insert(it.key(), it.value().isDouble() ? QString::number(it.value().toDouble(), 'f')
-                                                      : it.value().toString().trimmed());
+            throw ApiError{422, QStringLiteral("parameter '%1' must be a string or a number")
+                                    .arg(it.key().left(64))};
+        addParameter(merged, it.key(),
+                     it.value().isDouble() ? QString::number(it.value().toDouble(), 'f')
+                                           : it.value().toString().trimmed(),
+                     known);
     }
     return merged;
 }
@@ -184,12 +190,10 @@ ApiReply BulkRoutes::retry(const RouteContext &context)
 ApiReply BulkRoutes::removeEnded(const RouteContext &context)
 {
     QJsonObject given;
-    for (const auto &[name, value] : context.request.query().queryItems(QUrl::FullyDecoded)) {
-        requireKnown(name,
+    for (const auto &[name, value] : context.request.query().queryItems(QUrl::FullyDecoded))
+        addParameter(given, name, value.trimmed(),
                      {QStringLiteral("status"), QStringLiteral("before"), QStringLiteral("type"),
                       QStringLiteral("tenant"), QStringLiteral("source")});
-        given.insert(name, value.trimmed());
-    }
     BulkFilter wanted = filter(given);
     wanted.status = oneOf(given, QStringLiteral("status"), {"finished", "failed", "canceled"});
     if (wanted.status.isEmpty())

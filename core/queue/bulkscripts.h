@@ -106,7 +106,7 @@ return queued
 inline const QByteArray kTakeQueuedOfTenant = R"LUA(
 local start = 0
 if ARGV[2] ~= '' then
-  local at = redis.call('LPOS', KEYS[1], ARGV[2])
+  local at = redis.call('LPOS', KEYS[1], ARGV[2], 'RANK', -1) -- the last, should it be twice
   if at then start = at + 1 end
 end
 local count = tonumber(ARGV[3])

@@ -5,6 +5,7 @@
 #include "queue/jobid.h"
 #include "queue/rediskeys.h"
 
+#include <QDateTime>
 #include <QUuid>
 
 namespace aether {
@@ -104,11 +105,16 @@ void JobBulk::runInChunks(const QList<QByteArray> &ids, const QByteArray &source
     }
 }
 
-BulkRetryResult JobBulk::retry(const BulkFilter &filter, const QString &scope)
+BulkRetryResult JobBulk::retry(const BulkFilter &given, const QString &scope)
 {
     BulkRetryResult result;
-    if (outOfScope(filter.tenant, scope))
+    if (outOfScope(given.tenant, scope))
         return result;
+    // Only jobs that had ended when the request came: a retried job that fails
+    // again during the walk ends later, and must not be retried twice.
+    BulkFilter filter = given;
+    if (!filter.endedBefore)
+        filter.endedBefore = QDateTime::currentMSecsSinceEpoch() / 1000.0;
     const QHash<QByteArray, qint64 *> tallies{{"queued", &result.retried},
                                               {"blob_gone", &result.blobGone},
                                               {"credentials_gone", &result.credentialsGone},
@@ -168,8 +174,11 @@ qint64 JobBulk::emptyQueue(const QByteArray &priority, const QString &scope)
     qint64 canceled = 0;
     if (!scope.isEmpty()) {
         // One tenant's jobs: taken out of the live list, the others keep their places.
+        // Enough chunks for the list as it is now (and some it may grow by):
+        // a walk that cannot advance (an anchor listed twice) still ends.
+        const qint64 listed = m_redis.command({"LLEN", queue}).integer();
         QByteArray anchor;
-        for (;;) {
+        for (qint64 chunks = listed / kChunk + 10; chunks > 0; --chunks) {
             const QList<QByteArray> reply =
                 runAdminScript(m_redis, scripts::kTakeQueuedOfTenant, {queue},
                                {scope.toUtf8(), anchor, QByteArray::number(kChunk)})
@@ -177,9 +186,10 @@ qint64 JobBulk::emptyQueue(const QByteArray &priority, const QString &scope)
             canceled += cancelUnlisted(reply.mid(1), scope);
             const QByteArray next = reply.value(0);
             if (next.isEmpty())
-                return canceled;
+                break;
             anchor = next == "-" ? QByteArray() : next;
         }
+        return canceled;
     }
     // Every job: the whole list moves aside at once (aether-only name, unique
     // per call) and is worked off a chunk at a time. Should this process die

@@ -54,7 +54,7 @@ public:
 
     JobBulk(RedisConnection &redis, int failureTtlSec);
 
-    BulkRetryResult retry(const BulkFilter &filter, const QString &scope);
+    BulkRetryResult retry(const BulkFilter &given, const QString &scope);
     BulkDeleteResult removeEnded(const BulkFilter &filter, const QString &scope);
     // Cancels every job queued at the given priorities ("high", "default", "low").
     qint64 emptyQueues(const QList<QByteArray> &priorities, const QString &scope);

@@ -117,7 +117,8 @@ local function settle(A)
   local readable, history = pcall(cjson.decode, read[1] or '[]')
   if not readable or type(history) ~= 'table' then history = {} end -- a corrupt history restarts
   table.insert(history, cjson.decode(A[9]))
-  history = cjson.encode(history)
+  local encoded, text = pcall(cjson.encode, history)
+  history = encoded and text or cjson.encode({history[#history]})
   if read[9] then redis.call('HDEL', job, 'cancel_requested') end
   local at = seed_time(A[4])
   local event = {job_id = id, status = outcome, tenant = read[2], at = at, batch_id = read[3]}

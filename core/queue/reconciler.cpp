@@ -71,6 +71,7 @@ QList<QByteArray> queuedIds(RedisConnection &redis)
 // What any writer of Redis may put in a job's result stream is read with a
 // bound: at most this much compressed, and inflated.
 constexpr int kMaxRqErrorBytes = 1024 * 1024;
+constexpr int kMaxErrorLineBytes = 4096; // of it, what the job's error keeps
 
 // A zlib stream inflated up to `limit` bytes (a bomb stops there, with what
 // came so far); qUncompress has no such limit.
@@ -121,7 +122,8 @@ QByteArray rqFailureText(RedisConnection &redis, const QByteArray &id)
 QByteArray lastLine(const QByteArray &text)
 {
     const QList<QByteArray> lines = text.trimmed().split('\n');
-    return lines.isEmpty() ? QByteArray() : lines.last().trimmed();
+    // An error names the exception in its first words; a line of megabytes is cut.
+    return lines.isEmpty() ? QByteArray() : lines.last().trimmed().left(kMaxErrorLineBytes);
 }
 
 } // namespace

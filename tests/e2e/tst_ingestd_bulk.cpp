@@ -232,11 +232,13 @@ private Q_SLOTS:
             {"POST", "/ops/queue/empty?priority=urgent", {}, 422, "root"},
             // A misspelt or mistyped filter is an error, never a wider selection.
             {"DELETE", "/ops/jobs?status=failed&beforre=1", {}, 422, "root"},
-            {"DELETE", "/ops/jobs?status=failed&before=-5", {}, 422, "root"},
             {"DELETE", "/ops/jobs?status=failed&before=inf", {}, 422, "root"},
             {"POST", "/ops/jobs/retry", R"({"tenant":["x"]})", 422, "root"},
             {"POST", "/ops/jobs/retry", R"({"status":true})", 422, "root"},
-            {"POST", "/ops/queue/empty", R"({"priorty":"low"})", 422, "root"}};
+            {"POST", "/ops/queue/empty", R"({"priorty":"low"})", 422, "root"},
+            {"DELETE", "/ops/jobs?status=failed&tenant=", {}, 422, "root"},
+            {"DELETE", "/ops/jobs?status=failed&before=1&before=2", {}, 422, "root"},
+            {"POST", "/ops/jobs/retry?tenant=acme", R"({"tenant":"acme"})", 422, "root"}};
         for (const auto &[method, path, body, status, key] : rows)
             QTest::addRow("%s %s %s", method.constData(), qPrintable(path), body.constData())
                 << method << path << body << status << key;

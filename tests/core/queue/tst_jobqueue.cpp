@@ -672,6 +672,24 @@ private Q_SLOTS:
                  QList<QByteArray>{"s-bad"});
     }
 
+    // RQ's cleanup failed the job while an Aether worker ran it: the worker's
+    // outcome stands and RQ's failed registry lets the job go.
+    void aSettleTakesBackAJobRqFailedMeanwhile()
+    {
+        JobQueue queue(url());
+        RedisConnection &redis = queue.connection();
+        const QByteArray worker = "settle-test.2";
+        redis.command({"HSET", keys::job("rq-failed"), "status", "failed", "tenant", "default",
+                       "type", "text"});
+        redis.command({"ZADD", keys::kRqFailed, "9999999999", "rq-failed"});
+        redis.command({"RPUSH", keys::processing(worker), "rq-failed"});
+        QCOMPARE(settleAttempts(redis, {{Settlement{worker, "rq-failed", 1, {}, 500, 3600},
+                                         JobOutcome{JobOutcome::Kind::Finished, {}, {}, 0}}}),
+                 QList<bool>{true});
+        QVERIFY(redis.command({"ZSCORE", keys::kRqFailed, "rq-failed"}).isNull());
+        QVERIFY(!redis.command({"ZSCORE", keys::kRqFinished, "rq-failed"}).isNull());
+    }
+
     void unknownIdsAreNotFound()
     {
         JobQueue queue(url());

@@ -83,6 +83,27 @@ private Q_SLOTS:
         QCOMPARE(m_connection->command({"LLEN", keys::queue("default")}).integer(), 2);
     }
 
+    // The ids of a bulk empty's holding list (registered in aether:emptying)
+    // are being canceled, not stranded: the repair leaves them.
+    void aHoldingListCountsAsListed()
+    {
+        addQueued(3);
+        m_connection->command({"LREM", keys::queue("default"), "0", "q000001"});
+        m_connection->command({"RPUSH", "aether:emptying:test", "q000001"});
+        m_connection->command({"SADD", keys::kEmptying, "aether:emptying:test"});
+        Reconciler reconciler(3600);
+        QCOMPARE(reconciler.pass(*m_connection), 0);
+        QCOMPARE(reconciler.pass(*m_connection), 0);
+        QCOMPARE(position("q000001"), -1);
+        // Once the list is gone (done, or expired after its emptier died), it
+        // leaves the register and its jobs count as stranded.
+        m_connection->command({"DEL", "aether:emptying:test"});
+        QCOMPARE(reconciler.pass(*m_connection), 0);
+        QCOMPARE(m_connection->command({"SCARD", keys::kEmptying}).integer(), 0);
+        QCOMPARE(reconciler.pass(*m_connection), 1);
+        QCOMPARE(position("q000001"), 0);
+    }
+
     // RQ's cleanup may mark a job an Aether worker still runs failed (and list
     // it in rq:failed): while its lease is held, the pass leaves it to the worker.
     void aFailedJobAnAetherWorkerHoldsIsNotAdopted()
