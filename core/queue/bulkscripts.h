@@ -102,7 +102,7 @@ return queued
 // canceled by the caller. The ids are marked and removed by one LREM per chunk,
 // so the walk costs one pass over the list per chunk, not one per job.
 // KEYS: queue   ARGV: tenant, anchor id or '', count
-// Returns {next anchor, or '' when the walk reached the end, id, ...}.
+// Returns {next anchor ('-': go on from the head; '': the walk reached the end), id, ...}.
 inline const QByteArray kTakeQueuedOfTenant = R"LUA(
 local start = 0
 if ARGV[2] ~= '' then
