@@ -60,12 +60,21 @@ JobListPage JobAdmin::list(const JobListQuery &query)
     return JobListing(m_redis).list(query);
 }
 
-JobAction JobAdmin::cancel(const QByteArray &id, const QString &tenant)
+QList<QByteArray> JobAdmin::cancelArguments(const QByteArray &id, const QString &tenant) const
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    return {id,
+            tenant.toUtf8(),
+            QByteArray::number(now / 1000.0, 'f', 3),
+            rqTimestampNow(),
+            QByteArray::number(m_failureTtlSec),
+            kCanceledError};
+}
+
+JobAction JobAdmin::cancel(const QByteArray &id, const QString &tenant)
+{
     return runAction(m_redis, m_collected, id, scripts::kCancel, scripts::cancelKeys(),
-                     {id, tenant.toUtf8(), QByteArray::number(now / 1000.0, 'f', 3),
-                      rqTimestampNow(), QByteArray::number(m_failureTtlSec), kCanceledError},
+                     cancelArguments(id, tenant),
                      {{"ended", QStringLiteral("job already ended (%1)")}});
 }
 
@@ -103,11 +112,8 @@ RedisCommand JobAdmin::cancelUnlistedCommand(const QByteArray &id, const QString
 {
     if (!isPlausibleJobId(id))
         return {};
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
     return m_redis.scriptCommand(scripts::kCancel, scripts::cancelKeys(),
-                                 {id, tenant.toUtf8(), QByteArray::number(now / 1000.0, 'f', 3),
-                                  rqTimestampNow(), QByteArray::number(m_failureTtlSec),
-                                  kCanceledError, "1"});
+                                 cancelArguments(id, tenant) << "1"); // 1: unlisted
 }
 
 RedisCommand JobAdmin::retryCommand(const QByteArray &id, const QString &tenant)

@@ -94,6 +94,8 @@ public:
 
 private:
     RedisCommand scriptOf(const std::function<JobAction()> &action);
+    // kCancel's ARGV (adminscripts.h) for a cancel now.
+    QList<QByteArray> cancelArguments(const QByteArray &id, const QString &tenant) const;
 
     RedisConnection &m_redis;
     int m_failureTtlSec;

@@ -90,7 +90,7 @@ return false
 // ARGV: kSettleArguments per attempt: id, outcome (finished|failed|scheduled|canceled|requeued),
 //       now_s, timestamp, payload (result JSON or error text), ttl_s, retry_s (scheduled), retry
 //       timestamp (Aether's format), history entry JSON, result pickle (finished)
-inline constexpr int kSettleArguments = 10;
+inline constexpr int kSettleArguments = 10; // the 10 in the loop at the script's end
 inline const QByteArray kSettle = kPrelude + R"LUA(
 local function settle(A)
   local id = A[1]

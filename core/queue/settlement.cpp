@@ -88,6 +88,7 @@ QList<bool> settleAttempts(RedisConnection &redis,
             arguments += settleArguments(attempts[end].first, attempts[end].second);
             ++end;
         }
+        Q_ASSERT(arguments.size() == (end - first) * scripts::kSettleArguments);
         const RedisReply reply =
             redis.script(scripts::kSettle, settleKeys(attempts[first].first), arguments);
         if (reply.isError())
