@@ -186,7 +186,10 @@ private Q_SLOTS:
         QCOMPARE(fields->value("text"), QByteArray("hello"));
         QCOMPARE(fields->value("priority"), QByteArray("default"));
         QCOMPARE(fields->value("max_attempts"), QByteArray("3"));
-        QCOMPARE(fields->value("attempts"), QByteArray("0"));
+        // Counters start absent (read as 0): past 16 fields Redis grows the
+        // hash's table, which cost every enqueue about 3 us (jobqueue.cpp).
+        QVERIFY(!fields->contains("attempts") && !fields->contains("progress"));
+        QVERIFY2(fields->size() <= 16, QByteArray::number(fields->size()));
         QVERIFY(fields->value("enqueued_at").size() >= 19);
         QVERIFY(m_redis.command({"LRANGE", keys::kQueue, "0", "-1"}).contains(id));
         QVERIFY(m_redis.command({"ZSCORE", keys::kIndex, id}).size() > 5);
