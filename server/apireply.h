@@ -48,6 +48,11 @@ struct ApiReply
     {
         return ApiReply{200, {}, {}, contentType, std::move(bytes), {}, {}};
     }
+    // A 200 whose JSON text the route wrote itself (server/replyjson.h).
+    static ApiReply json(QByteArray jsonText)
+    {
+        return raw(QByteArrayLiteral("application/json"), std::move(jsonText));
+    }
     bool isDeferred() const { return status == 0; }
 };
 

@@ -40,14 +40,14 @@ void EnqueueBatcher::flush()
         completions[i](error.isEmpty() ? ids[i] : QByteArray(), error);
 }
 
-void EnqueueBatcher::submitAndAnswer(JobRequest request, QJsonObject answer,
-                                     const ReplySender &send)
+void EnqueueBatcher::submitAndAnswer(JobRequest request, ReplyJson answer, const ReplySender &send)
 {
-    submit(std::move(request), [send, answer](const QByteArray &id, const QString &error) mutable {
+    submit(std::move(request), [send, answer](const QByteArray &id, const QString &error) {
         if (!error.isEmpty())
             return send(ApiReply::queueUnavailable(error));
-        answer.insert(QStringLiteral("job_id"), QString::fromLatin1(id));
-        send(ApiReply::ok(answer));
+        ReplyJson reply;
+        reply.field("ok", true).field("job_id", id).fieldsOf(answer);
+        send(ApiReply::json(reply.object()));
     });
 }
 

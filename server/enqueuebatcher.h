@@ -1,6 +1,7 @@
 #pragma once
 
 #include "queue/jobqueue.h"
+#include "server/replyjson.h"
 #include "server/router.h"
 
 #include <QObject>
@@ -24,7 +25,7 @@ public:
     void submit(JobRequest request, Completion completion);
     // The enqueue routes' answer: `answer` plus the job's id once it is in
     // Redis, or 503 when Redis is away.
-    void submitAndAnswer(JobRequest request, QJsonObject answer, const ReplySender &send);
+    void submitAndAnswer(JobRequest request, ReplyJson answer, const ReplySender &send);
 
     static constexpr int kMaxBatch = 256;
 

@@ -32,25 +32,26 @@ void IngestRoutes::registerOn(Router &router)
         const QString suffix = answer == Answer::JobId ? QStringLiteral("-async") : QString();
         router.add("POST", QStringLiteral("/knowledge/ingest-text") + suffix, Role::Editor,
                    [this, answer](const RouteContext &context) {
-                       return submit(context, textRequest(context, answer), {}, answer);
+                       return submit(context, textRequest(context, answer), ReplyJson(), answer);
                    });
-        router.add(
-            "POST", QStringLiteral("/knowledge/ingest-url") + suffix, Role::Editor,
-            [this, answer](const RouteContext &context) {
-                const JobRequest request = urlRequest(context, answer);
-                return submit(context, request, {{QStringLiteral("url"), request.url}}, answer);
-            });
+        router.add("POST", QStringLiteral("/knowledge/ingest-url") + suffix, Role::Editor,
+                   [this, answer](const RouteContext &context) {
+                       JobRequest request = urlRequest(context, answer);
+                       ReplyJson url;
+                       url.field("url", QStringView(request.url));
+                       return submit(context, std::move(request), std::move(url), answer);
+                   });
         router.add("POST", QStringLiteral("/knowledge/ingest-file") + suffix, Role::Editor,
                    [this, answer](const RouteContext &context) {
                        JobRequest request = fileRequest(context, answer);
-                       const QString fileName = request.fileName;
-                       return submit(context, std::move(request),
-                                     {{QStringLiteral("filename"), fileName}}, answer);
+                       ReplyJson fileName;
+                       fileName.field("filename", QStringView(request.fileName));
+                       return submit(context, std::move(request), std::move(fileName), answer);
                    });
     }
 }
 
-ApiReply IngestRoutes::submit(const RouteContext &context, JobRequest request, QJsonObject answer,
+ApiReply IngestRoutes::submit(const RouteContext &context, JobRequest request, ReplyJson answer,
                               Answer mode)
 {
     return mode == Answer::JobId ? enqueue(context, std::move(request), std::move(answer))
@@ -104,13 +105,12 @@ ApiReply IngestRoutes::replyForEnd(const QByteArray &id, const JobEnd &end)
     return reply;
 }
 
-ApiReply IngestRoutes::enqueue(const RouteContext &context, JobRequest request, QJsonObject answer)
+ApiReply IngestRoutes::enqueue(const RouteContext &context, JobRequest request, ReplyJson answer)
 {
-    answer.insert(QStringLiteral("queued"), true);
-    answer.insert(QStringLiteral("type"), QString::fromLatin1(jobTypeName(request.type)));
-    answer.insert(QStringLiteral("tenant"), request.tenant);
-    answer.insert(QStringLiteral("source"), request.source);
-    answer.insert(QStringLiteral("priority"), QString::fromLatin1(request.priority));
+    answer.field("type", QByteArray(jobTypeName(request.type)))
+        .field("tenant", QStringView(request.tenant))
+        .field("source", QStringView(request.source))
+        .field("priority", request.priority);
     const QByteArray idempotencyKey = context.request.value("Idempotency-Key").trimmed();
     if (!idempotencyKey.isEmpty()) {
         if (idempotencyKey.size() > kMaxIdempotencyKeyBytes)
@@ -121,13 +121,15 @@ ApiReply IngestRoutes::enqueue(const RouteContext &context, JobRequest request, 
         const QByteArray holder =
             m_queue.claimIdempotencyKey(request.tenant, idempotencyKey, request.id);
         if (holder != request.id) {
-            answer.insert(QStringLiteral("job_id"), QString::fromLatin1(holder));
-            answer.insert(QStringLiteral("queued"), false);
-            answer.insert(QStringLiteral("idempotent_replay"), true);
-            return ApiReply::ok(answer);
+            ReplyJson replay;
+            replay.field("ok", true).field("job_id", holder).field("queued", false);
+            replay.field("idempotent_replay", true).fieldsOf(answer);
+            return ApiReply::json(replay.object());
         }
     }
-    m_batcher.submitAndAnswer(std::move(request), answer, context.answer);
+    ReplyJson queued;
+    queued.field("queued", true).fieldsOf(answer);
+    m_batcher.submitAndAnswer(std::move(request), std::move(queued), context.answer);
     return ApiReply::deferred();
 }
 

@@ -34,9 +34,8 @@ private:
     JobRequest textRequest(const RouteContext &context, Answer answer);
     JobRequest urlRequest(const RouteContext &context, Answer answer);
     JobRequest fileRequest(const RouteContext &context, Answer answer);
-    ApiReply submit(const RouteContext &context, JobRequest request, QJsonObject answer,
-                    Answer mode);
-    ApiReply enqueue(const RouteContext &context, JobRequest request, QJsonObject answer);
+    ApiReply submit(const RouteContext &context, JobRequest request, ReplyJson answer, Answer mode);
+    ApiReply enqueue(const RouteContext &context, JobRequest request, ReplyJson answer);
     ApiReply runAndWait(const RouteContext &context, JobRequest request);
     static ApiReply replyForEnd(const QByteArray &id, const JobEnd &end);
 

@@ -182,11 +182,12 @@ ApiReply KnowledgeRoutes::reindex(const RouteContext &context)
     request.source = QStringLiteral("reindex");
     request.timeoutSec = kReindexTimeoutSec;
     request.maxAttempts = 1;
-    const QJsonObject answer{{QStringLiteral("queued"), true},
-                             {QStringLiteral("type"), QStringLiteral("reindex")},
-                             {QStringLiteral("tenant"), request.tenant},
-                             {QStringLiteral("embedder"), m_embedder.provider},
-                             {QStringLiteral("model"), m_embedder.model}};
+    ReplyJson answer;
+    answer.field("queued", true)
+        .field("type", QByteArrayLiteral("reindex"))
+        .field("tenant", QStringView(request.tenant))
+        .field("embedder", QStringView(m_embedder.provider))
+        .field("model", QStringView(m_embedder.model));
     if (everyTenant) {
         m_batcher.submitAndAnswer(std::move(request), answer, context.answer);
         return ApiReply::deferred();

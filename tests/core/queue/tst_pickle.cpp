@@ -2,6 +2,7 @@
 // python3 that RQ runs on): what RQ's Job.restore and job.result will read.
 
 #include "queue/pickle.h"
+#include "queue/rqcall.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -141,6 +142,16 @@ private Q_SLOTS:
             QStringLiteral("('aether_ingest.ingest_url_job', None, ('https://example.org/ü',), "
                            "{'source': 'docs', 'size': 12})")
                 .toUtf8());
+    }
+
+    // The description RQ shows names the call as Python would write it.
+    void anRqCallIsDescribedAsAPythonCall()
+    {
+        const RqCall url = rqCall({"url", "https://example.org/it's\\a", "docs", "t", "default"});
+        QCOMPARE(url.description,
+                 QByteArray("aether_ingest.ingest_url_job('https://example.org/it\\'s\\\\a')"));
+        QCOMPARE(rqCall({"text", {}, "docs", "t", "default", 5}).description,
+                 QByteArray("aether_ingest.ingest_text_job()"));
     }
 
     // A job's result object (JSON) as RQ's job.result shows it.
