@@ -9,26 +9,15 @@
 
 namespace aether {
 
-class ApiServer;
 class EmbeddedRedis;
-class BulkRoutes;
-class EnqueueBatcher;
-class IngestRoutes;
-class JobAdmin;
-class JobQueue;
-class JobRoutes;
-class OpsRoutes;
-class SearchRoutes;
+class ServerThread;
 class StoreHealth;
-class KnowledgeRoutes;
-class LiveServices;
-class MetricsRoutes;
-class QueueRoutes;
 class WorkerPool;
 
 // Everything one Aether Ingest process runs, started in order and stopped in
-// reverse: the private Redis (when no REDIS_URL), the store check, the worker
-// pool and the REST server. Both programs own one; the window (later) shows it.
+// reverse: the private Redis (when no REDIS_URL), the store check, the REST
+// server (on a ServerThread of its own) and the worker pool. Both programs own
+// one; the window talks to it over HTTP like any client.
 class IngestService : public QObject
 {
     Q_OBJECT
@@ -42,8 +31,6 @@ public:
 
     quint16 port() const;
     const RedisUrl &redisUrl() const { return m_redisUrl; }
-    // Batches, events, webhooks and watched folders; null without the server.
-    LiveServices *live() const { return m_live.get(); }
     QList<RouteInfo> routes() const; // the REST server's, empty without one
     // A secret made at start that exempts requests carrying it from the
     // wrong-key ban (ApiServer::setWindowToken). Only the desktop window is
@@ -64,19 +51,7 @@ private:
     std::unique_ptr<EmbeddedRedis> m_embeddedRedis;
     std::unique_ptr<StoreHealth> m_storeHealth; // the store file's presence and soundness
     std::unique_ptr<WorkerPool> m_workers;
-    std::unique_ptr<JobQueue> m_queue;
-    std::unique_ptr<EnqueueBatcher> m_batcher;
-    std::unique_ptr<IngestRoutes> m_ingestRoutes;
-    std::unique_ptr<OpsRoutes> m_opsRoutes;
-    std::unique_ptr<JobAdmin> m_jobAdmin; // over m_queue's connection
-    std::unique_ptr<JobRoutes> m_jobRoutes;
-    std::unique_ptr<QueueRoutes> m_queueRoutes;
-    std::unique_ptr<BulkRoutes> m_bulkRoutes;
-    std::unique_ptr<SearchRoutes> m_searchRoutes;
-    std::unique_ptr<KnowledgeRoutes> m_knowledgeRoutes;
-    std::unique_ptr<MetricsRoutes> m_metricsRoutes;
-    std::unique_ptr<LiveServices> m_live; // batches, events, webhooks
-    std::unique_ptr<ApiServer> m_server;
+    std::unique_ptr<ServerThread> m_server;
 };
 
 } // namespace aether

@@ -5,6 +5,7 @@
 #include <QElapsedTimer>
 #include <QTcpSocket>
 #include <QThread>
+#include <signal.h>
 
 namespace aether::test {
 
@@ -74,11 +75,24 @@ void RedisProcess::stop()
 {
     if (m_process.state() == QProcess::NotRunning)
         return;
+    thaw(); // a frozen server would only take SIGTERM once continued
     m_process.terminate();
     if (!m_process.waitForFinished(5000)) {
         m_process.kill();
         m_process.waitForFinished(2000);
     }
+}
+
+void RedisProcess::freeze()
+{
+    if (m_process.state() == QProcess::Running)
+        ::kill(pid_t(m_process.processId()), SIGSTOP);
+}
+
+void RedisProcess::thaw()
+{
+    if (m_process.state() == QProcess::Running)
+        ::kill(pid_t(m_process.processId()), SIGCONT);
 }
 
 QByteArray RedisProcess::command(const QList<QByteArray> &arguments, int replyTimeoutMs) const

@@ -21,6 +21,10 @@ public:
     bool restart(); // again on the same port, after stop()
     void stop();    // SIGTERM by pid, then SIGKILL
     bool isRunning() const { return m_process.state() == QProcess::Running; }
+    // SIGSTOP / SIGCONT by pid: a Redis that hangs (connections stay open,
+    // nothing answers), as a stalled or swapping server does.
+    void freeze();
+    void thaw();
 
     quint16 port() const { return m_port; }
     QString url() const; // redis://127.0.0.1:<port>/0
