@@ -1,6 +1,6 @@
 // The web-page extractor (gumbo, main-content choice, text writer) on any bytes.
+#include "base/ingesterror.h"
 #include "extract/htmlextractor.h"
-#include "ingest/ingesterror.h"
 
 #include <cstddef>
 #include <cstdint>

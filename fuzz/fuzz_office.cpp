@@ -1,7 +1,7 @@
 // The zip-based readers (.docx, .pptx, .xlsx, .odt, .ods, .odp) on any bytes:
 // the registry chooses by the zip's entries, as for an upload.
+#include "base/ingesterror.h"
 #include "extract/extractorregistry.h"
-#include "ingest/ingesterror.h"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,7 +1,7 @@
 // Markdown, CSV, JSON, e-mail and plain text on any bytes; the first byte picks
 // the format (by the file name the registry is given), the rest is the file.
+#include "base/ingesterror.h"
 #include "extract/extractorregistry.h"
-#include "ingest/ingesterror.h"
 
 #include <cstddef>
 #include <cstdint>

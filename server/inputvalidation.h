@@ -13,7 +13,7 @@ class QHttpServerRequest;
 namespace aether {
 
 // Checks shared by the enqueue endpoints (single and batch); failures throw
-// ApiError with the DESIGN.md statuses.
+// ApiError with the API's statuses (400, 413, 415, 422).
 namespace input {
 
 constexpr int kMaxSourceChars = 200;

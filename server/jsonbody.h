@@ -10,7 +10,7 @@ class QHttpServerRequest;
 namespace aether {
 
 // Reads and checks JSON request bodies; failures throw ApiError with the
-// DESIGN.md statuses (400 malformed body, 422 missing or invalid field).
+// API's statuses: 400 malformed body, 422 missing or invalid field.
 class JsonBody
 {
 public:

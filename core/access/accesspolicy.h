@@ -30,7 +30,7 @@ struct AccessDecision
     bool allowed() const { return status == 200; }
 };
 
-// Who may do what (DESIGN.md "Roles and keys"). Keys are stored only as
+// Who may do what (README.md "Roles and keys"). Keys are stored only as
 // SHA-256 digests and compared in constant time; they never appear in messages.
 class AccessPolicy
 {

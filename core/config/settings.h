@@ -8,7 +8,7 @@
 namespace aether {
 
 // Everything a program of Aether Ingest is configured with. Names and defaults
-// are DESIGN.md's "Programs" table.
+// are SettingsLoader's option table (README.md "Configuration").
 struct Settings
 {
     QString host = QStringLiteral("127.0.0.1");

@@ -9,7 +9,7 @@
 namespace aether {
 
 // Builds Settings from command-line flags, environment variables, a settings
-// file and defaults, in that order of precedence (DESIGN.md "Programs").
+// file and defaults, in that order of precedence (README.md "Configuration").
 class SettingsLoader
 {
 public:

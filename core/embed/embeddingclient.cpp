@@ -1,7 +1,7 @@
 #include "embed/embeddingclient.h"
 
+#include "base/ingesterror.h"
 #include "fetch/httpreason.h"
-#include "ingest/ingesterror.h"
 
 #include <QElapsedTimer>
 #include <QEventLoop>

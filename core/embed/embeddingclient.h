@@ -1,7 +1,7 @@
 #pragma once
 
+#include "base/cancellation.h"
 #include "embed/embedderconfig.h"
-#include "ingest/cancellation.h"
 
 #include <QByteArray>
 #include <QJsonObject>

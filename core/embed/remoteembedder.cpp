@@ -1,6 +1,6 @@
 #include "embed/remoteembedder.h"
 
-#include "ingest/ingesterror.h"
+#include "base/ingesterror.h"
 
 #include <QJsonArray>
 

@@ -1,8 +1,8 @@
 #pragma once
 
+#include "base/ingesterror.h"
 #include "embed/embedderconfig.h"
 #include "embed/embeddingclient.h"
-#include "ingest/ingesterror.h"
 #include "text/embedder.h"
 
 #include <QJsonObject>

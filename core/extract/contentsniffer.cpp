@@ -1,11 +1,11 @@
 #include "extract/contentsniffer.h"
 
+#include "base/ingesterror.h"
 #include "extract/emlextractor.h"
 #include "extract/jsonextractor.h"
 #include "extract/officepackage.h"
 #include "extract/textdecoder.h"
 #include "extract/ziparchive.h"
-#include "ingest/ingesterror.h"
 
 namespace aether {
 

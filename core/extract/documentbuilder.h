@@ -1,8 +1,8 @@
 #pragma once
 
+#include "base/cancellation.h"
 #include "extract/extracteddocument.h"
 #include "extract/headingpath.h"
-#include "ingest/cancellation.h"
 
 #include <QStringList>
 

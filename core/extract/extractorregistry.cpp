@@ -1,5 +1,6 @@
 #include "extract/extractorregistry.h"
 
+#include "base/ingesterror.h"
 #include "extract/contentsniffer.h"
 #include "extract/csvextractor.h"
 #include "extract/docxextractor.h"
@@ -16,7 +17,6 @@
 #include "extract/textextractor.h"
 #include "extract/xlsxextractor.h"
 #include "extract/ziparchive.h"
-#include "ingest/ingesterror.h"
 
 #include <QFileInfo>
 

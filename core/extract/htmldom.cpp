@@ -1,7 +1,7 @@
 #include "extract/htmldom.h"
 
+#include "base/cancellation.h"
 #include "extract/htmlmarkupguard.h"
-#include "ingest/cancellation.h"
 
 #include <utility>
 

@@ -1,8 +1,8 @@
 #include "extract/htmlmaincontent.h"
 
+#include "base/cancellation.h"
 #include "extract/htmlboilerplate.h"
 #include "extract/htmldom.h"
-#include "ingest/cancellation.h"
 
 #include <algorithm>
 

@@ -1,7 +1,7 @@
 #include "extract/htmlnodestats.h"
 
+#include "base/cancellation.h"
 #include "extract/htmldom.h"
-#include "ingest/cancellation.h"
 
 #include <algorithm>
 

@@ -1,8 +1,8 @@
 #include "extract/htmltextwriter.h"
 
+#include "base/cancellation.h"
 #include "extract/documentbuilder.h"
 #include "extract/htmldom.h"
-#include "ingest/cancellation.h"
 
 #include <utility>
 

@@ -1,8 +1,8 @@
 #include "extract/jsonextractor.h"
 
+#include "base/ingesterror.h"
 #include "extract/documentbuilder.h"
 #include "extract/textdecoder.h"
-#include "ingest/ingesterror.h"
 
 #include <QFileInfo>
 #include <QJsonArray>

@@ -1,7 +1,7 @@
 #include "extract/officepackage.h"
 
+#include "base/ingesterror.h"
 #include "extract/officexml.h"
-#include "ingest/ingesterror.h"
 
 #include <QStringList>
 

@@ -1,6 +1,6 @@
 #include "extract/pdfextractor.h"
 
-#include "ingest/ingesterror.h"
+#include "base/ingesterror.h"
 
 #include <QLoggingCategory>
 #include <poppler-qt6.h>

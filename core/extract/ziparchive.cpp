@@ -1,6 +1,6 @@
 #include "extract/ziparchive.h"
 
-#include "ingest/ingesterror.h"
+#include "base/ingesterror.h"
 
 #include <zip.h>
 

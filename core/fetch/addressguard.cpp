@@ -1,6 +1,6 @@
 #include "fetch/addressguard.h"
 
-#include "ingest/ingesterror.h"
+#include "base/ingesterror.h"
 
 #include <QHostInfo>
 #include <QList>

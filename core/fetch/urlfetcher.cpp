@@ -1,9 +1,9 @@
 #include "fetch/urlfetcher.h"
 
+#include "base/ingesterror.h"
 #include "fetch/addressguard.h"
 #include "fetch/bodydecoder.h"
 #include "fetch/httpreason.h"
-#include "ingest/ingesterror.h"
 
 #include <QElapsedTimer>
 #include <QEventLoop>

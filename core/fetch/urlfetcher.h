@@ -1,7 +1,7 @@
 #pragma once
 
+#include "base/cancellation.h"
 #include "fetch/addressguard.h"
-#include "ingest/cancellation.h"
 
 #include <QByteArray>
 #include <QString>

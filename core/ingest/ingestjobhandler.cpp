@@ -1,6 +1,6 @@
 #include "ingest/ingestjobhandler.h"
 
-#include "ingest/ingesterror.h"
+#include "base/ingesterror.h"
 #include "ingest/reindexjob.h"
 
 #include <QCryptographicHash>

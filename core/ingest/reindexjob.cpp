@@ -1,6 +1,6 @@
 #include "ingest/reindexjob.h"
 
-#include "ingest/ingesterror.h"
+#include "base/ingesterror.h"
 
 #include <QElapsedTimer>
 

@@ -1,7 +1,7 @@
 #include "notify/webhooksender.h"
 
+#include "base/ingesterror.h"
 #include "fetch/addressguard.h"
-#include "ingest/ingesterror.h"
 
 #include <QEventLoop>
 #include <QNetworkAccessManager>

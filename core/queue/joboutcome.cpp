@@ -1,7 +1,7 @@
 #include "queue/joboutcome.h"
 
-#include "ingest/cancellation.h"
-#include "ingest/ingesterror.h"
+#include "base/cancellation.h"
+#include "base/ingesterror.h"
 #include "queue/redisconnection.h"
 
 #include <QRandomGenerator>

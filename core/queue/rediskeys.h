@@ -4,7 +4,7 @@
 
 namespace aether::keys {
 
-// DESIGN.md "Redis layout": RQ's names where RQ 1.13 reads them, with RQ's
+// core/queue/QUEUE.md "Keys": RQ's names where RQ 1.13 reads them, with RQ's
 // formats, so RQ's own tools (rq info, Job.fetch, the registries) read
 // Aether's queue; Aether-only structures live under `aether:` names, which
 // RQ's housekeeping never touches (core/queue/QUEUE.md).

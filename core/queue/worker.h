@@ -1,7 +1,7 @@
 #pragma once
 
+#include "base/cancellation.h"
 #include "config/redisurl.h"
-#include "ingest/cancellation.h"
 #include "queue/jobhandler.h"
 #include "queue/joboutcome.h"
 

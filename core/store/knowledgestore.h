@@ -1,6 +1,6 @@
 #pragma once
 
-#include "ingest/cancellation.h"
+#include "base/cancellation.h"
 #include "store/fileidentity.h"
 #include "text/chunker.h"
 #include "text/embedder.h"

@@ -1,7 +1,7 @@
 #pragma once
 
+#include "base/cancellation.h"
 #include "extract/extracteddocument.h"
-#include "ingest/cancellation.h"
 
 #include <QList>
 #include <QString>

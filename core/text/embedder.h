@@ -1,6 +1,6 @@
 #pragma once
 
-#include "ingest/cancellation.h"
+#include "base/cancellation.h"
 
 #include <QList>
 #include <QString>

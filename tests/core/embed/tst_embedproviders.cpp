@@ -1,9 +1,9 @@
+#include "base/ingesterror.h"
 #include "embed/embedderfactory.h"
 #include "embed/ollamaembedder.h"
 #include "embed/openaiembedder.h"
 #include "fakeembeddingservice.h"
 #include "freeport.h"
-#include "ingest/ingesterror.h"
 
 #include "config/settings.h"
 

@@ -1,9 +1,9 @@
+#include "base/ingesterror.h"
 #include "extract/extractorregistry.h"
 #include "extract/htmlextractor.h"
 #include "extract/markdownextractor.h"
 #include "extract/pdfextractor.h"
 #include "extract/textextractor.h"
-#include "ingest/ingesterror.h"
 #include "pdffixture.h"
 
 #include <QElapsedTimer>

@@ -1,3 +1,4 @@
+#include "base/ingesterror.h"
 #include "extract/docxextractor.h"
 #include "extract/extractorregistry.h"
 #include "extract/odpextractor.h"
@@ -5,7 +6,6 @@
 #include "extract/odtextractor.h"
 #include "extract/pptxextractor.h"
 #include "extract/xlsxextractor.h"
-#include "ingest/ingesterror.h"
 #include "officefixtures.h"
 #include "zipfixture.h"
 

@@ -1,3 +1,4 @@
+#include "base/ingesterror.h"
 #include "extract/csvextractor.h"
 #include "extract/emlextractor.h"
 #include "extract/extractorregistry.h"
@@ -5,7 +6,6 @@
 #include "extract/markdownextractor.h"
 #include "extract/textdecoder.h"
 #include "extract/textextractor.h"
-#include "ingest/ingesterror.h"
 
 #include <QRegularExpression>
 #include <QStringEncoder>

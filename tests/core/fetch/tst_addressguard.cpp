@@ -1,5 +1,5 @@
+#include "base/ingesterror.h"
 #include "fetch/addressguard.h"
-#include "ingest/ingesterror.h"
 
 #include <QNetworkInterface>
 #include <QTest>

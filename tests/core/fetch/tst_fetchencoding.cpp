@@ -1,8 +1,8 @@
 // What a URL fetch sends and how it decodes what comes back: the agent it
 // names, compressed bodies, and compressed bodies that expand too far.
+#include "base/ingesterror.h"
 #include "fetch/urlfetcher.h"
 #include "fixturehttpserver.h"
-#include "ingest/ingesterror.h"
 
 #include <QTest>
 

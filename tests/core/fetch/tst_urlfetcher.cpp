@@ -1,7 +1,7 @@
+#include "base/ingesterror.h"
 #include "fetch/addressguard.h"
 #include "fetch/urlfetcher.h"
 #include "fixturehttpserver.h"
-#include "ingest/ingesterror.h"
 
 #include <QElapsedTimer>
 #include <QTcpServer>

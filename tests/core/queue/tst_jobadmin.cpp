@@ -2,7 +2,7 @@
 // delete, the newest-first listing with filters and cursors (also over 100,000
 // jobs), queue state, and pause/resume with a real WorkerPool. A small
 // JobHandler of the test's own stands in for the ingest pipeline.
-#include "ingest/ingesterror.h"
+#include "base/ingesterror.h"
 #include "queue/jobadmin.h"
 #include "queue/rediskeys.h"
 #include "queue/workerpool.h"

@@ -3,7 +3,7 @@
 // idempotency keys and outage behaviour. A small JobHandler of the test's own
 // stands in for the ingest pipeline (the queue's contract is the handler
 // interface; the pipeline runs end to end in tests/e2e).
-#include "ingest/ingesterror.h"
+#include "base/ingesterror.h"
 #include "queue/jobqueue.h"
 #include "queue/rediskeys.h"
 #include "queue/settlement.h"
