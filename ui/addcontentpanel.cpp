@@ -208,16 +208,14 @@ void AddContentPanel::keepPendingFoldersInSync()
         QJsonObject body{{QStringLiteral("path"), folder}};
         if (!source().isEmpty())
             body.insert(QStringLiteral("source"), source());
-        m_api->postJson(
-            QStringLiteral("/ops/watches"), body, this, [this, folder](const ApiAnswer &answer) {
-                if (!answer.ok()) {
-                    showMessage(tr("Could not watch %1: %2").arg(folder, answer.error), true);
-                    return;
-                }
-                showMessage(tr("Keeping %1 in sync: its files are being queued").arg(folder),
-                            false);
-                Q_EMIT folderWatched(folder);
-            });
+        m_api->addWatch(body, this, [this, folder](const ApiAnswer &answer) {
+            if (!answer.ok()) {
+                showMessage(tr("Could not watch %1: %2").arg(folder, answer.error), true);
+                return;
+            }
+            showMessage(tr("Keeping %1 in sync: its files are being queued").arg(folder), false);
+            Q_EMIT folderWatched(folder);
+        });
     }
 }
 
@@ -272,10 +270,9 @@ void AddContentPanel::queueUrls()
         if (!source().isEmpty())
             body.insert(QStringLiteral("source"), source());
         const QString shown = url.toString();
-        m_api->postJson(QStringLiteral("/knowledge/ingest-url-async"), body, this,
-                        [this, shown, label](const ApiAnswer &answer) {
-                            submitted(answer, QStringLiteral("url"), shown, QString(), label);
-                        });
+        m_api->enqueueUrl(body, this, [this, shown, label](const ApiAnswer &answer) {
+            submitted(answer, QStringLiteral("url"), shown, QString(), label);
+        });
     }
 }
 
@@ -296,10 +293,9 @@ void AddContentPanel::queueText(const QString &text)
     if (!source().isEmpty())
         body.insert(QStringLiteral("source"), source());
     const QString shown = firstWords(text);
-    m_api->postJson(QStringLiteral("/knowledge/ingest-text-async"), body, this,
-                    [this, shown, label](const ApiAnswer &answer) {
-                        submitted(answer, QStringLiteral("text"), shown, QString(), label);
-                    });
+    m_api->enqueueText(body, this, [this, shown, label](const ApiAnswer &answer) {
+        submitted(answer, QStringLiteral("text"), shown, QString(), label);
+    });
 }
 
 void AddContentPanel::submitted(const ApiAnswer &answer, const QString &type, const QString &name,

@@ -8,6 +8,19 @@
 
 namespace aether {
 
+namespace {
+
+// An id as one path segment, whatever it holds.
+QString segment(const QString &id)
+{
+    return QString::fromLatin1(QUrl::toPercentEncoding(id));
+}
+
+// How long a stream may stay silent: the server comments every 15 s.
+constexpr int kEventStreamQuietMs = 45000;
+
+} // namespace
+
 ApiClient::ApiClient(ApiEndpoint endpoint, QObject *parent)
     : QObject(parent), m_endpoint(std::move(endpoint))
 {
@@ -105,6 +118,88 @@ void ApiClient::uploadFile(const QString &filePath, const QString &source, const
         m_network.post(request(QStringLiteral("/knowledge/ingest-file-async")), multipart);
     multipart->setParent(reply);
     deliver(reply, context, std::move(callback));
+}
+
+void ApiClient::listJobs(int limit, const QString &before, QObject *context, ApiCallback callback)
+{
+    QString path = QStringLiteral("/ops/jobs?limit=%1").arg(limit);
+    if (!before.isEmpty())
+        path += QStringLiteral("&before=") + segment(before);
+    get(path, context, std::move(callback));
+}
+
+void ApiClient::fetchJob(const QString &id, QObject *context, ApiCallback callback)
+{
+    get(QStringLiteral("/ops/jobs/") + segment(id), context, std::move(callback));
+}
+
+void ApiClient::actOnJob(const QString &id, JobAction action, QObject *context,
+                         ApiCallback callback)
+{
+    const QString verb =
+        action == JobAction::Retry ? QStringLiteral("retry") : QStringLiteral("cancel");
+    postJson(QStringLiteral("/ops/jobs/%1/%2").arg(segment(id), verb), {}, context,
+             std::move(callback));
+}
+
+void ApiClient::deleteJob(const QString &id, QObject *context, ApiCallback callback)
+{
+    remove(QStringLiteral("/ops/jobs/") + segment(id), context, std::move(callback));
+}
+
+void ApiClient::fetchQueue(QObject *context, ApiCallback callback)
+{
+    get(QStringLiteral("/ops/queue"), context, std::move(callback));
+}
+
+void ApiClient::enqueueText(const QJsonObject &body, QObject *context, ApiCallback callback)
+{
+    postJson(QStringLiteral("/knowledge/ingest-text-async"), body, context, std::move(callback));
+}
+
+void ApiClient::enqueueUrl(const QJsonObject &body, QObject *context, ApiCallback callback)
+{
+    postJson(QStringLiteral("/knowledge/ingest-url-async"), body, context, std::move(callback));
+}
+
+void ApiClient::search(const QJsonObject &body, QObject *context, ApiCallback callback)
+{
+    postJson(QStringLiteral("/knowledge/search"), body, context, std::move(callback));
+}
+
+void ApiClient::listDocuments(int limit, QObject *context, ApiCallback callback)
+{
+    get(QStringLiteral("/knowledge/documents?limit=%1").arg(limit), context, std::move(callback));
+}
+
+void ApiClient::deleteDocument(const QString &id, QObject *context, ApiCallback callback)
+{
+    remove(QStringLiteral("/knowledge/documents/") + segment(id), context, std::move(callback));
+}
+
+void ApiClient::listWatches(QObject *context, ApiCallback callback)
+{
+    get(QStringLiteral("/ops/watches"), context, std::move(callback));
+}
+
+void ApiClient::addWatch(const QJsonObject &body, QObject *context, ApiCallback callback)
+{
+    postJson(QStringLiteral("/ops/watches"), body, context, std::move(callback));
+}
+
+void ApiClient::removeWatch(const QString &id, QObject *context, ApiCallback callback)
+{
+    remove(QStringLiteral("/ops/watches/") + segment(id), context, std::move(callback));
+}
+
+QNetworkReply *ApiClient::openEventStream(const QByteArray &lastEventId)
+{
+    QNetworkRequest stream = request(QStringLiteral("/ops/events"));
+    stream.setRawHeader("Accept", "text/event-stream");
+    if (!lastEventId.isEmpty())
+        stream.setRawHeader("Last-Event-ID", lastEventId);
+    stream.setTransferTimeout(kEventStreamQuietMs);
+    return m_network.get(stream);
 }
 
 } // namespace aether

@@ -23,8 +23,10 @@ struct ApiAnswer
 
 using ApiCallback = std::function<void(const ApiAnswer &)>;
 
-// The window's client of its own REST API. Every call returns at once; the
-// callback runs later on the GUI thread, and not at all when `context` is gone.
+// The window's client of the REST API, and the only place in ui/ that knows
+// its routes: the panels call what they mean (listJobs, retryJob, search...)
+// and get the answer's JSON. Every call returns at once; the callback runs
+// later on the GUI thread, and not at all when `context` is gone.
 class ApiClient : public QObject
 {
     Q_OBJECT
@@ -32,18 +34,50 @@ class ApiClient : public QObject
 public:
     explicit ApiClient(ApiEndpoint endpoint, QObject *parent = nullptr);
 
-    void get(const QString &pathAndQuery, QObject *context, ApiCallback callback);
-    void postJson(const QString &path, const QJsonObject &body, QObject *context,
-                  ApiCallback callback);
-    void remove(const QString &path, QObject *context, ApiCallback callback);
-    // Multipart upload to /knowledge/ingest-file-async, streamed from the file.
+    enum class JobAction
+    {
+        Retry,
+        Cancel
+    };
+
+    // Jobs and the queue (GET /ops/jobs, /ops/jobs/{id}, /ops/queue, ...).
+    // `before`: the previous page's next_cursor, empty for the first page.
+    void listJobs(int limit, const QString &before, QObject *context, ApiCallback callback);
+    void fetchJob(const QString &id, QObject *context, ApiCallback callback);
+    void actOnJob(const QString &id, JobAction action, QObject *context, ApiCallback callback);
+    void deleteJob(const QString &id, QObject *context, ApiCallback callback);
+    void fetchQueue(QObject *context, ApiCallback callback);
+
+    // Ingest (the asynchronous routes: answered with a job_id).
+    void enqueueText(const QJsonObject &body, QObject *context, ApiCallback callback);
+    void enqueueUrl(const QJsonObject &body, QObject *context, ApiCallback callback);
+    // A multipart upload, streamed from the file.
     void uploadFile(const QString &filePath, const QString &source, const QString &priority,
                     QObject *context, ApiCallback callback);
+
+    // Knowledge.
+    void search(const QJsonObject &body, QObject *context, ApiCallback callback);
+    void listDocuments(int limit, QObject *context, ApiCallback callback);
+    void deleteDocument(const QString &id, QObject *context, ApiCallback callback);
+
+    // Watched folders.
+    void listWatches(QObject *context, ApiCallback callback);
+    void addWatch(const QJsonObject &body, QObject *context, ApiCallback callback);
+    void removeWatch(const QString &id, QObject *context, ApiCallback callback);
+
+    // The job events as Server-Sent Events (GET /ops/events), from after
+    // `lastEventId` when set. The reply streams until aborted or dropped; the
+    // caller reads it (EventStream).
+    QNetworkReply *openEventStream(const QByteArray &lastEventId);
 
     const ApiEndpoint &endpoint() const { return m_endpoint; }
 
 private:
     QNetworkRequest request(const QString &pathAndQuery) const;
+    void get(const QString &pathAndQuery, QObject *context, ApiCallback callback);
+    void postJson(const QString &path, const QJsonObject &body, QObject *context,
+                  ApiCallback callback);
+    void remove(const QString &path, QObject *context, ApiCallback callback);
     void deliver(QNetworkReply *reply, QObject *context, ApiCallback callback);
 
     ApiEndpoint m_endpoint;

@@ -46,34 +46,31 @@ DocumentsPanel::DocumentsPanel(ApiClient *api, QWidget *parent)
 
 void DocumentsPanel::refresh()
 {
-    m_api->get(
-        QStringLiteral("/knowledge/documents?limit=%1").arg(kPageSize), this,
-        [this](const ApiAnswer &answer) {
-            if (!answer.ok()) {
-                m_status->setText(tr("Could not list documents: %1").arg(answer.error));
-                return;
+    m_api->listDocuments(kPageSize, this, [this](const ApiAnswer &answer) {
+        if (!answer.ok()) {
+            m_status->setText(tr("Could not list documents: %1").arg(answer.error));
+            return;
+        }
+        m_documents->clear();
+        const QJsonArray documents = answer.json.value(QStringLiteral("documents")).toArray();
+        for (const QJsonValue &value : documents) {
+            const QJsonObject document = value.toObject();
+            QString name = document.value(QStringLiteral("title")).toString();
+            for (const char *key : {"filename", "url"}) {
+                if (name.isEmpty())
+                    name = document.value(QLatin1String(key)).toString();
             }
-            m_documents->clear();
-            const QJsonArray documents = answer.json.value(QStringLiteral("documents")).toArray();
-            for (const QJsonValue &value : documents) {
-                const QJsonObject document = value.toObject();
-                QString name = document.value(QStringLiteral("title")).toString();
-                for (const char *key : {"filename", "url"}) {
-                    if (name.isEmpty())
-                        name = document.value(QLatin1String(key)).toString();
-                }
-                auto *item = new QTreeWidgetItem(m_documents);
-                item->setText(0, document.value(QStringLiteral("type")).toString());
-                item->setText(1, name);
-                item->setText(2, document.value(QStringLiteral("source")).toString());
-                item->setData(3, Qt::DisplayRole, document.value(QStringLiteral("chunks")).toInt());
-                item->setText(4, document.value(QStringLiteral("created_at")).toString());
-                item->setData(0, kIdRole,
-                              document.value(QStringLiteral("document_id")).toVariant());
-            }
-            m_status->setText(tr("%1 document(s) stored")
-                                  .arg(answer.json.value(QStringLiteral("total")).toInteger()));
-        });
+            auto *item = new QTreeWidgetItem(m_documents);
+            item->setText(0, document.value(QStringLiteral("type")).toString());
+            item->setText(1, name);
+            item->setText(2, document.value(QStringLiteral("source")).toString());
+            item->setData(3, Qt::DisplayRole, document.value(QStringLiteral("chunks")).toInt());
+            item->setText(4, document.value(QStringLiteral("created_at")).toString());
+            item->setData(0, kIdRole, document.value(QStringLiteral("document_id")).toVariant());
+        }
+        m_status->setText(tr("%1 document(s) stored")
+                              .arg(answer.json.value(QStringLiteral("total")).toInteger()));
+    });
 }
 
 void DocumentsPanel::deleteSelected()
@@ -87,12 +84,11 @@ void DocumentsPanel::deleteSelected()
         return;
     for (QTreeWidgetItem *item : selected) {
         const QString id = item->data(0, kIdRole).toString();
-        m_api->remove(QStringLiteral("/knowledge/documents/") + id, this,
-                      [this](const ApiAnswer &answer) {
-                          if (!answer.ok())
-                              m_status->setText(tr("Delete failed: %1").arg(answer.error));
-                          refresh();
-                      });
+        m_api->deleteDocument(id, this, [this](const ApiAnswer &answer) {
+            if (!answer.ok())
+                m_status->setText(tr("Delete failed: %1").arg(answer.error));
+            refresh();
+        });
     }
 }
 

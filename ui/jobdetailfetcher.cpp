@@ -40,7 +40,7 @@ void JobDetailFetcher::pump()
     while (m_inFlight < kMaxInFlight && !m_waiting.isEmpty()) {
         const QString id = m_waiting.takeLast(); // newest first: what the user just added
         ++m_inFlight;
-        m_api->get(QStringLiteral("/ops/jobs/") + id, this, [this, id](const ApiAnswer &answer) {
+        m_api->fetchJob(id, this, [this, id](const ApiAnswer &answer) {
             --m_inFlight;
             m_known.remove(id);
             if (answer.ok() && m_jobs->find(id))

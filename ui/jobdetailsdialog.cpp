@@ -49,7 +49,7 @@ JobDetailsDialog::JobDetailsDialog(ApiClient *api, QString jobId, QWidget *paren
 
 void JobDetailsDialog::reload()
 {
-    m_api->get(QStringLiteral("/ops/jobs/") + m_jobId, this, [this](const ApiAnswer &answer) {
+    m_api->fetchJob(m_jobId, this, [this](const ApiAnswer &answer) {
         if (!answer.ok()) {
             m_summary->setText(tr("Could not load the job: %1").arg(answer.error));
             return;

@@ -155,33 +155,31 @@ void JobsPanel::copySelectedIds()
     Q_EMIT message(tr("Copied %1 job id(s)").arg(ids.size()));
 }
 
-// POST /ops/jobs/{id}/<verb> for every selected job; the table follows by events.
-void JobsPanel::act(const QString &verb, const QString &done)
+// The action on every selected job; the table follows by events.
+void JobsPanel::act(ApiClient::JobAction action, const QString &done)
 {
     for (const QString &id : selectedIds()) {
-        m_api->postJson(QStringLiteral("/ops/jobs/%1/%2").arg(id, verb), {}, this,
-                        [this, id, done](const ApiAnswer &answer) {
-                            Q_EMIT message(answer.ok()
-                                               ? done.arg(id.left(8))
-                                               : tr("Job %1: %2").arg(id.left(8), answer.error));
-                        });
+        m_api->actOnJob(id, action, this, [this, id, done](const ApiAnswer &answer) {
+            Q_EMIT message(answer.ok() ? done.arg(id.left(8))
+                                       : tr("Job %1: %2").arg(id.left(8), answer.error));
+        });
     }
 }
 
 void JobsPanel::retrySelected()
 {
-    act(QStringLiteral("retry"), tr("Job %1 queued again"));
+    act(ApiClient::JobAction::Retry, tr("Job %1 queued again"));
 }
 
 void JobsPanel::cancelSelected()
 {
-    act(QStringLiteral("cancel"), tr("Job %1: cancel requested"));
+    act(ApiClient::JobAction::Cancel, tr("Job %1: cancel requested"));
 }
 
 void JobsPanel::deleteSelected()
 {
     for (const QString &id : selectedIds()) {
-        m_api->remove(QStringLiteral("/ops/jobs/") + id, this, [this, id](const ApiAnswer &answer) {
+        m_api->deleteJob(id, this, [this, id](const ApiAnswer &answer) {
             if (answer.ok())
                 m_jobs->removeJob(id);
             Q_EMIT message(answer.ok() ? tr("Job %1 deleted").arg(id.left(8))

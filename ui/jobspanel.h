@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ui/apiclient.h"
+
 #include <QHash>
 #include <QWidget>
 
@@ -11,7 +13,6 @@ class QToolButton;
 
 namespace aether {
 
-class ApiClient;
 class JobFilterProxy;
 class JobTableModel;
 
@@ -41,7 +42,7 @@ Q_SIGNALS:
 private:
     QWidget *createCountsBar();
     void updateCounts();
-    void act(const QString &verb, const QString &done);
+    void act(ApiClient::JobAction action, const QString &done);
     void showContextMenu(const QPoint &position);
 
     ApiClient *m_api;

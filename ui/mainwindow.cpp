@@ -5,7 +5,7 @@
 #include "ui/appicon.h"
 #include "ui/batchtracker.h"
 #include "ui/documentspanel.h"
-#include "ui/eventsubscriber.h"
+#include "ui/eventstream.h"
 #include "ui/jobdetailfetcher.h"
 #include "ui/jobspanel.h"
 #include "ui/jobtablemodel.h"
@@ -39,7 +39,7 @@ constexpr int kMessageMs = 6000;
 
 MainWindow::MainWindow(ServiceInfo service, QWidget *parent)
     : QMainWindow(parent), m_service(std::move(service)), m_api(new ApiClient(m_service.api, this)),
-      m_jobs(new JobTableModel(this)), m_events(new EventSubscriber(m_service.redis, this)),
+      m_jobs(new JobTableModel(this)), m_events(new EventStream(m_api, this)),
       m_details(new JobDetailFetcher(m_api, m_jobs, this)),
       m_batches(new BatchTracker(m_jobs, this)), m_tabs(new QTabWidget(this)),
       m_addPanel(new AddContentPanel(m_api, this)), m_jobsPanel(new JobsPanel(m_api, m_jobs, this)),
@@ -71,11 +71,10 @@ MainWindow::MainWindow(ServiceInfo service, QWidget *parent)
     });
 
     m_statusPanel = new StatusPanel(m_api, m_service, statusBar());
-    connect(m_events, &EventSubscriber::eventsArrived, m_jobs, &JobTableModel::applyEvents);
-    connect(m_events, &EventSubscriber::connectionChanged, this, [this](bool connected) {
-        m_statusPanel->setRedisConnected(connected);
+    connect(m_events, &EventStream::eventsArrived, m_jobs, &JobTableModel::applyEvents);
+    connect(m_events, &EventStream::connectionChanged, this, [this](bool connected) {
         if (connected)
-            reconcile(); // events may have been missed while away
+            reconcile(); // events beyond the event log's reach may have been missed
     });
     connect(m_jobs, &JobTableModel::jobsEnded, m_details, &JobDetailFetcher::request);
     connect(m_addPanel, &AddContentPanel::jobSubmitted, this,
@@ -181,35 +180,33 @@ void MainWindow::reconcile()
 void MainWindow::reconcilePage(const QString &before, int page, qint64 startedMs,
                                QSharedPointer<QSet<QString>> listed)
 {
-    QString path = QStringLiteral("/ops/jobs?limit=%1").arg(kListPageSize);
-    if (!before.isEmpty())
-        path += QStringLiteral("&before=") + QString::fromLatin1(QUrl::toPercentEncoding(before));
-    m_api->get(path, this, [this, page, startedMs, listed](const ApiAnswer &answer) {
-        if (!answer.ok()) {
+    m_api->listJobs(
+        kListPageSize, before, this, [this, page, startedMs, listed](const ApiAnswer &answer) {
+            if (!answer.ok()) {
+                m_reconciling = false;
+                return;
+            }
+            const QJsonArray jobs = answer.json.value(QStringLiteral("jobs")).toArray();
+            m_jobs->applyJobs(jobs);
+            QStringList unnamed;
+            for (const QJsonValue &job : jobs) {
+                const QString id = job.toObject().value(QStringLiteral("id")).toString();
+                listed->insert(id);
+                unnamed.append(id);
+            }
+            m_details->request(unnamed); // only those still lacking a name or chunks
+            const QJsonValue next = answer.json.value(QStringLiteral("next_cursor"));
+            if (!next.isNull() && page + 1 < kMaxListPages) {
+                reconcilePage(next.isString() ? next.toString()
+                                              : QString::number(qint64(next.toDouble())),
+                              page + 1, startedMs, listed);
+                return;
+            }
+            if (next.isNull())
+                m_jobs->removeMissing(*listed, startedMs);
             m_reconciling = false;
-            return;
-        }
-        const QJsonArray jobs = answer.json.value(QStringLiteral("jobs")).toArray();
-        m_jobs->applyJobs(jobs);
-        QStringList unnamed;
-        for (const QJsonValue &job : jobs) {
-            const QString id = job.toObject().value(QStringLiteral("id")).toString();
-            listed->insert(id);
-            unnamed.append(id);
-        }
-        m_details->request(unnamed); // only those still lacking a name or chunks
-        const QJsonValue next = answer.json.value(QStringLiteral("next_cursor"));
-        if (!next.isNull() && page + 1 < kMaxListPages) {
-            reconcilePage(next.isString() ? next.toString()
-                                          : QString::number(qint64(next.toDouble())),
-                          page + 1, startedMs, listed);
-            return;
-        }
-        if (next.isNull())
-            m_jobs->removeMissing(*listed, startedMs);
-        m_reconciling = false;
-        Q_EMIT reconciled();
-    });
+            Q_EMIT reconciled();
+        });
 }
 
 void MainWindow::notify(const QString &title, const QString &text)

@@ -16,7 +16,7 @@ class ApiClient;
 class BatchTracker;
 class DocumentsPanel;
 class WatchedFoldersPanel;
-class EventSubscriber;
+class EventStream;
 class JobDetailFetcher;
 class JobsPanel;
 class JobTableModel;
@@ -36,6 +36,7 @@ public:
 
     ApiClient *api() const { return m_api; }
     JobTableModel *jobs() const { return m_jobs; }
+    EventStream *events() const { return m_events; }
     JobsPanel *jobsPanel() const { return m_jobsPanel; }
     AddContentPanel *addPanel() const { return m_addPanel; }
     SearchPanel *searchPanel() const { return m_searchPanel; }
@@ -72,7 +73,7 @@ private:
     bool m_appliesSettings = false;
     ApiClient *m_api;
     JobTableModel *m_jobs;
-    EventSubscriber *m_events;
+    EventStream *m_events;
     JobDetailFetcher *m_details;
     BatchTracker *m_batches;
     QTabWidget *m_tabs;

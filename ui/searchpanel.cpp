@@ -89,14 +89,13 @@ void SearchPanel::search()
     const QJsonObject body{{QStringLiteral("query"), query},
                            {QStringLiteral("k"), 20},
                            {QStringLiteral("mode"), m_mode->currentData().toString()}};
-    m_api->postJson(QStringLiteral("/knowledge/search"), body, this,
-                    [this](const ApiAnswer &answer) {
-                        if (!answer.ok()) {
-                            m_status->setText(tr("Search failed: %1").arg(answer.error));
-                            return;
-                        }
-                        showResults(answer.json.value(QStringLiteral("results")).toArray());
-                    });
+    m_api->search(body, this, [this](const ApiAnswer &answer) {
+        if (!answer.ok()) {
+            m_status->setText(tr("Search failed: %1").arg(answer.error));
+            return;
+        }
+        showResults(answer.json.value(QStringLiteral("results")).toArray());
+    });
 }
 
 void SearchPanel::showResults(const QJsonArray &results)

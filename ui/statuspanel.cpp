@@ -48,12 +48,6 @@ StatusPanel::StatusPanel(ApiClient *api, const ServiceInfo &service, QStatusBar 
     poll();
 }
 
-void StatusPanel::setRedisConnected(bool connected)
-{
-    m_redisConnected = connected;
-    showRedis();
-}
-
 void StatusPanel::showRedis()
 {
     const QString where =
@@ -69,8 +63,12 @@ void StatusPanel::poll()
     if (m_polling)
         return;
     m_polling = true;
-    m_api->get(QStringLiteral("/ops/queue"), this, [this](const ApiAnswer &answer) {
+    m_api->fetchQueue(this, [this](const ApiAnswer &answer) {
         m_polling = false;
+        if (m_redisConnected != answer.ok()) {
+            m_redisConnected = answer.ok();
+            showRedis();
+        }
         if (answer.ok())
             showQueue(answer.json);
         else

@@ -15,7 +15,8 @@ class ApiClient;
 
 // The status bar's permanent parts: the API address (click to copy), Redis
 // (embedded or URL, connected or not), workers busy/total and the queue
-// length, from GET /ops/queue polled every two seconds.
+// length, from the queue status polled every two seconds (the API answers it
+// with 503 while it cannot reach Redis).
 class StatusPanel : public QObject
 {
     Q_OBJECT
@@ -23,7 +24,6 @@ class StatusPanel : public QObject
 public:
     StatusPanel(ApiClient *api, const ServiceInfo &service, QStatusBar *bar);
 
-    void setRedisConnected(bool connected);
     void poll();
     QString workersText() const;
     QString queueText() const;

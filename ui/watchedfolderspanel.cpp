@@ -59,7 +59,7 @@ WatchedFoldersPanel::WatchedFoldersPanel(ApiClient *api, QWidget *parent)
 
 void WatchedFoldersPanel::refresh()
 {
-    m_api->get(QStringLiteral("/ops/watches"), this, [this](const ApiAnswer &answer) {
+    m_api->listWatches(this, [this](const ApiAnswer &answer) {
         if (!answer.ok()) {
             m_status->setText(tr("Could not list watched folders: %1").arg(answer.error));
             return;
@@ -87,8 +87,7 @@ void WatchedFoldersPanel::stopWatchingSelected()
 {
     for (QTreeWidgetItem *item : m_folders->selectedItems()) {
         const QString id = item->data(0, kIdRole).toString();
-        m_api->remove(QStringLiteral("/ops/watches/") + id, this,
-                      [this](const ApiAnswer &) { refresh(); });
+        m_api->removeWatch(id, this, [this](const ApiAnswer &) { refresh(); });
     }
 }
 

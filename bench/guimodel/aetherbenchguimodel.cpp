@@ -1,6 +1,6 @@
 // The desktop window's job table under a burst: N job inserts (one "queued"
 // event each), then N progress updates ("started", stage and progress), each
-// burst applied as one batch of events the way EventSubscriber delivers them.
+// burst applied as one batch of events the way EventStream delivers them.
 // Timed for JobTableModel alone and under JobFilterProxy sorted by progress,
 // as the window shows it, and for the baseline StandardJobTable (a
 // QStandardItemModel, alone and under a QSortFilterProxyModel). Best of the

@@ -1,10 +1,14 @@
 // Adding content through the real window over a real service (in-process,
 // offscreen): files and a folder dropped on the drop zone, URLs typed in the
-// URL box; the jobs reach `finished` in the job table.
+// URL box; the jobs reach `finished` in the job table. Job events reach the
+// window through the API's event stream, resumed after a break.
 #include "desktopfixture.h"
 #include "fixturehttpserver.h"
+#include "httpclient.h"
+#include "jobpoller.h"
 #include "ui/addcontentpanel.h"
 #include "ui/dropzone.h"
+#include "ui/eventstream.h"
 #include "ui/jobtablemodel.h"
 #include "ui/mainwindow.h"
 
@@ -13,6 +17,7 @@
 #include <QLabel>
 #include <QMimeData>
 #include <QPlainTextEdit>
+#include <QSignalSpy>
 #include <QTest>
 
 using namespace aether;
@@ -36,6 +41,19 @@ int countWithStatus(const JobTableModel &jobs, const QString &status)
     for (int row = 0; row < jobs.rowCount(); ++row)
         count += jobs.record(row).status == status ? 1 : 0;
     return count;
+}
+
+// The statuses the spied eventsArrived batches carried for one job, in order.
+QStringList statusesOf(const QSignalSpy &spy, const QString &id)
+{
+    QStringList statuses;
+    for (const QList<QVariant> &arguments : spy) {
+        for (const QJsonValue &event : arguments.at(0).toJsonArray()) {
+            if (event.toObject().value(QStringLiteral("job_id")).toString() == id)
+                statuses.append(event.toObject().value(QStringLiteral("status")).toString());
+        }
+    }
+    return statuses;
 }
 
 } // namespace
@@ -133,6 +151,36 @@ private Q_SLOTS:
         QCOMPARE(site.requestCount("/two"), 1);
         const int row = jobs->rowOf(jobs->record(jobs->rowCount() - 1).id);
         QCOMPARE(jobs->record(row).type, QStringLiteral("url"));
+    }
+
+    void jobEventsArriveThroughTheEventStream()
+    {
+        EventStream *events = m_desktop.window()->events();
+        QSignalSpy arrived(events, &EventStream::eventsArrived);
+        HttpClient client(m_desktop.baseUrl());
+        const auto enqueue = [&client](const QString &text) {
+            return client
+                .postJson(QStringLiteral("/knowledge/ingest-text-async"),
+                          {{QStringLiteral("text"), text}}, kEditor)
+                .json()
+                .value(QStringLiteral("job_id"))
+                .toString();
+        };
+        const QString live = enqueue(QStringLiteral("Otters hold hands while they sleep."));
+        QTRY_VERIFY_WITH_TIMEOUT(statusesOf(arrived, live).contains(QStringLiteral("finished")),
+                                 kJobTimeoutMs);
+        QCOMPARE(statusesOf(arrived, live).first(), QStringLiteral("queued"));
+
+        // Closed meanwhile: reopened from the last event seen, nothing missed.
+        events->stop();
+        const QString missed = enqueue(QStringLiteral("Octopuses taste with their arms."));
+        QVERIFY(!missed.isEmpty());
+        QTest::qWait(300);
+        QVERIFY(statusesOf(arrived, missed).isEmpty());
+        events->start();
+        QTRY_VERIFY_WITH_TIMEOUT(statusesOf(arrived, missed).contains(QStringLiteral("finished")),
+                                 kJobTimeoutMs);
+        QCOMPARE(statusesOf(arrived, missed).first(), QStringLiteral("queued"));
     }
 
 private:
