@@ -71,6 +71,8 @@ public:
     QNetworkReply *openEventStream(const QByteArray &lastEventId);
 
     const ApiEndpoint &endpoint() const { return m_endpoint; }
+    // Calls from now on go to this service; answers to earlier calls still arrive.
+    void setEndpoint(ApiEndpoint endpoint) { m_endpoint = std::move(endpoint); }
 
 private:
     QNetworkRequest request(const QString &pathAndQuery) const;

@@ -35,6 +35,14 @@ constexpr int kListPageSize = 500;
 constexpr int kMaxListPages = 20; // 10,000 jobs
 constexpr int kMessageMs = 6000;
 
+// The platform theme's shortcut, or `fallback` where the theme has none
+// (several Linux themes define no Preferences or Quit key).
+QKeySequence standardOr(QKeySequence::StandardKey key, QKeyCombination fallback)
+{
+    const QList<QKeySequence> bindings = QKeySequence::keyBindings(key);
+    return bindings.isEmpty() ? QKeySequence(fallback) : bindings.first();
+}
+
 } // namespace
 
 MainWindow::MainWindow(ServiceInfo service, QWidget *parent)
@@ -127,20 +135,24 @@ void MainWindow::createMenus()
     file->addAction(tr("&Paste text…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_V), m_addPanel,
                     &AddContentPanel::pasteText);
     file->addSeparator();
-    file->addAction(tr("&Settings…"), QKeySequence::Preferences, this, [this] {
-        SettingsDialog dialog(m_service.configFile, m_appliesSettings, this);
-        if (dialog.exec() != QDialog::Accepted)
-            return;
-        if (!m_appliesSettings) {
-            statusBar()->showMessage(tr("Settings saved; restart Aether Ingest to apply them"),
-                                     kMessageMs);
-            return;
-        }
-        statusBar()->showMessage(tr("Applying the settings…"));
-        Q_EMIT settingsSaved();
-    });
+    file->addAction(tr("&Settings…"),
+                    standardOr(QKeySequence::Preferences, Qt::CTRL | Qt::Key_Comma), this, [this] {
+                        SettingsDialog dialog(m_service.settings, m_service.configFile,
+                                              m_appliesSettings, this);
+                        if (dialog.exec() != QDialog::Accepted)
+                            return;
+                        if (!m_appliesSettings) {
+                            statusBar()->showMessage(
+                                tr("Settings saved; restart Aether Ingest to apply them"),
+                                kMessageMs);
+                            return;
+                        }
+                        statusBar()->showMessage(tr("Applying the settings…"));
+                        Q_EMIT settingsSaved();
+                    });
     file->addSeparator();
-    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    file->addAction(tr("&Quit"), standardOr(QKeySequence::Quit, Qt::CTRL | Qt::Key_Q), this,
+                    &QWidget::close);
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(tr("&Search"), QKeySequence::Find, this, &MainWindow::showSearch);
     view->addAction(tr("&Refresh jobs"), QKeySequence::Refresh, this, &MainWindow::reconcile);
@@ -154,6 +166,23 @@ void MainWindow::createMenus()
                "/openapi.json)</p>")
                 .arg(QStringLiteral(AETHER_VERSION), m_service.api.baseUrl.toString()));
     });
+}
+
+void MainWindow::detachFromService()
+{
+    m_reconcileTimer->stop();
+    m_events->stop();
+    statusBar()->showMessage(tr("Applying the settings…"));
+}
+
+void MainWindow::attachToService(ServiceInfo service)
+{
+    m_service = std::move(service);
+    m_api->setEndpoint(m_service.api);
+    m_statusPanel->setService(m_service);
+    m_events->start();
+    m_reconcileTimer->start(kReconcileMs);
+    reconcile();
 }
 
 void MainWindow::showStatusMessage(const QString &text)

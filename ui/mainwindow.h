@@ -52,6 +52,10 @@ public:
     // Whether saved settings are applied at once (the session restarts the
     // service) or only at the next start.
     void setAppliesSettings(bool applies) { m_appliesSettings = applies; }
+    // While the service restarts with new settings: the window stays, stops
+    // asking the old one, and follows the new one to its address and keys.
+    void detachFromService();
+    void attachToService(ServiceInfo service);
 
 Q_SIGNALS:
     void reconciled();

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "config/redisurl.h"
+#include "config/settings.h"
 
 #include <QByteArray>
 #include <QString>
@@ -27,6 +27,7 @@ struct ServiceInfo
     bool embeddedRedis = false; // a private redis-server this process (or a sibling) runs
     int workers = 0;
     QString configFile; // the settings file the settings dialog writes
+    Settings settings;  // in effect (the port it listens on, not only the file's)
 };
 
 } // namespace aether

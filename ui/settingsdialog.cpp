@@ -1,6 +1,9 @@
 #include "ui/settingsdialog.h"
 
+#include "config/settingoptions.h"
+
 #include <QApplication>
+#include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -12,85 +15,159 @@
 #include <QRandomGenerator>
 #include <QSettings>
 #include <QSpinBox>
-#include <QThread>
 
 namespace aether {
 
-SettingsDialog::SettingsDialog(QString configFile, bool appliedAtOnce, QWidget *parent)
-    : QDialog(parent), m_configFile(std::move(configFile)), m_host(new QLineEdit(this)),
-      m_port(new QSpinBox(this)), m_apiKeys(new QLineEdit(this)), m_adminKey(new QLineEdit(this)),
-      m_redisUrl(new QLineEdit(this)), m_workers(new QSpinBox(this)),
-      m_provider(new QComboBox(this)), m_model(new QLineEdit(this)),
-      m_chunkSize(new QSpinBox(this)), m_chunkOverlap(new QSpinBox(this))
+namespace {
+
+using Kind = SettingOption::Kind;
+
+// Why a field cannot be changed here, or empty when it can.
+QString overriddenBy(const Settings &settings, const SettingOption &option)
+{
+    const QString origin = settings.origins.value(option.envName());
+    if (origin == QLatin1String("flag"))
+        return QObject::tr("Set by --%1 on the command line; the file's value is ignored.")
+            .arg(QLatin1String(option.flag));
+    if (origin == QLatin1String("environment"))
+        return QObject::tr("Set by the environment variable %1; the file's value is ignored.")
+            .arg(option.envName());
+    return {};
+}
+
+} // namespace
+
+SettingsDialog::SettingsDialog(Settings inEffect, QString configFile, bool appliedAtOnce,
+                               QWidget *parent)
+    : QDialog(parent), m_inEffect(std::move(inEffect)), m_configFile(std::move(configFile)),
+      m_error(new QLabel(this))
 {
     setWindowTitle(tr("Settings"));
-    m_port->setRange(1, 65535);
-    m_workers->setRange(0, 256);
-    m_workers->setSpecialValueText(tr("0 (API only)"));
-    m_chunkSize->setRange(50, 100000);
-    m_chunkOverlap->setRange(0, 50000);
-    m_provider->addItems(
-        {QStringLiteral("hash"), QStringLiteral("openai"), QStringLiteral("ollama")});
-    m_redisUrl->setPlaceholderText(tr("empty: a private redis-server"));
-    m_apiKeys->setPlaceholderText(tr("key:role[:tenant],… (empty: development keys)"));
-    m_apiKeys->setEchoMode(QLineEdit::Password);
-    m_adminKey->setEchoMode(QLineEdit::Password);
-
+    QList<const SettingOption *> shown;
+    for (const SettingOption &option : settingOptions()) {
+        if (option.dialogLabel.isEmpty())
+            continue;
+        QWidget *editor = createEditor(option);
+        m_editors.insert(option.envName(), editor);
+        shown.append(&option);
+        if (const QString why = overriddenBy(m_inEffect, option); !why.isEmpty()) {
+            editor->setEnabled(false);
+            editor->setToolTip(why);
+        } else {
+            editor->setToolTip(QString::fromLatin1(option.help));
+        }
+    }
     auto *form = new QFormLayout;
-    form->addRow(tr("Listen address"), m_host);
-    form->addRow(tr("Port"), m_port);
-    form->addRow(tr("API keys"), keysRow());
-    form->addRow(tr("Admin key"), m_adminKey);
-    form->addRow(tr("Redis URL"), m_redisUrl);
-    form->addRow(tr("Workers"), m_workers);
-    form->addRow(tr("Embedder"), m_provider);
-    form->addRow(tr("Embedding model"), m_model);
-    form->addRow(tr("Chunk size (chars)"), m_chunkSize);
-    form->addRow(tr("Chunk overlap (chars)"), m_chunkOverlap);
+    for (const SettingOption *option : std::as_const(shown)) {
+        QWidget *editor = m_editors.value(option->envName());
+        form->addRow(option->dialogLabel,
+                     option->env == QByteArrayView("API_KEYS") ? keysRow(editor) : editor);
+    }
     auto *note = new QLabel(
-        (appliedAtOnce ? tr("Saving applies these at once: the service restarts in this window, "
-                            "and jobs that are running go back to the queue and continue. ")
+        (appliedAtOnce ? tr("Saving applies these at once: the service restarts behind this "
+                            "window, and jobs that are running go back to the queue and "
+                            "continue. ")
                        : tr("All of these are read when Aether Ingest starts: restart it to "
                             "apply them. ")) +
             tr("Command-line flags and environment variables override this file (%1).")
                 .arg(m_configFile),
         this);
     note->setWordWrap(true);
+    m_error->setObjectName(QStringLiteral("settingsError"));
+    m_error->setWordWrap(true);
+    m_error->setStyleSheet(QStringLiteral("color: #c62828;"));
+    m_error->hide();
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, this);
     connect(buttons, &QDialogButtonBox::accepted, this, [this] {
-        save();
-        accept();
+        if (save())
+            accept();
     });
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(note);
+    layout->addWidget(m_error);
     layout->addWidget(buttons);
-    load();
 }
 
-QWidget *SettingsDialog::keysRow()
+QWidget *SettingsDialog::createEditor(const SettingOption &option)
 {
+    const QString value = option.read(m_inEffect);
+    switch (option.kind) {
+    case Kind::Number: {
+        auto *spin = new QSpinBox(this);
+        spin->setRange(option.minimum, option.maximum);
+        if (!option.zeroMeans.isEmpty())
+            spin->setSpecialValueText(option.zeroMeans);
+        spin->setValue(value.toInt());
+        return spin;
+    }
+    case Kind::Flag: {
+        auto *check = new QCheckBox(this);
+        check->setChecked(value == QLatin1String("1"));
+        return check;
+    }
+    case Kind::Choice: {
+        auto *combo = new QComboBox(this);
+        combo->addItems(option.choices);
+        combo->setCurrentText(value);
+        return combo;
+    }
+    case Kind::Text:
+    case Kind::Secret:
+        break;
+    }
+    auto *line = new QLineEdit(value, this);
+    if (option.kind == Kind::Secret)
+        line->setEchoMode(QLineEdit::Password);
+    if (option.env == QByteArrayView("REDIS_URL"))
+        line->setPlaceholderText(tr("empty: a private redis-server"));
+    else if (option.env == QByteArrayView("API_KEYS"))
+        line->setPlaceholderText(tr("key:role[:tenant],… (empty: development keys)"));
+    return line;
+}
+
+QString SettingsDialog::editorText(const SettingOption &option) const
+{
+    QWidget *editor = m_editors.value(option.envName());
+    if (auto *spin = qobject_cast<QSpinBox *>(editor))
+        return QString::number(spin->value());
+    if (auto *check = qobject_cast<QCheckBox *>(editor))
+        return check->isChecked() ? QStringLiteral("1") : QStringLiteral("0");
+    if (auto *combo = qobject_cast<QComboBox *>(editor))
+        return combo->currentText();
+    if (auto *line = qobject_cast<QLineEdit *>(editor))
+        return line->text().trimmed();
+    return {};
+}
+
+QWidget *SettingsDialog::keysRow(QWidget *apiKeys)
+{
+    auto *keys = qobject_cast<QLineEdit *>(apiKeys);
+    auto *admin = qobject_cast<QLineEdit *>(m_editors.value(QStringLiteral("ADMIN_KEY")));
     auto *row = new QWidget(this);
     auto *show = new QPushButton(tr("Show"), row);
     show->setCheckable(true);
-    connect(show, &QPushButton::toggled, this, [this](bool on) {
+    connect(show, &QPushButton::toggled, this, [keys, admin](bool on) {
         const QLineEdit::EchoMode mode = on ? QLineEdit::Normal : QLineEdit::Password;
-        m_apiKeys->setEchoMode(mode);
-        m_adminKey->setEchoMode(mode);
+        keys->setEchoMode(mode);
+        if (admin)
+            admin->setEchoMode(mode);
     });
     auto *copy = new QPushButton(tr("Copy"), row);
     connect(copy, &QPushButton::clicked, this,
-            [this] { QApplication::clipboard()->setText(m_apiKeys->text()); });
+            [keys] { QApplication::clipboard()->setText(keys->text()); });
     auto *generate = new QPushButton(tr("Generate"), row);
-    generate->setToolTip(tr("A new admin key, and a new admin key for x-admin-key"));
-    connect(generate, &QPushButton::clicked, this, [this] {
-        m_apiKeys->setText(generateKey() + QStringLiteral(":admin"));
-        m_adminKey->setText(generateKey());
+    generate->setToolTip(tr("A new API key with the admin role, and a new key for x-admin-key"));
+    generate->setEnabled(keys->isEnabled());
+    connect(generate, &QPushButton::clicked, this, [keys, admin] {
+        keys->setText(generateKey() + QStringLiteral(":admin"));
+        if (admin && admin->isEnabled())
+            admin->setText(generateKey());
     });
     auto *layout = new QHBoxLayout(row);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_apiKeys, 1);
+    layout->addWidget(keys, 1);
     layout->addWidget(show);
     layout->addWidget(copy);
     layout->addWidget(generate);
@@ -106,45 +183,38 @@ QString SettingsDialog::generateKey()
         bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
 }
 
-void SettingsDialog::load()
+bool SettingsDialog::save()
 {
-    const QSettings file(m_configFile, QSettings::IniFormat);
-    m_host->setText(
-        file.value(QStringLiteral("AETHER_HOST"), QStringLiteral("127.0.0.1")).toString());
-    m_port->setValue(file.value(QStringLiteral("AETHER_PORT"), 8000).toInt());
-    m_apiKeys->setText(file.value(QStringLiteral("API_KEYS")).toString());
-    m_adminKey->setText(file.value(QStringLiteral("ADMIN_KEY")).toString());
-    m_redisUrl->setText(file.value(QStringLiteral("REDIS_URL")).toString());
-    m_workers->setValue(
-        file.value(QStringLiteral("WORKERS"), qMax(1, QThread::idealThreadCount())).toInt());
-    m_provider->setCurrentText(
-        file.value(QStringLiteral("EMBED_PROVIDER"), QStringLiteral("hash")).toString());
-    m_model->setText(file.value(QStringLiteral("EMBED_MODEL")).toString());
-    m_chunkSize->setValue(file.value(QStringLiteral("CHUNK_SIZE"), 1000).toInt());
-    m_chunkOverlap->setValue(file.value(QStringLiteral("CHUNK_OVERLAP"), 150).toInt());
-}
-
-void SettingsDialog::save()
-{
+    // Checked first, as the loader will read them: nothing is written unless all are usable.
+    QHash<QString, QString> changed;
+    Settings check = m_inEffect;
+    for (const SettingOption &option : settingOptions()) {
+        if (!m_editors.contains(option.envName()) || !m_editors[option.envName()]->isEnabled())
+            continue;
+        const QString text = editorText(option);
+        if (text == option.read(m_inEffect))
+            continue;
+        if (const QString error = option.write(check, text); !error.isEmpty()) {
+            m_error->setText(error);
+            m_error->show();
+            return false;
+        }
+        changed.insert(option.envName(), text);
+    }
+    if (const QString error = completeSettings(check); !error.isEmpty()) {
+        m_error->setText(error);
+        m_error->show();
+        return false;
+    }
     QSettings file(m_configFile, QSettings::IniFormat);
-    const auto put = [&file](const char *key, const QVariant &value) {
-        const QString name = QString::fromLatin1(key);
-        if (value.toString().isEmpty())
-            file.remove(name); // empty means "the default", not an empty value
+    for (auto it = changed.cbegin(); it != changed.cend(); ++it) {
+        if (it.value().isEmpty())
+            file.remove(it.key()); // empty means "the default", not an empty value
         else
-            file.setValue(name, value);
-    };
-    put("AETHER_HOST", m_host->text().trimmed());
-    put("AETHER_PORT", m_port->value());
-    put("API_KEYS", m_apiKeys->text().trimmed());
-    put("ADMIN_KEY", m_adminKey->text().trimmed());
-    put("REDIS_URL", m_redisUrl->text().trimmed());
-    put("WORKERS", m_workers->value());
-    put("EMBED_PROVIDER", m_provider->currentText());
-    put("EMBED_MODEL", m_model->text().trimmed());
-    put("CHUNK_SIZE", m_chunkSize->value());
-    put("CHUNK_OVERLAP", m_chunkOverlap->value());
+            file.setValue(it.key(), it.value());
+    }
     file.sync();
+    return true;
 }
 
 } // namespace aether

@@ -1,43 +1,48 @@
 #pragma once
 
-#include <QDialog>
+#include "config/settings.h"
 
-class QComboBox;
+#include <QDialog>
+#include <QHash>
+
+class QLabel;
 class QLineEdit;
-class QSpinBox;
 
 namespace aether {
 
-// The settings a person changes most, saved with QSettings into the same INI
-// file aether-ingestd reads (keys named like the environment variables), so
-// both programs agree. Flags and environment variables still win over it.
-// Everything here is read at start-up: a restart applies it.
+struct SettingOption;
+
+// The settings a person changes most, built from the one option table
+// (core/config/settingoptions.h): each shows the value in effect, and saving
+// writes the ones changed into the INI file aether-ingestd also reads (keys
+// named like the environment variables). A value set by a flag or an
+// environment variable is shown but cannot be changed here: the file's would
+// be ignored.
 class SettingsDialog : public QDialog
 {
     Q_OBJECT
 
 public:
     // appliedAtOnce: saving restarts the service with the new settings.
-    SettingsDialog(QString configFile, bool appliedAtOnce, QWidget *parent = nullptr);
+    SettingsDialog(Settings inEffect, QString configFile, bool appliedAtOnce,
+                   QWidget *parent = nullptr);
 
-    void save();
+    // Writes the changed values; false (with the reason shown) when one is not usable.
+    bool save();
     static QString generateKey();
 
-private:
-    void load();
-    QWidget *keysRow();
+    // The editor of a setting, by environment name (tests); null when not shown.
+    QWidget *editor(const QString &env) const { return m_editors.value(env); }
 
+private:
+    QWidget *createEditor(const SettingOption &option);
+    QWidget *keysRow(QWidget *apiKeys);
+    QString editorText(const SettingOption &option) const;
+
+    Settings m_inEffect;
     QString m_configFile;
-    QLineEdit *m_host;
-    QSpinBox *m_port;
-    QLineEdit *m_apiKeys;
-    QLineEdit *m_adminKey;
-    QLineEdit *m_redisUrl;
-    QSpinBox *m_workers;
-    QComboBox *m_provider;
-    QLineEdit *m_model;
-    QSpinBox *m_chunkSize;
-    QSpinBox *m_chunkOverlap;
+    QHash<QString, QWidget *> m_editors;
+    QLabel *m_error;
 };
 
 } // namespace aether

@@ -22,13 +22,12 @@ StatusPanel::StatusPanel(ApiClient *api, const ServiceInfo &service, QStatusBar 
     : QObject(bar), m_api(api), m_service(service), m_bar(bar), m_address(new QPushButton(bar)),
       m_redis(new QLabel(bar)), m_workers(new QLabel(bar)), m_queue(new QLabel(bar))
 {
-    const QString address = service.api.baseUrl.toString(QUrl::StripTrailingSlash);
     m_address->setObjectName(QStringLiteral("apiAddress"));
     m_address->setFlat(true);
     m_address->setCursor(Qt::PointingHandCursor);
-    m_address->setText(tr("API %1").arg(address));
     m_address->setToolTip(tr("The local REST API; click to copy its address"));
-    connect(m_address, &QPushButton::clicked, this, [this, address] {
+    connect(m_address, &QPushButton::clicked, this, [this] {
+        const QString address = m_service.api.baseUrl.toString(QUrl::StripTrailingSlash);
         QApplication::clipboard()->setText(address);
         m_bar->showMessage(tr("Copied %1").arg(address), 3000);
     });
@@ -36,6 +35,7 @@ StatusPanel::StatusPanel(ApiClient *api, const ServiceInfo &service, QStatusBar 
     m_queue->setObjectName(QStringLiteral("queueStatus"));
     m_redis->setObjectName(QStringLiteral("redisStatus"));
     bar->addPermanentWidget(m_address);
+    showAddress();
     bar->addPermanentWidget(m_redis);
     bar->addPermanentWidget(m_workers);
     bar->addPermanentWidget(m_queue);
@@ -46,6 +46,19 @@ StatusPanel::StatusPanel(ApiClient *api, const ServiceInfo &service, QStatusBar 
     connect(timer, &QTimer::timeout, this, &StatusPanel::poll);
     timer->start(kPollMs);
     poll();
+}
+
+void StatusPanel::setService(const ServiceInfo &service)
+{
+    m_service = service;
+    showAddress();
+    showRedis();
+    poll();
+}
+
+void StatusPanel::showAddress()
+{
+    m_address->setText(tr("API %1").arg(m_service.api.baseUrl.toString(QUrl::StripTrailingSlash)));
 }
 
 void StatusPanel::showRedis()

@@ -24,12 +24,14 @@ class StatusPanel : public QObject
 public:
     StatusPanel(ApiClient *api, const ServiceInfo &service, QStatusBar *bar);
 
+    void setService(const ServiceInfo &service);
     void poll();
     QString workersText() const;
     QString queueText() const;
 
 private:
     void showQueue(const QJsonObject &queue);
+    void showAddress();
     void showRedis();
 
     ApiClient *m_api;

@@ -74,10 +74,19 @@ ApiEndpoint DesktopSession::endpointFor(const Settings &settings, quint16 port)
 bool DesktopSession::start(const PortChooser &choosePort, QString *error)
 {
     m_choosePort = choosePort;
+    if (!startService(error))
+        return false;
+    m_window = std::make_unique<MainWindow>(serviceInfo());
+    offerApplyOnSave();
+    return true;
+}
+
+bool DesktopSession::startService(QString *error)
+{
     while (!m_settings.noServer && portIsTaken(m_settings.host, m_settings.port)) {
-        const quint16 other =
-            choosePort ? choosePort(m_settings.host, m_settings.port, freePortOn(m_settings.host))
-                       : 0;
+        const quint16 other = m_choosePort ? m_choosePort(m_settings.host, m_settings.port,
+                                                          freePortOn(m_settings.host))
+                                           : 0;
         if (other == 0) {
             *error = QStringLiteral("port %1 on %2 is already in use")
                          .arg(m_settings.port)
@@ -91,6 +100,11 @@ bool DesktopSession::start(const PortChooser &choosePort, QString *error)
         m_service.reset();
         return false;
     }
+    return true;
+}
+
+ServiceInfo DesktopSession::serviceInfo() const
+{
     ServiceInfo info;
     info.api = endpointFor(m_settings, m_service->port());
     info.api.windowToken = m_service->windowToken();
@@ -98,9 +112,8 @@ bool DesktopSession::start(const PortChooser &choosePort, QString *error)
     info.embeddedRedis = !m_settings.redis.has_value();
     info.workers = m_settings.workers;
     info.configFile = m_configFile;
-    m_window = std::make_unique<MainWindow>(info);
-    offerApplyOnSave();
-    return true;
+    info.settings = m_settings;
+    return info;
 }
 
 void DesktopSession::offerApplyOnSave()
@@ -108,13 +121,12 @@ void DesktopSession::offerApplyOnSave()
     if (!m_readSettings)
         return;
     m_window->setAppliesSettings(true);
-    // Queued: the window that asks is replaced, so it must not be on the stack.
+    // Queued: the dialog that asks is still on the stack.
     QObject::connect(
         m_window.get(), &MainWindow::settingsSaved, qApp,
         [this] {
             QString error;
             if (applySavedSettings(&error)) {
-                m_window->show();
                 m_window->showStatusMessage(QObject::tr("Settings applied"));
                 return;
             }
@@ -131,18 +143,27 @@ bool DesktopSession::applySavedSettings(QString *error)
     const std::optional<Settings> settings = m_readSettings(error);
     if (!settings)
         return false;
-    stop();
+    m_window->detachFromService();
+    stopService();
     m_settings = *settings;
-    return start(m_choosePort, error);
+    if (!startService(error))
+        return false;
+    m_window->attachToService(serviceInfo());
+    return true;
+}
+
+void DesktopSession::stopService()
+{
+    if (m_service) {
+        m_service->stop();
+        m_service.reset();
+    }
 }
 
 void DesktopSession::stop()
 {
     m_window.reset();
-    if (m_service) {
-        m_service->stop();
-        m_service.reset();
-    }
+    stopService();
 }
 
 } // namespace aether

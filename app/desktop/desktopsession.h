@@ -33,7 +33,8 @@ public:
 
     // With a reader, settings saved in the window's dialog are applied at once:
     // the service restarts in this process with them (running jobs go back to
-    // the queue as on a normal stop and continue after), and a new window opens.
+    // the queue as on a normal stop and continue after); the window stays open
+    // and follows the service to its new address.
     void setSettingsReader(SettingsReader reader) { m_readSettings = std::move(reader); }
     bool applySavedSettings(QString *error);
 
@@ -46,6 +47,9 @@ public:
     static ApiEndpoint endpointFor(const Settings &settings, quint16 port);
 
 private:
+    bool startService(QString *error);
+    void stopService();
+    ServiceInfo serviceInfo() const;
     void offerApplyOnSave();
 
     Settings m_settings;

@@ -73,6 +73,21 @@ QString RedisUrl::toDisplayString() const
     return QStringLiteral("redis://%1%2:%3/%4").arg(auth, host).arg(port).arg(db);
 }
 
+QString RedisUrl::toUrlString() const
+{
+    if (isUnixSocket())
+        return QStringLiteral("unix://") + socketPath +
+               (db ? QStringLiteral("?db=%1").arg(db) : QString());
+    QUrl url;
+    url.setScheme(QStringLiteral("redis"));
+    url.setUserName(username);
+    url.setPassword(password);
+    url.setHost(host);
+    url.setPort(port);
+    url.setPath(QStringLiteral("/%1").arg(db));
+    return url.toString(QUrl::FullyEncoded);
+}
+
 std::optional<RedisUrl> RedisUrl::parse(const QString &text, QString *error)
 {
     const QUrl url(text.trimmed(), QUrl::StrictMode);

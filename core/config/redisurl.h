@@ -20,6 +20,8 @@ struct RedisUrl
 
     // For logs and messages: never shows the password.
     QString toDisplayString() const;
+    // The URL itself, password included (for the settings file); parse() reads it back.
+    QString toUrlString() const;
 
     // std::nullopt with *error set when the text is not a usable Redis URL.
     static std::optional<RedisUrl> parse(const QString &text, QString *error);

@@ -2,6 +2,7 @@
 
 #include "config/redisurl.h"
 
+#include <QHash>
 #include <QString>
 #include <optional>
 
@@ -64,6 +65,11 @@ struct Settings
     int chunkOverlap = 150;
 
     bool noServer = false; // --no-server: workers only
+
+    // Where each setting that was given came from, by environment name:
+    // "flag", "environment" or "file" (absent: the default). The settings
+    // dialog says which values its file cannot change.
+    QHash<QString, QString> origins;
 
     bool listensOnLoopbackOnly() const;
     qint64 maxUploadBytes() const { return qint64(maxUploadMb) * 1024 * 1024; }

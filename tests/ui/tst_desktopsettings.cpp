@@ -1,24 +1,117 @@
-// Saving the settings dialog applies the settings at once: the session
-// restarts the service in the same process with what the settings say now,
-// on the new port, with a new window.
+// The settings dialog shows the settings in effect (from the one option
+// table), writes only what was changed, refuses what the service would
+// refuse, and saving applies the settings at once: the session restarts the
+// service in the same process with what the settings say now, on the new
+// port, while the window stays open with what it showed.
 #include "desktopfixture.h"
 #include "freeport.h"
 #include "httpclient.h"
 #include "ui/mainwindow.h"
+#include "ui/searchpanel.h"
+#include "ui/settingsdialog.h"
 
+#include <QApplication>
+#include <QCheckBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenuBar>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QStatusBar>
 #include <QTest>
+#include <QTimer>
 
 using namespace aether;
 using namespace aether::test;
+
+namespace {
+
+int spinValue(const SettingsDialog &dialog, const char *env)
+{
+    auto *spin = qobject_cast<QSpinBox *>(dialog.editor(QLatin1String(env)));
+    return spin ? spin->value() : -1;
+}
+
+QAction *settingsAction(MainWindow *window)
+{
+    for (QAction *menu : window->menuBar()->actions()) {
+        for (QAction *action : menu->menu()->actions()) {
+            if (action->text().startsWith(QLatin1String("&Settings")))
+                return action;
+        }
+    }
+    return nullptr;
+}
+
+} // namespace
 
 class TestDesktopSettings : public QObject
 {
     Q_OBJECT
 
 private Q_SLOTS:
-    void savedSettingsApplyWithoutRestartingTheProgram()
+    void theDialogShowsTheSettingsInEffect()
+    {
+        DesktopFixture fixture;
+        fixture.settings().chunkSize = 640;
+        fixture.settings().origins.insert(QStringLiteral("WORKERS"), QStringLiteral("environment"));
+        QVERIFY2(fixture.start(), qPrintable(fixture.errorText()));
+        // The file says 8000; the service runs on the fixture's free port.
+        QSettings(fixture.tempPath(QStringLiteral("settings.conf")), QSettings::IniFormat)
+            .setValue(QStringLiteral("AETHER_PORT"), 8000);
+
+        int shownPort = 0, shownChunkSize = 0;
+        bool workersLocked = false, urlAccessOffered = false, embedderOffered = false;
+        QTimer::singleShot(0, this, [&] {
+            auto *dialog = qobject_cast<SettingsDialog *>(QApplication::activeModalWidget());
+            if (!dialog)
+                return;
+            shownPort = spinValue(*dialog, "AETHER_PORT");
+            shownChunkSize = spinValue(*dialog, "CHUNK_SIZE");
+            workersLocked = !dialog->editor(QStringLiteral("WORKERS"))->isEnabled();
+            urlAccessOffered =
+                qobject_cast<QCheckBox *>(dialog->editor(QStringLiteral("URL_ALLOW_PRIVATE"))) &&
+                dialog->editor(QStringLiteral("URL_ALLOW_HOSTS"));
+            embedderOffered = dialog->editor(QStringLiteral("EMBED_BASE_URL")) &&
+                              dialog->editor(QStringLiteral("EMBED_API_KEY"));
+            dialog->reject();
+        });
+        QAction *open = settingsAction(fixture.window());
+        QVERIFY(open);
+        open->trigger(); // the modal dialog runs until the timer rejects it
+        QCOMPARE(shownPort, int(fixture.session()->settings().port));
+        QVERIFY(shownPort != 8000);
+        QCOMPARE(shownChunkSize, 640);
+        QVERIFY(workersLocked);
+        QVERIFY(urlAccessOffered);
+        QVERIFY(embedderOffered);
+    }
+
+    void savingWritesOnlyWhatChangedAndRefusesWhatTheServiceWould()
+    {
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("settings.conf"));
+        Settings inEffect;
+        inEffect.port = 18400;
+        SettingsDialog dialog(inEffect, file, true);
+        qobject_cast<QSpinBox *>(dialog.editor(QStringLiteral("CHUNK_SIZE")))->setValue(400);
+        QVERIFY(dialog.save());
+        {
+            const QSettings saved(file, QSettings::IniFormat);
+            QCOMPARE(saved.value(QStringLiteral("CHUNK_SIZE")).toInt(), 400);
+            QVERIFY(!saved.contains(QStringLiteral("AETHER_PORT"))); // unchanged: not written
+        }
+        // An overlap over half the chunk size would stop the restarted service.
+        qobject_cast<QSpinBox *>(dialog.editor(QStringLiteral("CHUNK_OVERLAP")))->setValue(300);
+        QVERIFY(!dialog.save());
+        QVERIFY(dialog.findChild<QLabel *>(QStringLiteral("settingsError"))
+                    ->text()
+                    .contains(QLatin1String("CHUNK_OVERLAP")));
+        QVERIFY(!QSettings(file, QSettings::IniFormat).contains(QStringLiteral("CHUNK_OVERLAP")));
+    }
+
+    void savedSettingsApplyWithoutClosingTheWindow()
     {
         DesktopFixture fixture;
         Settings changed;
@@ -30,23 +123,29 @@ private Q_SLOTS:
         QVERIFY2(fixture.start(), qPrintable(fixture.errorText()));
         const QString oldUrl = fixture.baseUrl();
         QCOMPARE(HttpClient(oldUrl).get(QStringLiteral("/healthz")).status, 200);
+        MainWindow *window = fixture.window();
+        window->searchPanel()->queryField()->setText(QStringLiteral("glacier moraine"));
 
         changed = fixture.session()->settings();
         changed.port = freePort();
         changed.chunkSize = 400;
-        MainWindow *before = fixture.window();
-        Q_EMIT before->settingsSaved(); // what "Save" in the dialog does
-        QTRY_VERIFY_WITH_TIMEOUT(fixture.window() && fixture.window() != before, 20000);
+        Q_EMIT window->settingsSaved(); // what "Save" in the dialog does
+        QTRY_COMPARE_WITH_TIMEOUT(window->statusBar()->currentMessage(),
+                                  QStringLiteral("Settings applied"), 20000);
 
         QCOMPARE(reads, 1);
+        QCOMPARE(fixture.window(), window); // the same window, never closed
+        QVERIFY(window->isVisible());
+        QCOMPARE(window->searchPanel()->queryField()->text(), QStringLiteral("glacier moraine"));
         QCOMPARE(fixture.session()->settings().chunkSize, 400);
         const QString newUrl = fixture.baseUrl();
         QVERIFY(newUrl != oldUrl);
         QCOMPARE(HttpClient(newUrl).get(QStringLiteral("/healthz")).status, 200);
         QCOMPARE(HttpClient(oldUrl).get(QStringLiteral("/healthz")).status, 0); // closed
-        QVERIFY(fixture.window()->isVisible());
-        QCOMPARE(fixture.window()->statusBar()->currentMessage(),
-                 QStringLiteral("Settings applied"));
+        // The window follows the service: it lists jobs from the new address.
+        QSignalSpy reconciled(window, &MainWindow::reconciled);
+        window->reconcile();
+        QVERIFY(reconciled.wait(10000));
     }
 };
 

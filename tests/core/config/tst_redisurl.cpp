@@ -82,6 +82,34 @@ private Q_SLOTS:
         QVERIFY(!url->toDisplayString().contains(QStringLiteral("hunter2")));
         QVERIFY(url->toDisplayString().contains(QStringLiteral("h:1/2")));
     }
+
+    // The settings dialog writes the URL in effect back into the file.
+    void theUrlStringReadsBackTheSame_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::newRow("plain") << QStringLiteral("redis://example.org:6380/3");
+        QTest::newRow("password with delimiters")
+            << QStringLiteral("redis://:p%40ss%3Aw%2Frd@h:1/2");
+        QTest::newRow("user and password")
+            << QStringLiteral("redis://alice:secret@10.0.0.2:6379/0");
+        QTest::newRow("unix socket") << QStringLiteral("unix:///run/redis/redis.sock?db=4");
+    }
+
+    void theUrlStringReadsBackTheSame()
+    {
+        QFETCH(QString, text);
+        QString error;
+        const auto url = RedisUrl::parse(text, &error);
+        QVERIFY2(url, qPrintable(error));
+        const auto again = RedisUrl::parse(url->toUrlString(), &error);
+        QVERIFY2(again, qPrintable(url->toUrlString() + QLatin1Char(' ') + error));
+        QCOMPARE(again->host, url->host);
+        QCOMPARE(again->port, url->port);
+        QCOMPARE(again->socketPath, url->socketPath);
+        QCOMPARE(again->username, url->username);
+        QCOMPARE(again->password, url->password);
+        QCOMPARE(again->db, url->db);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestRedisUrl)
