@@ -102,6 +102,18 @@ ApiReply actionReply(const QByteArray &id, const JobAction &action, QJsonObject 
 
 } // namespace
 
+// The job's name (the URL, the file name or the text's first words), kept as
+// RQ's description; jobs enqueued before names were kept describe their call
+// ("aether_ingest.ingest_url_job(...)") and are named by their URL or file.
+QByteArray JobRoutes::jobName(const JobFields &fields)
+{
+    const QByteArray description = fields.value("description");
+    if (!description.isEmpty() && !description.startsWith("aether_ingest."))
+        return description;
+    const QByteArray fileName = fields.value("filename");
+    return fileName.isEmpty() ? fields.value("url") : fileName;
+}
+
 JobRoutes::JobRoutes(JobQueue &queue, JobAdmin &admin) : m_queue(queue), m_admin(admin) {}
 
 void JobRoutes::registerOn(Router &router)
@@ -140,6 +152,7 @@ QJsonObject JobRoutes::jobJson(const QByteArray &id, const JobFields &fields, bo
         {QStringLiteral("retry_at"), timestampOrNull(fields, "retry_at")},
         {QStringLiteral("worker_name"), textOrNull(fields, "worker_name")},
         {QStringLiteral("cancel_requested"), fields.value("cancel_requested") == "1"}};
+    json.insert(QStringLiteral("name"), QString::fromUtf8(jobName(fields)));
     if (status == "failed" || status == "canceled" || status == "scheduled")
         json.insert(QStringLiteral("error"), QString::fromUtf8(fields.value("error")));
     if (const QByteArray batch = fields.value("batch_id"); !batch.isEmpty())

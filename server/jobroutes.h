@@ -18,6 +18,7 @@ public:
     // + result when finished, error when failed) with the job's progress,
     // attempts and history. `detailed` false: the list's summary, without
     // result and history.
+    static QByteArray jobName(const JobFields &fields);
     static QJsonObject jobJson(const QByteArray &id, const JobFields &fields, bool detailed = true);
 
 private:

@@ -3,6 +3,8 @@
 #include "ui/apiclient.h"
 #include "ui/dropzone.h"
 #include "ui/jobrecord.h"
+
+#include "text/excerpt.h"
 #include "ui/pastetextdialog.h"
 #include "ui/urllist.h"
 

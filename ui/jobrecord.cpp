@@ -1,5 +1,7 @@
 #include "ui/jobrecord.h"
 
+#include "text/excerpt.h"
+
 #include <QJsonValue>
 #include <QRegularExpression>
 
@@ -83,7 +85,9 @@ bool JobRecord::applyJson(const QJsonObject &job)
     const QJsonObject result = job.value(QStringLiteral("result")).toObject();
     if (!result.isEmpty())
         changed |= assign(chunks, result.value(QStringLiteral("ingested_chunks")).toInt());
-    QString shownName = nameFromResult(result);
+    QString shownName = text("name");
+    if (shownName.isEmpty())
+        shownName = nameFromResult(result);
     if (shownName.isEmpty())
         shownName = !text("filename").isEmpty() ? text("filename") : text("url");
     if (shownName.isEmpty() && !text("text").isEmpty())
@@ -146,16 +150,6 @@ QDateTime parseJobTime(const QString &text)
     if (!date.isValid() || !time.isValid())
         return {};
     return QDateTime(date, time, Qt::UTC);
-}
-
-QString firstWords(const QString &text, int words)
-{
-    static const QRegularExpression space(QStringLiteral("\\s+"));
-    const QStringList parts = text.left(400).split(space, Qt::SkipEmptyParts);
-    QString shown = parts.mid(0, words).join(QLatin1Char(' '));
-    if (parts.size() > words)
-        shown += QStringLiteral(" …");
-    return shown;
 }
 
 } // namespace aether

@@ -40,7 +40,5 @@ QString jobStateTitle(const QString &status);
 
 // API and event timestamps: "YYYY-MM-DD HH:MM:SS[.zzz]" in UTC.
 QDateTime parseJobTime(const QString &text);
-// "first words" of a text job, for the name column.
-QString firstWords(const QString &text, int words = 8);
 
 } // namespace aether

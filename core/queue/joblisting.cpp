@@ -17,7 +17,8 @@ namespace {
 const QList<QByteArray> kSummaryFields{
     "status",       "type",       "tenant",   "source",      "priority",         "created_at",
     "enqueued_at",  "started_at", "ended_at", "stage",       "progress",         "attempts",
-    "max_attempts", "recoveries", "retry_at", "worker_name", "cancel_requested", "error"};
+    "max_attempts", "recoveries", "retry_at", "worker_name", "cancel_requested", "error",
+    "description",  "url",        "filename"};
 
 constexpr int kScoreLookupChunk = 1000;
 constexpr int kDenseRatio = 4;

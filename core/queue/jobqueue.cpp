@@ -5,6 +5,7 @@
 #include "queue/jobtime.h"
 #include "queue/rediskeys.h"
 #include "queue/rqcall.h"
+#include "text/excerpt.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>
@@ -21,15 +22,30 @@ struct JobTtls
     QByteArray failure;
 };
 
+// What a job is called in the job table and the API (`name`), kept as RQ's
+// description: the URL, the file name, or the first words of the text.
+QByteArray jobName(const JobRequest &request)
+{
+    switch (request.type) {
+    case JobType::Text:
+        return firstWords(request.text).toUtf8();
+    case JobType::Url:
+        return request.url.toUtf8();
+    case JobType::File:
+        return request.fileName.toUtf8();
+    case JobType::Reindex:
+        break;
+    }
+    return QByteArrayLiteral("re-index");
+}
+
 RedisCommand jobHashCommand(const QByteArray &id, const JobRequest &request, const QByteArray &now,
                             const JobTtls &ttls)
 {
     const QByteArray text = request.type == JobType::Text ? request.text.toUtf8() : QByteArray();
-    RqCallInput call{jobTypeName(request.type),
-                     {},
-                     request.source.toUtf8(),
-                     request.tenant.toUtf8(),
-                     request.priority};
+    RqCallInput call{
+        jobTypeName(request.type), {}, request.source.toUtf8(), request.tenant.toUtf8(),
+        request.priority,          -1, jobName(request)};
     if (request.type == JobType::Url)
         call.argument = request.url.toUtf8();
     else if (request.type == JobType::File)

@@ -126,7 +126,7 @@ QList<QByteArray> upgradeArguments(const QList<QByteArray> &fields, qint64 textB
 {
     const QByteArray type = fields.value(0).isEmpty() ? QByteArray("text") : fields.value(0);
     const QByteArray priority = fields.value(3).isEmpty() ? QByteArray("default") : fields.value(3);
-    RqCallInput call{type, {}, fields.value(2), fields.value(1), priority};
+    RqCallInput call{type, {}, fields.value(2), fields.value(1), priority, -1, {}};
     if (type == "url")
         call.argument = fields.value(4);
     else if (type == "file")

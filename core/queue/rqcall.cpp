@@ -29,8 +29,10 @@ RqCall rqCall(const RqCallInput &input)
         pickle.utf8("size").integer(input.size);
     pickle.utf8("priority").utf8(input.priority).endDict().endTuple();
     const QByteArray description =
-        function + '(' + (input.argument.isNull() ? QByteArray() : pythonRepr(input.argument)) +
-        ')';
+        !input.name.isEmpty()
+            ? input.name
+            : function + '(' +
+                  (input.argument.isNull() ? QByteArray() : pythonRepr(input.argument)) + ')';
     return {pickle.finish(), description};
 }
 

@@ -13,6 +13,7 @@ struct RqCallInput
     QByteArray tenant;
     QByteArray priority;
     qint64 size = -1; // payload bytes (text, file); negative: unknown
+    QByteArray name;  // the job's name, RQ's description; empty: the call itself
 };
 
 struct RqCall
@@ -22,7 +23,8 @@ struct RqCall
 };
 
 // RQ's `data` (a pickle of the call (func_name, instance, args, kwargs), which
-// RQ's Job.restore reads) and `description` of a job. The call names a
+// RQ's Job.restore reads) and `description` of a job (free text in RQ, which
+// tools show as the job's name: Aether's name for it, or else the call). The call names a
 // function Python cannot import (aether_ingest.ingest_<type>_job), so a stray
 // RQ worker fails the job instead of running it; the payload itself stays in
 // Aether's fields (text is not copied).

@@ -153,6 +153,51 @@ private Q_SLOTS:
         QCOMPARE(jobs->record(row).type, QStringLiteral("url"));
     }
 
+    // Jobs the window did not submit are named too: the API keeps the name.
+    void jobsEnqueuedThroughTheApiHaveNames()
+    {
+        FixtureHttpServer site;
+        FixtureResponse page;
+        page.headers = {{"Content-Type", "text/html"}};
+        page.body = "<html><body><p>Named from elsewhere.</p></body></html>";
+        site.setResponse("/named", page);
+        HttpClient client(m_desktop.baseUrl());
+        const auto idOf = [](const HttpResult &answer) {
+            return answer.json().value(QStringLiteral("job_id")).toString();
+        };
+        const QString text = idOf(client.postJson(
+            QStringLiteral("/knowledge/ingest-text-async"),
+            {{QStringLiteral("text"), QStringLiteral("Badgers dig long tunnels called setts under "
+                                                     "old woodland, and share them for decades.")}},
+            kEditor));
+        const QString url = QString::fromLatin1(site.url("/named"));
+        const QString page1 = idOf(client.postJson(QStringLiteral("/knowledge/ingest-url-async"),
+                                                   {{QStringLiteral("url"), url}}, kEditor));
+        const QByteArray boundary = "name-boundary";
+        const QString file = idOf(client.post(
+            QStringLiteral("/knowledge/ingest-file-async"),
+            HttpClient::multipart(boundary, "field notes.md", "# Field notes\n\nHerons wait."),
+            {{"x-api-key", "test-key"},
+             {"x-role", "editor"},
+             {"Content-Type", "multipart/form-data; boundary=" + boundary}}));
+        QVERIFY(!text.isEmpty() && !page1.isEmpty() && !file.isEmpty());
+
+        const QString textName =
+            QStringLiteral("Badgers dig long tunnels called setts under old …");
+        const QList<QPair<QString, QString>> expected{
+            {text, textName}, {page1, url}, {file, QStringLiteral("field notes.md")}};
+        JobTableModel *jobs = m_desktop.window()->jobs();
+        for (const auto &[id, name] : expected) {
+            QTRY_VERIFY_WITH_TIMEOUT(jobs->find(id), kJobTimeoutMs);
+            QTRY_COMPARE_WITH_TIMEOUT(jobs->find(id)->name, name, kJobTimeoutMs);
+            QCOMPARE(client.get(QStringLiteral("/ops/jobs/") + id, kAdmin)
+                         .json()
+                         .value(QStringLiteral("name"))
+                         .toString(),
+                     name);
+        }
+    }
+
     void jobEventsArriveThroughTheEventStream()
     {
         EventStream *events = m_desktop.window()->events();

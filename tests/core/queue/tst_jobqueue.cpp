@@ -197,7 +197,7 @@ private Q_SLOTS:
         QVERIFY2(isRqTimestamp(fields->value("created_at")), fields->value("created_at"));
         QCOMPARE(fields->value("enqueued_at"), fields->value("created_at"));
         QCOMPARE(fields->value("origin"), QByteArray("ingest"));
-        QCOMPARE(fields->value("description"), QByteArray("aether_ingest.ingest_text_job()"));
+        QCOMPARE(fields->value("description"), QByteArray("hello")); // the job's name
         QVERIFY(fields->value("data").startsWith("\x80\x02"));
         QCOMPARE(fields->value("result_ttl"), QByteArray("500"));
         QCOMPARE(fields->value("failure_ttl"), QByteArray::number(7 * 24 * 3600));

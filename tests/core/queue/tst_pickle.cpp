@@ -147,11 +147,15 @@ private Q_SLOTS:
     // The description RQ shows names the call as Python would write it.
     void anRqCallIsDescribedAsAPythonCall()
     {
-        const RqCall url = rqCall({"url", "https://example.org/it's\\a", "docs", "t", "default"});
+        const RqCall url =
+            rqCall({"url", "https://example.org/it's\\a", "docs", "t", "default", -1, {}});
         QCOMPARE(url.description,
                  QByteArray("aether_ingest.ingest_url_job('https://example.org/it\\'s\\\\a')"));
-        QCOMPARE(rqCall({"text", {}, "docs", "t", "default", 5}).description,
+        QCOMPARE(rqCall({"text", {}, "docs", "t", "default", 5, {}}).description,
                  QByteArray("aether_ingest.ingest_text_job()"));
+        // A job with a name: RQ's description is free text, and tools show it.
+        QCOMPARE(rqCall({"text", {}, "docs", "t", "default", 5, "Otters hold hands …"}).description,
+                 QByteArray("Otters hold hands …"));
     }
 
     // A job's result object (JSON) as RQ's job.result shows it.
