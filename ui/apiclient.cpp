@@ -152,6 +152,17 @@ void ApiClient::fetchQueue(QObject *context, ApiCallback callback)
     get(QStringLiteral("/ops/queue"), context, std::move(callback));
 }
 
+void ApiClient::setQueuePaused(bool paused, QObject *context, ApiCallback callback)
+{
+    postJson(paused ? QStringLiteral("/ops/queue/pause") : QStringLiteral("/ops/queue/resume"), {},
+             context, std::move(callback));
+}
+
+void ApiClient::deleteEndedJobs(const QString &status, QObject *context, ApiCallback callback)
+{
+    remove(QStringLiteral("/ops/jobs?status=") + segment(status), context, std::move(callback));
+}
+
 void ApiClient::enqueueText(const QJsonObject &body, QObject *context, ApiCallback callback)
 {
     postJson(QStringLiteral("/knowledge/ingest-text-async"), body, context, std::move(callback));

@@ -47,6 +47,9 @@ public:
     void actOnJob(const QString &id, JobAction action, QObject *context, ApiCallback callback);
     void deleteJob(const QString &id, QObject *context, ApiCallback callback);
     void fetchQueue(QObject *context, ApiCallback callback);
+    void setQueuePaused(bool paused, QObject *context, ApiCallback callback);
+    // Every ended job of `status` (finished, failed or canceled): DELETE /ops/jobs?status=.
+    void deleteEndedJobs(const QString &status, QObject *context, ApiCallback callback);
 
     // Ingest (the asynchronous routes: answered with a job_id).
     void enqueueText(const QJsonObject &body, QObject *context, ApiCallback callback);

@@ -15,6 +15,7 @@
 #include <QHeaderView>
 #include <QLineEdit>
 #include <QMenu>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QTableView>
 #include <QToolButton>
@@ -57,23 +58,38 @@ JobsPanel::JobsPanel(ApiClient *api, JobTableModel *jobs, QWidget *parent)
     m_textFilter->setClearButtonEnabled(true);
     connect(m_textFilter, &QLineEdit::textChanged, m_proxy, &JobFilterProxy::setTextFilter);
 
-    const auto addAction = [this](const QString &text, void (JobsPanel::*slot)(),
-                                  QLayout *buttons) {
-        auto *action = new QAction(text, this);
-        connect(action, &QAction::triggered, this, slot);
-        m_menu->addAction(action);
-        auto *button = new QPushButton(text, this);
-        button->setObjectName(text.toLower().remove(QLatin1Char(' ')) + QStringLiteral("Button"));
-        connect(button, &QPushButton::clicked, this, slot);
-        buttons->addWidget(button);
+    m_confirm = [this](const QString &question) {
+        return QMessageBox::question(this, tr("Aether Ingest"), question) == QMessageBox::Yes;
     };
     auto *actions = new QHBoxLayout;
-    addAction(tr("Copy id"), &JobsPanel::copySelectedIds, actions);
-    addAction(tr("Retry"), &JobsPanel::retrySelected, actions);
-    addAction(tr("Cancel"), &JobsPanel::cancelSelected, actions);
-    addAction(tr("Delete"), &JobsPanel::deleteSelected, actions);
-    addAction(tr("Details"), &JobsPanel::showDetails, actions);
+    m_copy = addAction(tr("Copy id"), &JobsPanel::copySelectedIds, actions);
+    m_retry = addAction(tr("Retry"), &JobsPanel::retrySelected, actions);
+    m_cancel = addAction(tr("Cancel"), &JobsPanel::cancelSelected, actions);
+    m_delete = addAction(tr("Delete"), &JobsPanel::deleteSelected, actions);
+    m_details = addAction(tr("Details"), &JobsPanel::showDetails, actions);
+    // The Delete key, wherever the focus is in the panel.
+    m_delete->setShortcut(QKeySequence::Delete);
+    m_delete->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    QWidget::addAction(m_delete);
     actions->addStretch(1);
+    auto *clear = new QPushButton(tr("Clear finished"), this);
+    clear->setObjectName(QStringLiteral("clearFinishedButton"));
+    clear->setToolTip(tr("Delete every finished job from the queue's records"));
+    connect(clear, &QPushButton::clicked, this, &JobsPanel::clearFinished);
+    actions->addWidget(clear);
+    m_pause = new QAction(tr("Pause queue"), this);
+    m_pause->setToolTip(tr("Workers finish what they run and take no new jobs until resumed"));
+    connect(m_pause, &QAction::triggered, this, &JobsPanel::toggleQueuePaused);
+    auto *pause = new QPushButton(this);
+    pause->setObjectName(QStringLiteral("pauseQueueButton"));
+    const auto followPause = [pause, this] {
+        pause->setText(m_pause->text());
+        pause->setToolTip(m_pause->toolTip());
+    };
+    connect(m_pause, &QAction::changed, pause, followPause);
+    followPause();
+    connect(pause, &QPushButton::clicked, m_pause, &QAction::trigger);
+    actions->addWidget(pause);
 
     auto *filters = new QHBoxLayout;
     filters->addWidget(createCountsBar(), 1);
@@ -85,7 +101,91 @@ JobsPanel::JobsPanel(ApiClient *api, JobTableModel *jobs, QWidget *parent)
     layout->addWidget(m_table, 1);
     layout->addLayout(actions);
     connect(m_jobs, &JobTableModel::countsChanged, this, &JobsPanel::updateCounts);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &JobsPanel::updateActions);
+    connect(m_jobs, &QAbstractItemModel::dataChanged, this, &JobsPanel::updateActions);
+    connect(m_jobs, &QAbstractItemModel::rowsRemoved, this, &JobsPanel::updateActions);
     updateCounts();
+    updateActions();
+}
+
+// A menu entry and a button for one action on the selected jobs.
+QAction *JobsPanel::addAction(const QString &text, void (JobsPanel::*slot)(), QLayout *buttons)
+{
+    auto *action = new QAction(text, this);
+    connect(action, &QAction::triggered, this, slot);
+    m_menu->addAction(action);
+    auto *button = new QPushButton(text, this);
+    button->setObjectName(text.toLower().remove(QLatin1Char(' ')) + QStringLiteral("Button"));
+    connect(button, &QPushButton::clicked, action, &QAction::trigger);
+    connect(action, &QAction::changed, button,
+            [button, action] { button->setEnabled(action->isEnabled()); });
+    buttons->addWidget(button);
+    return action;
+}
+
+// Each action is offered only where it can do something: retry for ended
+// jobs that did not finish, cancel for jobs that have not ended, delete for
+// any job not running (a running one is canceled first).
+void JobsPanel::updateActions()
+{
+    bool retryable = false, cancelable = false, deletable = false;
+    const QStringList ids = selectedIds();
+    for (const QString &id : ids) {
+        const JobRecord *job = m_jobs->find(id);
+        if (!job)
+            continue;
+        const QString &status = job->status;
+        retryable |= status == QLatin1String("failed") || status == QLatin1String("canceled");
+        cancelable |= status == QLatin1String("queued") || status == QLatin1String("scheduled") ||
+                      status == QLatin1String("started");
+        deletable |= status != QLatin1String("started");
+    }
+    m_copy->setEnabled(!ids.isEmpty());
+    m_retry->setEnabled(retryable);
+    m_cancel->setEnabled(cancelable);
+    m_delete->setEnabled(deletable);
+    m_details->setEnabled(ids.size() == 1);
+}
+
+void JobsPanel::setQueuePaused(bool paused)
+{
+    m_queuePaused = paused;
+    m_pause->setText(paused ? tr("Resume queue") : tr("Pause queue"));
+    m_pause->setToolTip(paused ? tr("Workers take jobs again")
+                               : tr("Workers finish what they run and take no new jobs until "
+                                    "resumed"));
+}
+
+void JobsPanel::toggleQueuePaused()
+{
+    const bool pause = !m_queuePaused;
+    m_api->setQueuePaused(pause, this, [this, pause](const ApiAnswer &answer) {
+        if (answer.ok())
+            setQueuePaused(pause);
+        Q_EMIT message(answer.ok() ? (pause ? tr("Queue paused") : tr("Queue resumed"))
+                                   : tr("Queue: %1").arg(answer.error));
+        Q_EMIT queueChanged();
+    });
+}
+
+void JobsPanel::clearFinished()
+{
+    if (!m_confirm(tr("Delete every finished job? Their documents stay in the store.")))
+        return;
+    m_api->deleteEndedJobs(QStringLiteral("finished"), this, [this](const ApiAnswer &answer) {
+        if (!answer.ok()) {
+            Q_EMIT message(tr("Clear finished: %1").arg(answer.error));
+            return;
+        }
+        const int deleted = answer.json.value(QStringLiteral("deleted")).toInt();
+        for (int row = m_jobs->rowCount() - 1; row >= 0; --row) {
+            if (m_jobs->record(row).status == QLatin1String("finished"))
+                m_jobs->removeJob(QString(m_jobs->record(row).id));
+        }
+        Q_EMIT message(deleted == 1 ? tr("1 finished job deleted")
+                                    : tr("%1 finished jobs deleted").arg(deleted));
+    });
 }
 
 QWidget *JobsPanel::createCountsBar()
@@ -178,7 +278,21 @@ void JobsPanel::cancelSelected()
 
 void JobsPanel::deleteSelected()
 {
+    QStringList ids;
     for (const QString &id : selectedIds()) {
+        const JobRecord *job = m_jobs->find(id);
+        if (job && job->status != QLatin1String("started"))
+            ids.append(id);
+    }
+    if (ids.isEmpty())
+        return;
+    const QString question =
+        ids.size() == 1
+            ? tr("Delete job %1? Its document stays in the store.").arg(ids.first().left(8))
+            : tr("Delete these %1 jobs? Their documents stay in the store.").arg(ids.size());
+    if (!m_confirm(question))
+        return;
+    for (const QString &id : std::as_const(ids)) {
         m_api->deleteJob(id, this, [this, id](const ApiAnswer &answer) {
             if (answer.ok())
                 m_jobs->removeJob(id);

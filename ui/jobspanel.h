@@ -4,7 +4,9 @@
 
 #include <QHash>
 #include <QWidget>
+#include <functional>
 
+class QAction;
 class QComboBox;
 class QLineEdit;
 class QMenu;
@@ -33,15 +35,34 @@ public:
     void copySelectedIds();
     void retrySelected();
     void cancelSelected();
-    void deleteSelected();
+    void deleteSelected(); // asks first
     void showDetails();
+    void clearFinished(); // asks first
+    void toggleQueuePaused();
+    // The queue's state as the status poll last saw it.
+    void setQueuePaused(bool paused);
+
+    // Asked before deleting; answers whether to go on. The default shows a
+    // question box; tests answer themselves.
+    using Confirm = std::function<bool(const QString &question)>;
+    void setConfirm(Confirm confirm) { m_confirm = std::move(confirm); }
+
+    // The actions, enabled by the selected jobs' states (tests and menus).
+    QAction *retryAction() const { return m_retry; }
+    QAction *cancelAction() const { return m_cancel; }
+    QAction *deleteAction() const { return m_delete; }
+    QAction *pauseAction() const { return m_pause; }
 
 Q_SIGNALS:
     void message(const QString &text);
+    // The queue was paused or resumed from here: the status should be read again.
+    void queueChanged();
 
 private:
     QWidget *createCountsBar();
+    QAction *addAction(const QString &text, void (JobsPanel::*slot)(), QLayout *buttons);
     void updateCounts();
+    void updateActions();
     void act(ApiClient::JobAction action, const QString &done);
     void showContextMenu(const QPoint &position);
 
@@ -53,6 +74,14 @@ private:
     QComboBox *m_typeFilter;
     QLineEdit *m_textFilter;
     QMenu *m_menu;
+    QAction *m_copy = nullptr;
+    QAction *m_retry = nullptr;
+    QAction *m_cancel = nullptr;
+    QAction *m_delete = nullptr;
+    QAction *m_details = nullptr;
+    QAction *m_pause = nullptr;
+    bool m_queuePaused = false;
+    Confirm m_confirm;
 };
 
 } // namespace aether

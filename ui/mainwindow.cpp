@@ -79,6 +79,13 @@ MainWindow::MainWindow(ServiceInfo service, QWidget *parent)
     });
 
     m_statusPanel = new StatusPanel(m_api, m_service, statusBar());
+    connect(m_statusPanel, &StatusPanel::queuePausedChanged, m_jobsPanel,
+            &JobsPanel::setQueuePaused);
+    connect(m_statusPanel, &StatusPanel::resumeRequested, this, [this] {
+        if (m_statusPanel->queuePaused())
+            m_jobsPanel->toggleQueuePaused();
+    });
+    connect(m_jobsPanel, &JobsPanel::queueChanged, m_statusPanel, &StatusPanel::poll);
     connect(m_events, &EventStream::eventsArrived, m_jobs, &JobTableModel::applyEvents);
     connect(m_events, &EventStream::connectionChanged, this, [this](bool connected) {
         if (connected)

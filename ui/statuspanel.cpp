@@ -20,7 +20,8 @@ constexpr int kPollMs = 2000;
 
 StatusPanel::StatusPanel(ApiClient *api, const ServiceInfo &service, QStatusBar *bar)
     : QObject(bar), m_api(api), m_service(service), m_bar(bar), m_address(new QPushButton(bar)),
-      m_redis(new QLabel(bar)), m_workers(new QLabel(bar)), m_queue(new QLabel(bar))
+      m_redis(new QLabel(bar)), m_workers(new QLabel(bar)), m_queue(new QLabel(bar)),
+      m_resume(new QPushButton(tr("Resume"), bar))
 {
     m_address->setObjectName(QStringLiteral("apiAddress"));
     m_address->setFlat(true);
@@ -39,6 +40,11 @@ StatusPanel::StatusPanel(ApiClient *api, const ServiceInfo &service, QStatusBar 
     bar->addPermanentWidget(m_redis);
     bar->addPermanentWidget(m_workers);
     bar->addPermanentWidget(m_queue);
+    m_resume->setObjectName(QStringLiteral("resumeQueueButton"));
+    m_resume->setToolTip(tr("The queue is paused: let the workers take jobs again"));
+    m_resume->hide();
+    connect(m_resume, &QPushButton::clicked, this, &StatusPanel::resumeRequested);
+    bar->addPermanentWidget(m_resume);
     showRedis();
     m_workers->setText(tr("Workers –"));
     m_queue->setText(tr("Queue –"));
@@ -99,10 +105,16 @@ void StatusPanel::showQueue(const QJsonObject &queue)
     }
     m_workers->setText(tr("Workers %1/%2 busy").arg(busy).arg(workers.size()));
     const QJsonObject counts = queue.value(QStringLiteral("counts")).toObject();
+    const bool paused = queue.value(QStringLiteral("paused")).toBool();
     QString text = tr("Queue %1").arg(counts.value(QStringLiteral("queued")).toInt());
-    if (queue.value(QStringLiteral("paused")).toBool())
+    if (paused)
         text += tr(" (paused)");
     m_queue->setText(text);
+    m_resume->setVisible(paused);
+    if (paused != m_queuePaused) {
+        m_queuePaused = paused;
+        Q_EMIT queuePausedChanged(paused);
+    }
 }
 
 QString StatusPanel::workersText() const

@@ -26,8 +26,13 @@ public:
 
     void setService(const ServiceInfo &service);
     void poll();
+    bool queuePaused() const { return m_queuePaused; }
     QString workersText() const;
     QString queueText() const;
+
+Q_SIGNALS:
+    void queuePausedChanged(bool paused);
+    void resumeRequested(); // the status bar's Resume
 
 private:
     void showQueue(const QJsonObject &queue);
@@ -41,6 +46,8 @@ private:
     QLabel *m_redis;
     QLabel *m_workers;
     QLabel *m_queue;
+    QPushButton *m_resume;
+    bool m_queuePaused = false;
     bool m_redisConnected = false;
     bool m_polling = false;
 };

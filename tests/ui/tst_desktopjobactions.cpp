@@ -1,6 +1,8 @@
 // Retry, cancel and delete from the job table act on the real queue: a failed
 // URL job retried runs again and finishes; a job queued while the workers are
-// paused is canceled; a deleted job leaves the table.
+// paused is canceled; a deleted job leaves the table (after asking). The
+// actions follow the selected jobs' states; the queue pauses and resumes from
+// the window; "Clear finished" deletes every finished job.
 #include "desktopfixture.h"
 #include "fixturehttpserver.h"
 #include "httpclient.h"
@@ -10,7 +12,12 @@
 #include "ui/jobtablemodel.h"
 #include "ui/mainwindow.h"
 
+#include <QAction>
+#include <QJsonArray>
 #include <QPlainTextEdit>
+#include <QPushButton>
+#include <QStatusBar>
+#include <QTableView>
 #include <QTest>
 
 using namespace aether;
@@ -83,31 +90,97 @@ private Q_SLOTS:
         QVERIFY(jobs->find(id)->error.isEmpty());
     }
 
-    void cancelAQueuedJobWhilePaused()
+    // Pause from the window, then the actions follow the selected job's state:
+    // a queued job can be canceled, not retried; a canceled one retried and
+    // deleted, not canceled. Deleting asks first; the Delete key deletes too.
+    void actionsFollowTheJobsStateWhilePaused()
     {
         const HttpClient client(m_desktop.baseUrl());
-        QCOMPARE(client.post(QStringLiteral("/ops/queue/pause"), {}, kAdmin).status, 200);
-        AddContentPanel *panel = m_desktop.window()->addPanel();
+        MainWindow *window = m_desktop.window();
+        JobsPanel *table = window->jobsPanel();
+        table->pauseAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(client.get(QStringLiteral("/ops/queue"), kAdmin)
+                                     .json()
+                                     .value(QStringLiteral("paused"))
+                                     .toBool(),
+                                 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(table->pauseAction()->text(), QStringLiteral("Resume queue"),
+                                  10000);
+        auto *resume =
+            window->statusBar()->findChild<QPushButton *>(QStringLiteral("resumeQueueButton"));
+        QTRY_VERIFY_WITH_TIMEOUT(resume && resume->isVisible(), 10000);
+
+        AddContentPanel *panel = window->addPanel();
         panel->queueText(QStringLiteral("Waiting in a paused queue."));
         const QString id = waitForJobNamed(QStringLiteral("Waiting in a paused queue."));
         QVERIFY(!id.isEmpty());
-        JobTableModel *jobs = m_desktop.window()->jobs();
+        JobTableModel *jobs = window->jobs();
         QCOMPARE(statusOf(*jobs, id), QStringLiteral("queued"));
-
-        JobsPanel *table = m_desktop.window()->jobsPanel();
         table->selectJob(id);
+        QVERIFY(table->cancelAction()->isEnabled());
+        QVERIFY(!table->retryAction()->isEnabled());
+
         table->cancelSelected();
         QTRY_COMPARE_WITH_TIMEOUT(statusOf(*jobs, id), QStringLiteral("canceled"), 10000);
         const QJsonObject job = client.get(QStringLiteral("/ops/jobs/") + id, kAdmin).json();
         QCOMPARE(job.value(QStringLiteral("status")).toString(), QStringLiteral("canceled"));
         QCOMPARE(jobs->countsByState().value(QStringLiteral("canceled")), 1);
-
-        // Deleting it removes it from the queue and the table.
         table->selectJob(id);
+        QTRY_VERIFY_WITH_TIMEOUT(!table->cancelAction()->isEnabled(), 5000);
+        QVERIFY(table->retryAction()->isEnabled());
+        QVERIFY(table->deleteAction()->isEnabled());
+
+        // Deleting asks first: "no" keeps the job.
+        QStringList asked;
+        bool answer = false;
+        table->setConfirm([&](const QString &question) {
+            asked.append(question);
+            return answer;
+        });
         table->deleteSelected();
+        QCOMPARE(asked.size(), 1);
+        QTest::qWait(300);
+        QVERIFY(jobs->find(id));
+        QCOMPARE(client.get(QStringLiteral("/ops/jobs/") + id, kAdmin).status, 200);
+        // "Yes", by the Delete key on the table.
+        answer = true;
+        table->table()->setFocus();
+        QTest::keyClick(table->table(), Qt::Key_Delete);
+        QCOMPARE(asked.size(), 2);
         QTRY_VERIFY_WITH_TIMEOUT(!jobs->find(id), 10000);
         QCOMPARE(client.get(QStringLiteral("/ops/jobs/") + id, kAdmin).status, 404);
-        QCOMPARE(client.post(QStringLiteral("/ops/queue/resume"), {}, kAdmin).status, 200);
+
+        // The status bar's Resume resumes.
+        resume->click();
+        QTRY_VERIFY_WITH_TIMEOUT(!client.get(QStringLiteral("/ops/queue"), kAdmin)
+                                      .json()
+                                      .value(QStringLiteral("paused"))
+                                      .toBool(),
+                                 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(table->pauseAction()->text(), QStringLiteral("Pause queue"),
+                                  10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!resume->isVisible(), 10000);
+    }
+
+    void clearFinishedDeletesEveryFinishedJob()
+    {
+        const HttpClient client(m_desktop.baseUrl());
+        AddContentPanel *panel = m_desktop.window()->addPanel();
+        panel->queueText(QStringLiteral("Soon finished and cleared."));
+        const QString id = waitForJobNamed(QStringLiteral("Soon finished and cleared."));
+        JobTableModel *jobs = m_desktop.window()->jobs();
+        QTRY_COMPARE_WITH_TIMEOUT(statusOf(*jobs, id), QStringLiteral("finished"), kJobTimeoutMs);
+        JobsPanel *table = m_desktop.window()->jobsPanel();
+        table->setConfirm([](const QString &) { return true; });
+        table->clearFinished();
+        QTRY_COMPARE_WITH_TIMEOUT(jobs->countsByState().value(QStringLiteral("finished")), 0,
+                                  10000);
+        QCOMPARE(client.get(QStringLiteral("/ops/jobs?status=finished"), kAdmin)
+                     .json()
+                     .value(QStringLiteral("jobs"))
+                     .toArray()
+                     .size(),
+                 0);
     }
 
 private:
