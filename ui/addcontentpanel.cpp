@@ -253,8 +253,10 @@ void AddContentPanel::queuePendingFiles()
 void AddContentPanel::queueUrls()
 {
     const UrlList list = UrlList::parse(m_urls->toPlainText());
-    // Invalid lines stay in the box to be fixed; valid ones leave it.
+    // Invalid lines stay in the box to be fixed; valid ones leave it, and come
+    // back if the service refuses them.
     m_urls->setPlainText(list.invalidLines.join(QLatin1Char('\n')));
+    m_urlProblems = list.problems;
     if (!list.problems.isEmpty())
         showMessage(counted(int(list.problems.size()), "line", "lines") +
                         QStringLiteral(" not queued:\n") + list.problems.join(QLatin1Char('\n')),
@@ -274,29 +276,53 @@ void AddContentPanel::queueUrls()
         const QString shown = url.toString();
         m_api->enqueueUrl(body, this, [this, shown, label](const ApiAnswer &answer) {
             submitted(answer, QStringLiteral("url"), shown, QString(), label);
+            if (!answer.ok())
+                urlRefused(shown, answer.error);
         });
     }
 }
 
-void AddContentPanel::pasteText()
+void AddContentPanel::urlRefused(const QString &url, const QString &reason)
 {
-    PasteTextDialog dialog(this);
-    if (dialog.exec() == QDialog::Accepted)
-        queueText(dialog.text());
+    QStringList lines = m_urls->toPlainText().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    if (!lines.contains(url))
+        lines.append(url);
+    m_urls->setPlainText(lines.join(QLatin1Char('\n')));
+    m_urlProblems.append(QStringLiteral("'%1': %2").arg(url, reason));
+    showMessage(counted(int(m_urlProblems.size()), "line", "lines") +
+                    QStringLiteral(" not queued:\n") + m_urlProblems.join(QLatin1Char('\n')),
+                true);
 }
 
-void AddContentPanel::queueText(const QString &text)
+void AddContentPanel::pasteText()
+{
+    PasteTextDialog dialog(m_unsentText, source(), this);
+    if (dialog.exec() == QDialog::Accepted)
+        queueText(dialog.text(), dialog.source());
+}
+
+void AddContentPanel::queueText(const QString &text, const QString &sourceOverride)
 {
     if (text.trimmed().isEmpty())
         return;
     const QString label = tr("text #%1").arg(++m_batchCounter);
     Q_EMIT batchStarted(label, 1);
     QJsonObject body{{QStringLiteral("text"), text}, {QStringLiteral("priority"), priority()}};
-    if (!source().isEmpty())
-        body.insert(QStringLiteral("source"), source());
+    const QString textSource = sourceOverride.isEmpty() ? source() : sourceOverride;
+    if (!textSource.isEmpty())
+        body.insert(QStringLiteral("source"), textSource);
     const QString shown = firstWords(text);
-    m_api->enqueueText(body, this, [this, shown, label](const ApiAnswer &answer) {
+    m_api->enqueueText(body, this, [this, shown, label, text](const ApiAnswer &answer) {
         submitted(answer, QStringLiteral("text"), shown, QString(), label);
+        if (answer.ok()) {
+            if (m_unsentText == text)
+                m_unsentText.clear();
+            return;
+        }
+        m_unsentText = text; // never lost: "Paste text" opens with it again
+        showMessage(tr("'%1' was not queued: %2. Paste text (Ctrl+Shift+V) opens it again.")
+                        .arg(shown, answer.error),
+                    true);
     });
 }
 

@@ -41,7 +41,10 @@ public:
     void discardPendingFiles();
     void queueUrls();
     void pasteText();
-    void queueText(const QString &text);
+    // `sourceOverride`: the paste dialog's source, else the panel's.
+    void queueText(const QString &text, const QString &sourceOverride = {});
+    // A text the service refused, offered again by the next "Paste text".
+    QString unsentText() const { return m_unsentText; }
     void focusUrlBox();
 
 Q_SIGNALS:
@@ -64,6 +67,8 @@ private:
     void showMessage(const QString &text, bool problem);
     void submitted(const ApiAnswer &answer, const QString &type, const QString &name,
                    const QString &localPath, const QString &batch);
+    // A URL the service refused goes back into the box, its reason under it.
+    void urlRefused(const QString &url, const QString &reason);
 
     ApiClient *m_api;
     DropZone *m_dropZone;
@@ -76,6 +81,8 @@ private:
     QLabel *m_message;
     FileCollection m_pending;
     int m_batchCounter = 0;
+    QStringList m_urlProblems; // the last "Queue URLs"' refused lines, with reasons
+    QString m_unsentText;
 };
 
 } // namespace aether

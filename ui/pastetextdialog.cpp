@@ -1,35 +1,55 @@
 #include "ui/pastetextdialog.h"
 
 #include <QDialogButtonBox>
-#include <QLabel>
+#include <QFormLayout>
+#include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QShortcut>
 #include <QVBoxLayout>
 
 namespace aether {
 
-PasteTextDialog::PasteTextDialog(QWidget *parent)
-    : QDialog(parent), m_text(new QPlainTextEdit(this))
+PasteTextDialog::PasteTextDialog(const QString &text, const QString &source, QWidget *parent)
+    : QDialog(parent), m_text(new QPlainTextEdit(text, this)), m_source(new QLineEdit(source, this))
 {
     setWindowTitle(tr("Paste text"));
     resize(600, 420);
     m_text->setPlaceholderText(tr("Paste or type the text to ingest"));
+    m_source->setObjectName(QStringLiteral("pasteSource"));
+    m_source->setPlaceholderText(tr("docs (the default)"));
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
-    buttons->button(QDialogButtonBox::Ok)->setText(tr("Queue"));
-    buttons->button(QDialogButtonBox::Ok)->setEnabled(false);
-    connect(m_text, &QPlainTextEdit::textChanged, this, [this, buttons] {
-        buttons->button(QDialogButtonBox::Ok)->setEnabled(!text().isEmpty());
-    });
+    QPushButton *queue = buttons->button(QDialogButtonBox::Ok);
+    queue->setText(tr("Queue"));
+    queue->setToolTip(tr("Ctrl+Enter"));
+    queue->setEnabled(!this->text().isEmpty());
+    connect(m_text, &QPlainTextEdit::textChanged, this,
+            [this, queue] { queue->setEnabled(!this->text().isEmpty()); });
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    // Enter inserts a line break in the text; Ctrl+Enter queues it.
+    for (const QKeyCombination key : {Qt::CTRL | Qt::Key_Return, Qt::CTRL | Qt::Key_Enter}) {
+        connect(new QShortcut(QKeySequence(key), this), &QShortcut::activated, this, [this] {
+            if (!this->text().isEmpty())
+                accept();
+        });
+    }
+    auto *form = new QFormLayout;
+    form->addRow(tr("Source"), m_source);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_text, 1);
+    layout->addLayout(form);
     layout->addWidget(buttons);
 }
 
 QString PasteTextDialog::text() const
 {
     return m_text->toPlainText().trimmed();
+}
+
+QString PasteTextDialog::source() const
+{
+    return m_source->text().trimmed();
 }
 
 } // namespace aether

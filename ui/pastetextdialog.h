@@ -2,21 +2,25 @@
 
 #include <QDialog>
 
+class QLineEdit;
 class QPlainTextEdit;
 
 namespace aether {
 
-// "Paste text": a text to ingest as one text job.
+// "Paste text": a text to ingest as one text job, with its source. Ctrl+Enter
+// queues it. Opens with a text the service refused before, so none is lost.
 class PasteTextDialog : public QDialog
 {
     Q_OBJECT
 
 public:
-    explicit PasteTextDialog(QWidget *parent = nullptr);
+    PasteTextDialog(const QString &text, const QString &source, QWidget *parent = nullptr);
     QString text() const;
+    QString source() const;
 
 private:
     QPlainTextEdit *m_text;
+    QLineEdit *m_source;
 };
 
 } // namespace aether

@@ -228,6 +228,33 @@ private Q_SLOTS:
         QCOMPARE(statusesOf(arrived, missed).first(), QStringLiteral("queued"));
     }
 
+    // Last: it stops Redis for a while. What the service refuses is kept: URLs
+    // go back into the box with the reason, a text is offered again.
+    void refusedInputIsKeptToBeSentAgain()
+    {
+        AddContentPanel *panel = m_desktop.window()->addPanel();
+        const QString url = QStringLiteral("http://127.0.0.1:9/kept-while-redis-is-down");
+        QVERIFY(m_desktop.redis().isRunning());
+        m_desktop.redis().stop();
+        panel->urlBox()->setPlainText(url);
+        panel->queueUrls();
+        QTRY_COMPARE_WITH_TIMEOUT(panel->urlBox()->toPlainText(), url, 15000);
+        QVERIFY2(panel->messageLabel()->text().contains(QLatin1String("queue unavailable")),
+                 qPrintable(panel->messageLabel()->text()));
+        const QString text = QStringLiteral("A note written while Redis was away.");
+        panel->queueText(text);
+        QTRY_COMPARE_WITH_TIMEOUT(panel->unsentText(), text, 15000);
+
+        QVERIFY(m_desktop.redis().restart());
+        HttpClient client(m_desktop.baseUrl());
+        QTRY_COMPARE_WITH_TIMEOUT(client.get(QStringLiteral("/ops/queue"), kAdmin).status, 200,
+                                  15000);
+        panel->queueUrls();
+        QTRY_VERIFY_WITH_TIMEOUT(panel->urlBox()->toPlainText().isEmpty(), 5000);
+        panel->queueText(panel->unsentText());
+        QTRY_VERIFY_WITH_TIMEOUT(panel->unsentText().isEmpty(), 15000);
+    }
+
 private:
     DesktopFixture m_desktop;
 };
