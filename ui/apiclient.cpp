@@ -178,9 +178,10 @@ void ApiClient::search(const QJsonObject &body, QObject *context, ApiCallback ca
     postJson(QStringLiteral("/knowledge/search"), body, context, std::move(callback));
 }
 
-void ApiClient::listDocuments(int limit, QObject *context, ApiCallback callback)
+void ApiClient::listDocuments(int limit, qint64 offset, QObject *context, ApiCallback callback)
 {
-    get(QStringLiteral("/knowledge/documents?limit=%1").arg(limit), context, std::move(callback));
+    get(QStringLiteral("/knowledge/documents?limit=%1&offset=%2").arg(limit).arg(offset), context,
+        std::move(callback));
 }
 
 void ApiClient::deleteDocument(const QString &id, QObject *context, ApiCallback callback)

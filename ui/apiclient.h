@@ -60,7 +60,7 @@ public:
 
     // Knowledge.
     void search(const QJsonObject &body, QObject *context, ApiCallback callback);
-    void listDocuments(int limit, QObject *context, ApiCallback callback);
+    void listDocuments(int limit, qint64 offset, QObject *context, ApiCallback callback);
     void deleteDocument(const QString &id, QObject *context, ApiCallback callback);
 
     // Watched folders.

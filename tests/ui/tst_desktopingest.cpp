@@ -7,18 +7,25 @@
 #include "httpclient.h"
 #include "jobpoller.h"
 #include "ui/addcontentpanel.h"
+#include "ui/documentspanel.h"
 #include "ui/dropzone.h"
 #include "ui/eventstream.h"
 #include "ui/jobtablemodel.h"
 #include "ui/mainwindow.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
+#include <QJsonArray>
+#include <QLineEdit>
 #include <QLabel>
 #include <QMimeData>
 #include <QPlainTextEdit>
+#include <QScrollBar>
 #include <QSignalSpy>
+#include <QTabWidget>
 #include <QTest>
+#include <QTreeWidget>
 
 using namespace aether;
 using namespace aether::test;
@@ -226,6 +233,63 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(statusesOf(arrived, missed).contains(QStringLiteral("finished")),
                                  kJobTimeoutMs);
         QCOMPARE(statusesOf(arrived, missed).first(), QStringLiteral("queued"));
+    }
+
+    // The Documents tab lists every document, a page at a time as it is scrolled.
+    void theDocumentsTabReachesEveryDocument()
+    {
+        HttpClient client(m_desktop.baseUrl());
+        const qint64 before = client.get(QStringLiteral("/knowledge/documents?limit=1"), kEditor)
+                                  .json()
+                                  .value(QStringLiteral("total"))
+                                  .toInteger();
+        constexpr int kDocuments = 4000;
+        QJsonArray items;
+        for (int i = 0; i < kDocuments; ++i)
+            items.append(QJsonObject{
+                {QStringLiteral("text"), QStringLiteral("Catalogue entry %1: a lantern, a rope and "
+                                                        "a compass, item %1.")
+                                             .arg(i)}});
+        const HttpResult batch =
+            client.postJson(QStringLiteral("/knowledge/ingest-batch-async"),
+                            {{QStringLiteral("items"), items},
+                             {QStringLiteral("source"), QStringLiteral("catalogue")}},
+                            kEditor);
+        QCOMPARE(batch.status, 200);
+        const qint64 expected = before + kDocuments;
+        QTRY_COMPARE_WITH_TIMEOUT(
+            client.get(QStringLiteral("/knowledge/documents?limit=1"), kEditor)
+                .json()
+                .value(QStringLiteral("total"))
+                .toInteger(),
+            expected, 120000);
+
+        MainWindow *window = m_desktop.window();
+        DocumentsPanel *panel = window->documentsPanel();
+        window->tabs()->setCurrentWidget(panel);
+        panel->refresh();
+        QTRY_COMPARE_WITH_TIMEOUT(panel->totalCount(), expected, 10000);
+        QTest::qWait(200);
+        QVERIFY2(panel->loadedCount() < expected, // a page at a time, not all at once
+                 qPrintable(QString::number(panel->loadedCount())));
+        QScrollBar *bar = panel->documents()->verticalScrollBar();
+        QElapsedTimer scrolling;
+        scrolling.start();
+        while (panel->loadedCount() < expected && scrolling.elapsed() < 60000) {
+            bar->setValue(bar->maximum()); // what the user's scrolling does
+            QTest::qWait(20);
+        }
+        QCOMPARE(panel->loadedCount(), int(expected));
+        QVERIFY2(panel->status()->text().startsWith(QStringLiteral("%1 documents").arg(expected)),
+                 qPrintable(panel->status()->text()));
+        QVERIFY(!panel->status()->text().contains(QLatin1String("more as you scroll")));
+        // The filter narrows what is listed.
+        panel->filter()->setText(QStringLiteral("catalogue"));
+        int shown = 0;
+        for (int row = 0; row < panel->loadedCount(); ++row)
+            shown += panel->documents()->topLevelItem(row)->isHidden() ? 0 : 1;
+        QCOMPARE(shown, kDocuments);
+        panel->filter()->clear();
     }
 
     // Last: it stops Redis for a while. What the service refuses is kept: URLs
