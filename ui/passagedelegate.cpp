@@ -1,42 +1,37 @@
 #include "ui/passagedelegate.h"
 
+#include "ui/searchsnippet.h"
+
 #include <QAbstractTextDocumentLayout>
 #include <QApplication>
 #include <QPainter>
-#include <QRegularExpression>
 #include <QTextDocument>
 
 namespace aether {
 
 namespace {
 
-constexpr int kPassageLines = 3;
+constexpr int kPassageLines = 4;
 
 } // namespace
 
-QString PassageDelegate::highlighted(const QString &passage, const QStringList &terms)
+QString PassageDelegate::highlighted(const QString &text, const QStringList &terms,
+                                     const QPalette &palette)
 {
-    QStringList escaped;
-    for (const QString &term : terms) {
-        if (term.size() >= 2)
-            escaped.append(QRegularExpression::escape(term));
-    }
-    const QString flat = passage.simplified();
-    if (escaped.isEmpty())
-        return flat.toHtmlEscaped();
-    const QRegularExpression pattern(
-        QStringLiteral("\\b(") + escaped.join(QLatin1Char('|')) + QStringLiteral(")\\w*"),
-        QRegularExpression::CaseInsensitiveOption | QRegularExpression::UseUnicodePropertiesOption);
+    const auto escaped = [](const QString &plain) {
+        return plain.toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>"));
+    };
+    const QString mark = QStringLiteral("<span style=\"background:%1;color:%2;font-weight:bold\">")
+                             .arg(palette.color(QPalette::Highlight).name(),
+                                  palette.color(QPalette::HighlightedText).name());
     QString html;
     qsizetype last = 0;
-    for (auto it = pattern.globalMatch(flat); it.hasNext();) {
-        const QRegularExpressionMatch match = it.next();
-        html += flat.mid(last, match.capturedStart() - last).toHtmlEscaped();
-        html += QStringLiteral("<span style=\"background:#fff59d;font-weight:bold\">") +
-                match.captured().toHtmlEscaped() + QStringLiteral("</span>");
-        last = match.capturedEnd();
+    for (const Snippet::Span &match : termMatches(text, terms)) {
+        html += escaped(text.mid(last, match.start - last));
+        html += mark + escaped(text.mid(match.start, match.length)) + QStringLiteral("</span>");
+        last = match.start + match.length;
     }
-    html += flat.mid(last).toHtmlEscaped();
+    html += escaped(text.mid(last));
     return html;
 }
 
@@ -52,7 +47,7 @@ void PassageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
 
     QTextDocument document;
     document.setDefaultFont(option.font);
-    document.setHtml(highlighted(passage, m_terms));
+    document.setHtml(highlighted(passage, m_terms, option.palette));
     document.setTextWidth(option.rect.width() - 8);
     painter->save();
     painter->translate(option.rect.topLeft() + QPoint(4, 2));

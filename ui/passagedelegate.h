@@ -1,10 +1,13 @@
 #pragma once
 
+#include <QPalette>
 #include <QStyledItemDelegate>
 
 namespace aether {
 
-// Draws a search result's passage as rich text, the query's terms highlighted.
+// Draws a search result's snippet as rich text: line breaks kept, the query's
+// terms marked in the palette's highlight colours (readable in light and dark
+// palettes alike).
 class PassageDelegate : public QStyledItemDelegate
 {
     Q_OBJECT
@@ -13,8 +16,9 @@ public:
     using QStyledItemDelegate::QStyledItemDelegate;
 
     void setTerms(const QStringList &terms) { m_terms = terms; }
-    // The passage as HTML with <b> around every term (case-insensitive).
-    static QString highlighted(const QString &passage, const QStringList &terms);
+    // `text` as HTML, every place a term matches marked.
+    static QString highlighted(const QString &text, const QStringList &terms,
+                               const QPalette &palette);
 
     void paint(QPainter *painter, const QStyleOptionViewItem &option,
                const QModelIndex &index) const override;

@@ -2,6 +2,7 @@
 
 #include "ui/apiclient.h"
 #include "ui/passagedelegate.h"
+#include "ui/searchsnippet.h"
 
 #include <QComboBox>
 #include <QDesktopServices>
@@ -13,8 +14,11 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QSplitter>
+#include <QTextBrowser>
 #include <QTreeWidget>
 #include <QVBoxLayout>
+#include <cmath>
 
 namespace aether {
 
@@ -29,14 +33,26 @@ enum Column
     PassageColumn
 };
 
-constexpr int kTargetRole = Qt::UserRole + 1; // URL or file name to open
+constexpr int kTargetRole = Qt::UserRole + 1;  // URL or file name to open
+constexpr int kPassageRole = Qt::UserRole + 2; // the whole passage
+constexpr int kBarSteps = 5;
+
+// The score relative to the best result's, as a bar of kBarSteps blocks: the
+// scores' scale (fused ranks) means nothing to a reader, their order does.
+QString relevanceBar(double score, double best)
+{
+    const int filled =
+        best > 0 ? qBound(1, int(std::lround(kBarSteps * score / best)), kBarSteps) : 1;
+    return QString(filled, QChar(0x25A0)) + QString(kBarSteps - filled, QChar(0x25A1));
+}
 
 } // namespace
 
 SearchPanel::SearchPanel(ApiClient *api, LocalFileLookup lookup, QWidget *parent)
     : QWidget(parent), m_api(api), m_lookup(std::move(lookup)), m_query(new QLineEdit(this)),
       m_mode(new QComboBox(this)), m_results(new QTreeWidget(this)),
-      m_passages(new PassageDelegate(this)), m_status(new QLabel(this))
+      m_passages(new PassageDelegate(this)), m_passage(new QTextBrowser(this)),
+      m_status(new QLabel(this))
 {
     m_query->setObjectName(QStringLiteral("searchQuery"));
     m_query->setPlaceholderText(tr("Search what was ingested (Ctrl+F)"));
@@ -48,7 +64,8 @@ SearchPanel::SearchPanel(ApiClient *api, LocalFileLookup lookup, QWidget *parent
     auto *go = new QPushButton(tr("Search"), this);
     connect(go, &QPushButton::clicked, this, &SearchPanel::search);
 
-    m_results->setHeaderLabels({tr("Score"), tr("Title"), tr("Source"), tr("Page"), tr("Passage")});
+    m_results->setHeaderLabels(
+        {tr("Relevance"), tr("Title"), tr("Source"), tr("Page"), tr("Passage")});
     m_results->setRootIsDecorated(false);
     m_results->setAlternatingRowColors(true);
     m_results->setUniformRowHeights(true);
@@ -60,6 +77,15 @@ SearchPanel::SearchPanel(ApiClient *api, LocalFileLookup lookup, QWidget *parent
     m_results->header()->setStretchLastSection(true);
     connect(m_results, &QTreeWidget::itemDoubleClicked, this,
             [this](QTreeWidgetItem *item) { open(item); });
+    connect(m_results, &QTreeWidget::currentItemChanged, this,
+            [this](QTreeWidgetItem *item) { showPassage(item); });
+    m_passage->setObjectName(QStringLiteral("passageView"));
+    m_passage->setPlaceholderText(tr("The selected result's whole passage shows here"));
+    auto *split = new QSplitter(Qt::Vertical, this);
+    split->addWidget(m_results);
+    split->addWidget(m_passage);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 1);
 
     auto *bar = new QHBoxLayout;
     bar->addWidget(m_query, 1);
@@ -67,7 +93,7 @@ SearchPanel::SearchPanel(ApiClient *api, LocalFileLookup lookup, QWidget *parent
     bar->addWidget(go);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(bar);
-    layout->addWidget(m_results, 1);
+    layout->addWidget(split, 1);
     layout->addWidget(m_status);
 }
 
@@ -84,7 +110,8 @@ void SearchPanel::search()
         return;
     static const QRegularExpression separators(QStringLiteral("\\W+"),
                                                QRegularExpression::UseUnicodePropertiesOption);
-    m_passages->setTerms(query.split(separators, Qt::SkipEmptyParts));
+    m_terms = query.split(separators, Qt::SkipEmptyParts);
+    m_passages->setTerms(m_terms);
     m_status->setText(tr("Searching…"));
     const QJsonObject body{{QStringLiteral("query"), query},
                            {QStringLiteral("k"), 20},
@@ -101,6 +128,10 @@ void SearchPanel::search()
 void SearchPanel::showResults(const QJsonArray &results)
 {
     m_results->clear();
+    m_passage->clear();
+    const double best = results.isEmpty()
+                            ? 0
+                            : results.first().toObject().value(QStringLiteral("score")).toDouble();
     for (const QJsonValue &value : results) {
         const QJsonObject hit = value.toObject();
         const QString url = hit.value(QStringLiteral("url")).toString();
@@ -109,18 +140,35 @@ void SearchPanel::showResults(const QJsonArray &results)
         if (title.isEmpty())
             title = !fileName.isEmpty() ? fileName : url;
         const QJsonValue page = hit.value(QStringLiteral("page"));
+        const double score = hit.value(QStringLiteral("score")).toDouble();
+        const QString passage = hit.value(QStringLiteral("text")).toString();
         auto *item = new QTreeWidgetItem(m_results);
-        item->setText(ScoreColumn,
-                      QString::number(hit.value(QStringLiteral("score")).toDouble(), 'f', 4));
+        item->setText(ScoreColumn, relevanceBar(score, best));
+        item->setToolTip(
+            ScoreColumn,
+            tr("score %1 (the best result's: %2)").arg(score, 0, 'f', 4).arg(best, 0, 'f', 4));
         item->setText(TitleColumn, title);
         item->setToolTip(TitleColumn, url.isEmpty() ? fileName : url);
         item->setText(SourceColumn, hit.value(QStringLiteral("source")).toString());
         item->setText(PageColumn, page.isDouble() ? QString::number(page.toInt()) : QString());
-        item->setText(PassageColumn, hit.value(QStringLiteral("text")).toString());
+        item->setText(PassageColumn, makeSnippet(passage, m_terms).text);
+        item->setData(PassageColumn, kPassageRole, passage);
         item->setData(TitleColumn, kTargetRole, url.isEmpty() ? fileName : url);
     }
-    m_status->setText(tr("%1 result(s)").arg(results.size()));
+    m_status->setText(results.size() == 1 ? tr("1 result") : tr("%1 results").arg(results.size()));
+    if (m_results->topLevelItemCount() > 0)
+        m_results->setCurrentItem(m_results->topLevelItem(0));
     Q_EMIT searched(int(results.size()));
+}
+
+void SearchPanel::showPassage(QTreeWidgetItem *item)
+{
+    if (!item) {
+        m_passage->clear();
+        return;
+    }
+    m_passage->setHtml(PassageDelegate::highlighted(
+        item->data(PassageColumn, kPassageRole).toString(), m_terms, m_passage->palette()));
 }
 
 void SearchPanel::open(QTreeWidgetItem *item)

@@ -6,6 +6,7 @@
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QTextBrowser;
 class QTreeWidget;
 class QTreeWidgetItem;
 
@@ -14,9 +15,10 @@ namespace aether {
 class ApiClient;
 class PassageDelegate;
 
-// The Search tab: a query against POST /knowledge/search, results with score,
-// title, source, page and the passage (terms highlighted); double-click opens
-// the URL or the local file.
+// The Search tab: a query against the search API; each result shows its
+// relevance (a bar, relative to the best result), title, source, page and a
+// snippet around the matched terms; the selected result's whole passage shows
+// below, terms highlighted. Double-click opens the URL or the local file.
 class SearchPanel : public QWidget
 {
     Q_OBJECT
@@ -29,6 +31,8 @@ public:
 
     QLineEdit *queryField() const { return m_query; }
     QTreeWidget *results() const { return m_results; }
+    QTextBrowser *passageView() const { return m_passage; }
+    static constexpr int kPassageColumn = 4;
     void search();
     void focusQuery();
 
@@ -37,6 +41,7 @@ Q_SIGNALS:
 
 private:
     void showResults(const QJsonArray &results);
+    void showPassage(QTreeWidgetItem *item);
     void open(QTreeWidgetItem *item);
 
     ApiClient *m_api;
@@ -45,6 +50,8 @@ private:
     QComboBox *m_mode;
     QTreeWidget *m_results;
     PassageDelegate *m_passages;
+    QTextBrowser *m_passage;
+    QStringList m_terms;
     QLabel *m_status;
 };
 
