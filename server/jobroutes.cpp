@@ -18,6 +18,17 @@ QJsonValue timestampOrNull(const JobFields &fields, const char *name)
     return stored.isEmpty() ? QJsonValue() : QJsonValue(QString::fromLatin1(apiTimestamp(stored)));
 }
 
+// How long the job's last attempt ran, to the millisecond (the timestamps the
+// API shows have whole seconds); null until it has ended.
+QJsonValue durationMs(const JobFields &fields)
+{
+    const std::optional<qint64> started = storedTimestampMs(fields.value("started_at"));
+    const std::optional<qint64> ended = storedTimestampMs(fields.value("ended_at"));
+    if (!started || !ended || *ended < *started)
+        return QJsonValue();
+    return QJsonValue(*ended - *started);
+}
+
 QJsonValue textOrNull(const JobFields &fields, const char *name)
 {
     const QByteArray stored = fields.value(name);
@@ -153,6 +164,7 @@ QJsonObject JobRoutes::jobJson(const QByteArray &id, const JobFields &fields, bo
         {QStringLiteral("worker_name"), textOrNull(fields, "worker_name")},
         {QStringLiteral("cancel_requested"), fields.value("cancel_requested") == "1"}};
     json.insert(QStringLiteral("name"), QString::fromUtf8(jobName(fields)));
+    json.insert(QStringLiteral("duration_ms"), durationMs(fields));
     if (status == "failed" || status == "canceled" || status == "scheduled")
         json.insert(QStringLiteral("error"), QString::fromUtf8(fields.value("error")));
     if (const QByteArray batch = fields.value("batch_id"); !batch.isEmpty())

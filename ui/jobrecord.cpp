@@ -17,6 +17,16 @@ template<typename T> bool assign(T &target, const T &value)
     return true;
 }
 
+// The API's times have whole seconds; an event's time within the same second
+// is more precise and stays.
+bool assignTime(QDateTime &target, const QDateTime &value)
+{
+    if (target.isValid() && value.isValid() &&
+        target.toSecsSinceEpoch() == value.toSecsSinceEpoch())
+        return false;
+    return assign(target, value);
+}
+
 QString nameFromResult(const QJsonObject &result)
 {
     const QString fileName = result.value(QStringLiteral("filename")).toString();
@@ -42,6 +52,7 @@ bool JobRecord::applyEvent(const QJsonObject &event)
                 enqueuedAt = at;
             endedAt = {};
             startedAt = {};
+            ranMs = -1;
             error.clear();
             progress = 0;
             stage.clear();
@@ -79,9 +90,11 @@ bool JobRecord::applyJson(const QJsonObject &job)
     changed |= assign(stage, text("stage"));
     changed |= assign(progress, job.value(QStringLiteral("progress")).toInt());
     changed |= assign(error, text("error"));
-    changed |= assign(enqueuedAt, parseJobTime(text("enqueued_at")));
-    changed |= assign(startedAt, parseJobTime(text("started_at")));
-    changed |= assign(endedAt, parseJobTime(text("ended_at")));
+    changed |= assignTime(enqueuedAt, parseJobTime(text("enqueued_at")));
+    changed |= assignTime(startedAt, parseJobTime(text("started_at")));
+    changed |= assignTime(endedAt, parseJobTime(text("ended_at")));
+    const QJsonValue ran = job.value(QStringLiteral("duration_ms"));
+    changed |= assign(ranMs, ran.isDouble() ? qint64(ran.toDouble()) : qint64(-1));
     const QJsonObject result = job.value(QStringLiteral("result")).toObject();
     if (!result.isEmpty())
         changed |= assign(chunks, result.value(QStringLiteral("ingested_chunks")).toInt());

@@ -23,6 +23,7 @@ struct JobRecord
     QDateTime enqueuedAt;
     QDateTime startedAt;
     QDateTime endedAt;
+    qint64 ranMs = -1; // the API's duration_ms of an ended job; -1: not known
     QString error;
     qint64 touchedMs = 0; // last time an event, listing or submission mentioned it
 

@@ -25,6 +25,8 @@ qint64 nowMs()
 // Seconds the job ran (or has been running).
 qint64 durationMs(const JobRecord &job)
 {
+    if (job.isEnded() && job.ranMs >= 0)
+        return job.ranMs; // to the millisecond, from the job itself
     if (!job.startedAt.isValid())
         return -1;
     const QDateTime end = job.endedAt.isValid() ? job.endedAt : QDateTime::currentDateTimeUtc();

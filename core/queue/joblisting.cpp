@@ -18,7 +18,7 @@ const QList<QByteArray> kSummaryFields{
     "status",       "type",       "tenant",   "source",      "priority",         "created_at",
     "enqueued_at",  "started_at", "ended_at", "stage",       "progress",         "attempts",
     "max_attempts", "recoveries", "retry_at", "worker_name", "cancel_requested", "error",
-    "description",  "url",        "filename"};
+    "description"};
 
 constexpr int kScoreLookupChunk = 1000;
 constexpr int kDenseRatio = 4;

@@ -17,8 +17,8 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
-#include <QLineEdit>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMimeData>
 #include <QPlainTextEdit>
 #include <QScrollBar>
@@ -197,11 +197,14 @@ private Q_SLOTS:
         for (const auto &[id, name] : expected) {
             QTRY_VERIFY_WITH_TIMEOUT(jobs->find(id), kJobTimeoutMs);
             QTRY_COMPARE_WITH_TIMEOUT(jobs->find(id)->name, name, kJobTimeoutMs);
-            QCOMPARE(client.get(QStringLiteral("/ops/jobs/") + id, kAdmin)
-                         .json()
-                         .value(QStringLiteral("name"))
-                         .toString(),
-                     name);
+            const QJsonObject job = client.get(QStringLiteral("/ops/jobs/") + id, kAdmin).json();
+            QCOMPARE(job.value(QStringLiteral("name")).toString(), name);
+            // Ended jobs say how long they ran, to the millisecond.
+            QTRY_VERIFY_WITH_TIMEOUT(client.get(QStringLiteral("/ops/jobs/") + id, kAdmin)
+                                         .json()
+                                         .value(QStringLiteral("duration_ms"))
+                                         .isDouble(),
+                                     kJobTimeoutMs);
         }
     }
 
