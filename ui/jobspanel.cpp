@@ -252,7 +252,8 @@ void JobsPanel::copySelectedIds()
     if (ids.isEmpty())
         return;
     QApplication::clipboard()->setText(ids.join(QLatin1Char('\n')));
-    Q_EMIT message(tr("Copied %1 job id(s)").arg(ids.size()));
+    Q_EMIT message(ids.size() == 1 ? tr("Copied 1 job id")
+                                   : tr("Copied %1 job ids").arg(ids.size()));
 }
 
 // The action on every selected job; the table follows by events.

@@ -15,9 +15,11 @@
 #include "ui/watchedfolderspanel.h"
 
 #include <QCloseEvent>
+#include <QGuiApplication>
 #include <QJsonArray>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScreen>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
@@ -263,6 +265,21 @@ void MainWindow::restoreGeometry()
     }
     if (geometry.isEmpty() || !QMainWindow::restoreGeometry(geometry))
         resize(1180, 760);
+    // A geometry saved on a bigger (or now missing) screen, or the default on a
+    // small one, must not put the window beyond the screen it opens on.
+    const QScreen *screen = QGuiApplication::screenAt(geometry.isEmpty() ? QPoint() : pos());
+    if (!screen)
+        screen = QGuiApplication::primaryScreen();
+    if (!screen)
+        return;
+    const QRect available = screen->availableGeometry();
+    resize(size().boundedTo(available.size()));
+    QRect frame = frameGeometry();
+    frame.moveLeft(qBound(available.left(), frame.left(),
+                          qMax(available.left(), available.right() - frame.width() + 1)));
+    frame.moveTop(qBound(available.top(), frame.top(),
+                         qMax(available.top(), available.bottom() - frame.height() + 1)));
+    move(frame.topLeft());
 }
 
 void MainWindow::saveGeometry()

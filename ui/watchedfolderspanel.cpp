@@ -78,7 +78,8 @@ void WatchedFoldersPanel::refresh()
             item->setData(0, kIdRole, watch.value(QStringLiteral("id")).toString());
             m_folders->addTopLevelItem(item);
         }
-        m_status->setText(tr("%n folder(s) watched", nullptr, int(watches.size())));
+        m_status->setText(watches.size() == 1 ? tr("1 folder watched")
+                                              : tr("%1 folders watched").arg(watches.size()));
         Q_EMIT refreshed();
     });
 }
