@@ -7,6 +7,7 @@
 #include <QClipboard>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QFile>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -214,6 +215,9 @@ bool SettingsDialog::save()
             file.setValue(it.key(), it.value());
     }
     file.sync();
+    // It holds keys (API keys, the embedding service's, Redis's password):
+    // readable by its owner only.
+    QFile::setPermissions(m_configFile, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
     return true;
 }
 

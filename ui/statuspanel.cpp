@@ -84,7 +84,9 @@ void StatusPanel::poll()
     m_polling = true;
     m_api->fetchQueue(this, [this](const ApiAnswer &answer) {
         m_polling = false;
-        if (m_redisConnected != answer.ok()) {
+        // Only these two answers speak of Redis: 200 (reached) and 503 (the API
+        // cannot reach it). A refused key or an unreachable API says nothing of it.
+        if ((answer.ok() || answer.status == 503) && m_redisConnected != answer.ok()) {
             m_redisConnected = answer.ok();
             showRedis();
         }

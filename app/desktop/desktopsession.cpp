@@ -1,7 +1,9 @@
 #include "desktop/desktopsession.h"
 
 #include <QApplication>
+#include <QFile>
 #include <QMessageBox>
+#include <QSaveFile>
 
 #include "common/ingestservice.h"
 #include "desktop/portchoice.h"
@@ -74,8 +76,10 @@ ApiEndpoint DesktopSession::endpointFor(const Settings &settings, quint16 port)
 bool DesktopSession::start(const PortChooser &choosePort, QString *error)
 {
     m_choosePort = choosePort;
+    m_configuredPort = m_settings.port;
     if (!startService(error))
         return false;
+    m_appliedFile = readConfigFile();
     m_window = std::make_unique<MainWindow>(serviceInfo());
     offerApplyOnSave();
     return true;
@@ -126,30 +130,75 @@ void DesktopSession::offerApplyOnSave()
         m_window.get(), &MainWindow::settingsSaved, qApp,
         [this] {
             QString error;
-            if (applySavedSettings(&error)) {
+            const ApplyOutcome outcome = applySavedSettings(&error);
+            if (outcome == ApplyOutcome::Applied) {
                 m_window->showStatusMessage(QObject::tr("Settings applied"));
-                return;
+            } else if (outcome == ApplyOutcome::RolledBack) {
+                m_window->showStatusMessage(QObject::tr("Settings not applied"));
+                QMessageBox::warning(m_window.get(), QStringLiteral("Aether Ingest"),
+                                     QObject::tr("The new settings could not be applied, so the "
+                                                 "previous ones are back (and in the settings "
+                                                 "file):\n\n%1")
+                                         .arg(error));
+            } else {
+                QMessageBox::critical(
+                    nullptr, QStringLiteral("Aether Ingest"),
+                    QObject::tr("Aether Ingest could not start again:\n\n%1").arg(error));
+                QApplication::quit();
             }
-            QMessageBox::critical(
-                nullptr, QStringLiteral("Aether Ingest"),
-                QObject::tr("The new settings could not be applied:\n\n%1").arg(error));
-            QApplication::quit();
         },
         Qt::QueuedConnection);
 }
 
-bool DesktopSession::applySavedSettings(QString *error)
+// A setting the service refuses (a malformed key list, a wildcard address
+// without keys...) must not leave the program unable to start: the previous
+// settings are restored, in the file too, and the service runs with them.
+DesktopSession::ApplyOutcome DesktopSession::applySavedSettings(QString *error)
 {
-    const std::optional<Settings> settings = m_readSettings(error);
-    if (!settings)
-        return false;
+    std::optional<Settings> settings = m_readSettings(error);
+    if (!settings) {
+        restoreConfigFile();
+        return ApplyOutcome::RolledBack; // the service was never stopped
+    }
+    // The port chosen at start when the configured one was taken stays, unless
+    // the port setting itself was changed.
+    if (settings->port == m_configuredPort)
+        settings->port = m_settings.port;
+    else
+        m_configuredPort = settings->port;
+    const Settings previous = m_settings;
     m_window->detachFromService();
     stopService();
     m_settings = *settings;
-    if (!startService(error))
-        return false;
+    if (startService(error)) {
+        m_appliedFile = readConfigFile();
+        m_window->attachToService(serviceInfo());
+        return ApplyOutcome::Applied;
+    }
+    restoreConfigFile();
+    m_settings = previous;
+    QString again;
+    if (!startService(&again)) {
+        *error += QStringLiteral("\n") + again;
+        return ApplyOutcome::Failed;
+    }
     m_window->attachToService(serviceInfo());
-    return true;
+    return ApplyOutcome::RolledBack;
+}
+
+QByteArray DesktopSession::readConfigFile() const
+{
+    QFile file(m_configFile);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+void DesktopSession::restoreConfigFile()
+{
+    QSaveFile file(m_configFile);
+    if (file.open(QIODevice::WriteOnly)) {
+        file.write(m_appliedFile);
+        file.commit();
+    }
 }
 
 void DesktopSession::stopService()

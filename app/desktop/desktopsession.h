@@ -36,7 +36,13 @@ public:
     // the queue as on a normal stop and continue after); the window stays open
     // and follows the service to its new address.
     void setSettingsReader(SettingsReader reader) { m_readSettings = std::move(reader); }
-    bool applySavedSettings(QString *error);
+    enum class ApplyOutcome
+    {
+        Applied,
+        RolledBack, // refused: the previous settings run again, the file holds them again
+        Failed      // not even the previous settings start again
+    };
+    ApplyOutcome applySavedSettings(QString *error);
 
     IngestService *service() const { return m_service.get(); }
     MainWindow *window() const { return m_window.get(); }
@@ -50,12 +56,16 @@ private:
     bool startService(QString *error);
     void stopService();
     ServiceInfo serviceInfo() const;
+    QByteArray readConfigFile() const;
+    void restoreConfigFile();
     void offerApplyOnSave();
 
     Settings m_settings;
     PortChooser m_choosePort;
     SettingsReader m_readSettings;
     QString m_configFile;
+    QByteArray m_appliedFile;     // the settings file as it was when the running settings applied
+    quint16 m_configuredPort = 0; // before a taken port was swapped for another
     std::unique_ptr<IngestService> m_service;
     std::unique_ptr<MainWindow> m_window;
 };

@@ -147,6 +147,40 @@ private Q_SLOTS:
         window->reconcile();
         QVERIFY(reconciled.wait(10000));
     }
+
+    // A setting the service refuses must not leave the program unable to
+    // start: the previous settings run again, and the file holds them again.
+    void aRefusedSettingRollsBack()
+    {
+        DesktopFixture fixture;
+        Settings changed;
+        fixture.setSettingsReader([&](QString *) -> std::optional<Settings> { return changed; });
+        QVERIFY2(fixture.start(), qPrintable(fixture.errorText()));
+        const QString url = fixture.baseUrl();
+        const QString file = fixture.tempPath(QStringLiteral("settings.conf"));
+        // A first, good save: the file as it is now is what a rollback restores.
+        QSettings(file, QSettings::IniFormat).setValue(QStringLiteral("CHUNK_SIZE"), 700);
+        changed = fixture.session()->settings();
+        QString none;
+        QCOMPARE(fixture.session()->applySavedSettings(&none),
+                 DesktopSession::ApplyOutcome::Applied);
+
+        changed = fixture.session()->settings();
+        changed.apiKeys = QStringLiteral("a-key-without-a-role");
+        QSettings(file, QSettings::IniFormat)
+            .setValue(QStringLiteral("API_KEYS"), QStringLiteral("a-key-without-a-role"));
+        QString error;
+        QCOMPARE(fixture.session()->applySavedSettings(&error),
+                 DesktopSession::ApplyOutcome::RolledBack);
+        QVERIFY2(!error.isEmpty(), "the reason is given");
+        QVERIFY(fixture.session()->settings().apiKeys.isEmpty());
+        QCOMPARE(fixture.baseUrl(), url);
+        QCOMPARE(HttpClient(url).get(QStringLiteral("/healthz")).status, 200);
+        const QSettings restored(file, QSettings::IniFormat);
+        QVERIFY(!restored.contains(QStringLiteral("API_KEYS")));
+        QCOMPARE(restored.value(QStringLiteral("CHUNK_SIZE")).toInt(), 700);
+        QVERIFY(fixture.window()->isVisible());
+    }
 };
 
 QTEST_MAIN(TestDesktopSettings)
