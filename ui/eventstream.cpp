@@ -63,6 +63,7 @@ void EventStream::open()
     m_pending.clear();
     m_eventData.clear();
     m_eventId.clear();
+    m_skippingLine = false;
     m_reply = m_api->openEventStream(m_lastEventId);
     connect(m_reply, &QNetworkReply::readyRead, this, &EventStream::readEvents);
     connect(m_reply, &QNetworkReply::finished, this, &EventStream::closed);
@@ -77,11 +78,21 @@ void EventStream::readEvents()
     m_backoffMs = kFirstBackoffMs;
     m_pending += m_reply->readAll();
     qsizetype start = 0;
-    for (qsizetype end; (end = m_pending.indexOf('\n', start)) >= 0; start = end + 1)
+    for (qsizetype end; (end = m_pending.indexOf('\n', start)) >= 0; start = end + 1) {
+        if (m_skippingLine) {
+            m_skippingLine = false; // the end of an oversized line: dropped
+            continue;
+        }
         takeLine(m_pending.mid(start, end - start));
+    }
     m_pending.remove(0, start);
-    if (m_pending.size() > kMaxLineBytes)
-        m_reply->abort(); // reopened from the last whole event
+    if (m_pending.size() > kMaxLineBytes) {
+        // No event the window shows is this long: drop it (reconnecting would
+        // be sent it again) and read on from the next line.
+        m_pending.clear();
+        m_eventData.clear();
+        m_skippingLine = true;
+    }
 }
 
 // One line of the stream (RFC: the text/event-stream format): "id: ...",

@@ -55,6 +55,7 @@ private:
     int m_backoffMs;
     bool m_running = false;
     bool m_connected = false;
+    bool m_skippingLine = false; // inside a line over the size any event has
 };
 
 } // namespace aether

@@ -259,7 +259,16 @@ void JobsPanel::copySelectedIds()
 // The action on every selected job; the table follows by events.
 void JobsPanel::act(ApiClient::JobAction action, const QString &done)
 {
+    const auto applies = [action](const QString &status) {
+        if (action == ApiClient::JobAction::Retry)
+            return status == QLatin1String("failed") || status == QLatin1String("canceled");
+        return status == QLatin1String("queued") || status == QLatin1String("scheduled") ||
+               status == QLatin1String("started");
+    };
     for (const QString &id : selectedIds()) {
+        const JobRecord *job = m_jobs->find(id);
+        if (!job || !applies(job->status))
+            continue; // the action is not offered for it
         m_api->actOnJob(id, action, this, [this, id, done](const ApiAnswer &answer) {
             Q_EMIT message(answer.ok() ? done.arg(id.left(8))
                                        : tr("Job %1: %2").arg(id.left(8), answer.error));

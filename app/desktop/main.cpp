@@ -107,7 +107,11 @@ int main(int argc, char *argv[])
     QApplication app(argc, argv);
     QApplication::setWindowIcon(applicationIcon());
     installLogFormat();
-    DesktopSession session(loaded.settings, configFile);
+    // The file the settings came from (--config or AETHER_CONFIG when given) is
+    // the one the settings dialog writes.
+    DesktopSession session(loaded.settings, loaded.settings.configFile.isEmpty()
+                                                ? configFile
+                                                : loaded.settings.configFile);
     session.setSettingsReader([&loadSettings](QString *error) -> std::optional<Settings> {
         const SettingsLoader::Result reloaded = loadSettings();
         if (reloaded.outcome == SettingsLoader::Outcome::Run)
