@@ -23,7 +23,8 @@ class WebhookDispatcher;
 // What a server process runs beside the request routes so that clients need
 // not poll, and folders stay in sync: batches, the event stream (an EventFeed
 // thread), webhook delivery (a WebhookDispatcher thread) and watched folders
-// (a WatchService on its own thread). Owned by IngestService; the threads
+// (a WatchService on its own thread). Owned by HttpService, on the server's
+// thread (app/common/serverthread.h); the threads
 // stop when it goes.
 class LiveServices
 {
