@@ -75,10 +75,17 @@ QString RedisUrl::toDisplayString() const
 
 QString RedisUrl::toUrlString() const
 {
-    if (isUnixSocket())
-        return QStringLiteral("unix://") + socketPath +
-               (db ? QStringLiteral("?db=%1").arg(db) : QString());
     QUrl url;
+    if (isUnixSocket()) {
+        // unix://:password@/path.sock?db=N, encoded as parse() decodes it.
+        url.setScheme(QStringLiteral("unix"));
+        url.setPassword(password);
+        url.setHost(QString());
+        url.setPath(socketPath);
+        if (db)
+            url.setQuery(QStringLiteral("db=%1").arg(db));
+        return url.toString(QUrl::FullyEncoded);
+    }
     url.setScheme(QStringLiteral("redis"));
     url.setUserName(username);
     url.setPassword(password);

@@ -93,6 +93,8 @@ private Q_SLOTS:
         QTest::newRow("user and password")
             << QStringLiteral("redis://alice:secret@10.0.0.2:6379/0");
         QTest::newRow("unix socket") << QStringLiteral("unix:///run/redis/redis.sock?db=4");
+        QTest::newRow("unix socket with a password and a space")
+            << QStringLiteral("unix://:s3cret@/run/my%20redis/redis.sock?db=2");
     }
 
     void theUrlStringReadsBackTheSame()
