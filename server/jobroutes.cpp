@@ -6,6 +6,7 @@
 #include <QHttpServerRequest>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRegularExpression>
 #include <QUrlQuery>
 
 namespace aether {
@@ -118,8 +119,12 @@ ApiReply actionReply(const QByteArray &id, const JobAction &action, QJsonObject 
 // ("aether_ingest.ingest_url_job(...)") and are named by their URL or file.
 QByteArray JobRoutes::jobName(const JobFields &fields)
 {
+    // What RQ's call description looked like before jobs had names.
+    static const QRegularExpression oldDescription(
+        QStringLiteral("^aether_ingest\\.ingest_(text|url|file|reindex)_job\\(.*\\)$"),
+        QRegularExpression::DotMatchesEverythingOption);
     const QByteArray description = fields.value("description");
-    if (!description.isEmpty() && !description.startsWith("aether_ingest."))
+    if (!description.isEmpty() && !oldDescription.match(QString::fromUtf8(description)).hasMatch())
         return description;
     const QByteArray fileName = fields.value("filename");
     return fileName.isEmpty() ? fields.value("url") : fileName;

@@ -116,7 +116,10 @@ void SearchPanel::search()
     const QJsonObject body{{QStringLiteral("query"), query},
                            {QStringLiteral("k"), 20},
                            {QStringLiteral("mode"), m_mode->currentData().toString()}};
-    m_api->search(body, this, [this](const ApiAnswer &answer) {
+    const int asked = ++m_searches;
+    m_api->search(body, this, [this, asked](const ApiAnswer &answer) {
+        if (asked != m_searches)
+            return; // a newer search was asked meanwhile: its answer is the one shown
         if (!answer.ok()) {
             m_status->setText(tr("Search failed: %1").arg(answer.error));
             return;

@@ -52,6 +52,7 @@ private:
     PassageDelegate *m_passages;
     QTextBrowser *m_passage;
     QStringList m_terms;
+    int m_searches = 0; // searches asked so far; only the last one's answer is shown
     QLabel *m_status;
 };
 

@@ -189,10 +189,17 @@ private Q_SLOTS:
              {"Content-Type", "multipart/form-data; boundary=" + boundary}}));
         QVERIFY(!text.isEmpty() && !page1.isEmpty() && !file.isEmpty());
 
+        // A text that begins like the call descriptions of jobs older than names.
+        const QString lookalikeName = QStringLiteral("aether_ingest.notes(draft) kept as written");
+        const QString lookalike =
+            idOf(client.postJson(QStringLiteral("/knowledge/ingest-text-async"),
+                                 {{QStringLiteral("text"), lookalikeName}}, kEditor));
         const QString textName =
             QStringLiteral("Badgers dig long tunnels called setts under old …");
-        const QList<QPair<QString, QString>> expected{
-            {text, textName}, {page1, url}, {file, QStringLiteral("field notes.md")}};
+        const QList<QPair<QString, QString>> expected{{text, textName},
+                                                      {page1, url},
+                                                      {file, QStringLiteral("field notes.md")},
+                                                      {lookalike, lookalikeName}};
         JobTableModel *jobs = m_desktop.window()->jobs();
         for (const auto &[id, name] : expected) {
             QTRY_VERIFY_WITH_TIMEOUT(jobs->find(id), kJobTimeoutMs);
