@@ -95,7 +95,7 @@ void EventStream::readEvents()
     }
 }
 
-// One line of the stream (RFC: the text/event-stream format): "id: ...",
+// One line of the stream (the HTML standard's text/event-stream format): "id: ...",
 // "data: ...", a ": comment", or the empty line that ends an event.
 void EventStream::takeLine(const QByteArray &raw)
 {
