@@ -41,6 +41,21 @@ bool JobRecord::isEnded() const
            status == QLatin1String("canceled");
 }
 
+bool JobRecord::canRetry() const
+{
+    return status == QLatin1String("failed") || status == QLatin1String("canceled");
+}
+
+bool JobRecord::canCancel() const
+{
+    return !status.isEmpty() && !isEnded(); // queued, scheduled or started
+}
+
+bool JobRecord::canDelete() const
+{
+    return status != QLatin1String("started");
+}
+
 bool JobRecord::applyEvent(const QJsonObject &event)
 {
     bool changed = false;

@@ -28,6 +28,12 @@ struct JobRecord
     qint64 touchedMs = 0; // last time an event, listing or submission mentioned it
 
     bool isEnded() const;
+    // What the job table offers for it: retry for ended jobs that did not
+    // finish, cancel for jobs that have not ended, delete for any job not
+    // running (a running one is canceled first).
+    bool canRetry() const;
+    bool canCancel() const;
+    bool canDelete() const;
     // Applies a job event of rq:events:ingest; returns whether anything shown changed.
     bool applyEvent(const QJsonObject &event);
     // Applies a job object of GET /ops/jobs or GET /ops/jobs/{id}.

@@ -124,28 +124,27 @@ QAction *JobsPanel::addAction(const QString &text, void (JobsPanel::*slot)(), QL
     return action;
 }
 
-// Each action is offered only where it can do something: retry for ended
-// jobs that did not finish, cancel for jobs that have not ended, delete for
-// any job not running (a running one is canceled first).
+// The selected jobs an action applies to (JobRecord::canRetry, ...).
+QStringList JobsPanel::selectedWhere(bool (JobRecord::*applies)() const) const
+{
+    QStringList ids;
+    for (const QString &id : selectedIds()) {
+        const JobRecord *job = m_jobs->find(id);
+        if (job && (job->*applies)())
+            ids.append(id);
+    }
+    return ids;
+}
+
+// Each action is offered only where it can do something.
 void JobsPanel::updateActions()
 {
-    bool retryable = false, cancelable = false, deletable = false;
-    const QStringList ids = selectedIds();
-    for (const QString &id : ids) {
-        const JobRecord *job = m_jobs->find(id);
-        if (!job)
-            continue;
-        const QString &status = job->status;
-        retryable |= status == QLatin1String("failed") || status == QLatin1String("canceled");
-        cancelable |= status == QLatin1String("queued") || status == QLatin1String("scheduled") ||
-                      status == QLatin1String("started");
-        deletable |= status != QLatin1String("started");
-    }
-    m_copy->setEnabled(!ids.isEmpty());
-    m_retry->setEnabled(retryable);
-    m_cancel->setEnabled(cancelable);
-    m_delete->setEnabled(deletable);
-    m_details->setEnabled(ids.size() == 1);
+    const qsizetype selected = selectedIds().size();
+    m_copy->setEnabled(selected > 0);
+    m_retry->setEnabled(!selectedWhere(&JobRecord::canRetry).isEmpty());
+    m_cancel->setEnabled(!selectedWhere(&JobRecord::canCancel).isEmpty());
+    m_delete->setEnabled(!selectedWhere(&JobRecord::canDelete).isEmpty());
+    m_details->setEnabled(selected == 1);
 }
 
 void JobsPanel::setQueuePaused(bool paused)
@@ -259,16 +258,9 @@ void JobsPanel::copySelectedIds()
 // The action on every selected job; the table follows by events.
 void JobsPanel::act(ApiClient::JobAction action, const QString &done)
 {
-    const auto applies = [action](const QString &status) {
-        if (action == ApiClient::JobAction::Retry)
-            return status == QLatin1String("failed") || status == QLatin1String("canceled");
-        return status == QLatin1String("queued") || status == QLatin1String("scheduled") ||
-               status == QLatin1String("started");
-    };
-    for (const QString &id : selectedIds()) {
-        const JobRecord *job = m_jobs->find(id);
-        if (!job || !applies(job->status))
-            continue; // the action is not offered for it
+    const QStringList ids = selectedWhere(
+        action == ApiClient::JobAction::Retry ? &JobRecord::canRetry : &JobRecord::canCancel);
+    for (const QString &id : ids) {
         m_api->actOnJob(id, action, this, [this, id, done](const ApiAnswer &answer) {
             Q_EMIT message(answer.ok() ? done.arg(id.left(8))
                                        : tr("Job %1: %2").arg(id.left(8), answer.error));
@@ -288,12 +280,7 @@ void JobsPanel::cancelSelected()
 
 void JobsPanel::deleteSelected()
 {
-    QStringList ids;
-    for (const QString &id : selectedIds()) {
-        const JobRecord *job = m_jobs->find(id);
-        if (job && job->status != QLatin1String("started"))
-            ids.append(id);
-    }
+    const QStringList ids = selectedWhere(&JobRecord::canDelete);
     if (ids.isEmpty())
         return;
     const QString question =

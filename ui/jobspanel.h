@@ -16,6 +16,7 @@ class QToolButton;
 namespace aether {
 
 class JobFilterProxy;
+struct JobRecord;
 class JobTableModel;
 
 // The live job table with its counts per state (which double as the state
@@ -63,6 +64,7 @@ private:
     QAction *addAction(const QString &text, void (JobsPanel::*slot)(), QLayout *buttons);
     void updateCounts();
     void updateActions();
+    QStringList selectedWhere(bool (JobRecord::*applies)() const) const;
     void act(ApiClient::JobAction action, const QString &done);
     void showContextMenu(const QPoint &position);
 
