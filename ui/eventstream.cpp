@@ -121,6 +121,11 @@ void EventStream::takeLine(const QByteArray &raw)
     if (value.startsWith(' '))
         value.remove(0, 1);
     if (field == "data") {
+        // An event spread over many data lines is capped as one line is.
+        if (m_eventData.size() + value.size() >= kMaxLineBytes) {
+            m_eventData = "-"; // not JSON: the event is dropped when it ends
+            return;
+        }
         if (!m_eventData.isEmpty())
             m_eventData.append('\n');
         m_eventData.append(value);
