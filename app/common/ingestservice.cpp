@@ -61,11 +61,16 @@ bool IngestService::start(QString *error)
 
 void IngestService::stop()
 {
+    stop(m_settings.shutdownGraceSec * 1000);
+}
+
+void IngestService::stop(int graceMs)
+{
     m_server.reset(); // no new jobs; the routes go with their thread
     if (m_workers) {
-        qCInfo(lcService, "stopping %d workers (running jobs get %d s to finish)",
-               m_workers->size(), m_settings.shutdownGraceSec);
-        m_workers->stop(m_settings.shutdownGraceSec * 1000);
+        qCInfo(lcService, "stopping %d workers (running jobs get %d ms to finish)",
+               m_workers->size(), graceMs);
+        m_workers->stop(graceMs);
         m_workers.reset();
     }
     m_embeddedRedis.reset();

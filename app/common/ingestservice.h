@@ -27,7 +27,8 @@ public:
     ~IngestService() override;
 
     bool start(QString *error);
-    void stop();
+    void stop(); // running jobs get SHUTDOWN_GRACE_SEC to finish
+    void stop(int graceMs);
 
     quint16 port() const;
     const RedisUrl &redisUrl() const { return m_redisUrl; }

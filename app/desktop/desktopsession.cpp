@@ -73,11 +73,19 @@ ApiEndpoint DesktopSession::endpointFor(const Settings &settings, quint16 port)
     return endpoint;
 }
 
-bool DesktopSession::start(const PortChooser &choosePort, QString *error)
+bool DesktopSession::start(const PortChooser &chooser, QString *error)
 {
-    m_choosePort = choosePort;
+    m_choosePort = chooser;
     m_configuredPort = m_settings.port;
-    if (!startService(error))
+    m_guiContext = std::make_unique<QObject>();
+    m_serviceContext = std::make_unique<QObject>();
+    m_serviceThread.setObjectName(QStringLiteral("service"));
+    m_serviceContext->moveToThread(&m_serviceThread);
+    m_serviceThread.start();
+    bool started = choosePort(error);
+    if (started)
+        onServiceThreadAndWait([&] { started = launchService(error); });
+    if (!started)
         return false;
     m_appliedFile = readConfigFile();
     m_window = std::make_unique<MainWindow>(serviceInfo());
@@ -85,7 +93,8 @@ bool DesktopSession::start(const PortChooser &choosePort, QString *error)
     return true;
 }
 
-bool DesktopSession::startService(QString *error)
+// On the GUI thread: the chooser may ask the user for another port.
+bool DesktopSession::choosePort(QString *error)
 {
     while (!m_settings.noServer && portIsTaken(m_settings.host, m_settings.port)) {
         const quint16 other = m_choosePort ? m_choosePort(m_settings.host, m_settings.port,
@@ -99,12 +108,49 @@ bool DesktopSession::startService(QString *error)
         }
         m_settings.port = other;
     }
+    return true;
+}
+
+bool DesktopSession::launchService(QString *error)
+{
     m_service = std::make_unique<IngestService>(m_settings);
     if (!m_service->start(error)) {
         m_service.reset();
         return false;
     }
     return true;
+}
+
+void DesktopSession::onServiceThread(std::function<void()> work, std::function<void()> then)
+{
+    // The GUI context outlives every call posted here: stop() drains the
+    // service thread before it deletes the context, and an answer posted to a
+    // deleted context is dropped.
+    QObject *gui = m_guiContext.get();
+    QMetaObject::invokeMethod(
+        m_serviceContext.get(),
+        [gui, work = std::move(work), then = std::move(then)] {
+            work();
+            QMetaObject::invokeMethod(gui, then, Qt::QueuedConnection);
+        },
+        Qt::QueuedConnection);
+}
+
+void DesktopSession::onServiceThreadAndWait(const std::function<void()> &work)
+{
+    QMetaObject::invokeMethod(m_serviceContext.get(), work, Qt::BlockingQueuedConnection);
+}
+
+void DesktopSession::startServiceAsync(std::function<void(bool, const QString &)> then)
+{
+    QString error;
+    if (!choosePort(&error)) {
+        then(false, error);
+        return;
+    }
+    auto result = std::make_shared<std::pair<bool, QString>>();
+    onServiceThread([this, result] { result->first = launchService(&result->second); },
+                    [result, then = std::move(then)] { then(result->first, result->second); });
 }
 
 ServiceInfo DesktopSession::serviceInfo() const
@@ -125,12 +171,8 @@ void DesktopSession::offerApplyOnSave()
     if (!m_readSettings)
         return;
     m_window->setAppliesSettings(true);
-    // Queued: the dialog that asks is still on the stack.
-    QObject::connect(
-        m_window.get(), &MainWindow::settingsSaved, qApp,
-        [this] {
-            QString error;
-            const ApplyOutcome outcome = applySavedSettings(&error);
+    QObject::connect(m_window.get(), &MainWindow::settingsSaved, m_guiContext.get(), [this] {
+        applySavedSettings([this](ApplyOutcome outcome, const QString &error) {
             if (outcome == ApplyOutcome::Applied) {
                 m_window->showStatusMessage(QObject::tr("Settings applied"));
             } else if (outcome == ApplyOutcome::RolledBack) {
@@ -146,20 +188,29 @@ void DesktopSession::offerApplyOnSave()
                     QObject::tr("Aether Ingest could not start again:\n\n%1").arg(error));
                 QApplication::quit();
             }
-        },
-        Qt::QueuedConnection);
+        });
+    });
 }
 
 // A setting the service refuses (a malformed key list, a wildcard address
 // without keys...) must not leave the program unable to start: the previous
 // settings are restored, in the file too, and the service runs with them.
-DesktopSession::ApplyOutcome DesktopSession::applySavedSettings(QString *error)
+// Every step that waits (workers finishing, a hung Redis) runs on the service
+// thread; the window stays usable and says it is applying.
+void DesktopSession::applySavedSettings(ApplyDone done)
 {
-    std::optional<Settings> settings = m_readSettings(error);
+    if (m_applying) {
+        m_applyAgain = true; // the file changed again: read it once this apply ends
+        return;
+    }
+    QString error;
+    std::optional<Settings> settings = m_readSettings(&error);
     if (!settings) {
         restoreConfigFile();
-        return ApplyOutcome::RolledBack; // the service was never stopped
+        finishApply(ApplyOutcome::RolledBack, error, done); // the service was never stopped
+        return;
     }
+    m_applying = true;
     // The port chosen at start when the configured one was taken stays, unless
     // the port setting itself was changed.
     if (settings->port == m_configuredPort)
@@ -168,22 +219,41 @@ DesktopSession::ApplyOutcome DesktopSession::applySavedSettings(QString *error)
         m_configuredPort = settings->port;
     const Settings previous = m_settings;
     m_window->detachFromService();
-    stopService();
-    m_settings = *settings;
-    if (startService(error)) {
-        m_appliedFile = readConfigFile();
-        m_window->attachToService(serviceInfo());
-        return ApplyOutcome::Applied;
-    }
+    onServiceThread([this] { stopService(kApplyGraceMs); },
+                    [this, next = *settings, previous, done] {
+                        m_settings = next;
+                        startServiceAsync([this, previous, done](bool started, const QString &why) {
+                            if (!started) {
+                                rollBack(previous, why, done);
+                                return;
+                            }
+                            m_appliedFile = readConfigFile();
+                            m_window->attachToService(serviceInfo());
+                            finishApply(ApplyOutcome::Applied, QString(), done);
+                        });
+                    });
+}
+
+void DesktopSession::rollBack(const Settings &previous, const QString &error, ApplyDone done)
+{
     restoreConfigFile();
     m_settings = previous;
-    QString again;
-    if (!startService(&again)) {
-        *error += QStringLiteral("\n") + again;
-        return ApplyOutcome::Failed;
-    }
-    m_window->attachToService(serviceInfo());
-    return ApplyOutcome::RolledBack;
+    startServiceAsync([this, error, done](bool started, const QString &again) {
+        if (!started) {
+            finishApply(ApplyOutcome::Failed, error + QStringLiteral("\n") + again, done);
+            return;
+        }
+        m_window->attachToService(serviceInfo());
+        finishApply(ApplyOutcome::RolledBack, error, done);
+    });
+}
+
+void DesktopSession::finishApply(ApplyOutcome outcome, const QString &error, const ApplyDone &done)
+{
+    m_applying = false;
+    done(outcome, error);
+    if (std::exchange(m_applyAgain, false) && outcome != ApplyOutcome::Failed)
+        applySavedSettings(done);
 }
 
 QByteArray DesktopSession::readConfigFile() const
@@ -201,10 +271,10 @@ void DesktopSession::restoreConfigFile()
     }
 }
 
-void DesktopSession::stopService()
+void DesktopSession::stopService(int graceMs)
 {
     if (m_service) {
-        m_service->stop();
+        m_service->stop(graceMs);
         m_service.reset();
     }
 }
@@ -212,7 +282,14 @@ void DesktopSession::stopService()
 void DesktopSession::stop()
 {
     m_window.reset();
-    stopService();
+    if (!m_serviceThread.isRunning())
+        return;
+    // Queued behind any apply still under way, so that one ends first.
+    onServiceThreadAndWait([this] { stopService(m_settings.shutdownGraceSec * 1000); });
+    m_serviceThread.quit();
+    m_serviceThread.wait();
+    m_serviceContext.reset();
+    m_guiContext.reset(); // answers still posted by an apply are dropped with it
 }
 
 } // namespace aether

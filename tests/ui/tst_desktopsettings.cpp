@@ -44,6 +44,19 @@ QAction *settingsAction(MainWindow *window)
     return nullptr;
 }
 
+// Applies the saved settings and waits for the service to run again.
+DesktopSession::ApplyOutcome applyAndWait(DesktopSession *session, QString *error)
+{
+    std::optional<DesktopSession::ApplyOutcome> outcome;
+    session->applySavedSettings([&](DesktopSession::ApplyOutcome done, const QString &why) {
+        outcome = done;
+        *error = why;
+    });
+    if (!QTest::qWaitFor([&] { return outcome.has_value(); }, 60000))
+        return DesktopSession::ApplyOutcome::Failed;
+    return *outcome;
+}
+
 } // namespace
 
 class TestDesktopSettings : public QObject
@@ -162,16 +175,14 @@ private Q_SLOTS:
         QSettings(file, QSettings::IniFormat).setValue(QStringLiteral("CHUNK_SIZE"), 700);
         changed = fixture.session()->settings();
         QString none;
-        QCOMPARE(fixture.session()->applySavedSettings(&none),
-                 DesktopSession::ApplyOutcome::Applied);
+        QCOMPARE(applyAndWait(fixture.session(), &none), DesktopSession::ApplyOutcome::Applied);
 
         changed = fixture.session()->settings();
         changed.apiKeys = QStringLiteral("a-key-without-a-role");
         QSettings(file, QSettings::IniFormat)
             .setValue(QStringLiteral("API_KEYS"), QStringLiteral("a-key-without-a-role"));
         QString error;
-        QCOMPARE(fixture.session()->applySavedSettings(&error),
-                 DesktopSession::ApplyOutcome::RolledBack);
+        QCOMPARE(applyAndWait(fixture.session(), &error), DesktopSession::ApplyOutcome::RolledBack);
         QVERIFY2(!error.isEmpty(), "the reason is given");
         QVERIFY(fixture.session()->settings().apiKeys.isEmpty());
         QCOMPARE(fixture.baseUrl(), url);
