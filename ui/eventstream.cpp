@@ -135,11 +135,20 @@ void EventStream::takeLine(const QByteArray &raw)
 
 void EventStream::closed()
 {
+    const int status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    const QByteArray body = status == 200 ? QByteArray() : m_reply->readAll();
     m_reply = nullptr; // ApiClient's network manager deletes its replies
     flush();
     setConnected(false);
     if (!m_running)
         return;
+    if (status == 401 || status == 403) {
+        const QString error =
+            QJsonDocument::fromJson(body).object().value(QStringLiteral("error")).toString();
+        Q_EMIT refused(error.isEmpty() ? QStringLiteral("HTTP %1").arg(status) : error);
+        m_reopenTimer.start(kRefusedRetryMs);
+        return;
+    }
     m_reopenTimer.start(m_backoffMs);
     m_backoffMs = qMin(m_backoffMs * 2, kMaxBackoffMs);
 }

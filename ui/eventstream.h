@@ -29,11 +29,16 @@ public:
     void start();
     void stop();
 
+    static constexpr int kRefusedRetryMs = 30000;
+
 Q_SIGNALS:
     void eventsArrived(const QJsonArray &events);
     // false while the stream is down; true once it is open again (listeners
     // may reconcile: events beyond the log's reach may have been missed).
     void connectionChanged(bool connected);
+    // The API refused the window's key (401/403): retrying at once cannot
+    // help, so the stream tries again only every kRefusedRetryMs.
+    void refused(const QString &why);
 
 private:
     void open();

@@ -93,6 +93,9 @@ MainWindow::MainWindow(ServiceInfo service, QWidget *parent)
         if (connected)
             reconcile(); // events beyond the event log's reach may have been missed
     });
+    connect(m_events, &EventStream::refused, this, [this](const QString &why) {
+        showStatusMessage(tr("Live job updates refused: %1").arg(why));
+    });
     connect(m_jobs, &JobTableModel::jobsEnded, m_details, &JobDetailFetcher::request);
     connect(m_addPanel, &AddContentPanel::jobSubmitted, this,
             [this](const QString &id, const QString &type, const QString &name,

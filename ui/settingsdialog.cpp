@@ -119,6 +119,13 @@ QWidget *SettingsDialog::createEditor(const SettingOption &option)
         break;
     }
     auto *line = new QLineEdit(value, this);
+    // A Redis password is not shown: the field shows "***" in its place and
+    // keeps the password unless the whole URL is typed again.
+    if (option.env == QByteArrayView("REDIS_URL") && m_inEffect.redis &&
+        !m_inEffect.redis->password.isEmpty()) {
+        m_masked.insert(option.envName(), m_inEffect.redis->toDisplayString());
+        line->setText(m_inEffect.redis->toDisplayString());
+    }
     if (option.kind == Kind::Secret)
         line->setEchoMode(QLineEdit::Password);
     if (option.env == QByteArrayView("REDIS_URL"))
@@ -137,8 +144,11 @@ QString SettingsDialog::editorText(const SettingOption &option) const
         return check->isChecked() ? QStringLiteral("1") : QStringLiteral("0");
     if (auto *combo = qobject_cast<QComboBox *>(editor))
         return combo->currentText();
-    if (auto *line = qobject_cast<QLineEdit *>(editor))
-        return line->text().trimmed();
+    if (auto *line = qobject_cast<QLineEdit *>(editor)) {
+        const QString text = line->text().trimmed();
+        const auto masked = m_masked.constFind(option.envName());
+        return masked != m_masked.cend() && text == *masked ? option.read(m_inEffect) : text;
+    }
     return {};
 }
 
@@ -149,15 +159,20 @@ QWidget *SettingsDialog::keysRow(QWidget *apiKeys)
     auto *row = new QWidget(this);
     auto *show = new QPushButton(tr("Show"), row);
     show->setCheckable(true);
-    connect(show, &QPushButton::toggled, this, [keys, admin](bool on) {
-        const QLineEdit::EchoMode mode = on ? QLineEdit::Normal : QLineEdit::Password;
-        keys->setEchoMode(mode);
-        if (admin)
-            admin->setEchoMode(mode);
+    show->setToolTip(tr("Show or hide every key in this dialog"));
+    connect(show, &QPushButton::toggled, this, [this](bool on) {
+        for (const SettingOption &option : settingOptions()) {
+            auto *line = qobject_cast<QLineEdit *>(m_editors.value(option.envName()));
+            if (line && option.kind == Kind::Secret)
+                line->setEchoMode(on ? QLineEdit::Normal : QLineEdit::Password);
+        }
     });
     auto *copy = new QPushButton(tr("Copy"), row);
-    connect(copy, &QPushButton::clicked, this,
-            [keys] { QApplication::clipboard()->setText(keys->text()); });
+    copy->setToolTip(tr("Copy the first API key, as a script sends it in x-api-key"));
+    connect(copy, &QPushButton::clicked, this, [keys] {
+        const QString first = keys->text().section(QLatin1Char(','), 0, 0);
+        QApplication::clipboard()->setText(first.section(QLatin1Char(':'), 0, 0).trimmed());
+    });
     auto *generate = new QPushButton(tr("Generate"), row);
     generate->setToolTip(tr("A new API key with the admin role, and a new key for x-admin-key"));
     generate->setEnabled(keys->isEnabled());
@@ -173,6 +188,23 @@ QWidget *SettingsDialog::keysRow(QWidget *apiKeys)
     layout->addWidget(copy);
     layout->addWidget(generate);
     return row;
+}
+
+// The window lists jobs and the queue through the admin routes: a key set
+// that leaves it no admin access would leave it blank and refused.
+QString SettingsDialog::windowAccessProblem(const Settings &settings)
+{
+    if (settings.apiKeys.trimmed().isEmpty() || !settings.adminKey.isEmpty())
+        return {};
+    const QStringList entries = settings.apiKeys.split(QLatin1Char(','), Qt::SkipEmptyParts);
+    for (const QString &entry : entries) {
+        if (entry.section(QLatin1Char(':'), 1, 1)
+                .trimmed()
+                .compare(QLatin1String("admin"), Qt::CaseInsensitive) == 0)
+            return {};
+    }
+    return tr("This window needs an admin key to show jobs and the queue: give one API key the "
+              "admin role (key:admin) or set the admin key.");
 }
 
 QString SettingsDialog::generateKey()
@@ -202,7 +234,10 @@ bool SettingsDialog::save()
         }
         changed.insert(option.envName(), text);
     }
-    if (const QString error = completeSettings(check); !error.isEmpty()) {
+    QString error = completeSettings(check);
+    if (error.isEmpty())
+        error = windowAccessProblem(check);
+    if (!error.isEmpty()) {
         m_error->setText(error);
         m_error->show();
         return false;

@@ -30,6 +30,8 @@ public:
     // Writes the changed values; false (with the reason shown) when one is not usable.
     bool save();
     static QString generateKey();
+    // Empty when the window can reach the admin routes with these keys.
+    static QString windowAccessProblem(const Settings &settings);
 
     // The editor of a setting, by environment name (tests); null when not shown.
     QWidget *editor(const QString &env) const { return m_editors.value(env); }
@@ -42,6 +44,7 @@ private:
     Settings m_inEffect;
     QString m_configFile;
     QHash<QString, QWidget *> m_editors;
+    QHash<QString, QString> m_masked; // shown in place of a value that holds a password
     QLabel *m_error;
 };
 

@@ -93,8 +93,26 @@ void StatusPanel::poll()
         if (answer.ok())
             showQueue(answer.json);
         else
-            m_queue->setText(tr("Queue: %1").arg(answer.error));
+            showProblem(answer);
     });
+}
+
+// What stands between the window and the queue, in the words that say what to do.
+void StatusPanel::showProblem(const ApiAnswer &answer)
+{
+    QString text;
+    if (answer.status == 0)
+        text = tr("API unreachable: %1").arg(answer.error);
+    else if (answer.status == 401 || answer.status == 403)
+        text = tr("The window's key is refused (it needs an admin key): %1").arg(answer.error);
+    else if (answer.status == 503)
+        text = tr("Queue unavailable");
+    else
+        text = tr("Queue: %1").arg(answer.error);
+    m_queue->setText(text);
+    m_queue->setToolTip(answer.error);
+    m_queue->setStyleSheet(QStringLiteral("color: #c62828;"));
+    m_workers->setText(tr("Workers –"));
 }
 
 void StatusPanel::showQueue(const QJsonObject &queue)
@@ -106,6 +124,8 @@ void StatusPanel::showQueue(const QJsonObject &queue)
             ++busy;
     }
     m_workers->setText(tr("Workers %1/%2 busy").arg(busy).arg(workers.size()));
+    m_queue->setStyleSheet(QString());
+    m_queue->setToolTip(QString());
     const QJsonObject counts = queue.value(QStringLiteral("counts")).toObject();
     const bool paused = queue.value(QStringLiteral("paused")).toBool();
     QString text = tr("Queue %1").arg(counts.value(QStringLiteral("queued")).toInt());

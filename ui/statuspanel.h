@@ -12,6 +12,7 @@ class QTimer;
 namespace aether {
 
 class ApiClient;
+struct ApiAnswer;
 
 // The status bar's permanent parts: the API address (click to copy), Redis
 // (embedded or URL, connected or not), workers busy/total and the queue
@@ -36,6 +37,7 @@ Q_SIGNALS:
 
 private:
     void showQueue(const QJsonObject &queue);
+    void showProblem(const ApiAnswer &answer);
     void showAddress();
     void showRedis();
 

@@ -15,6 +15,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
+#include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -122,6 +123,52 @@ private Q_SLOTS:
                     ->text()
                     .contains(QLatin1String("CHUNK_OVERLAP")));
         QVERIFY(!QSettings(file, QSettings::IniFormat).contains(QStringLiteral("CHUNK_OVERLAP")));
+    }
+
+    // A Redis password is never shown and survives saving other fields; Show
+    // reveals every key; a key set that locks the window out of the admin
+    // routes (where jobs and the queue are) is refused before it is written.
+    void secretsStayHiddenAndTheWindowKeepsAdminAccess()
+    {
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("settings.conf"));
+        Settings inEffect;
+        QString error;
+        inEffect.redis =
+            RedisUrl::parse(QStringLiteral("redis://:s3cret@127.0.0.1:6399/2"), &error);
+        QVERIFY2(inEffect.redis, qPrintable(error));
+        SettingsDialog dialog(inEffect, file, true);
+        auto *redis = qobject_cast<QLineEdit *>(dialog.editor(QStringLiteral("REDIS_URL")));
+        QVERIFY(!redis->text().contains(QLatin1String("s3cret")));
+        qobject_cast<QSpinBox *>(dialog.editor(QStringLiteral("CHUNK_SIZE")))->setValue(400);
+        QVERIFY(dialog.save());
+        QVERIFY(!QSettings(file, QSettings::IniFormat).contains(QStringLiteral("REDIS_URL")));
+        redis->setText(QStringLiteral("redis://:other@127.0.0.1:6399/3"));
+        QVERIFY(dialog.save());
+        QCOMPARE(
+            QSettings(file, QSettings::IniFormat).value(QStringLiteral("REDIS_URL")).toString(),
+            QStringLiteral("redis://:other@127.0.0.1:6399/3"));
+
+        auto *embedKey = qobject_cast<QLineEdit *>(dialog.editor(QStringLiteral("EMBED_API_KEY")));
+        QCOMPARE(embedKey->echoMode(), QLineEdit::Password);
+        QPushButton *show = nullptr;
+        for (QPushButton *button : dialog.findChildren<QPushButton *>()) {
+            if (button->text() == QLatin1String("Show"))
+                show = button;
+        }
+        QVERIFY(show);
+        show->click();
+        QCOMPARE(embedKey->echoMode(), QLineEdit::Normal);
+
+        auto *keys = qobject_cast<QLineEdit *>(dialog.editor(QStringLiteral("API_KEYS")));
+        keys->setText(QStringLiteral("script-key:editor"));
+        QVERIFY(!dialog.save());
+        QVERIFY(dialog.findChild<QLabel *>(QStringLiteral("settingsError"))
+                    ->text()
+                    .contains(QLatin1String("admin")));
+        QVERIFY(!QSettings(file, QSettings::IniFormat).contains(QStringLiteral("API_KEYS")));
+        keys->setText(QStringLiteral("script-key:editor,desk-key:admin"));
+        QVERIFY(dialog.save());
     }
 
     void savedSettingsApplyWithoutClosingTheWindow()
