@@ -6,9 +6,12 @@
 #include "desktopfixture.h"
 #include "freeport.h"
 #include "httpclient.h"
+#include "ui/apiclient.h"
+#include "ui/eventstream.h"
 #include "ui/mainwindow.h"
 #include "ui/searchpanel.h"
 #include "ui/settingsdialog.h"
+#include "ui/statuspanel.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -169,6 +172,37 @@ private Q_SLOTS:
         QVERIFY(!QSettings(file, QSettings::IniFormat).contains(QStringLiteral("API_KEYS")));
         keys->setText(QStringLiteral("script-key:editor,desk-key:admin"));
         QVERIFY(dialog.save());
+    }
+
+    // A key the API refuses is named as such (not as Redis being down), and
+    // the event stream stops hammering the API with it.
+    void aRefusedKeyIsSaidAndNotRetriedInALoop()
+    {
+        DesktopFixture fixture;
+        QVERIFY2(fixture.start(), qPrintable(fixture.errorText()));
+        MainWindow *window = fixture.window();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window->statusPanel()->queueText().startsWith(QLatin1String("Queue ")), 10000);
+        ApiEndpoint wrong = window->api()->endpoint();
+        wrong.apiKey = "not-a-key";
+        wrong.adminKey = "not-the-admin-key";
+        window->api()->setEndpoint(wrong);
+        QSignalSpy refused(window->events(), &EventStream::refused);
+        window->events()->stop();
+        window->events()->start();
+        QVERIFY(refused.wait(10000));
+        QVERIFY(!refused.wait(3000)); // not every 2 s, as a dropped stream is
+        window->statusPanel()->poll();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window->statusPanel()->queueText().contains(QLatin1String("key is refused")), 10000);
+        QVERIFY(window->statusBar()
+                    ->findChild<QLabel *>(QStringLiteral("redisStatus"))
+                    ->text()
+                    .endsWith(QLatin1String("connected")));
+        QVERIFY(!window->statusBar()
+                     ->findChild<QLabel *>(QStringLiteral("redisStatus"))
+                     ->text()
+                     .contains(QLatin1String("not connected")));
     }
 
     void savedSettingsApplyWithoutClosingTheWindow()
