@@ -189,6 +189,11 @@ void ApiClient::deleteDocument(const QString &id, QObject *context, ApiCallback 
     remove(QStringLiteral("/knowledge/documents/") + segment(id), context, std::move(callback));
 }
 
+void ApiClient::reindex(QObject *context, ApiCallback callback)
+{
+    postJson(QStringLiteral("/ops/reindex"), QJsonObject(), context, std::move(callback));
+}
+
 void ApiClient::listWatches(QObject *context, ApiCallback callback)
 {
     get(QStringLiteral("/ops/watches"), context, std::move(callback));

@@ -62,6 +62,8 @@ public:
     void search(const QJsonObject &body, QObject *context, ApiCallback callback);
     void listDocuments(int limit, qint64 offset, QObject *context, ApiCallback callback);
     void deleteDocument(const QString &id, QObject *context, ApiCallback callback);
+    // Re-embed every stored chunk with the configured embedder (POST /ops/reindex).
+    void reindex(QObject *context, ApiCallback callback);
 
     // Watched folders.
     void listWatches(QObject *context, ApiCallback callback);

@@ -115,6 +115,7 @@ MainWindow::MainWindow(ServiceInfo service, QWidget *parent)
         });
     connect(m_addPanel, &AddContentPanel::message, this, &MainWindow::showStatusMessage);
     connect(m_jobsPanel, &JobsPanel::message, this, &MainWindow::showStatusMessage);
+    connect(m_statusPanel, &StatusPanel::message, this, &MainWindow::showStatusMessage);
 
     if (QSystemTrayIcon::isSystemTrayAvailable()) {
         m_tray = new QSystemTrayIcon(windowIcon(), this);

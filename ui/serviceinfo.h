@@ -28,6 +28,9 @@ struct ServiceInfo
     int workers = 0;
     QString configFile; // the settings file the settings dialog writes
     Settings settings;  // in effect (the port it listens on, not only the file's)
+    // Why the store's vectors do not fit the configured embedder (then ingest
+    // jobs fail until it is re-indexed), or empty.
+    QString storeMismatch;
 };
 
 } // namespace aether

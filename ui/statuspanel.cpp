@@ -21,7 +21,7 @@ constexpr int kPollMs = 2000;
 StatusPanel::StatusPanel(ApiClient *api, const ServiceInfo &service, QStatusBar *bar)
     : QObject(bar), m_api(api), m_service(service), m_bar(bar), m_address(new QPushButton(bar)),
       m_redis(new QLabel(bar)), m_workers(new QLabel(bar)), m_queue(new QLabel(bar)),
-      m_resume(new QPushButton(tr("Resume"), bar))
+      m_resume(new QPushButton(tr("Resume"), bar)), m_reindex(new QPushButton(tr("Re-index…"), bar))
 {
     m_address->setObjectName(QStringLiteral("apiAddress"));
     m_address->setFlat(true);
@@ -45,6 +45,11 @@ StatusPanel::StatusPanel(ApiClient *api, const ServiceInfo &service, QStatusBar 
     m_resume->hide();
     connect(m_resume, &QPushButton::clicked, this, &StatusPanel::resumeRequested);
     bar->addPermanentWidget(m_resume);
+    m_reindex->setObjectName(QStringLiteral("reindexButton"));
+    m_reindex->setStyleSheet(QStringLiteral("color: #c62828;"));
+    connect(m_reindex, &QPushButton::clicked, this, &StatusPanel::reindex);
+    bar->addPermanentWidget(m_reindex);
+    showStoreMismatch();
     showRedis();
     m_workers->setText(tr("Workers –"));
     m_queue->setText(tr("Queue –"));
@@ -59,7 +64,35 @@ void StatusPanel::setService(const ServiceInfo &service)
     m_service = service;
     showAddress();
     showRedis();
+    showStoreMismatch();
     poll();
+}
+
+// A store built with another embedder refuses new documents until every
+// chunk is embedded again: say so for as long as it lasts, with the way out.
+void StatusPanel::showStoreMismatch()
+{
+    m_reindex->setVisible(!m_service.storeMismatch.isEmpty());
+    m_reindex->setEnabled(true);
+    m_reindex->setToolTip(
+        tr("New documents cannot be stored: %1.\nRe-index embeds every stored chunk again with "
+           "the configured embedder.")
+            .arg(m_service.storeMismatch));
+}
+
+void StatusPanel::reindex()
+{
+    m_reindex->setEnabled(false);
+    m_api->reindex(this, [this](const ApiAnswer &answer) {
+        if (!answer.ok()) {
+            m_reindex->setEnabled(true);
+            Q_EMIT message(tr("Re-index refused: %1").arg(answer.error));
+            return;
+        }
+        m_reindex->hide();
+        Q_EMIT message(tr("Re-indexing every stored document (job %1)")
+                           .arg(answer.json.value(QStringLiteral("job_id")).toString()));
+    });
 }
 
 void StatusPanel::showAddress()

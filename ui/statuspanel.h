@@ -30,16 +30,20 @@ public:
     bool queuePaused() const { return m_queuePaused; }
     QString workersText() const;
     QString queueText() const;
+    QPushButton *reindexButton() const { return m_reindex; }
 
 Q_SIGNALS:
     void queuePausedChanged(bool paused);
     void resumeRequested(); // the status bar's Resume
+    void message(const QString &text);
 
 private:
     void showQueue(const QJsonObject &queue);
     void showProblem(const ApiAnswer &answer);
     void showAddress();
     void showRedis();
+    void showStoreMismatch();
+    void reindex();
 
     ApiClient *m_api;
     ServiceInfo m_service;
@@ -49,6 +53,7 @@ private:
     QLabel *m_workers;
     QLabel *m_queue;
     QPushButton *m_resume;
+    QPushButton *m_reindex; // shown while the store needs re-embedding
     bool m_queuePaused = false;
     bool m_redisConnected = false;
     bool m_polling = false;

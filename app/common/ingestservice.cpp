@@ -124,8 +124,9 @@ bool IngestService::checkStore(QString *error)
     try {
         KnowledgeStore store(m_settings.databasePath);
         store.open(m_embedderInfo);
-        if (const QString why = store.embedderMismatch(); !why.isEmpty())
-            qCWarning(lcService, "%s; ingest jobs fail until then", qPrintable(why));
+        m_embedderMismatch = store.embedderMismatch();
+        if (!m_embedderMismatch.isEmpty())
+            qCWarning(lcService, "%s; ingest jobs fail until then", qPrintable(m_embedderMismatch));
     } catch (const StoreBusy &busy) {
         // Another process holds the store's lock (a backup, a long
         // transaction): not a wrong setting. The workers wait for it, backing

@@ -32,6 +32,9 @@ public:
 
     quint16 port() const;
     const RedisUrl &redisUrl() const { return m_redisUrl; }
+    // Why the store was built with another embedder than the configured one
+    // (as found at start), or empty.
+    const QString &embedderMismatch() const { return m_embedderMismatch; }
     QList<RouteInfo> routes() const; // the REST server's, empty without one
     // A secret made at start that exempts requests carrying it from the
     // wrong-key ban (ApiServer::setWindowToken). Only the desktop window is
@@ -48,6 +51,7 @@ private:
     Settings m_settings;
     EmbedderInfo m_embedderInfo; // the configured embedder, as the store records it
     RedisUrl m_redisUrl;
+    QString m_embedderMismatch;
     QByteArray m_windowToken;
     std::unique_ptr<EmbeddedRedis> m_embeddedRedis;
     std::unique_ptr<StoreHealth> m_storeHealth; // the store file's presence and soundness

@@ -163,6 +163,7 @@ ServiceInfo DesktopSession::serviceInfo() const
     info.workers = m_settings.workers;
     info.configFile = m_configFile;
     info.settings = m_settings;
+    info.storeMismatch = m_service->embedderMismatch();
     return info;
 }
 

@@ -6,6 +6,7 @@
 #include "desktopfixture.h"
 #include "freeport.h"
 #include "httpclient.h"
+#include "jobpoller.h"
 #include "ui/apiclient.h"
 #include "ui/eventstream.h"
 #include "ui/mainwindow.h"
@@ -15,6 +16,7 @@
 
 #include <QApplication>
 #include <QCheckBox>
+#include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
@@ -22,6 +24,8 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QStatusBar>
 #include <QTest>
 #include <QTimer>
@@ -203,6 +207,59 @@ private Q_SLOTS:
                      ->findChild<QLabel *>(QStringLiteral("redisStatus"))
                      ->text()
                      .contains(QLatin1String("not connected")));
+    }
+
+    // A store built with another embedder takes no new documents: the status
+    // bar says so and re-indexes it on request, after which it is gone.
+    void aStoreBuiltWithAnotherEmbedderOffersReindex()
+    {
+        DesktopFixture fixture;
+        Settings saved;
+        fixture.setSettingsReader([&](QString *) -> std::optional<Settings> { return saved; });
+        QVERIFY2(fixture.start(), qPrintable(fixture.errorText()));
+        MainWindow *window = fixture.window();
+        auto *reindex = window->statusPanel()->reindexButton();
+        QVERIFY(reindex->isHidden());
+        HttpClient client(fixture.baseUrl());
+        const QString id = client
+                               .postJson(QStringLiteral("/knowledge/ingest-text-async"),
+                                         {{QStringLiteral("text"),
+                                           QStringLiteral("Moraines are glacial debris.")}},
+                                         kEditor)
+                               .json()
+                               .value(QStringLiteral("job_id"))
+                               .toString();
+        QCOMPARE(waitForJob(client, id).value(QStringLiteral("status")).toString(),
+                 QStringLiteral("finished"));
+        {
+            // As if the store had been built by another model.
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), "meta-edit");
+            db.setDatabaseName(fixture.session()->settings().databasePath);
+            QVERIFY(db.open());
+            QSqlQuery query(db);
+            QVERIFY(query.exec(QStringLiteral("UPDATE meta SET value = 'another-model' "
+                                              "WHERE key = 'model'")));
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("meta-edit"));
+        saved = fixture.session()->settings();
+        QString error;
+        QCOMPARE(applyAndWait(fixture.session(), &error), DesktopSession::ApplyOutcome::Applied);
+        QVERIFY(!reindex->isHidden());
+        QVERIFY(reindex->toolTip().contains(QLatin1String("another-model")));
+
+        reindex->click();
+        QTRY_VERIFY_WITH_TIMEOUT(reindex->isHidden(), 10000);
+        QVERIFY(window->statusBar()->currentMessage().startsWith(QLatin1String("Re-indexing")));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            client.get(QStringLiteral("/ops/jobs?type=reindex&status=finished"), kAdmin)
+                    .json()
+                    .value(QStringLiteral("jobs"))
+                    .toArray()
+                    .size() == 1,
+            30000);
+        QCOMPARE(applyAndWait(fixture.session(), &error), DesktopSession::ApplyOutcome::Applied);
+        QVERIFY(reindex->isHidden()); // the store matches again
     }
 
     void savedSettingsApplyWithoutClosingTheWindow()
