@@ -27,6 +27,7 @@
 #include <QTabWidget>
 #include <QTimer>
 #include <QVBoxLayout>
+#include <limits>
 
 namespace aether {
 
@@ -190,12 +191,21 @@ void MainWindow::detachFromService()
 
 void MainWindow::attachToService(ServiceInfo service)
 {
+    // Another Redis or store holds other jobs and documents: what the window
+    // shows of the old ones goes, instead of lingering until a full listing.
+    const bool otherQueue = service.redis.toUrlString() != m_service.redis.toUrlString();
+    const bool otherStore = service.settings.databasePath != m_service.settings.databasePath;
     m_service = std::move(service);
     m_api->setEndpoint(m_service.api);
     m_statusPanel->setService(m_service);
+    if (otherQueue)
+        m_jobs->removeMissing({}, std::numeric_limits<qint64>::max());
     m_events->start();
     m_reconcileTimer->start(kReconcileMs);
     reconcile();
+    if (otherStore)
+        m_documentsPanel->refresh();
+    m_watchedPanel->refresh();
 }
 
 void MainWindow::showStatusMessage(const QString &text)

@@ -9,6 +9,7 @@
 #include "jobpoller.h"
 #include "ui/apiclient.h"
 #include "ui/eventstream.h"
+#include "ui/jobtablemodel.h"
 #include "ui/mainwindow.h"
 #include "ui/searchpanel.h"
 #include "ui/settingsdialog.h"
@@ -260,6 +261,36 @@ private Q_SLOTS:
             30000);
         QCOMPARE(applyAndWait(fixture.session(), &error), DesktopSession::ApplyOutcome::Applied);
         QVERIFY(reindex->isHidden()); // the store matches again
+    }
+
+    // Moving to another Redis leaves the old queue's jobs behind: the table
+    // shows the new queue's, not rows that no longer exist there.
+    void anotherRedisClearsTheJobTable()
+    {
+        DesktopFixture fixture;
+        Settings saved;
+        fixture.setSettingsReader([&](QString *) -> std::optional<Settings> { return saved; });
+        QVERIFY2(fixture.start(), qPrintable(fixture.errorText()));
+        MainWindow *window = fixture.window();
+        HttpClient client(fixture.baseUrl());
+        const QString id =
+            client
+                .postJson(QStringLiteral("/knowledge/ingest-text-async"),
+                          {{QStringLiteral("text"), QStringLiteral("Old queue.")}}, kEditor)
+                .json()
+                .value(QStringLiteral("job_id"))
+                .toString();
+        QTRY_VERIFY_WITH_TIMEOUT(window->jobs()->find(id), 10000);
+        RedisProcess other;
+        QVERIFY2(other.start(), qPrintable(other.errorText()));
+        saved = fixture.session()->settings();
+        QString error;
+        saved.redis = RedisUrl::parse(other.url(), &error);
+        QCOMPARE(applyAndWait(fixture.session(), &error), DesktopSession::ApplyOutcome::Applied);
+        QVERIFY(!window->jobs()->find(id));
+        QCOMPARE(window->jobs()->rowCount(), 0);
+        fixture.session()->stop(); // before its Redis goes
+        other.stop();
     }
 
     void savedSettingsApplyWithoutClosingTheWindow()
