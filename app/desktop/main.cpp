@@ -7,6 +7,7 @@
 #include "desktop/desktopsession.h"
 #include "desktop/headlessrun.h"
 #include "desktop/portchoice.h"
+#include "desktop/singleinstance.h"
 #include "ui/appicon.h"
 #include "ui/mainwindow.h"
 
@@ -107,6 +108,14 @@ int main(int argc, char *argv[])
     QApplication app(argc, argv);
     QApplication::setWindowIcon(applicationIcon());
     installLogFormat();
+    SingleInstance instance(loaded.settings.dataDir);
+    if (!instance.acquire()) {
+        QMessageBox::information(nullptr, QStringLiteral("Aether Ingest"),
+                                 instance.alreadyRunningMessage());
+        return printAndExit(
+            kProgram + QStringLiteral(": already running (process %1)").arg(instance.holderPid()),
+            0);
+    }
     // The file the settings came from (--config or AETHER_CONFIG when given) is
     // the one the settings dialog writes.
     DesktopSession session(loaded.settings, loaded.settings.configFile.isEmpty()

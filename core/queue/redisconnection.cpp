@@ -95,8 +95,13 @@ void RedisConnection::ensureConnected()
     if (m_context)
         return;
     if (m_backoffMs > 0 && m_sinceFailure.isValid() && m_sinceFailure.elapsed() < m_backoffMs) {
-        throw RedisUnavailable(QStringLiteral("Redis at %1 is not reachable (%2); retrying")
-                                   .arg(m_url.toDisplayString(), m_lastError));
+        // Said as it is: this request failed; the connection is tried again
+        // by a request after the backoff, not by this one.
+        throw RedisUnavailable(
+            QStringLiteral("Redis at %1 is not reachable (%2); the next request after %3 ms "
+                           "tries to connect again")
+                .arg(m_url.toDisplayString(), m_lastError)
+                .arg(m_backoffMs - m_sinceFailure.elapsed()));
     }
     connectNow();
 }
