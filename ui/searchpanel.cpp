@@ -81,6 +81,11 @@ SearchPanel::SearchPanel(ApiClient *api, LocalFileLookup lookup, QWidget *parent
             [this](QTreeWidgetItem *item) { showPassage(item); });
     m_passage->setObjectName(QStringLiteral("passageView"));
     m_passage->setPlaceholderText(tr("The selected result's whole passage shows here"));
+    showHint(tr("<p>Type words or a question and press <b>Enter</b>.</p>"
+                "<p><b>Hybrid</b> finds passages that share your words or their meaning; "
+                "<b>Keywords</b> only passages with your words (any form: <i>moraine</i> finds "
+                "<i>moraines</i>); <b>Meaning</b> also finds passages that say it otherwise.</p>"
+                "<p>Only documents whose jobs have finished can be found.</p>"));
     auto *split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_results);
     split->addWidget(m_passage);
@@ -158,10 +163,25 @@ void SearchPanel::showResults(const QJsonArray &results)
         item->setData(PassageColumn, kPassageRole, passage);
         item->setData(TitleColumn, kTargetRole, url.isEmpty() ? fileName : url);
     }
-    m_status->setText(results.size() == 1 ? tr("1 result") : tr("%1 results").arg(results.size()));
+    if (results.isEmpty()) {
+        m_status->setText(tr("No results"));
+        showHint(tr("<p>Nothing matched <b>%1</b>.</p><p>Try fewer or other words, or "
+                    "<b>Meaning</b> for passages that say it otherwise. Documents still being "
+                    "ingested can be found once their jobs finish.</p>")
+                     .arg(m_query->text().trimmed().toHtmlEscaped()));
+    } else {
+        m_status->setText(results.size() == 1 ? tr("1 result")
+                                              : tr("%1 results").arg(results.size()));
+    }
     if (m_results->topLevelItemCount() > 0)
         m_results->setCurrentItem(m_results->topLevelItem(0));
     Q_EMIT searched(int(results.size()));
+}
+
+// The passage view teaches while there is no passage to show.
+void SearchPanel::showHint(const QString &html)
+{
+    m_passage->setHtml(html);
 }
 
 void SearchPanel::showPassage(QTreeWidgetItem *item)

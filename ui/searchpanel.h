@@ -32,6 +32,7 @@ public:
     QLineEdit *queryField() const { return m_query; }
     QTreeWidget *results() const { return m_results; }
     QTextBrowser *passageView() const { return m_passage; }
+    QComboBox *mode() const { return m_mode; }
     static constexpr int kPassageColumn = 4;
     void search();
     void focusQuery();
@@ -42,6 +43,7 @@ Q_SIGNALS:
 private:
     void showResults(const QJsonArray &results);
     void showPassage(QTreeWidgetItem *item);
+    void showHint(const QString &html);
     void open(QTreeWidgetItem *item);
 
     ApiClient *m_api;

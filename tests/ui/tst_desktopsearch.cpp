@@ -8,6 +8,7 @@
 #include "ui/searchpanel.h"
 #include "ui/searchsnippet.h"
 
+#include <QComboBox>
 #include <QLineEdit>
 #include <QTest>
 #include <QTextBrowser>
@@ -74,6 +75,8 @@ private Q_SLOTS:
                  QStringLiteral("finished"));
 
         SearchPanel *search = desktop.window()->searchPanel();
+        // Before the first search, the tab says how to use it.
+        QVERIFY(search->passageView()->toPlainText().contains(QLatin1String("press Enter")));
         search->queryField()->setText(QStringLiteral("drumlins"));
         search->search();
         QTRY_VERIFY_WITH_TIMEOUT(search->results()->topLevelItemCount() > 0, 10000);
@@ -85,6 +88,15 @@ private Q_SLOTS:
         QCOMPARE(top->text(0), QString(5, QChar(0x25A0))); // the best result: a full bar
         QVERIFY(search->passageView()->toPlainText().contains(QStringLiteral("Sentence 0")));
         QVERIFY(search->passageView()->toPlainText().contains(QStringLiteral("Drumlins")));
+
+        // A search that finds nothing says so, and what to try.
+        search->mode()->setCurrentIndex(search->mode()->findData(QStringLiteral("keyword")));
+        search->queryField()->setText(QStringLiteral("zyzzyva"));
+        search->search();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            search->passageView()->toPlainText().contains(QLatin1String("Nothing matched zyzzyva")),
+            10000);
+        QCOMPARE(search->results()->topLevelItemCount(), 0);
     }
 };
 
