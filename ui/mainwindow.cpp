@@ -279,21 +279,35 @@ void MainWindow::restoreGeometry()
     }
     if (geometry.isEmpty() || !QMainWindow::restoreGeometry(geometry))
         resize(1180, 760);
-    // A geometry saved on a bigger (or now missing) screen, or the default on a
-    // small one, must not put the window beyond the screen it opens on.
-    const QScreen *screen = QGuiApplication::screenAt(geometry.isEmpty() ? QPoint() : pos());
+    keepOnScreen();
+}
+
+// A geometry saved on a bigger (or now missing) screen, or the default on a
+// small one, must not put the window beyond the screen it opens on. Called
+// again once shown: only then are the frame's margins (title bar, borders) known.
+void MainWindow::keepOnScreen()
+{
+    const QScreen *screen = QGuiApplication::screenAt(pos());
     if (!screen)
         screen = QGuiApplication::primaryScreen();
     if (!screen)
         return;
     const QRect available = screen->availableGeometry();
-    resize(size().boundedTo(available.size()));
+    const QSize margins = frameGeometry().size() - size();
+    resize(size().boundedTo(available.size() - margins));
     QRect frame = frameGeometry();
     frame.moveLeft(qBound(available.left(), frame.left(),
                           qMax(available.left(), available.right() - frame.width() + 1)));
     frame.moveTop(qBound(available.top(), frame.top(),
                          qMax(available.top(), available.bottom() - frame.height() + 1)));
     move(frame.topLeft());
+}
+
+void MainWindow::showEvent(QShowEvent *event)
+{
+    QMainWindow::showEvent(event);
+    if (!std::exchange(m_shownOnce, true))
+        keepOnScreen();
 }
 
 void MainWindow::saveGeometry()

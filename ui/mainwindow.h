@@ -64,6 +64,7 @@ Q_SIGNALS:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void showEvent(QShowEvent *event) override;
 
 private:
     void createMenus();
@@ -72,8 +73,10 @@ private:
     void notify(const QString &title, const QString &text);
     void saveGeometry();
     void restoreGeometry();
+    void keepOnScreen();
 
     ServiceInfo m_service;
+    bool m_shownOnce = false;
     bool m_appliesSettings = false;
     ApiClient *m_api;
     JobTableModel *m_jobs;
