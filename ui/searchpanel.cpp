@@ -147,6 +147,8 @@ void SearchPanel::showResults(const QJsonArray &results)
         QString title = hit.value(QStringLiteral("title")).toString();
         if (title.isEmpty())
             title = !fileName.isEmpty() ? fileName : url;
+        if (title.isEmpty()) // a text sent without a title
+            title = tr("Untitled text");
         const QJsonValue page = hit.value(QStringLiteral("page"));
         const double score = hit.value(QStringLiteral("score")).toDouble();
         const QString passage = hit.value(QStringLiteral("text")).toString();

@@ -1,6 +1,8 @@
-// Renders the window with jobs in every state and a search result to PNG files
-// (QWidget::grab): into $AETHER_SCREENSHOT_DIR when set (docs/screenshots for
-// the README), else into a temporary directory; checks they are not blank.
+// Renders the window with jobs in every state, a search result, the stored
+// documents and the settings dialog to PNG files (QWidget::grab), each in a
+// light and a dark palette: into $AETHER_SCREENSHOT_DIR when set
+// (docs/screenshots for the README), else into a temporary directory; checks
+// they are not blank and that the dark ones are dark.
 #include "desktopfixture.h"
 #include "fixturehttpserver.h"
 #include "httpclient.h"
@@ -10,7 +12,9 @@
 #include "ui/jobtablemodel.h"
 #include "ui/mainwindow.h"
 #include "ui/searchpanel.h"
+#include "ui/settingsdialog.h"
 
+#include <QApplication>
 #include <QDir>
 #include <QImage>
 #include <QLineEdit>
@@ -47,6 +51,42 @@ int colourCount(const QImage &image)
     return int(colours.size());
 }
 
+// A dark desktop theme as Qt's Fusion style draws one: what a user with a dark
+// system palette sees.
+QPalette darkPalette()
+{
+    QPalette dark;
+    const QColor window(0x2b, 0x2b, 0x2b), base(0x1e, 0x1e, 0x1e), text(0xe6, 0xe6, 0xe6);
+    dark.setColor(QPalette::Window, window);
+    dark.setColor(QPalette::WindowText, text);
+    dark.setColor(QPalette::Base, base);
+    dark.setColor(QPalette::AlternateBase, window);
+    dark.setColor(QPalette::ToolTipBase, base);
+    dark.setColor(QPalette::ToolTipText, text);
+    dark.setColor(QPalette::Text, text);
+    dark.setColor(QPalette::Button, window);
+    dark.setColor(QPalette::ButtonText, text);
+    dark.setColor(QPalette::BrightText, Qt::red);
+    dark.setColor(QPalette::Link, QColor(0x6a, 0xb0, 0xf3));
+    dark.setColor(QPalette::Highlight, QColor(0x2f, 0x65, 0xca));
+    dark.setColor(QPalette::HighlightedText, Qt::white);
+    dark.setColor(QPalette::PlaceholderText, QColor(0x9a, 0x9a, 0x9a));
+    dark.setColor(QPalette::Disabled, QPalette::Text, QColor(0x80, 0x80, 0x80));
+    dark.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x80, 0x80, 0x80));
+    dark.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0x80, 0x80, 0x80));
+    return dark;
+}
+
+double meanLightness(const QImage &image)
+{
+    qint64 sum = 0, count = 0;
+    for (int y = 0; y < image.height(); y += 3) {
+        for (int x = 0; x < image.width(); x += 3, ++count)
+            sum += QColor(image.pixel(x, y)).lightness();
+    }
+    return count ? double(sum) / double(count) : 0;
+}
+
 FixtureResponse htmlPage(const QByteArray &body, int delayMs = 0)
 {
     FixtureResponse response;
@@ -63,15 +103,33 @@ class TestScreenshots : public QObject
     Q_OBJECT
 
 private:
-    void save(QWidget *widget, const QString &name)
+    QImage save(QWidget *widget, const QString &name, QSize minimum = QSize(800, 500))
     {
         QCoreApplication::processEvents();
         const QImage image = widget->grab().toImage();
-        QVERIFY(image.width() >= 800 && image.height() >= 500);
-        QVERIFY2(colourCount(image) > 40, qPrintable(name));
-        const QString path = QDir(m_outputDir).filePath(name);
-        QVERIFY(image.save(path));
-        qInfo("screenshot: %s", qPrintable(path));
+        [&] {
+            QVERIFY(image.width() >= minimum.width() && image.height() >= minimum.height());
+            QVERIFY2(colourCount(image) > 40, qPrintable(name));
+            const QString path = QDir(m_outputDir).filePath(name + QStringLiteral(".png"));
+            QVERIFY(image.save(path));
+            qInfo("screenshot: %s", qPrintable(path));
+        }();
+        return image;
+    }
+
+    // The light render as name.png, then the same under the dark palette as
+    // name-dark.png; the light palette is back after.
+    void saveLightAndDark(QWidget *widget, const QString &name, QSize minimum = QSize(800, 500))
+    {
+        const QImage light = save(widget, name, minimum);
+        const QPalette original = QApplication::palette();
+        QApplication::setPalette(darkPalette());
+        const QImage dark = save(widget, name + QStringLiteral("-dark"), minimum);
+        QApplication::setPalette(original);
+        QCoreApplication::processEvents();
+        qInfo("%s: mean lightness %.0f light, %.0f dark", qPrintable(name), meanLightness(light),
+              meanLightness(dark));
+        QVERIFY2(meanLightness(dark) < 100 && meanLightness(light) > 150, qPrintable(name));
     }
 
 private Q_SLOTS:
@@ -84,6 +142,9 @@ private Q_SLOTS:
         // A transient failure waits a minute for its retry: the "scheduled" row.
         m_desktop.settings().retryBackoffMs = 60000;
         QVERIFY2(m_desktop.start(), qPrintable(m_desktop.errorText()));
+        // The README's size, larger than the offscreen screen the window
+        // keeps itself within when shown.
+        m_desktop.window()->resize(1280, 800);
     }
 
     void windowWithJobsInEveryState()
@@ -139,7 +200,7 @@ private Q_SLOTS:
                                   kJobTimeoutMs);
         QTRY_VERIFY_WITH_TIMEOUT(jobs->record(0).chunks >= 1, 10000);
         QTest::qWait(2500); // one status-bar poll of GET /ops/queue
-        save(window, QStringLiteral("jobs.png"));
+        saveLightAndDark(window, QStringLiteral("jobs"));
     }
 
     void searchResult()
@@ -149,13 +210,20 @@ private Q_SLOTS:
         window->searchPanel()->queryField()->setText(QStringLiteral("glaciers valleys"));
         window->searchPanel()->search();
         QTRY_VERIFY_WITH_TIMEOUT(window->searchPanel()->results()->topLevelItemCount() > 0, 10000);
-        save(window, QStringLiteral("search.png"));
+        saveLightAndDark(window, QStringLiteral("search"));
 
         window->tabs()->setCurrentWidget(window->documentsPanel());
         QTRY_VERIFY_WITH_TIMEOUT(window->documentsPanel()->documents()->topLevelItemCount() >= 2,
                                  10000);
-        save(window, QStringLiteral("documents.png"));
+        saveLightAndDark(window, QStringLiteral("documents"));
         window->tabs()->setCurrentIndex(0);
+
+        SettingsDialog settings(m_desktop.session()->settings(),
+                                m_desktop.tempPath(QStringLiteral("settings.conf")), true, window);
+        settings.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&settings));
+        saveLightAndDark(&settings, QStringLiteral("settings"), QSize(400, 400));
+        settings.reject();
 
         // Let the slow job go before the service stops.
         const HttpClient client(m_desktop.baseUrl());
