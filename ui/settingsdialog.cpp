@@ -44,6 +44,7 @@ SettingsDialog::SettingsDialog(Settings inEffect, QString configFile, bool appli
       m_error(new QLabel(this))
 {
     setWindowTitle(tr("Settings"));
+    setMinimumWidth(780);
     QList<const SettingOption *> shown;
     for (const SettingOption &option : settingOptions()) {
         if (option.dialogLabel.isEmpty())
@@ -183,6 +184,7 @@ QWidget *SettingsDialog::keysRow(QWidget *apiKeys)
     });
     auto *layout = new QHBoxLayout(row);
     layout->setContentsMargins(0, 0, 0, 0);
+    keys->setMinimumWidth(220); // the buttons beside it must not squeeze the keys out of sight
     layout->addWidget(keys, 1);
     layout->addWidget(show);
     layout->addWidget(copy);

@@ -198,7 +198,11 @@ private Q_SLOTS:
         }
         QTRY_COMPARE_WITH_TIMEOUT(countWithStatus(*jobs, QStringLiteral("canceled")), 1,
                                   kJobTimeoutMs);
-        QTRY_VERIFY_WITH_TIMEOUT(jobs->record(0).chunks >= 1, 10000);
+        QTRY_VERIFY2_WITH_TIMEOUT(jobs->record(0).chunks >= 1,
+                                  qPrintable(jobs->record(0).name + QLatin1Char(' ') +
+                                             jobs->record(0).status + QLatin1Char(' ') +
+                                             QString::number(jobs->record(0).chunks)),
+                                  10000);
         QTest::qWait(2500); // one status-bar poll of GET /ops/queue
         saveLightAndDark(window, QStringLiteral("jobs"));
     }
