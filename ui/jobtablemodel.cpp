@@ -257,11 +257,12 @@ void JobTableModel::commit(Batch &batch)
         Q_EMIT dataChanged(index(batch.changed[i], 0), index(batch.changed[j], ColumnCount - 1));
         i = j + 1;
     }
+    // Before the counts: a drain rate shown with the new counts includes these ends.
+    if (batch.endedWhileWatched > 0)
+        Q_EMIT jobsEndedWhileWatched(batch.endedWhileWatched);
     Q_EMIT countsChanged();
     if (!batch.ended.isEmpty())
         Q_EMIT jobsEnded(batch.ended);
-    if (batch.endedWhileWatched > 0)
-        Q_EMIT jobsEndedWhileWatched(batch.endedWhileWatched);
 }
 
 void JobTableModel::countStatus(const QString &status, int delta)
