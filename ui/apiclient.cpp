@@ -163,6 +163,17 @@ void ApiClient::deleteEndedJobs(const QString &status, QObject *context, ApiCall
     remove(QStringLiteral("/ops/jobs?status=") + segment(status), context, std::move(callback));
 }
 
+QString ApiClient::ingestTextCommand() const
+{
+    // README.md documents the development key, accepted while no keys are
+    // configured; any other key is the user's to fill in, not to show here.
+    const QString key =
+        m_endpoint.apiKey == "test-key" ? QStringLiteral("test-key") : QStringLiteral("<your key>");
+    return QStringLiteral("curl -X POST %1/knowledge/ingest-text-async -H 'x-api-key: %2' "
+                          "-H 'Content-Type: application/json' -d '{\"text\": \"Hello\"}'")
+        .arg(m_endpoint.baseUrl.toString(QUrl::StripTrailingSlash), key);
+}
+
 void ApiClient::enqueueText(const QJsonObject &body, QObject *context, ApiCallback callback)
 {
     postJson(QStringLiteral("/knowledge/ingest-text-async"), body, context, std::move(callback));

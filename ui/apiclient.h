@@ -50,6 +50,10 @@ public:
     void setQueuePaused(bool paused, QObject *context, ApiCallback callback);
     // Every ended job of `status` (finished, failed or canceled): DELETE /ops/jobs?status=.
     void deleteEndedJobs(const QString &status, QObject *context, ApiCallback callback);
+    // jobs helper:
+    // A shell command that queues a text through this API (curl, this
+    // endpoint's address): what the empty job table teaches.
+    QString ingestTextCommand() const;
 
     // Ingest (the asynchronous routes: answered with a job_id).
     void enqueueText(const QJsonObject &body, QObject *context, ApiCallback callback);

@@ -3,6 +3,7 @@
 #include "ui/apiclient.h"
 #include "ui/jobtablemodel.h"
 
+#include <QDateTime>
 #include <QJsonArray>
 
 namespace aether {
@@ -40,11 +41,12 @@ void JobDetailFetcher::pump()
     while (m_inFlight < kMaxInFlight && !m_waiting.isEmpty()) {
         const QString id = m_waiting.takeLast(); // newest first: what the user just added
         ++m_inFlight;
-        m_api->fetchJob(id, this, [this, id](const ApiAnswer &answer) {
+        const qint64 askedAtMs = QDateTime::currentMSecsSinceEpoch();
+        m_api->fetchJob(id, this, [this, id, askedAtMs](const ApiAnswer &answer) {
             --m_inFlight;
             m_known.remove(id);
             if (answer.ok() && m_jobs->find(id))
-                m_jobs->applyJobs(QJsonArray{answer.json});
+                m_jobs->applyJobs(QJsonArray{answer.json}, askedAtMs);
             pump();
         });
     }

@@ -16,6 +16,19 @@
 
 namespace aether {
 
+namespace {
+
+// The whole error (the table shows its first line, elided).
+QString errorHtml(const QString &error)
+{
+    if (error.isEmpty())
+        return {};
+    return QStringLiteral("<br><span style=\"white-space: pre-wrap\">%1</span>")
+        .arg(error.toHtmlEscaped());
+}
+
+} // namespace
+
 JobDetailsDialog::JobDetailsDialog(ApiClient *api, QString jobId, QWidget *parent)
     : QDialog(parent), m_api(api), m_jobId(std::move(jobId)), m_summary(new QLabel(this)),
       m_timeline(new QTreeWidget(this)), m_json(new QPlainTextEdit(this))
@@ -65,7 +78,8 @@ void JobDetailsDialog::showJob(const QJsonObject &job)
         tr("<b>%1</b> · %2 job · source <i>%3</i> · attempts %4 of %5")
             .arg(jobStateTitle(text("status")), text("type"), text("source").toHtmlEscaped())
             .arg(job.value(QStringLiteral("attempts")).toInt())
-            .arg(job.value(QStringLiteral("max_attempts")).toInt()));
+            .arg(job.value(QStringLiteral("max_attempts")).toInt()) +
+        errorHtml(text("error")));
     m_timeline->clear();
     const auto add = [this](const QString &when, const QString &what) {
         if (!when.isEmpty())

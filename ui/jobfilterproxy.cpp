@@ -34,7 +34,7 @@ void JobFilterProxy::setTextFilter(const QString &text)
 bool JobFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &) const
 {
     const JobRecord &job = m_jobs->record(sourceRow);
-    if (!m_state.isEmpty() && job.status != m_state)
+    if (!m_state.isEmpty() && job.shownStatus() != m_state)
         return false;
     if (!m_type.isEmpty() && job.type != m_type)
         return false;

@@ -41,6 +41,16 @@ bool JobRecord::isEnded() const
            status == QLatin1String("canceled");
 }
 
+bool JobRecord::hasBegun() const
+{
+    return !stage.isEmpty() && stage != QLatin1String("starting");
+}
+
+QString JobRecord::shownStatus() const
+{
+    return waiting && status == QLatin1String("started") ? QStringLiteral("queued") : status;
+}
+
 bool JobRecord::canRetry() const
 {
     return status == QLatin1String("failed") || status == QLatin1String("canceled");
@@ -73,6 +83,9 @@ bool JobRecord::applyEvent(const QJsonObject &event)
             stage.clear();
         } else if (newStatus == QLatin1String("started")) {
             startedAt = at.isValid() ? at : QDateTime::currentDateTimeUtc();
+            // As the take leaves it: its first step comes as a progress event.
+            stage = QStringLiteral("starting");
+            progress = 0;
         } else if (newStatus == QLatin1String("finished") || newStatus == QLatin1String("failed") ||
                    newStatus == QLatin1String("canceled")) {
             endedAt = at.isValid() ? at : QDateTime::currentDateTimeUtc();
@@ -81,9 +94,16 @@ bool JobRecord::applyEvent(const QJsonObject &event)
             progress = 100;
             stage = QStringLiteral("done");
         }
+        if (newStatus != QLatin1String("scheduled"))
+            retryAt = {};
         status = newStatus;
         changed = true;
     }
+    if (event.contains(QStringLiteral("worker")))
+        changed |= assign(worker, event.value(QStringLiteral("worker")).toString());
+    if (event.contains(QStringLiteral("retry_at")))
+        changed |=
+            assign(retryAt, parseJobTime(event.value(QStringLiteral("retry_at")).toString()));
     if (event.contains(QStringLiteral("stage")))
         changed |= assign(stage, event.value(QStringLiteral("stage")).toString());
     if (event.contains(QStringLiteral("progress")))
@@ -93,7 +113,7 @@ bool JobRecord::applyEvent(const QJsonObject &event)
     return changed;
 }
 
-bool JobRecord::applyJson(const QJsonObject &job)
+bool JobRecord::applyJson(const QJsonObject &job, Part part)
 {
     bool changed = false;
     const auto text = [&job](const char *key) { return job.value(QLatin1String(key)).toString(); };
@@ -101,18 +121,13 @@ bool JobRecord::applyJson(const QJsonObject &job)
         changed |= assign(type, text("type"));
     if (!text("source").isEmpty())
         changed |= assign(source, text("source"));
-    changed |= assign(status, text("status"));
-    changed |= assign(stage, text("stage"));
-    changed |= assign(progress, job.value(QStringLiteral("progress")).toInt());
-    changed |= assign(error, text("error"));
-    changed |= assignTime(enqueuedAt, parseJobTime(text("enqueued_at")));
-    changed |= assignTime(startedAt, parseJobTime(text("started_at")));
-    changed |= assignTime(endedAt, parseJobTime(text("ended_at")));
-    const QJsonValue ran = job.value(QStringLiteral("duration_ms"));
-    changed |= assign(ranMs, ran.isDouble() ? qint64(ran.toDouble()) : qint64(-1));
     const QJsonObject result = job.value(QStringLiteral("result")).toObject();
-    if (!result.isEmpty())
+    if (!result.isEmpty()) {
         changed |= assign(chunks, result.value(QStringLiteral("ingested_chunks")).toInt());
+        const QJsonValue document = result.value(QStringLiteral("document_id"));
+        if (document.isDouble())
+            changed |= assign(documentId, qint64(document.toDouble()));
+    }
     QString shownName = text("name");
     if (shownName.isEmpty())
         shownName = nameFromResult(result);
@@ -122,6 +137,19 @@ bool JobRecord::applyJson(const QJsonObject &job)
         shownName = firstWords(text("text"));
     if (!shownName.isEmpty())
         changed |= assign(name, shownName);
+    if (part == Part::Description)
+        return changed;
+    changed |= assign(status, text("status"));
+    changed |= assign(worker, text("worker_name"));
+    changed |= assignTime(retryAt, parseJobTime(text("retry_at")));
+    changed |= assign(stage, text("stage"));
+    changed |= assign(progress, job.value(QStringLiteral("progress")).toInt());
+    changed |= assign(error, text("error"));
+    changed |= assignTime(enqueuedAt, parseJobTime(text("enqueued_at")));
+    changed |= assignTime(startedAt, parseJobTime(text("started_at")));
+    changed |= assignTime(endedAt, parseJobTime(text("ended_at")));
+    const QJsonValue ran = job.value(QStringLiteral("duration_ms"));
+    changed |= assign(ranMs, ran.isDouble() ? qint64(ran.toDouble()) : qint64(-1));
     return changed;
 }
 

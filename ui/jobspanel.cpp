@@ -1,23 +1,29 @@
 #include "ui/jobspanel.h"
 
 #include "ui/apiclient.h"
+#include "ui/bulkjobrequests.h"
+#include "ui/emptystateoverlay.h"
 #include "ui/jobdetailsdialog.h"
 #include "ui/jobfilterproxy.h"
 #include "ui/jobtabledelegate.h"
 #include "ui/jobtablemodel.h"
+#include "ui/sortarrowstyle.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QButtonGroup>
 #include <QClipboard>
 #include <QComboBox>
+#include <QDateTime>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QTableView>
+#include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -26,37 +32,41 @@ namespace aether {
 JobsPanel::JobsPanel(ApiClient *api, JobTableModel *jobs, QWidget *parent)
     : QWidget(parent), m_api(api), m_jobs(jobs), m_proxy(new JobFilterProxy(jobs, this)),
       m_table(new QTableView(this)), m_typeFilter(new QComboBox(this)),
-      m_textFilter(new QLineEdit(this)), m_menu(new QMenu(this))
+      m_textFilter(new QLineEdit(this)), m_drain(new QLabel(this)), m_menu(new QMenu(this)),
+      m_source(new JobSourceActions(
+          api, jobs, [this] { return selectedIds(); }, this)),
+      m_ticker(new QTimer(this))
 {
     m_table->setModel(m_proxy);
     m_table->setItemDelegate(new JobTableDelegate(m_table));
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_table->setSortingEnabled(true);
-    m_table->sortByColumn(JobTableModel::EnqueuedColumn, Qt::DescendingOrder);
     m_table->setAlternatingRowColors(true);
     m_table->setWordWrap(false);
-    m_table->verticalHeader()->hide();
-    // Fixed row heights: measuring 10,000 rows would cost more than drawing them.
-    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 10);
-    QHeaderView *header = m_table->horizontalHeader();
-    header->setStretchLastSection(true);
-    const int widths[] = {80, 44, 260, 90, 96, 170, 60, 80, 80};
-    for (int column = 0; column < int(std::size(widths)); ++column)
-        m_table->setColumnWidth(column, widths[column]);
+    m_table->setTextElideMode(Qt::ElideRight);
+    setUpColumns();
     m_table->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(m_table, &QTableView::customContextMenuRequested, this, &JobsPanel::showContextMenu);
     connect(m_table, &QTableView::doubleClicked, this, &JobsPanel::showDetails);
+    m_emptyState = new EmptyStateOverlay(m_table);
 
     m_typeFilter->addItem(tr("All types"), QString());
     for (const char *type : {"file", "url", "text", "reindex"})
         m_typeFilter->addItem(QString::fromLatin1(type), QString::fromLatin1(type));
-    connect(m_typeFilter, &QComboBox::currentIndexChanged, this,
-            [this] { m_proxy->setTypeFilter(m_typeFilter->currentData().toString()); });
+    connect(m_typeFilter, &QComboBox::currentIndexChanged, this, [this] {
+        m_proxy->setTypeFilter(m_typeFilter->currentData().toString());
+        updateEmptyState();
+    });
     m_textFilter->setPlaceholderText(tr("Filter by id, name, source or error"));
     m_textFilter->setClearButtonEnabled(true);
-    connect(m_textFilter, &QLineEdit::textChanged, m_proxy, &JobFilterProxy::setTextFilter);
+    connect(m_textFilter, &QLineEdit::textChanged, this, [this](const QString &text) {
+        m_proxy->setTextFilter(text);
+        updateEmptyState();
+    });
+    m_drain->setObjectName(QStringLiteral("drainRate"));
+    m_drain->setToolTip(tr("Jobs ended in the last 10 seconds, and when the queue will be empty "
+                           "at that rate"));
+    m_drain->hide();
 
     m_confirm = [this](const QString &question) {
         return QMessageBox::question(this, tr("Aether Ingest"), question) == QMessageBox::Yes;
@@ -67,6 +77,13 @@ JobsPanel::JobsPanel(ApiClient *api, JobTableModel *jobs, QWidget *parent)
     m_cancel = addAction(tr("Cancel"), &JobsPanel::cancelSelected, actions);
     m_delete = addAction(tr("Delete"), &JobsPanel::deleteSelected, actions);
     m_details = addAction(tr("Details"), &JobsPanel::showDetails, actions);
+    m_menu->addSeparator();
+    m_menu->addAction(m_source->openSource());
+    m_menu->addAction(m_source->copyUrl());
+    m_menu->addAction(m_source->showDocument());
+    connect(m_source, &JobSourceActions::message, this, &JobsPanel::message);
+    connect(m_source, &JobSourceActions::showDocumentRequested, this,
+            &JobsPanel::showDocumentRequested);
     // The Delete key, wherever the focus is in the panel.
     m_delete->setShortcut(QKeySequence::Delete);
     m_delete->setShortcutContext(Qt::WidgetWithChildrenShortcut);
@@ -93,6 +110,7 @@ JobsPanel::JobsPanel(ApiClient *api, JobTableModel *jobs, QWidget *parent)
 
     auto *filters = new QHBoxLayout;
     filters->addWidget(createCountsBar(), 1);
+    filters->addWidget(m_drain);
     filters->addWidget(m_typeFilter);
     filters->addWidget(m_textFilter);
     auto *layout = new QVBoxLayout(this);
@@ -101,12 +119,55 @@ JobsPanel::JobsPanel(ApiClient *api, JobTableModel *jobs, QWidget *parent)
     layout->addWidget(m_table, 1);
     layout->addLayout(actions);
     connect(m_jobs, &JobTableModel::countsChanged, this, &JobsPanel::updateCounts);
+    connect(m_jobs, &JobTableModel::jobsEndedWhileWatched, this, [this](int count) {
+        m_throughput.addEnded(count, QDateTime::currentMSecsSinceEpoch());
+    });
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &JobsPanel::updateActions);
     connect(m_jobs, &QAbstractItemModel::dataChanged, this, &JobsPanel::updateActions);
     connect(m_jobs, &QAbstractItemModel::rowsRemoved, this, &JobsPanel::updateActions);
+    connect(m_ticker, &QTimer::timeout, this, [this] {
+        updateDrain();
+        tickCountdowns();
+    });
+    m_ticker->setInterval(1000);
     updateCounts();
     updateActions();
+}
+
+void JobsPanel::setUpColumns()
+{
+    m_table->verticalHeader()->hide();
+    // Fixed row heights: measuring 10,000 rows would cost more than drawing them.
+    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 10);
+    QHeaderView *header = m_table->horizontalHeader();
+    // The name takes the width left; the error (often a long traceback line)
+    // keeps a bounded one, elided, whole in its tooltip and in Details.
+    const int widths[JobTableModel::ColumnCount] = {80, 44, 260, 90, 96, 170, 60, 80, 80, 240};
+    for (int column = 0; column < JobTableModel::ColumnCount; ++column)
+        m_table->setColumnWidth(column, widths[column]);
+    header->setStretchLastSection(false);
+    header->setSectionResizeMode(JobTableModel::NameColumn, QHeaderView::Stretch);
+    auto *arrows = new SortArrowStyle;
+    arrows->setParent(header);
+    header->setStyle(arrows);
+    header->setSortIndicatorShown(true);
+    // Newest first. The header's indicator is set first: enabling sorting
+    // sorts by whatever the indicator says.
+    header->setSortIndicator(JobTableModel::EnqueuedColumn, Qt::DescendingOrder);
+    m_table->setSortingEnabled(true);
+}
+
+void JobsPanel::setOpener(JobSourceActions::Opener opener)
+{
+    m_source->setOpener(std::move(opener));
+}
+
+void JobsPanel::setLocalFiles(JobSourceActions::LocalFiles localFiles)
+{
+    m_source->setLocalFiles(std::move(localFiles));
+    m_source->update();
 }
 
 // A menu entry and a button for one action on the selected jobs.
@@ -145,6 +206,7 @@ void JobsPanel::updateActions()
     m_cancel->setEnabled(!selectedWhere(&JobRecord::canCancel).isEmpty());
     m_delete->setEnabled(!selectedWhere(&JobRecord::canDelete).isEmpty());
     m_details->setEnabled(selected == 1);
+    m_source->update();
 }
 
 void JobsPanel::setQueuePaused(bool paused)
@@ -154,6 +216,7 @@ void JobsPanel::setQueuePaused(bool paused)
     m_pause->setToolTip(paused ? tr("Workers take jobs again")
                                : tr("Workers finish what they run and take no new jobs until "
                                     "resumed"));
+    updateDrain();
 }
 
 void JobsPanel::toggleQueuePaused()
@@ -172,18 +235,28 @@ void JobsPanel::clearFinished()
 {
     if (!m_confirm(tr("Delete every finished job? Their documents stay in the store.")))
         return;
-    m_api->deleteEndedJobs(QStringLiteral("finished"), this, [this](const ApiAnswer &answer) {
+    deleteEveryJobOf(QStringLiteral("finished"),
+                     m_jobs->countsByState().value(QStringLiteral("finished")));
+}
+
+// One request for every job of an ended state (DELETE /ops/jobs?status=),
+// however many: the queue deletes them in one pass.
+void JobsPanel::deleteEveryJobOf(const QString &status, int shown)
+{
+    Q_EMIT message(shown == 1 ? tr("Deleting 1 %1 job…").arg(status)
+                              : tr("Deleting %1 %2 jobs…").arg(shown).arg(status));
+    m_api->deleteEndedJobs(status, this, [this, status](const ApiAnswer &answer) {
         if (!answer.ok()) {
-            Q_EMIT message(tr("Clear finished: %1").arg(answer.error));
+            Q_EMIT message(tr("Could not delete the %1 jobs: %2").arg(status, answer.error));
             return;
         }
         const int deleted = answer.json.value(QStringLiteral("deleted")).toInt();
         for (int row = m_jobs->rowCount() - 1; row >= 0; --row) {
-            if (m_jobs->record(row).status == QLatin1String("finished"))
+            if (m_jobs->record(row).status == status)
                 m_jobs->removeJob(QString(m_jobs->record(row).id));
         }
-        Q_EMIT message(deleted == 1 ? tr("1 finished job deleted")
-                                    : tr("%1 finished jobs deleted").arg(deleted));
+        Q_EMIT message(deleted == 1 ? tr("Deleted 1 %1 job").arg(status)
+                                    : tr("Deleted %1 %2 jobs").arg(deleted).arg(status));
     });
 }
 
@@ -223,6 +296,68 @@ void JobsPanel::updateCounts()
     for (const QString &state : jobStates())
         m_stateButtons.value(state)->setText(
             QStringLiteral("%1 %2").arg(jobStateTitle(state)).arg(counts.value(state)));
+    // The ticker runs only while something drains or waits for a retry.
+    const bool busy = counts.value(QStringLiteral("queued")) +
+                          counts.value(QStringLiteral("started")) +
+                          counts.value(QStringLiteral("scheduled")) >
+                      0;
+    if (busy && !m_ticker->isActive())
+        m_ticker->start();
+    else if (!busy)
+        m_ticker->stop();
+    updateDrain();
+    updateEmptyState();
+}
+
+QString JobsPanel::drainText() const
+{
+    return m_drain->text();
+}
+
+void JobsPanel::updateDrain()
+{
+    const QHash<QString, int> counts = m_jobs->countsByState();
+    const int waiting =
+        counts.value(QStringLiteral("queued")) + counts.value(QStringLiteral("started"));
+    const QString text =
+        m_throughput.text(waiting, m_queuePaused, QDateTime::currentMSecsSinceEpoch());
+    m_drain->setText(text);
+    m_drain->setVisible(!text.isEmpty());
+}
+
+// Scheduled jobs' "retry in 12 s" counts down where it can be seen.
+void JobsPanel::tickCountdowns()
+{
+    if (!m_table->isVisible() || m_jobs->countsByState().value(QStringLiteral("scheduled")) == 0)
+        return;
+    const int first = m_table->rowAt(0);
+    if (first < 0)
+        return;
+    int last = m_table->rowAt(m_table->viewport()->height() - 1);
+    if (last < 0)
+        last = m_proxy->rowCount() - 1;
+    for (int row = first; row <= last; ++row) {
+        const QModelIndex error = m_proxy->index(row, JobTableModel::ErrorColumn);
+        if (error.data(JobTableModel::StatusRole).toString() == QLatin1String("scheduled"))
+            m_table->update(error);
+    }
+}
+
+QString JobsPanel::emptyStateText() const
+{
+    return m_proxy->rowCount() == 0 ? m_emptyState->text() : QString();
+}
+
+void JobsPanel::updateEmptyState()
+{
+    if (m_jobs->rowCount() == 0) {
+        m_emptyState->setMessage(
+            tr("No jobs yet.\nDrop files, folders or URLs on the area above, or call the "
+               "API:\n\n%1")
+                .arg(m_api->ingestTextCommand()));
+    } else {
+        m_emptyState->setMessage(tr("No jobs match the filter."));
+    }
 }
 
 QStringList JobsPanel::selectedIds() const
@@ -255,27 +390,94 @@ void JobsPanel::copySelectedIds()
                                    : tr("Copied %1 job ids").arg(ids.size()));
 }
 
-// The action on every selected job; the table follows by events.
-void JobsPanel::act(ApiClient::JobAction action, const QString &done)
+// How a bulk action speaks: "Deleting 120 of 500…", then "Deleted 498 jobs;
+// 2 could not be deleted: <the first reason>".
+struct JobsPanel::Verbs
 {
-    const QStringList ids = selectedWhere(
-        action == ApiClient::JobAction::Retry ? &JobRecord::canRetry : &JobRecord::canCancel);
-    for (const QString &id : ids) {
-        m_api->actOnJob(id, action, this, [this, id, done](const ApiAnswer &answer) {
-            Q_EMIT message(answer.ok() ? done.arg(id.left(8))
-                                       : tr("Job %1: %2").arg(id.left(8), answer.error));
-        });
+    QString progress;                 // %1 of %2
+    std::function<QString(int)> done; // how many succeeded
+    QString refused;                  // "could not be deleted"
+};
+
+// Sends `send` for each id, four at a time; says how far it is, then once how it went.
+void JobsPanel::runBulk(const QStringList &ids, const Verbs &verbs,
+                        std::function<void(const QString &, QObject *, ApiCallback)> send)
+{
+    auto *run = new BulkJobRequests(ids, std::move(send), this);
+    connect(run, &BulkJobRequests::answered, this,
+            [this, verbs](const QString &, bool, int answered, int total) {
+                if (total > 1 && answered < total)
+                    Q_EMIT message(verbs.progress.arg(answered).arg(total));
+            });
+    connect(run, &BulkJobRequests::finished, this,
+            [this, run, verbs](int succeeded, int failed, const QString &firstError) {
+                QString text = succeeded > 0 || failed == 0 ? verbs.done(succeeded) : QString();
+                if (failed > 0 && succeeded > 0)
+                    text += tr("; %1 %2: %3").arg(failed).arg(verbs.refused, firstError);
+                else if (failed > 0)
+                    text = (failed == 1
+                                ? tr("1 job %1: %2").arg(verbs.refused, firstError)
+                                : tr("%1 jobs %2: %3").arg(failed).arg(verbs.refused, firstError));
+                Q_EMIT message(text);
+                run->deleteLater();
+            });
+    if (ids.size() > 1)
+        Q_EMIT message(verbs.progress.arg(0).arg(ids.size()));
+    run->start();
+}
+
+// Retry or cancel, each only on the selected jobs it applies to; the table
+// follows by events.
+void JobsPanel::act(ApiClient::JobAction action)
+{
+    const bool retry = action == ApiClient::JobAction::Retry;
+    const QStringList ids = selectedWhere(retry ? &JobRecord::canRetry : &JobRecord::canCancel);
+    if (ids.isEmpty())
+        return;
+    Verbs verbs;
+    if (retry) {
+        verbs.progress = tr("Retrying %1 of %2…");
+        verbs.done = [](int n) {
+            return n == 1 ? tr("Queued 1 job again") : tr("Queued %1 jobs again").arg(n);
+        };
+        verbs.refused = tr("could not be retried");
+    } else {
+        verbs.progress = tr("Canceling %1 of %2…");
+        verbs.done = [](int n) {
+            return n == 1 ? tr("Canceled 1 job") : tr("Canceled %1 jobs").arg(n);
+        };
+        verbs.refused = tr("could not be canceled");
     }
+    runBulk(ids, verbs, [this, action](const QString &id, QObject *context, ApiCallback done) {
+        m_api->actOnJob(id, action, context, std::move(done));
+    });
 }
 
 void JobsPanel::retrySelected()
 {
-    act(ApiClient::JobAction::Retry, tr("Job %1 queued again"));
+    act(ApiClient::JobAction::Retry);
 }
 
 void JobsPanel::cancelSelected()
 {
-    act(ApiClient::JobAction::Cancel, tr("Job %1: cancel requested"));
+    act(ApiClient::JobAction::Cancel);
+}
+
+// The ended state all these jobs share when they are every job of it the
+// window lists (then the bulk route deletes them); empty otherwise.
+QString JobsPanel::wholeStateSelected(const QStringList &ids) const
+{
+    if (ids.size() < 2)
+        return {};
+    const JobRecord *first = m_jobs->find(ids.first());
+    if (!first || !first->isEnded())
+        return {};
+    for (const QString &id : ids) {
+        const JobRecord *job = m_jobs->find(id);
+        if (!job || job->status != first->status)
+            return {};
+    }
+    return m_jobs->countsByState().value(first->status) == ids.size() ? first->status : QString();
 }
 
 void JobsPanel::deleteSelected()
@@ -283,20 +485,32 @@ void JobsPanel::deleteSelected()
     const QStringList ids = selectedWhere(&JobRecord::canDelete);
     if (ids.isEmpty())
         return;
-    const QString question =
+    const QString everyJobOf = wholeStateSelected(ids);
+    QString question =
         ids.size() == 1
             ? tr("Delete job %1? Its document stays in the store.").arg(ids.first().left(8))
             : tr("Delete these %1 jobs? Their documents stay in the store.").arg(ids.size());
+    if (!everyJobOf.isEmpty())
+        question = tr("Delete every %1 job (%2)? Their documents stay in the store.")
+                       .arg(everyJobOf)
+                       .arg(ids.size());
     if (!m_confirm(question))
         return;
-    for (const QString &id : std::as_const(ids)) {
-        m_api->deleteJob(id, this, [this, id](const ApiAnswer &answer) {
+    if (!everyJobOf.isEmpty()) {
+        deleteEveryJobOf(everyJobOf, int(ids.size()));
+        return;
+    }
+    Verbs verbs;
+    verbs.progress = tr("Deleting %1 of %2…");
+    verbs.done = [](int n) { return n == 1 ? tr("Deleted 1 job") : tr("Deleted %1 jobs").arg(n); };
+    verbs.refused = tr("could not be deleted");
+    runBulk(ids, verbs, [this](const QString &id, QObject *context, ApiCallback done) {
+        m_api->deleteJob(id, context, [this, id, done](const ApiAnswer &answer) {
             if (answer.ok())
                 m_jobs->removeJob(id);
-            Q_EMIT message(answer.ok() ? tr("Job %1 deleted").arg(id.left(8))
-                                       : tr("Job %1: %2").arg(id.left(8), answer.error));
+            done(answer);
         });
-    }
+    });
 }
 
 void JobsPanel::showDetails()
@@ -310,8 +524,10 @@ void JobsPanel::showDetails()
 
 void JobsPanel::showContextMenu(const QPoint &position)
 {
-    if (!selectedIds().isEmpty())
-        m_menu->popup(m_table->viewport()->mapToGlobal(position));
+    if (selectedIds().isEmpty())
+        return;
+    updateActions();
+    m_menu->popup(m_table->viewport()->mapToGlobal(position));
 }
 
 } // namespace aether

@@ -1,6 +1,8 @@
 #pragma once
 
 #include "ui/apiclient.h"
+#include "ui/jobsourceactions.h"
+#include "ui/throughputmeter.h"
 
 #include <QHash>
 #include <QWidget>
@@ -8,19 +10,23 @@
 
 class QAction;
 class QComboBox;
+class QLabel;
 class QLineEdit;
 class QMenu;
 class QTableView;
+class QTimer;
 class QToolButton;
 
 namespace aether {
 
+class EmptyStateOverlay;
 class JobFilterProxy;
 struct JobRecord;
 class JobTableModel;
 
 // The live job table with its counts per state (which double as the state
-// filter), type and text filters, and the actions on the selected jobs.
+// filter), type and text filters, the drain rate, and the actions on the
+// selected jobs.
 class JobsPanel : public QWidget
 {
     Q_OBJECT
@@ -47,25 +53,48 @@ public:
     // question box; tests answer themselves.
     using Confirm = std::function<bool(const QString &question)>;
     void setConfirm(Confirm confirm) { m_confirm = std::move(confirm); }
+    // How "Open source" opens (default QDesktopServices::openUrl) and where
+    // the window's uploaded files are (see JobSourceActions).
+    void setOpener(JobSourceActions::Opener opener);
+    void setLocalFiles(JobSourceActions::LocalFiles localFiles);
 
     // The actions, enabled by the selected jobs' states (tests and menus).
     QAction *retryAction() const { return m_retry; }
     QAction *cancelAction() const { return m_cancel; }
     QAction *deleteAction() const { return m_delete; }
     QAction *pauseAction() const { return m_pause; }
+    QAction *openSourceAction() const { return m_source->openSource(); }
+    QAction *copyUrlAction() const { return m_source->copyUrl(); }
+    QAction *showDocumentAction() const { return m_source->showDocument(); }
+    QMenu *contextMenu() const { return m_menu; }
+    // "48 jobs/s · about 2 min left"; empty when idle.
+    QString drainText() const;
+    // The text over the table while it shows no rows (empty when it has some).
+    QString emptyStateText() const;
 
 Q_SIGNALS:
     void message(const QString &text);
     // The queue was paused or resumed from here: the status should be read again.
     void queueChanged();
+    // "Show document" on a finished job: the document it stored.
+    void showDocumentRequested(qint64 documentId);
 
 private:
+    struct Verbs; // how one bulk action speaks of its progress and outcome
     QWidget *createCountsBar();
+    void setUpColumns();
     QAction *addAction(const QString &text, void (JobsPanel::*slot)(), QLayout *buttons);
     void updateCounts();
     void updateActions();
+    void updateDrain();
+    void updateEmptyState();
+    void tickCountdowns();
     QStringList selectedWhere(bool (JobRecord::*applies)() const) const;
-    void act(ApiClient::JobAction action, const QString &done);
+    void act(ApiClient::JobAction action);
+    void runBulk(const QStringList &ids, const Verbs &verbs,
+                 std::function<void(const QString &, QObject *, ApiCallback)> send);
+    QString wholeStateSelected(const QStringList &ids) const;
+    void deleteEveryJobOf(const QString &status, int shown);
     void showContextMenu(const QPoint &position);
 
     ApiClient *m_api;
@@ -75,7 +104,12 @@ private:
     QHash<QString, QToolButton *> m_stateButtons; // "" = all
     QComboBox *m_typeFilter;
     QLineEdit *m_textFilter;
+    QLabel *m_drain;
     QMenu *m_menu;
+    JobSourceActions *m_source;
+    EmptyStateOverlay *m_emptyState;
+    QTimer *m_ticker; // each second: the drain rate and retry countdowns
+    ThroughputMeter m_throughput;
     QAction *m_copy = nullptr;
     QAction *m_retry = nullptr;
     QAction *m_cancel = nullptr;

@@ -44,6 +44,40 @@ QString durationText(qint64 ms)
     return QStringLiteral("%1 min %2 s").arg(ms / 60000).arg((ms / 1000) % 60);
 }
 
+// "2 min 5 s", "12 s": how long until a scheduled job's next attempt.
+QString countdownText(qint64 ms)
+{
+    const qint64 seconds = (ms + 999) / 1000;
+    if (seconds < 60)
+        return QStringLiteral("%1 s").arg(seconds);
+    return QStringLiteral("%1 min %2 s").arg(seconds / 60).arg(seconds % 60);
+}
+
+// The error column: a scheduled job's countdown before the error that
+// scheduled it (the delegate elides what does not fit; the tooltip has it all).
+QString errorText(const JobRecord &job)
+{
+    // One line: a traceback's further lines are in the tooltip and Details.
+    const qsizetype lineEnd = job.error.indexOf(QLatin1Char('\n'));
+    const QString error =
+        lineEnd < 0 ? job.error : job.error.left(lineEnd).trimmed() + QStringLiteral(" …");
+    if (job.status != QLatin1String("scheduled") || !job.retryAt.isValid())
+        return error;
+    const qint64 untilMs = job.retryAt.toMSecsSinceEpoch() - nowMs();
+    const QString countdown = untilMs > 0
+                                  ? JobTableModel::tr("retry in %1").arg(countdownText(untilMs))
+                                  : JobTableModel::tr("retrying…");
+    return error.isEmpty() ? countdown : countdown + QStringLiteral(" · ") + error;
+}
+
+QString errorTip(const JobRecord &job)
+{
+    if (job.status != QLatin1String("scheduled") || !job.retryAt.isValid())
+        return job.error;
+    return JobTableModel::tr("Next attempt at %1\n%2")
+        .arg(job.retryAt.toLocalTime().toString(QStringLiteral("HH:mm:ss")), job.error);
+}
+
 QIcon typeIcon(const QString &type)
 {
     auto *app = qobject_cast<QApplication *>(QCoreApplication::instance());
@@ -68,6 +102,7 @@ struct JobTableModel::Batch
     QList<int> changed;
     int firstNew = -1;
     QStringList ended;
+    int endedWhileWatched = 0;
 };
 
 JobTableModel::JobTableModel(QObject *parent) : QAbstractTableModel(parent)
@@ -107,7 +142,7 @@ QVariant JobTableModel::data(const QModelIndex &index, int role) const
     case IdRole:
         return job.id;
     case StatusRole:
-        return job.status;
+        return job.shownStatus();
     case StageRole:
         return job.stage;
     case ProgressRole:
@@ -117,8 +152,12 @@ QVariant JobTableModel::data(const QModelIndex &index, int role) const
     case Qt::DecorationRole:
         return index.column() == TypeColumn ? QVariant(typeIcon(job.type)) : QVariant();
     case Qt::ToolTipRole:
-        if (index.column() == ErrorColumn || index.column() == NameColumn)
-            return index.column() == ErrorColumn ? job.error : job.name;
+        if (index.column() == ErrorColumn)
+            return errorTip(job);
+        if (index.column() == NameColumn)
+            return job.name;
+        if (index.column() == StatusColumn && job.waiting && !job.worker.isEmpty())
+            return tr("Taken by %1, waiting for the job it runs now").arg(job.worker);
         if (index.column() == TypeColumn || index.column() == IdColumn)
             return index.column() == TypeColumn ? job.type : job.id;
         return {};
@@ -137,7 +176,7 @@ QVariant JobTableModel::data(const QModelIndex &index, int role) const
         case DurationColumn:
             return durationMs(job);
         case StatusColumn:
-            return jobStates().indexOf(job.status);
+            return jobStates().indexOf(job.shownStatus());
         case TypeColumn:
             return job.type;
         default:
@@ -152,7 +191,7 @@ QVariant JobTableModel::data(const QModelIndex &index, int role) const
         case SourceColumn:
             return job.source;
         case StatusColumn:
-            return job.status;
+            return job.shownStatus();
         case ProgressColumn:
             return job.progress;
         case ChunksColumn:
@@ -164,7 +203,7 @@ QVariant JobTableModel::data(const QModelIndex &index, int role) const
         case DurationColumn:
             return durationText(durationMs(job));
         case ErrorColumn:
-            return job.error;
+            return errorText(job);
         default:
             return {};
         }
@@ -218,6 +257,9 @@ void JobTableModel::commit(Batch &batch)
         Q_EMIT dataChanged(index(batch.changed[i], 0), index(batch.changed[j], ColumnCount - 1));
         i = j + 1;
     }
+    // Before the counts: a drain rate shown with the new counts includes these ends.
+    if (batch.endedWhileWatched > 0)
+        Q_EMIT jobsEndedWhileWatched(batch.endedWhileWatched);
     Q_EMIT countsChanged();
     if (!batch.ended.isEmpty())
         Q_EMIT jobsEnded(batch.ended);
@@ -263,30 +305,90 @@ void JobTableModel::applyEvents(const QJsonArray &events)
             deleted.append(id);
             continue;
         }
-        update(id, now, batch, [&event](JobRecord &job) { job.applyEvent(event); });
+        update(id, now, batch, Source::Event, [&event](JobRecord &job) { job.applyEvent(event); });
     }
     commit(batch);
     for (const QString &id : std::as_const(deleted))
         removeJob(id);
 }
 
-// One job's row changed by `change`; the counts per state follow its status.
-void JobTableModel::update(const QString &id, qint64 now, Batch &batch,
+// One job's row changed by `change`; the counts per state follow what it shows.
+void JobTableModel::update(const QString &id, qint64 now, Batch &batch, Source source,
                            const std::function<void(JobRecord &)> &change)
 {
-    JobRecord &job = m_rows[ensureRow(id, batch)];
+    const int row = ensureRow(id, batch);
+    JobRecord &job = m_rows[row];
     const QString before = job.status;
+    const QString shownBefore = job.shownStatus();
     change(job);
     job.touchedMs = now;
-    if (before == job.status)
+    if (source == Source::Event)
+        job.eventMs = now;
+    // followWorker may change this row's shown state and one other row's.
+    countStatus(shownBefore, -1);
+    followWorker(row, source, batch);
+    countStatus(m_rows.at(row).shownStatus(), 1);
+    if (before == m_rows.at(row).status || !m_rows.at(row).isEnded())
         return;
-    countStatus(before, -1);
-    countStatus(job.status, 1);
-    if (job.isEnded())
-        batch.ended.append(id);
+    batch.ended.append(id);
+    if (!before.isEmpty())
+        ++batch.endedWhileWatched;
 }
 
-void JobTableModel::applyJobs(const QJsonArray &jobs)
+// A worker runs one job at a time, though it takes up to 64 text jobs at once
+// (all "started" in the queue, core/queue/queuescripts.h kTake): its running
+// job is the one that last reported a step past "starting"; its other started
+// jobs wait (before their turn, or done and waiting to be stored with the rest).
+void JobTableModel::followWorker(int row, Source source, Batch &batch)
+{
+    JobRecord &job = m_rows[row];
+    const auto running = m_runs.constFind(job.worker);
+    const bool runsThis = running != m_runs.cend() && *running == job.id;
+    if (job.status != QLatin1String("started")) {
+        if (runsThis)
+            m_runs.remove(job.worker);
+        job.waiting = false;
+        return;
+    }
+    if (job.worker.isEmpty()) { // which worker is not known: only the step tells
+        job.waiting = !job.hasBegun();
+        return;
+    }
+    if (runsThis || !job.hasBegun()) {
+        job.waiting = !runsThis;
+        return;
+    }
+    // A step past "starting": an event says it runs now; a listing only when
+    // the worker runs nothing else the window knows of.
+    const int otherRow = running == m_runs.cend() ? -1 : rowOf(*running);
+    const bool otherRuns = otherRow >= 0 &&
+                           m_rows.at(otherRow).status == QLatin1String("started") &&
+                           m_rows.at(otherRow).worker == job.worker;
+    if (source == Source::Listing && otherRuns) {
+        job.waiting = true;
+        return;
+    }
+    const QString worker = job.worker;
+    const QString id = job.id;
+    job.waiting = false;
+    m_runs.insert(worker, id);
+    if (otherRuns)
+        setWaiting(otherRow, true, batch);
+}
+
+// Another row's waiting flag, with its count and its cells following.
+void JobTableModel::setWaiting(int row, bool waiting, Batch &batch)
+{
+    JobRecord &job = m_rows[row];
+    if (job.waiting == waiting)
+        return;
+    countStatus(job.shownStatus(), -1);
+    job.waiting = waiting;
+    countStatus(job.shownStatus(), 1);
+    batch.changed.append(row);
+}
+
+void JobTableModel::applyJobs(const QJsonArray &jobs, qint64 askedAtMs)
 {
     Batch batch;
     const qint64 now = nowMs();
@@ -295,7 +397,14 @@ void JobTableModel::applyJobs(const QJsonArray &jobs)
         const QString id = object.value(QStringLiteral("id")).toString();
         if (id.isEmpty())
             continue;
-        update(id, now, batch, [&object](JobRecord &job) { job.applyJson(object); });
+        // Otherwise a listing asked for before a job's last events would take
+        // it back (finished to started), and it would stay so until the next.
+        const JobRecord *known = find(id);
+        const JobRecord::Part part = askedAtMs >= 0 && known && known->eventMs > askedAtMs
+                                         ? JobRecord::Part::Description
+                                         : JobRecord::Part::All;
+        update(id, now, batch, Source::Listing,
+               [&object, part](JobRecord &job) { job.applyJson(object, part); });
     }
     commit(batch);
 }
@@ -329,8 +438,12 @@ void JobTableModel::removeRows(QList<int> rows)
         while (i > 0 && rows[i - 1] == rows[i] - 1)
             --i;
         beginRemoveRows({}, rows[i], rows[j]);
-        for (int row = rows[i]; row <= rows[j]; ++row)
-            countStatus(m_rows.at(row).status, -1);
+        for (int row = rows[i]; row <= rows[j]; ++row) {
+            const JobRecord &job = m_rows.at(row);
+            countStatus(job.shownStatus(), -1);
+            if (m_runs.value(job.worker) == job.id)
+                m_runs.remove(job.worker);
+        }
         m_rows.remove(rows[i], rows[j] - rows[i] + 1);
         endRemoveRows();
         j = i - 1;

@@ -58,8 +58,10 @@ public:
     void noteSubmitted(const QString &id, const QString &type, const QString &name,
                        const QString &source);
     void applyEvents(const QJsonArray &events);
-    // Job objects of GET /ops/jobs or GET /ops/jobs/{id}.
-    void applyJobs(const QJsonArray &jobs);
+    // Job objects of GET /ops/jobs or GET /ops/jobs/{id}, asked for at
+    // `askedAtMs`: a job an event changed since then keeps the event's state
+    // (the answer is older), and takes only the answer's name and description.
+    void applyJobs(const QJsonArray &jobs, qint64 askedAtMs = -1);
     // A full listing: jobs it lacks and no one mentioned since `listedSinceMs`
     // are gone (expired or deleted elsewhere).
     void removeMissing(const QSet<QString> &listed, qint64 listedSinceMs);
@@ -69,6 +71,9 @@ Q_SIGNALS:
     void countsChanged();
     // Jobs that reached finished, failed or canceled in the last batch.
     void jobsEnded(const QStringList &ids);
+    // How many of those the window saw queued or running before (not the
+    // ended jobs a first listing brings): what the drain rate counts.
+    void jobsEndedWhileWatched(int count);
 
 private:
     struct Batch; // rows touched by one batch
@@ -76,13 +81,21 @@ private:
     void commit(Batch &batch);
     void removeRows(QList<int> rows);
     void countStatus(const QString &status, int delta);
-    void update(const QString &id, qint64 now, Batch &batch,
+    enum class Source
+    {
+        Event,
+        Listing
+    };
+    void update(const QString &id, qint64 now, Batch &batch, Source source,
                 const std::function<void(JobRecord &)> &change);
+    void followWorker(int row, Source source, Batch &batch);
+    void setWaiting(int row, bool waiting, Batch &batch);
     void refreshDurations();
 
     QList<JobRecord> m_rows;
     QHash<QString, int> m_rowById;
-    QHash<QString, int> m_counts;
+    QHash<QString, int> m_counts;   // by JobRecord::shownStatus
+    QHash<QString, QString> m_runs; // worker -> the job it runs now
 };
 
 } // namespace aether

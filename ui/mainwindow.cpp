@@ -239,7 +239,7 @@ void MainWindow::reconcilePage(const QString &before, int page, qint64 startedMs
                 return;
             }
             const QJsonArray jobs = answer.json.value(QStringLiteral("jobs")).toArray();
-            m_jobs->applyJobs(jobs);
+            m_jobs->applyJobs(jobs, startedMs); // events since then are newer
             QStringList unnamed;
             for (const QJsonValue &job : jobs) {
                 const QString id = job.toObject().value(QStringLiteral("id")).toString();

@@ -2,13 +2,20 @@
 // and listings say, counts per state follow, and a burst of 10,000 updates is
 // applied in one pass with a sorting proxy attached as in the window. Its speed
 // is measured by bench/guimodel (aether-bench-guimodel), not asserted here.
+#include "ui/apiclient.h"
 #include "ui/jobfilterproxy.h"
+#include "ui/jobspanel.h"
 #include "ui/jobtablemodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QElapsedTimer>
+#include <QHeaderView>
 #include <QJsonArray>
+#include <QPainter>
 #include <QSignalSpy>
+#include <QStyle>
+#include <QStyleOptionHeader>
+#include <QTableView>
 #include <QTest>
 
 using namespace aether;
@@ -22,6 +29,58 @@ QJsonObject jobEvent(const QString &id, const char *status, const QJsonObject &e
     json.insert(QStringLiteral("status"), QLatin1String(status));
     json.insert(QStringLiteral("at"), QStringLiteral("2026-11-28 10:30:00.250"));
     return json;
+}
+
+QJsonObject jobEventAt(const QString &id, const char *status, const QString &at,
+                       const QJsonObject &extra = {})
+{
+    QJsonObject json = jobEvent(id, status, extra);
+    json.insert(QStringLiteral("at"), at);
+    return json;
+}
+
+QJsonObject progress(const QString &id, const char *stage)
+{
+    return jobEvent(id, "started", {{QStringLiteral("stage"), QLatin1String(stage)}});
+}
+
+// Whether the header's style draws the arrow of `order` pointing down: the
+// painted rows of a downward arrow narrow from top to bottom.
+bool arrowPointsDown(QHeaderView *header, Qt::SortOrder order)
+{
+    QImage image(24, 24, QImage::Format_ARGB32);
+    image.fill(Qt::transparent);
+    QStyleOptionHeader option;
+    option.initFrom(header);
+    option.rect = image.rect();
+    // As QHeaderView::paintSection hands it to styles.
+    option.sortIndicator =
+        order == Qt::AscendingOrder ? QStyleOptionHeader::SortDown : QStyleOptionHeader::SortUp;
+    QPainter painter(&image);
+    header->style()->drawPrimitive(QStyle::PE_IndicatorHeaderArrow, &option, &painter, header);
+    painter.end();
+    QList<int> widths;
+    for (int y = 0; y < image.height(); ++y) {
+        int width = 0;
+        for (int x = 0; x < image.width(); ++x)
+            width += qAlpha(image.pixel(x, y)) > 128 ? 1 : 0;
+        if (width > 0)
+            widths.append(width);
+    }
+    return widths.size() > 1 && widths.first() > widths.last();
+}
+
+// The rows the state filter shows for `state` must be as many as its count says.
+void verifyCountsMatchRows(JobTableModel &jobs)
+{
+    JobFilterProxy proxy(&jobs);
+    int total = 0;
+    for (const QString &state : jobStates()) {
+        proxy.setStateFilter(state);
+        QCOMPARE(proxy.rowCount(), jobs.countsByState().value(state));
+        total += proxy.rowCount();
+    }
+    QCOMPARE(total, jobs.rowCount());
 }
 
 QString jobId(int n)
@@ -110,6 +169,123 @@ private Q_SLOTS:
         proxy.setTypeFilter(QString());
         proxy.setTextFilter(QStringLiteral("HELLO"));
         QCOMPARE(proxy.rowCount(), 1);
+    }
+
+    // A worker takes several text jobs at once, all "started" in the queue;
+    // the window counts only the one it runs as started, the rest wait.
+    void startedCountsTheJobsWorkersRun()
+    {
+        JobTableModel jobs;
+        QAbstractItemModelTester tester(&jobs);
+        QJsonArray taken;
+        for (int i = 0; i < 5; ++i) {
+            jobs.noteSubmitted(jobId(i), QStringLiteral("text"), QStringLiteral("t"), {});
+            taken.append(
+                jobEvent(jobId(i), "started", {{QStringLiteral("worker"), QStringLiteral("w1")}}));
+        }
+        jobs.applyEvents(taken);
+        QCOMPARE(jobs.countsByState().value(QStringLiteral("started")), 0);
+        QCOMPARE(jobs.countsByState().value(QStringLiteral("queued")), 5);
+        QCOMPARE(jobs.find(jobId(0))->status, QStringLiteral("started")); // the queue's word
+
+        jobs.applyEvents({progress(jobId(0), "extracting")});
+        QCOMPARE(jobs.countsByState().value(QStringLiteral("started")), 1);
+        QCOMPARE(jobs.index(jobs.rowOf(jobId(0)), JobTableModel::StatusColumn).data().toString(),
+                 QStringLiteral("started"));
+        QCOMPARE(jobs.index(jobs.rowOf(jobId(1)), JobTableModel::StatusColumn).data().toString(),
+                 QStringLiteral("queued"));
+        // Job 0 is done and waits to be stored with the next: job 1 runs.
+        jobs.applyEvents({progress(jobId(0), "storing"), progress(jobId(1), "extracting")});
+        QCOMPARE(jobs.countsByState().value(QStringLiteral("started")), 1);
+        QVERIFY(jobs.find(jobId(0))->waiting);
+        QVERIFY(!jobs.find(jobId(1))->waiting);
+        verifyCountsMatchRows(jobs);
+
+        // A second worker's job runs alongside.
+        jobs.applyEvents({jobEvent(QStringLiteral("other"), "started",
+                                   {{QStringLiteral("worker"), QStringLiteral("w2")}}),
+                          progress(QStringLiteral("other"), "fetching")});
+        QCOMPARE(jobs.countsByState().value(QStringLiteral("started")), 2);
+        jobs.applyEvents({jobEvent(jobId(0), "finished"), jobEvent(jobId(1), "finished")});
+        QCOMPARE(jobs.countsByState().value(QStringLiteral("started")), 1);
+        QCOMPARE(jobs.countsByState().value(QStringLiteral("queued")), 3);
+        verifyCountsMatchRows(jobs);
+    }
+
+    // A listing asked for before a job's last event does not take it back.
+    void anOlderListingDoesNotUndoEvents()
+    {
+        JobTableModel jobs;
+        const QString id = QStringLiteral("a");
+        const qint64 askedAtMs = QDateTime::currentMSecsSinceEpoch() - 1;
+        jobs.applyEvents(
+            {jobEvent(id, "started", {{QStringLiteral("worker"), QStringLiteral("w1")}}),
+             progress(id, "embedding"), jobEvent(id, "finished")});
+        const QJsonObject listed{{QStringLiteral("id"), id},
+                                 {QStringLiteral("status"), QStringLiteral("started")},
+                                 {QStringLiteral("stage"), QStringLiteral("embedding")},
+                                 {QStringLiteral("worker_name"), QStringLiteral("w1")},
+                                 {QStringLiteral("name"), QStringLiteral("listed name")}};
+        jobs.applyJobs({listed}, askedAtMs);
+        QCOMPARE(jobs.find(id)->status, QStringLiteral("finished"));
+        QCOMPARE(jobs.find(id)->name, QStringLiteral("listed name")); // descriptions still fill in
+        QCOMPARE(jobs.countsByState().value(QStringLiteral("started")), 0);
+        // Asked for after the events: the listing is newer and wins.
+        jobs.applyJobs({listed}, QDateTime::currentMSecsSinceEpoch() + 1);
+        QCOMPARE(jobs.find(id)->status, QStringLiteral("started"));
+    }
+
+    // A scheduled job's error cell counts down to its next attempt.
+    void retryCountdown()
+    {
+        JobTableModel jobs;
+        const QDateTime retryAt = QDateTime::currentDateTimeUtc().addSecs(42);
+        jobs.applyEvents({jobEvent(
+            QStringLiteral("s"), "scheduled",
+            {{QStringLiteral("error"), QStringLiteral("HTTPError: 503 Service Unavailable\nmore")},
+             {QStringLiteral("retry_at"),
+              retryAt.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"))}})});
+        const QModelIndex error = jobs.index(0, JobTableModel::ErrorColumn);
+        QCOMPARE(error.data().toString(),
+                 QStringLiteral("retry in 42 s · HTTPError: 503 Service Unavailable …"));
+        QVERIFY(error.data(Qt::ToolTipRole).toString().contains(QStringLiteral("\nmore")));
+        jobs.applyEvents({jobEvent(QStringLiteral("s"), "queued")});
+        QCOMPARE(jobs.index(0, JobTableModel::ErrorColumn).data().toString(), QString());
+    }
+
+    // The header's arrow says what the rows show: newest first at start, and
+    // still after new rows arrive and after a click on another column.
+    void sortIndicatorMatchesTheOrder()
+    {
+        JobTableModel jobs;
+        ApiClient api(ApiEndpoint{QUrl(QStringLiteral("http://127.0.0.1:9")), {}, {}, {}});
+        JobsPanel panel(&api, &jobs);
+        QHeaderView *header = panel.table()->horizontalHeader();
+        const auto verifyAgreement = [&] {
+            QCOMPARE(header->sortIndicatorSection(), panel.proxy()->sortColumn());
+            QCOMPARE(header->sortIndicatorOrder(), panel.proxy()->sortOrder());
+        };
+        verifyAgreement();
+        QCOMPARE(header->sortIndicatorSection(), int(JobTableModel::EnqueuedColumn));
+        QCOMPARE(header->sortIndicatorOrder(), Qt::DescendingOrder);
+        // Newest first, so the arrow points down (and up for oldest first).
+        QVERIFY(arrowPointsDown(header, Qt::DescendingOrder));
+        QVERIFY(!arrowPointsDown(header, Qt::AscendingOrder));
+        jobs.applyEvents(
+            {jobEventAt(QStringLiteral("old"), "queued", QStringLiteral("2026-11-28 10:00:00.000")),
+             jobEventAt(QStringLiteral("mid"), "queued",
+                        QStringLiteral("2026-11-28 10:05:00.000"))});
+        jobs.applyEvents({jobEventAt(QStringLiteral("new"), "queued",
+                                     QStringLiteral("2026-11-28 10:10:00.000"))});
+        const auto idAt = [&](int row) {
+            return panel.proxy()->index(row, 0).data(JobTableModel::IdRole).toString();
+        };
+        QCOMPARE(idAt(0), QStringLiteral("new"));
+        QCOMPARE(idAt(2), QStringLiteral("old"));
+        verifyAgreement();
+        header->setSortIndicator(JobTableModel::EnqueuedColumn, Qt::AscendingOrder);
+        QCOMPARE(idAt(0), QStringLiteral("old"));
+        verifyAgreement();
     }
 
     void tenThousandJobsInABurst()
