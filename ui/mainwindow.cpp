@@ -116,6 +116,7 @@ MainWindow::MainWindow(ServiceInfo service, QWidget *parent)
         });
     connect(m_addPanel, &AddContentPanel::message, this, &MainWindow::showStatusMessage);
     connect(m_jobsPanel, &JobsPanel::message, this, &MainWindow::showStatusMessage);
+    m_jobsPanel->setLocalFiles([this](const QString &name) { return m_localFiles.value(name); });
     connect(m_statusPanel, &StatusPanel::message, this, &MainWindow::showStatusMessage);
 
     if (QSystemTrayIcon::isSystemTrayAvailable()) {
