@@ -19,6 +19,11 @@ const QString kAcme = QStringLiteral("acme");
 
 struct Described
 {
+    Described(QString source, QString title, QString fileName = {}, QString url = {})
+        : source(std::move(source)), title(std::move(title)), fileName(std::move(fileName)),
+          url(std::move(url))
+    {}
+
     QString source;
     QString title;
     QString fileName;
@@ -137,7 +142,7 @@ private Q_SLOTS:
         store(QStringLiteral("c"), {QStringLiteral("web"),
                                     QStringLiteral("Stars"),
                                     {},
-                                    QStringLiteral("https://sky.example/50%25-off")});
+                                    QStringLiteral("https://sky.example/half-off")});
         store(QStringLiteral("d"), {QStringLiteral("notes"), QStringLiteral("Moraine 50% off")});
         store(QStringLiteral("e"), {QStringLiteral("Handbook-2"), QStringLiteral("Crevasses")});
         DocumentCatalog catalog(path());
