@@ -430,7 +430,9 @@ void DocumentsPanel::showEmptyState()
 void DocumentsPanel::loadMoreIfNearTheEnd()
 {
     const QScrollBar *bar = m_documents->verticalScrollBar();
-    const int rowHeight = qMax(1, m_documents->sizeHintForRow(0));
+    // The bar counts rows when the view scrolls by item, else pixels.
+    const bool byRow = m_documents->verticalScrollMode() == QAbstractItemView::ScrollPerItem;
+    const int rowHeight = byRow ? 1 : qMax(1, m_documents->sizeHintForRow(0));
     if (bar->maximum() - bar->value() < kRowsAhead * rowHeight)
         loadMore();
 }

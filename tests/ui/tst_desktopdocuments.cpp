@@ -334,6 +334,7 @@ private Q_SLOTS:
     void documentsStoredWhilePagingAreListedOnce()
     {
         DocumentsPanel *panel = m_desktop.window()->documentsPanel();
+        m_desktop.window()->tabs()->setCurrentWidget(panel); // the list grows as it is scrolled
         ingestMany(DocumentsPanel::kPageSize + 100, QStringLiteral("bulk"));
         panel->refresh();
         const qint64 atStart = storedCount();
