@@ -1,6 +1,7 @@
 #include "ui/documentspanel.h"
 
 #include "ui/apiclient.h"
+#include "ui/documentpages.h"
 #include "ui/documentpreview.h"
 #include "ui/sourcelist.h"
 
@@ -61,8 +62,14 @@ DocumentsPanel::DocumentsPanel(ApiClient *api, QWidget *parent)
       m_listArea(new QStackedWidget(this)), m_preview(new DocumentPreview(api, this)),
       m_split(new QSplitter(Qt::Vertical, this)), m_status(new QLabel(this)),
       m_filterDelay(new QTimer(this)),
-      m_confirm([this](const QString &question) { return askFirst(this, question); })
+      m_confirm([this](const QString &question) { return askFirst(this, question); }),
+      m_pages(new DocumentPages(api, kPageSize, this))
 {
+    connect(m_pages, &DocumentPages::started, this, &DocumentsPanel::listingStarted);
+    connect(m_pages, &DocumentPages::arrived, this, &DocumentsPanel::listPage);
+    connect(m_pages, &DocumentPages::failed, this, [this](const QString &error) {
+        m_status->setText(tr("Could not list documents: %1").arg(error));
+    });
     m_documents->setHeaderLabels(
         {tr("Type"), tr("Title or name"), tr("Source"), tr("Chunks"), tr("Added (UTC)")});
     m_documents->setRootIsDecorated(false);
@@ -150,73 +157,45 @@ int DocumentsPanel::rowOf(qint64 documentId) const
     return -1;
 }
 
+qint64 DocumentsPanel::totalCount() const
+{
+    return m_pages->total();
+}
+
+bool DocumentsPanel::isLoading() const
+{
+    return m_pages->isLoading();
+}
+
 void DocumentsPanel::refresh()
 {
     m_sources->refresh();
-    relist();
+    relist(m_pages->query(), m_pages->source());
 }
 
-void DocumentsPanel::relist()
+void DocumentsPanel::relist(const QString &query, const QString &source)
 {
-    ++m_generation;
-    m_loading = false;
     m_documents->clear();
-    m_listed.clear();
-    m_nextBeforeId = 0;
-    m_exhausted = false;
-    m_total = 0;
-    Q_EMIT listingStarted();
-    loadMore();
+    m_pages->restart(query, source);
 }
 
 void DocumentsPanel::loadMore()
 {
-    if (m_loading || m_exhausted)
-        return;
-    m_loading = true;
-    const int generation = m_generation;
-    m_api->listDocuments(kPageSize, m_nextBeforeId, m_query, m_source, this,
-                         [this, generation](const ApiAnswer &answer) {
-                             if (generation != m_generation)
-                                 return; // a new listing started over meanwhile
-                             m_loading = false;
-                             if (!answer.ok()) {
-                                 m_status->setText(
-                                     tr("Could not list documents: %1").arg(answer.error));
-                                 return;
-                             }
-                             listPage(answer.json);
-                         });
+    m_pages->next();
 }
 
-void DocumentsPanel::listPage(const QJsonObject &answer)
+void DocumentsPanel::listPage(const QList<QJsonObject> &documents, bool first)
 {
-    const bool firstPage = m_nextBeforeId == 0;
-    m_total = answer.value(QStringLiteral("total")).toInteger();
-    const QJsonValue next = answer.value(QStringLiteral("next_before_id"));
-    m_exhausted = !next.isDouble();
-    m_nextBeforeId = next.toInteger();
-    int added = 0;
     m_documents->setSortingEnabled(false); // sorted once, after the page is in
-    for (const QJsonValue &value : answer.value(QStringLiteral("documents")).toArray()) {
-        // A document listed already (shown on request before its page came) stays once.
-        if (!m_listed.contains(idOf(value.toObject()))) {
-            addDocument(value.toObject());
-            ++added;
-        }
-    }
-    const bool unfiltered = m_query.isEmpty() && m_source.isEmpty();
-    if (firstPage && unfiltered && !m_shown.isEmpty() && !m_listed.contains(idOf(m_shown)))
+    for (const QJsonObject &document : documents)
+        addDocument(document);
+    if (first && !m_pages->isFiltered() && !m_shown.isEmpty() && rowOf(idOf(m_shown)) < 0)
         addDocument(m_shown);
     m_documents->setSortingEnabled(true);
     selectShownDocument();
     showStatus();
     showEmptyState();
     Q_EMIT pageListed();
-    // The scroll bar asks for the next page as it moves; a page that added no
-    // row does not move it.
-    if (added == 0 && !m_exhausted)
-        loadMore();
 }
 
 QTreeWidgetItem *DocumentsPanel::addDocument(const QJsonObject &document)
@@ -230,7 +209,7 @@ QTreeWidgetItem *DocumentsPanel::addDocument(const QJsonObject &document)
     item->setData(0, kIdRole, idOf(document));
     item->setData(0, kDocumentRole, document);
     item->setToolTip(1, documentMetadataLine(document));
-    m_listed.insert(idOf(document));
+    m_pages->noteListed(idOf(document));
     applyFilterTo(item);
     return item;
 }
@@ -258,18 +237,14 @@ void DocumentsPanel::applyFilterTo(QTreeWidgetItem *item) const
 void DocumentsPanel::filterOnTheService()
 {
     const QString text = m_filter->text().trimmed();
-    if (text == m_query)
-        return;
-    m_query = text;
-    relist();
+    if (text != m_pages->query())
+        relist(text, m_pages->source());
 }
 
 void DocumentsPanel::chooseSource(const QString &source)
 {
-    if (source == m_source)
-        return;
-    m_source = source;
-    relist();
+    if (source != m_pages->source())
+        relist(m_pages->query(), source);
 }
 
 // The document in the preview is selected again when a new listing holds it.
@@ -388,16 +363,17 @@ void DocumentsPanel::finishDeletes(const QList<qint64> &deleted, const QStringLi
 void DocumentsPanel::showStatus()
 {
     const int loaded = loadedCount();
+    const qint64 total = m_pages->total();
     QString text;
-    if (m_query.isEmpty() && m_source.isEmpty())
-        text = m_total == 1 ? tr("1 document stored") : tr("%1 documents stored").arg(m_total);
+    if (!m_pages->isFiltered())
+        text = total == 1 ? tr("1 document stored") : tr("%1 documents stored").arg(total);
     else
-        text = m_total == 1 ? tr("1 document matches") : tr("%1 documents match").arg(m_total);
-    if (!m_exhausted)
+        text = total == 1 ? tr("1 document matches") : tr("%1 documents match").arg(total);
+    if (!m_pages->isExhausted())
         text += tr("; %1 listed, more as you scroll").arg(loaded);
-    else if (loaded < m_total)
+    else if (loaded < total)
         text += tr("; %1 listed, Refresh lists those stored since").arg(loaded);
-    if (m_filter->text().trimmed() != m_query)
+    if (m_filter->text().trimmed() != m_pages->query())
         text += tr("; filtering…");
     if (!m_problem.isEmpty())
         text = m_problem + QLatin1Char('\n') + text;
@@ -406,17 +382,19 @@ void DocumentsPanel::showStatus()
 
 void DocumentsPanel::showEmptyState()
 {
-    if (loadedCount() > 0 || !m_exhausted) {
+    if (loadedCount() > 0 || !m_pages->isExhausted()) {
         m_listArea->setCurrentWidget(m_documents);
         return;
     }
+    const QString &query = m_pages->query();
+    const QString &source = m_pages->source();
     QString scope;
-    if (!m_query.isEmpty() && !m_source.isEmpty())
-        scope = tr("No document from %1 matches \"%2\".").arg(m_source, m_query);
-    else if (!m_query.isEmpty())
-        scope = tr("No document matches \"%1\".").arg(m_query);
-    else if (!m_source.isEmpty())
-        scope = tr("No documents are left from %1.").arg(m_source);
+    if (!query.isEmpty() && !source.isEmpty())
+        scope = tr("No document from %1 matches \"%2\".").arg(source, query);
+    else if (!query.isEmpty())
+        scope = tr("No document matches \"%1\".").arg(query);
+    else if (!source.isEmpty())
+        scope = tr("No documents are left from %1.").arg(source);
     if (scope.isEmpty())
         m_empty->setText(tr("No documents yet.\n\nDrop files or URLs on the Add & jobs tab, paste "
                             "a text there, or watch a folder: what is stored is listed here to "

@@ -3,7 +3,6 @@
 #include "ui/documentdescription.h"
 
 #include <QJsonObject>
-#include <QSet>
 #include <QWidget>
 #include <functional>
 
@@ -19,6 +18,7 @@ class QTreeWidgetItem;
 namespace aether {
 
 class ApiClient;
+class DocumentPages;
 class DocumentPreview;
 class SourceList;
 
@@ -42,8 +42,8 @@ public:
     SourceList *sources() const { return m_sources; }
     DocumentPreview *preview() const { return m_preview; }
     int loadedCount() const;
-    qint64 totalCount() const { return m_total; }
-    bool isLoading() const { return m_loading; }
+    qint64 totalCount() const;
+    bool isLoading() const;
     // The row listing this document, -1 when it is not listed.
     int rowOf(qint64 documentId) const;
 
@@ -68,8 +68,8 @@ Q_SIGNALS:
     void pageListed();     // a page arrived and is listed
 
 private:
-    void relist();
-    void listPage(const QJsonObject &answer);
+    void relist(const QString &query, const QString &source);
+    void listPage(const QList<QJsonObject> &documents, bool first);
     QTreeWidgetItem *addDocument(const QJsonObject &document);
     void applyFilterAtOnce();
     void applyFilterTo(QTreeWidgetItem *item) const;
@@ -95,18 +95,12 @@ private:
     QTimer *m_filterDelay;
     Confirm m_confirm;
 
-    // The listing on screen: what it was asked with, and how far it got.
-    QString m_query;  // on the service; what the box shows filters at once
-    QString m_source; // "" for every source
-    QSet<qint64> m_listed;
-    qint64 m_nextBeforeId = 0; // 0: the first page is next
-    bool m_exhausted = false;  // the last page arrived
-    qint64 m_total = 0;
-    bool m_loading = false;
-    int m_generation = 0; // a new listing drops the pages of an earlier one
-    QString m_problem;    // the last delete's errors, kept until the next delete
-    QJsonObject m_shown;  // from showDocument, listed again after a new listing
-    qint64 m_wanted = 0;  // the newest showDocument: it wins over an older answer
+    // The listing on screen; its filter text is the service's, while what
+    // the box shows filters the listed rows at once.
+    DocumentPages *m_pages;
+    QString m_problem;   // the last delete's errors, kept until the next delete
+    QJsonObject m_shown; // from showDocument, listed again after a new listing
+    qint64 m_wanted = 0; // the newest showDocument: it wins over an older answer
 };
 
 } // namespace aether
