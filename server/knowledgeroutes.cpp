@@ -8,6 +8,8 @@
 #include <QJsonArray>
 #include <QUrlQuery>
 
+#include <limits>
+
 namespace aether {
 
 namespace {
@@ -59,6 +61,34 @@ qint64 documentIdFrom(const RouteContext &context)
     return id;
 }
 
+QJsonArray sectionsJson(const QList<TextSection> &sections)
+{
+    QJsonArray json;
+    for (const TextSection &section : sections) {
+        QJsonObject entry{{QStringLiteral("offset"), qint64(section.offset)}};
+        if (section.page > 0)
+            entry.insert(QStringLiteral("page"), section.page);
+        if (!section.heading.isEmpty())
+            entry.insert(QStringLiteral("heading"), section.heading);
+        json.append(entry);
+    }
+    return json;
+}
+
+DocumentQuery documentQueryOf(const QUrlQuery &query)
+{
+    DocumentQuery filter;
+    filter.limit =
+        int(wholeParameter(query, QStringLiteral("limit"), KnowledgeRoutes::kDefaultPageSize, 1,
+                           KnowledgeRoutes::kMaxPageSize));
+    filter.offset = wholeParameter(query, QStringLiteral("offset"), 0, 0, qint64(1) << 40);
+    filter.beforeId = wholeParameter(query, QStringLiteral("before_id"), 0, 1,
+                                     std::numeric_limits<qint64>::max());
+    filter.source = query.queryItemValue(QStringLiteral("source"), QUrl::FullyDecoded);
+    filter.text = query.queryItemValue(QStringLiteral("q"), QUrl::FullyDecoded).trimmed();
+    return filter;
+}
+
 ApiReply storeUnavailable(const StoreError &error)
 {
     const bool missing = dynamic_cast<const StoreMissing *>(&error) != nullptr;
@@ -107,6 +137,10 @@ void KnowledgeRoutes::registerOn(Router &router)
                [this](const RouteContext &context) { return list(context); });
     router.add("GET", QStringLiteral("/knowledge/documents/{id}"), Role::Viewer,
                [this](const RouteContext &context) { return show(context); });
+    router.add("GET", QStringLiteral("/knowledge/documents/{id}/text"), Role::Viewer,
+               [this](const RouteContext &context) { return text(context); });
+    router.add("GET", QStringLiteral("/knowledge/sources"), Role::Viewer,
+               [this](const RouteContext &context) { return sources(context); });
     router.add("DELETE", QStringLiteral("/knowledge/documents/{id}"), Role::Editor,
                [this](const RouteContext &context) { return remove(context); });
     router.add("POST", QStringLiteral("/ops/reindex"), Role::Admin,
@@ -115,20 +149,21 @@ void KnowledgeRoutes::registerOn(Router &router)
 
 ApiReply KnowledgeRoutes::list(const RouteContext &context)
 {
-    const QUrlQuery query(context.request.url());
-    const int limit =
-        int(wholeParameter(query, QStringLiteral("limit"), kDefaultPageSize, 1, kMaxPageSize));
-    const qint64 offset = wholeParameter(query, QStringLiteral("offset"), 0, 0, qint64(1) << 40);
-    const QString source = query.queryItemValue(QStringLiteral("source"), QUrl::FullyDecoded);
-    return onStoreThread(context, [this, tenant = context.access.tenant, source, limit, offset] {
-        const DocumentPage page = m_catalog->list(tenant, source, limit, offset);
+    const DocumentQuery query = documentQueryOf(QUrlQuery(context.request.url()));
+    return onStoreThread(context, [this, tenant = context.access.tenant, query] {
+        const DocumentPage page = m_catalog->list(tenant, query);
         QJsonArray documents;
         for (const DocumentSummary &document : page.documents)
             documents.append(documentJson(document));
+        // A full page may have more after it: the next page is before its last id.
+        const QJsonValue next = page.documents.size() == query.limit
+                                    ? QJsonValue(page.documents.last().id)
+                                    : QJsonValue();
         return ApiReply::ok({{QStringLiteral("documents"), documents},
                              {QStringLiteral("total"), page.total},
-                             {QStringLiteral("limit"), limit},
-                             {QStringLiteral("offset"), offset}});
+                             {QStringLiteral("limit"), query.limit},
+                             {QStringLiteral("offset"), query.offset},
+                             {QStringLiteral("next_before_id"), next}});
     });
 }
 
@@ -140,6 +175,32 @@ ApiReply KnowledgeRoutes::show(const RouteContext &context)
         if (!m_catalog->find(tenant, id, &document))
             return ApiReply::error(404, QStringLiteral("Document not found"));
         return ApiReply::ok({{QStringLiteral("document"), documentJson(document)}});
+    });
+}
+
+ApiReply KnowledgeRoutes::text(const RouteContext &context)
+{
+    const qint64 id = documentIdFrom(context);
+    return onStoreThread(context, [this, tenant = context.access.tenant, id] {
+        StoredText stored;
+        if (!m_catalog->text(tenant, id, kMaxTextCharacters, &stored))
+            return ApiReply::error(404, QStringLiteral("Document not found"));
+        return ApiReply::ok({{QStringLiteral("document_id"), id},
+                             {QStringLiteral("text"), stored.text},
+                             {QStringLiteral("characters"), qint64(stored.text.size())},
+                             {QStringLiteral("truncated"), stored.truncated},
+                             {QStringLiteral("sections"), sectionsJson(stored.sections)}});
+    });
+}
+
+ApiReply KnowledgeRoutes::sources(const RouteContext &context)
+{
+    return onStoreThread(context, [this, tenant = context.access.tenant] {
+        QJsonArray sources;
+        for (const SourceCount &source : m_catalog->sources(tenant))
+            sources.append(QJsonObject{{QStringLiteral("source"), source.source},
+                                       {QStringLiteral("documents"), source.documents}});
+        return ApiReply::ok({{QStringLiteral("sources"), sources}});
     });
 }
 

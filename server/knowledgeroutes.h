@@ -9,8 +9,12 @@
 namespace aether {
 
 // The stored documents of the request's tenant, and store maintenance:
-//   GET /knowledge/documents?source=&limit=&offset= (viewer): a page, newest first
+//   GET /knowledge/documents?source=&q=&limit=&before_id=&offset= (viewer): a page, newest
+//     first, of the documents from `source` whose title, source, type, file name or URL
+//     contains `q`; `before_id` pages by id, so documents stored meanwhile shift nothing
 //   GET /knowledge/documents/{id} (viewer): one document's metadata and chunk count
+//   GET /knowledge/documents/{id}/text (viewer): its stored text, joined from its chunks
+//   GET /knowledge/sources (viewer): the tenant's sources with their document counts
 //   DELETE /knowledge/documents/{id} (editor): the document, its chunks, vectors and index entries
 //   POST /ops/reindex (admin): re-embed with the configured embedder, as a job: every
 //     tenant's chunks for an operator key without x-tenant, else the tenant's only
@@ -29,10 +33,14 @@ public:
     static constexpr int kDefaultPageSize = 50;
     static constexpr int kMaxPageSize = 500;
     static constexpr int kReindexTimeoutSec = 86400;
+    // A preview's worth, not a download: longer texts are cut and marked truncated.
+    static constexpr qsizetype kMaxTextCharacters = 2 * 1024 * 1024;
 
 private:
     ApiReply list(const RouteContext &context);
     ApiReply show(const RouteContext &context);
+    ApiReply text(const RouteContext &context);
+    ApiReply sources(const RouteContext &context);
     ApiReply remove(const RouteContext &context);
     ApiReply reindex(const RouteContext &context);
     // Runs `work` on the store thread and answers with its reply.

@@ -189,12 +189,6 @@ void ApiClient::search(const QJsonObject &body, QObject *context, ApiCallback ca
     postJson(QStringLiteral("/knowledge/search"), body, context, std::move(callback));
 }
 
-void ApiClient::listDocuments(int limit, qint64 offset, QObject *context, ApiCallback callback)
-{
-    get(QStringLiteral("/knowledge/documents?limit=%1&offset=%2").arg(limit).arg(offset), context,
-        std::move(callback));
-}
-
 void ApiClient::deleteDocument(const QString &id, QObject *context, ApiCallback callback)
 {
     remove(QStringLiteral("/knowledge/documents/") + segment(id), context, std::move(callback));
@@ -203,6 +197,34 @@ void ApiClient::deleteDocument(const QString &id, QObject *context, ApiCallback 
 void ApiClient::reindex(QObject *context, ApiCallback callback)
 {
     postJson(QStringLiteral("/ops/reindex"), QJsonObject(), context, std::move(callback));
+}
+
+void ApiClient::listDocuments(int limit, qint64 beforeId, const QString &query,
+                              const QString &source, QObject *context, ApiCallback callback)
+{
+    QString path = QStringLiteral("/knowledge/documents?limit=%1").arg(limit);
+    if (beforeId > 0)
+        path += QStringLiteral("&before_id=%1").arg(beforeId);
+    if (!query.isEmpty())
+        path += QStringLiteral("&q=") + segment(query);
+    if (!source.isEmpty())
+        path += QStringLiteral("&source=") + segment(source);
+    get(path, context, std::move(callback));
+}
+
+void ApiClient::fetchDocument(qint64 id, QObject *context, ApiCallback callback)
+{
+    get(QStringLiteral("/knowledge/documents/%1").arg(id), context, std::move(callback));
+}
+
+void ApiClient::fetchDocumentText(qint64 id, QObject *context, ApiCallback callback)
+{
+    get(QStringLiteral("/knowledge/documents/%1/text").arg(id), context, std::move(callback));
+}
+
+void ApiClient::listSources(QObject *context, ApiCallback callback)
+{
+    get(QStringLiteral("/knowledge/sources"), context, std::move(callback));
 }
 
 void ApiClient::listWatches(QObject *context, ApiCallback callback)

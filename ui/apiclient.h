@@ -64,10 +64,18 @@ public:
 
     // Knowledge.
     void search(const QJsonObject &body, QObject *context, ApiCallback callback);
-    void listDocuments(int limit, qint64 offset, QObject *context, ApiCallback callback);
     void deleteDocument(const QString &id, QObject *context, ApiCallback callback);
     // Re-embed every stored chunk with the configured embedder (POST /ops/reindex).
     void reindex(QObject *context, ApiCallback callback);
+
+    // A page of documents, newest first, with ids below `beforeId` (0: from the
+    // newest), whose title, source, type, file name or URL contains `query`,
+    // from `source` (empty: any): GET /knowledge/documents.
+    void listDocuments(int limit, qint64 beforeId, const QString &query, const QString &source,
+                       QObject *context, ApiCallback callback);
+    void fetchDocument(qint64 id, QObject *context, ApiCallback callback);
+    void fetchDocumentText(qint64 id, QObject *context, ApiCallback callback);
+    void listSources(QObject *context, ApiCallback callback); // with their document counts
 
     // Watched folders.
     void listWatches(QObject *context, ApiCallback callback);

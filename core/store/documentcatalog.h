@@ -1,5 +1,6 @@
 #pragma once
 
+#include "store/storedtext.h"
 #include "store/storereader.h"
 
 #include <QList>
@@ -25,20 +26,46 @@ struct DocumentSummary
 struct DocumentPage
 {
     QList<DocumentSummary> documents;
-    qint64 total = 0;
+    qint64 total = 0; // of every page: the documents the query's filters match
 };
 
-// Reads what a tenant has stored: a page of documents (newest first, by
-// source when asked) and one document's metadata. Every read is scoped by the
-// tenant. One instance per thread: it owns a read connection to the store.
+// Which of a tenant's documents a listing shows, newest first, and where its
+// page starts.
+struct DocumentQuery
+{
+    QString source; // exactly this source; empty: every source
+    // Case-insensitive (ASCII) part of the title, source, type, file name or
+    // URL; empty: any. Taken literally: % and _ are no wildcards.
+    QString text;
+    // Keyset paging: only documents with a lower id. Pages then never shift
+    // when documents are stored while a client pages. 0: from the newest.
+    qint64 beforeId = 0;
+    qint64 offset = 0; // rows skipped after that, for callers that page by offset
+    int limit = 50;
+};
+
+struct SourceCount
+{
+    QString source;
+    qint64 documents = 0;
+};
+
+// Reads what a tenant has stored: a page of documents (newest first, filtered
+// by source and text when asked), its sources with their counts, and one
+// document's metadata or stored text. Every read is scoped by the tenant.
+// One instance per thread: it owns a read connection to the store.
 class DocumentCatalog
 {
 public:
     explicit DocumentCatalog(QString databasePath);
 
     // Throws StoreError when the store cannot be read.
-    DocumentPage list(const QString &tenant, const QString &source, int limit, qint64 offset);
+    DocumentPage list(const QString &tenant, const DocumentQuery &query);
     bool find(const QString &tenant, qint64 documentId, DocumentSummary *found);
+    QList<SourceCount> sources(const QString &tenant); // by source name
+    // The document's text joined from its chunks, at most `maxCharacters` of
+    // it; false when the tenant has no such document.
+    bool text(const QString &tenant, qint64 documentId, qsizetype maxCharacters, StoredText *found);
 
 private:
     StoreReader m_reader;

@@ -172,6 +172,91 @@ private Q_SLOTS:
         QCOMPARE(m_client->get(QStringLiteral("/knowledge/documents/abc"), kAcme).status, 404);
     }
 
+    // The Documents tab's filter and pages: `q` over title, source, type, file
+    // name and URL, taken literally; pages by before_id; total of the filtered set.
+    void documentsAreFilteredAndPagedById()
+    {
+        const auto totalOf = [this](const QString &query) {
+            return m_client->get(QStringLiteral("/knowledge/documents?") + query, kAcmeViewer)
+                .json()
+                .value("total")
+                .toInt();
+        };
+        QCOMPARE(totalOf(QStringLiteral("q=RECIPE")), 1); // the file name, any case
+        QCOMPARE(totalOf(QStringLiteral("q=note")), 2);   // the source
+        QCOMPARE(totalOf(QStringLiteral("q=text")), 3);   // the type
+        QCOMPARE(totalOf(QStringLiteral("q=%25")), 0);    // "%" is no wildcard
+        QCOMPARE(totalOf(QStringLiteral("q=r_cipe")), 0); // nor is "_"
+        QCOMPARE(totalOf(QStringLiteral("q=notes&source=uploads")), 0);
+        QCOMPARE(totalOf(QStringLiteral("q=recipe&source=uploads")), 1);
+
+        const QJsonObject first =
+            m_client->get(QStringLiteral("/knowledge/documents?limit=2"), kAcmeViewer).json();
+        const QJsonArray firstPage = first.value("documents").toArray();
+        QCOMPARE(firstPage.size(), 2);
+        const qint64 next = first.value("next_before_id").toInteger();
+        QCOMPARE(next, firstPage.last().toObject().value("document_id").toInteger());
+        const QJsonObject second =
+            m_client
+                ->get(QStringLiteral("/knowledge/documents?limit=2&before_id=%1").arg(next),
+                      kAcmeViewer)
+                .json();
+        const QJsonArray secondPage = second.value("documents").toArray();
+        QCOMPARE(secondPage.size(), 1);
+        QVERIFY(secondPage.first().toObject().value("document_id").toInteger() < next);
+        QVERIFY(second.value("next_before_id").isNull()); // the last page
+        QCOMPARE(second.value("total").toInt(), 3);
+        QCOMPARE(m_client->get(QStringLiteral("/knowledge/documents?before_id=0"), kAcme).status,
+                 422);
+        QCOMPARE(m_client->get(QStringLiteral("/knowledge/documents?before_id=x"), kAcme).status,
+                 422);
+    }
+
+    void sourcesAreCountedForTheTenant()
+    {
+        const HttpResult acme = m_client->get(QStringLiteral("/knowledge/sources"), kAcmeViewer);
+        QCOMPARE(acme.status, 200);
+        const QJsonArray sources = acme.json().value("sources").toArray();
+        QCOMPARE(sources.size(), 2);
+        QCOMPARE(sources[0].toObject().value("source").toString(), QStringLiteral("notes"));
+        QCOMPARE(sources[0].toObject().value("documents").toInt(), 2);
+        QCOMPARE(sources[1].toObject().value("source").toString(), QStringLiteral("uploads"));
+        QCOMPARE(sources[1].toObject().value("documents").toInt(), 1);
+        QCOMPARE(m_client->get(QStringLiteral("/knowledge/sources"), kGlobex)
+                     .json()
+                     .value("sources")
+                     .toArray()
+                     .size(),
+                 0);
+        QCOMPARE(m_client->get(QStringLiteral("/knowledge/sources")).status, 401);
+    }
+
+    // The text comes back as it was sent, though its chunks overlap; only the
+    // owner's keys read it.
+    void theStoredTextIsReadBack()
+    {
+        QStringList sentences;
+        for (int i = 0; i < 60; ++i)
+            sentences
+                << QStringLiteral("Sentence %1 of the long field guide about cirques.").arg(i);
+        const QString text = sentences.join(u' ');
+        const QJsonObject stored = ingestText(text, kAcme).json();
+        QVERIFY(stored.value("ingested_chunks").toInt() > 2);
+        const QString path =
+            QStringLiteral("/knowledge/documents/%1").arg(stored.value("document_id").toInteger());
+        const HttpResult read = m_client->get(path + QStringLiteral("/text"), kAcmeViewer);
+        QCOMPARE(read.status, 200);
+        QCOMPARE(read.json().value("text").toString(), text);
+        QCOMPARE(read.json().value("characters").toInt(), text.size());
+        QCOMPARE(read.json().value("truncated").toBool(), false);
+        QCOMPARE(read.json().value("document_id").toInteger(),
+                 stored.value("document_id").toInteger());
+        QCOMPARE(m_client->get(path + QStringLiteral("/text"), kGlobex).status, 404);
+        QCOMPARE(m_client->get(QStringLiteral("/knowledge/documents/999999/text"), kAcme).status,
+                 404);
+        QCOMPARE(m_client->send("DELETE", path, {}, kAcme).status, 200); // as it was
+    }
+
     void anotherTenantSeesNothingAndDeletesNothing()
     {
         const qint64 acmeDocument =

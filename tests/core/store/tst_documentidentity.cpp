@@ -42,6 +42,14 @@ void writeOne(KnowledgeStore &store, DocumentWrite &write)
         std::rethrow_exception(write.error);
 }
 
+DocumentQuery pageOf(int limit, qint64 offset)
+{
+    DocumentQuery query;
+    query.limit = limit;
+    query.offset = offset;
+    return query;
+}
+
 } // namespace
 
 class TestDocumentIdentity : public QObject
@@ -155,12 +163,14 @@ private Q_SLOTS:
             writeOne(store, write);
         }
         DocumentCatalog catalog(path());
-        const DocumentPage page = catalog.list(QStringLiteral("acme"), {}, 2, 0);
+        const DocumentPage page = catalog.list(QStringLiteral("acme"), pageOf(2, 0));
         QCOMPARE(page.total, 3);
         QCOMPARE(page.documents.size(), 2);
         QCOMPARE(page.documents.first().url, QStringLiteral("https://e.org/2")); // newest first
-        QCOMPARE(catalog.list(QStringLiteral("acme"), {}, 10, 2).documents.size(), 1);
-        QCOMPARE(catalog.list(QStringLiteral("acme"), QStringLiteral("other"), 10, 0).total, 0);
+        QCOMPARE(catalog.list(QStringLiteral("acme"), pageOf(10, 2)).documents.size(), 1);
+        DocumentQuery otherSource = pageOf(10, 0);
+        otherSource.source = QStringLiteral("other");
+        QCOMPARE(catalog.list(QStringLiteral("acme"), otherSource).total, 0);
         DocumentSummary found;
         QVERIFY(catalog.find(QStringLiteral("acme"), page.documents.first().id, &found));
         QCOMPARE(found.chunkCount, 1);

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QString>
+#include <QUrl>
+#include <functional>
+
+namespace aether {
+
+// How the Documents tab names and describes one document of
+// GET /knowledge/documents, and where its source can be opened.
+
+// Its title, else its file name or URL, else "(untitled text)".
+QString documentName(const QJsonObject &document);
+
+// One line: type, source, size, chunks, when it was added, file name or URL.
+QString documentMetadataLine(const QJsonObject &document);
+
+// Finds the local path of an uploaded file by its name ("" when unknown).
+using LocalFileLookup = std::function<QString(const QString &fileName)>;
+
+// What "Open source" opens: the document's http(s) URL, or its file when the
+// file name (alone, under an absolute source, or through `lookup`) or the
+// source is an existing absolute path on this computer. Invalid, with
+// `whyNot` saying why for the button's tooltip, when there is nothing to open.
+QUrl sourceLocation(const QJsonObject &document, const LocalFileLookup &lookup, QString *whyNot);
+
+} // namespace aether
