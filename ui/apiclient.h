@@ -50,7 +50,6 @@ public:
     void setQueuePaused(bool paused, QObject *context, ApiCallback callback);
     // Every ended job of `status` (finished, failed or canceled): DELETE /ops/jobs?status=.
     void deleteEndedJobs(const QString &status, QObject *context, ApiCallback callback);
-    // jobs helper:
     // A shell command that queues a text through this API (curl, this
     // endpoint's address): what the empty job table teaches.
     QString ingestTextCommand() const;

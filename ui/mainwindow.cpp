@@ -117,6 +117,12 @@ MainWindow::MainWindow(ServiceInfo service, QWidget *parent)
     connect(m_addPanel, &AddContentPanel::message, this, &MainWindow::showStatusMessage);
     connect(m_jobsPanel, &JobsPanel::message, this, &MainWindow::showStatusMessage);
     m_jobsPanel->setLocalFiles([this](const QString &name) { return m_localFiles.value(name); });
+    m_documentsPanel->setLocalFileLookup(
+        [this](const QString &name) { return m_localFiles.value(name); });
+    connect(m_jobsPanel, &JobsPanel::showDocumentRequested, this, [this](qint64 documentId) {
+        m_tabs->setCurrentWidget(m_documentsPanel);
+        m_documentsPanel->showDocument(documentId);
+    });
     connect(m_statusPanel, &StatusPanel::message, this, &MainWindow::showStatusMessage);
 
     if (QSystemTrayIcon::isSystemTrayAvailable()) {

@@ -11,6 +11,8 @@
 #include "httpclient.h"
 #include "jobpoller.h"
 #include "ui/addcontentpanel.h"
+#include "ui/documentpreview.h"
+#include "ui/documentspanel.h"
 #include "ui/jobfilterproxy.h"
 #include "ui/jobspanel.h"
 #include "ui/jobtablemodel.h"
@@ -27,6 +29,7 @@
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTest>
 #include <algorithm>
@@ -285,6 +288,14 @@ private Q_SLOTS:
         table->showDocumentAction()->trigger();
         QTRY_COMPARE_WITH_TIMEOUT(shown.size(), 1, 10000);
         QCOMPARE(shown.first().first().toLongLong(), stored);
+        // The window shows it in the Documents tab, its stored text previewed.
+        QCOMPARE(window->tabs()->currentWidget(), window->documentsPanel());
+        DocumentPreview *preview = window->documentsPanel()->preview();
+        QTRY_COMPARE_WITH_TIMEOUT(preview->documentId(), stored, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(preview->textView()->toPlainText().contains(
+                                     QLatin1String("A text has no source to open.")),
+                                 10000);
+        window->tabs()->setCurrentIndex(0);
 
         // A file job opens its local file, when the window knows where it is.
         const QString path = m_desktop.tempPath(QStringLiteral("opened.txt"));
