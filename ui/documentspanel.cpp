@@ -3,6 +3,7 @@
 #include "ui/apiclient.h"
 #include "ui/documentpages.h"
 #include "ui/documentpreview.h"
+#include "ui/sortarrowstyle.h"
 #include "ui/sourcelist.h"
 
 #include <QAction>
@@ -76,6 +77,7 @@ DocumentsPanel::DocumentsPanel(ApiClient *api, QWidget *parent)
     m_documents->setAlternatingRowColors(true);
     m_documents->setUniformRowHeights(true);
     m_documents->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    SortArrowStyle::install(m_documents->header());
     m_documents->setSortingEnabled(true);
     m_documents->sortByColumn(kAddedColumn, Qt::DescendingOrder); // newest first, as listed
     m_documents->setColumnWidth(0, 70);

@@ -149,9 +149,7 @@ void JobsPanel::setUpColumns()
         m_table->setColumnWidth(column, widths[column]);
     header->setStretchLastSection(false);
     header->setSectionResizeMode(JobTableModel::NameColumn, QHeaderView::Stretch);
-    auto *arrows = new SortArrowStyle;
-    arrows->setParent(header);
-    header->setStyle(arrows);
+    SortArrowStyle::install(header);
     header->setSortIndicatorShown(true);
     // Newest first. The header's indicator is set first: enabling sorting
     // sorts by whatever the indicator says.

@@ -1,8 +1,17 @@
 #include "ui/sortarrowstyle.h"
 
+#include <QHeaderView>
+
 #include <QStyleOptionHeader>
 
 namespace aether {
+
+void SortArrowStyle::install(QHeaderView *header)
+{
+    auto *arrows = new SortArrowStyle;
+    arrows->setParent(header);
+    header->setStyle(arrows);
+}
 
 void SortArrowStyle::drawPrimitive(PrimitiveElement element, const QStyleOption *option,
                                    QPainter *painter, const QWidget *widget) const

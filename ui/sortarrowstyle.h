@@ -2,6 +2,8 @@
 
 #include <QProxyStyle>
 
+class QHeaderView;
+
 namespace aether {
 
 // A header style whose sort arrow points the way the rows run: up for
@@ -15,6 +17,9 @@ class SortArrowStyle : public QProxyStyle
 
 public:
     using QProxyStyle::QProxyStyle;
+
+    // Gives `header` this style (owned by the header).
+    static void install(QHeaderView *header);
 
     void drawPrimitive(PrimitiveElement element, const QStyleOption *option, QPainter *painter,
                        const QWidget *widget = nullptr) const override;

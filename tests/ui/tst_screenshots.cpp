@@ -8,6 +8,7 @@
 #include "httpclient.h"
 #include "jobpoller.h"
 #include "ui/addcontentpanel.h"
+#include "ui/documentpreview.h"
 #include "ui/documentspanel.h"
 #include "ui/jobtablemodel.h"
 #include "ui/mainwindow.h"
@@ -219,6 +220,12 @@ private Q_SLOTS:
         window->tabs()->setCurrentWidget(window->documentsPanel());
         QTRY_VERIFY_WITH_TIMEOUT(window->documentsPanel()->documents()->topLevelItemCount() >= 2,
                                  10000);
+        QTreeWidget *documents = window->documentsPanel()->documents();
+        documents->setCurrentItem(documents->topLevelItem(0));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window->documentsPanel()->preview()->textView()->toPlainText().contains(
+                QLatin1String("Glaciers")),
+            10000);
         saveLightAndDark(window, QStringLiteral("documents"));
         window->tabs()->setCurrentIndex(0);
 
