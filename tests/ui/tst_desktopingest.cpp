@@ -317,7 +317,7 @@ private Q_SLOTS:
                  qPrintable(panel->messageLabel()->text()));
         const QString text = QStringLiteral("A note written while Redis was away.");
         panel->queueText(text);
-        QTRY_COMPARE_WITH_TIMEOUT(panel->unsentText(), text, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(panel->unsentTexts(), QStringList{text}, 15000);
 
         QVERIFY(m_desktop.redis().restart());
         HttpClient client(m_desktop.baseUrl());
@@ -325,8 +325,8 @@ private Q_SLOTS:
                                   15000);
         panel->queueUrls();
         QTRY_VERIFY_WITH_TIMEOUT(panel->urlBox()->toPlainText().isEmpty(), 5000);
-        panel->queueText(panel->unsentText());
-        QTRY_VERIFY_WITH_TIMEOUT(panel->unsentText().isEmpty(), 15000);
+        panel->queueText(panel->unsentTexts().value(0));
+        QTRY_VERIFY_WITH_TIMEOUT(panel->unsentTexts().isEmpty(), 15000);
     }
 
 private:
