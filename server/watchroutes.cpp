@@ -55,6 +55,8 @@ void WatchRoutes::registerOn(Router &router)
                [this](const RouteContext &context) { return list(context); });
     router.add("DELETE", QStringLiteral("/ops/watches/{id}"), Role::Admin,
                [this](const RouteContext &context) { return remove(context); });
+    router.add("POST", QStringLiteral("/ops/watches/{id}/rescan"), Role::Admin,
+               [this](const RouteContext &context) { return rescan(context); });
 }
 
 QJsonObject WatchRoutes::watchJson(const WatchRegistry::Entry &entry)
@@ -130,6 +132,19 @@ ApiReply WatchRoutes::remove(const RouteContext &context)
     m_hooks.changed();
     return ApiReply::ok(
         {{QStringLiteral("id"), QString::fromLatin1(id)}, {QStringLiteral("deleted"), true}});
+}
+
+ApiReply WatchRoutes::rescan(const RouteContext &context)
+{
+    const QByteArray id = context.parameters.first().toUtf8();
+    const std::optional<WatchRegistry::Entry> entry = WatchRegistry(m_queue.connection()).find(id);
+    if (!entry || !visibleTo(context.access, *entry))
+        return ApiReply::error(404, QStringLiteral("Watch not found"));
+    m_hooks.rescan(id);
+    ApiReply reply = ApiReply::ok({{QStringLiteral("id"), QString::fromLatin1(id)},
+                                   {QStringLiteral("rescan"), QStringLiteral("started")}});
+    reply.status = 202; // the scan runs on the watch thread; GET /ops/watches shows its outcome
+    return reply;
 }
 
 } // namespace aether

@@ -9,7 +9,6 @@
 #include "ui/urllist.h"
 
 #include <QComboBox>
-#include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QFutureWatcher>
@@ -19,6 +18,8 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QTextCursor>
+#include <QTextDocument>
 #include <QVBoxLayout>
 #include <QtConcurrent>
 
@@ -34,6 +35,16 @@ QString counted(int count, const char *one, const char *many)
     return QStringLiteral("%1 %2").arg(count).arg(QLatin1String(count == 1 ? one : many));
 }
 
+// Under one of `folders` (absolute paths), so a watch of it sees the file.
+bool insideAny(const QString &file, const QStringList &folders)
+{
+    for (const QString &folder : folders) {
+        if (file.startsWith(folder + QLatin1Char('/')))
+            return true;
+    }
+    return false;
+}
+
 QString fileNames(const QStringList &paths, int most)
 {
     QStringList names;
@@ -43,6 +54,16 @@ QString fileNames(const QStringList &paths, int most)
     if (paths.size() > most)
         text += QStringLiteral(", …");
     return text;
+}
+
+// What the user reads about files nothing is done with, and why.
+QString skippedText(const QStringList &unsupported)
+{
+    if (unsupported.isEmpty())
+        return {};
+    return QStringLiteral("Skipped %1: %2 (not a document type Aether Ingest reads)")
+        .arg(counted(int(unsupported.size()), "unsupported file", "unsupported files"),
+             fileNames(unsupported, kListedSkipped));
 }
 
 } // namespace
@@ -85,10 +106,15 @@ QWidget *AddContentPanel::createFilesBox()
     auto *addFiles = new QPushButton(tr("Add files…"), box);
     addFiles->setToolTip(tr("Ctrl+O"));
     connect(addFiles, &QPushButton::clicked, this, &AddContentPanel::chooseFiles);
+    auto *addFolder = new QPushButton(tr("Add folder…"), box);
+    addFolder->setObjectName(QStringLiteral("addFolderButton"));
+    addFolder->setToolTip(tr("Queue every supported file under a folder once"));
+    connect(addFolder, &QPushButton::clicked, this, &AddContentPanel::chooseFolder);
     auto *paste = new QPushButton(tr("Paste text…"), box);
     connect(paste, &QPushButton::clicked, this, &AddContentPanel::pasteText);
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(addFiles);
+    buttons->addWidget(addFolder);
     buttons->addWidget(paste);
     buttons->addStretch(1);
     auto *layout = new QVBoxLayout(box);
@@ -158,9 +184,16 @@ void AddContentPanel::showMessage(const QString &text, bool problem)
 
 void AddContentPanel::chooseFiles()
 {
-    const QStringList files = QFileDialog::getOpenFileNames(this, tr("Add files"));
+    const QStringList files = m_chooser.chooseFiles(this, tr("Add files"));
     if (!files.isEmpty())
         collectPaths(files);
+}
+
+void AddContentPanel::chooseFolder()
+{
+    const QString folder = m_chooser.chooseFolder(this, tr("Add folder"));
+    if (!folder.isEmpty())
+        collectPaths({folder});
 }
 
 // Walking folders and sniffing file types reads the disk: done on a pool thread.
@@ -191,8 +224,15 @@ void AddContentPanel::showPending()
 {
     const int supported = int(m_pending.supported.size());
     const int unsupported = int(m_pending.unsupported.size());
-    QString text =
-        QStringLiteral("<b>%1</b> ready to queue").arg(counted(supported, "file", "files"));
+    const int unsent = int(m_unsentFiles.size());
+    QStringList parts;
+    if (supported > unsent || unsent == 0)
+        parts.append(QStringLiteral("<b>%1</b> ready to queue")
+                         .arg(counted(supported - unsent, "file", "files")));
+    if (unsent > 0)
+        parts.append(QStringLiteral("<b>%1</b> not sent (%2): <b>Queue</b> tries again")
+                         .arg(counted(unsent, "file", "files"), m_unsentReason.toHtmlEscaped()));
+    QString text = parts.join(QStringLiteral("; "));
     if (unsupported > 0)
         text += QStringLiteral("; %1 unsupported skipped (%2)")
                     .arg(unsupported)
@@ -204,18 +244,32 @@ void AddContentPanel::showPending()
 
 void AddContentPanel::keepPendingFoldersInSync()
 {
-    const QStringList folders = m_pending.folders;
+    const FileCollection batch = m_pending;
     discardPendingFiles();
-    for (const QString &folder : folders) {
+    // The watches see only what is inside their folders: the files dropped
+    // beside them are queued here, once.
+    QStringList loose;
+    for (const QString &file : batch.supported) {
+        if (!insideAny(file, batch.folders))
+            loose.append(file);
+    }
+    uploadFiles(loose);
+    const QString skipped = skippedText(batch.unsupported);
+    if (!skipped.isEmpty())
+        showMessage(skipped, false);
+    for (const QString &folder : batch.folders) {
         QJsonObject body{{QStringLiteral("path"), folder}};
         if (!source().isEmpty())
             body.insert(QStringLiteral("source"), source());
-        m_api->addWatch(body, this, [this, folder](const ApiAnswer &answer) {
+        m_api->addWatch(body, this, [this, folder, skipped](const ApiAnswer &answer) {
             if (!answer.ok()) {
                 showMessage(tr("Could not watch %1: %2").arg(folder, answer.error), true);
                 return;
             }
-            showMessage(tr("Keeping %1 in sync: its files are being queued").arg(folder), false);
+            QString text = tr("Keeping %1 in sync: its files are being queued").arg(folder);
+            if (!skipped.isEmpty())
+                text += QStringLiteral(". ") + skipped;
+            showMessage(text, false);
             Q_EMIT folderWatched(folder);
         });
     }
@@ -224,6 +278,8 @@ void AddContentPanel::keepPendingFoldersInSync()
 void AddContentPanel::discardPendingFiles()
 {
     m_pending = {};
+    m_unsentFiles.clear();
+    m_unsentReason.clear();
     m_pendingBar->hide();
 }
 
@@ -231,23 +287,40 @@ void AddContentPanel::queuePendingFiles()
 {
     const FileCollection batch = m_pending;
     discardPendingFiles();
-    if (batch.supported.isEmpty())
+    uploadFiles(batch.supported);
+    const QString skipped = skippedText(batch.unsupported);
+    if (!skipped.isEmpty())
+        showMessage(skipped, false);
+}
+
+void AddContentPanel::uploadFiles(const QStringList &paths)
+{
+    if (paths.isEmpty())
         return;
-    const QString label = counted(int(batch.supported.size()), "file", "files") +
-                          QStringLiteral(" #%1").arg(++m_batchCounter);
-    Q_EMIT batchStarted(label, int(batch.supported.size()));
-    for (const QString &path : batch.supported) {
+    const QString label =
+        counted(int(paths.size()), "file", "files") + QStringLiteral(" #%1").arg(++m_batchCounter);
+    Q_EMIT batchStarted(label, int(paths.size()));
+    for (const QString &path : paths) {
         m_api->uploadFile(
             path, source(), priority(), this, [this, path, label](const ApiAnswer &answer) {
                 submitted(answer, QStringLiteral("file"), QFileInfo(path).fileName(), path, label);
+                if (!answer.ok())
+                    fileRefused(path, answer.error);
             });
     }
-    if (!batch.unsupported.isEmpty())
-        showMessage(QStringLiteral("Skipped %1: %2")
-                        .arg(counted(int(batch.unsupported.size()), "unsupported file",
-                                     "unsupported files"),
-                             fileNames(batch.unsupported, kListedSkipped)),
-                    false);
+}
+
+// Back into the confirmation bar, with the reason: "Queue" sends it again.
+void AddContentPanel::fileRefused(const QString &path, const QString &reason)
+{
+    if (!m_pending.supported.contains(path)) {
+        m_pending.supported.append(path);
+        m_pending.supported.sort();
+    }
+    if (!m_unsentFiles.contains(path))
+        m_unsentFiles.append(path);
+    m_unsentReason = reason;
+    showPending();
 }
 
 void AddContentPanel::queueUrls()
@@ -284,10 +357,27 @@ void AddContentPanel::queueUrls()
 
 void AddContentPanel::urlRefused(const QString &url, const QString &reason)
 {
-    QStringList lines = m_urls->toPlainText().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
-    if (!lines.contains(url))
-        lines.append(url);
-    m_urls->setPlainText(lines.join(QLatin1Char('\n')));
+    bool present = false;
+    for (const QString &line : m_urls->toPlainText().split(QLatin1Char('\n')))
+        present |= line.trimmed() == url;
+    if (!present) {
+        // Refusals can come seconds later, while the user types: a cursor of
+        // our own appends the line, the user's cursor and lines stay as they are.
+        const QTextCursor user = m_urls->textCursor();
+        const int anchor = user.anchor();
+        const int position = user.position();
+        QTextCursor end(m_urls->document());
+        end.movePosition(QTextCursor::End);
+        const bool needsBreak =
+            !m_urls->document()->isEmpty() && !m_urls->toPlainText().endsWith(QLatin1Char('\n'));
+        end.insertText(needsBreak ? QLatin1Char('\n') + url : url);
+        if (user.anchor() != anchor || user.position() != position) {
+            QTextCursor restored(m_urls->document());
+            restored.setPosition(anchor);
+            restored.setPosition(position, QTextCursor::KeepAnchor);
+            m_urls->setTextCursor(restored);
+        }
+    }
     m_urlProblems.append(QStringLiteral("'%1': %2").arg(url, reason));
     showMessage(counted(int(m_urlProblems.size()), "line", "lines") +
                     QStringLiteral(" not queued:\n") + m_urlProblems.join(QLatin1Char('\n')),
@@ -296,9 +386,14 @@ void AddContentPanel::urlRefused(const QString &url, const QString &reason)
 
 void AddContentPanel::pasteText()
 {
-    PasteTextDialog dialog(m_unsentText, source(), this);
-    if (dialog.exec() == QDialog::Accepted)
-        queueText(dialog.text(), dialog.source());
+    PasteTextDialog dialog(m_unsentTexts.value(0), source(), this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    // The offered text is being queued, edited or not: it is no longer unsent
+    // (a refusal of what is queued now puts that back in the list).
+    if (!m_unsentTexts.isEmpty())
+        m_unsentTexts.removeFirst();
+    queueText(dialog.text(), dialog.source());
 }
 
 void AddContentPanel::queueText(const QString &text, const QString &sourceOverride)
@@ -315,14 +410,17 @@ void AddContentPanel::queueText(const QString &text, const QString &sourceOverri
     m_api->enqueueText(body, this, [this, shown, label, text](const ApiAnswer &answer) {
         submitted(answer, QStringLiteral("text"), shown, QString(), label);
         if (answer.ok()) {
-            if (m_unsentText == text)
-                m_unsentText.clear();
+            m_unsentTexts.removeAll(text);
             return;
         }
-        m_unsentText = text; // never lost: "Paste text" opens with it again
-        showMessage(tr("'%1' was not queued: %2. Paste text (Ctrl+Shift+V) opens it again.")
-                        .arg(shown, answer.error),
-                    true);
+        if (!m_unsentTexts.contains(text))
+            m_unsentTexts.append(text); // never lost: "Paste text" opens with it again
+        const QString again =
+            m_unsentTexts.size() == 1
+                ? tr("Paste text (Ctrl+Shift+V) opens it again.")
+                : tr("%1 texts wait to be sent: Paste text (Ctrl+Shift+V) opens them one by one.")
+                      .arg(m_unsentTexts.size());
+        showMessage(tr("'%1' was not queued: %2. %3").arg(shown, answer.error, again), true);
     });
 }
 

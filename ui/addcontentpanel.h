@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ui/filechooser.h"
 #include "ui/filecollection.h"
 
 #include <QWidget>
@@ -16,9 +17,12 @@ class ApiClient;
 struct ApiAnswer;
 class DropZone;
 
-// Everything that adds content: the drop zone and "Add files" (files wait in
-// a confirmation bar with their count), the URL box, "Paste text", and the
-// source and priority given to what is queued.
+// Everything that adds content: the drop zone, "Add files…" and "Add
+// folder…" (files wait in a confirmation bar with their count), the URL box,
+// "Paste text", and the source and priority given to what is queued. Nothing
+// given is dropped silently: unsupported files are named, and what the
+// service refuses is kept to be sent again (URLs back in the box, texts for
+// the next "Paste text", files back in the confirmation bar).
 class AddContentPanel : public QWidget
 {
     Q_OBJECT
@@ -32,19 +36,26 @@ public:
     QLabel *pendingLabel() const { return m_pendingText; }
     int pendingFileCount() const { return int(m_pending.supported.size()); }
 
-    void chooseFiles(); // "Add files" dialog
+    void chooseFiles();  // "Add files…" dialog
+    void chooseFolder(); // "Add folder…": every supported file under it, queued once
+    FileChooser &chooser() { return m_chooser; }
     void collectPaths(const QStringList &paths);
     void queuePendingFiles();
     // Watches the dropped folders instead (POST /ops/watches): their files are
-    // queued by the watch, and kept in sync from then on.
+    // queued by the watch, and kept in sync from then on. Files dropped beside
+    // the folders (not inside one) are queued once.
     void keepPendingFoldersInSync();
     void discardPendingFiles();
     void queueUrls();
     void pasteText();
     // `sourceOverride`: the paste dialog's source, else the panel's.
     void queueText(const QString &text, const QString &sourceOverride = {});
-    // A text the service refused, offered again by the next "Paste text".
-    QString unsentText() const { return m_unsentText; }
+    // The texts the service refused, oldest first: "Paste text" offers them
+    // one by one; one leaves the list when its dialog is accepted.
+    QStringList unsentTexts() const { return m_unsentTexts; }
+    // Files whose upload was refused (e.g. Redis down): back in the
+    // confirmation bar with the reason, "Queue" tries them again.
+    QStringList unsentFiles() const { return m_unsentFiles; }
     void focusUrlBox();
 
 Q_SIGNALS:
@@ -65,9 +76,12 @@ private:
     QString priority() const;
     void showPending();
     void showMessage(const QString &text, bool problem);
+    void uploadFiles(const QStringList &paths);
+    void fileRefused(const QString &path, const QString &reason);
     void submitted(const ApiAnswer &answer, const QString &type, const QString &name,
                    const QString &localPath, const QString &batch);
-    // A URL the service refused goes back into the box, its reason under it.
+    // A URL the service refused goes back at the end of the box, its reason
+    // under it; what the user is typing meanwhile is left as it is.
     void urlRefused(const QString &url, const QString &reason);
 
     ApiClient *m_api;
@@ -82,7 +96,10 @@ private:
     FileCollection m_pending;
     int m_batchCounter = 0;
     QStringList m_urlProblems; // the last "Queue URLs"' refused lines, with reasons
-    QString m_unsentText;
+    QStringList m_unsentTexts;
+    QStringList m_unsentFiles; // a part of m_pending.supported
+    QString m_unsentReason;    // the last refusal of those files
+    FileChooser m_chooser;
 };
 
 } // namespace aether

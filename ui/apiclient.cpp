@@ -242,6 +242,13 @@ void ApiClient::removeWatch(const QString &id, QObject *context, ApiCallback cal
     remove(QStringLiteral("/ops/watches/") + segment(id), context, std::move(callback));
 }
 
+// folders:
+void ApiClient::rescanWatch(const QString &id, QObject *context, ApiCallback callback)
+{
+    postJson(QStringLiteral("/ops/watches/") + segment(id) + QStringLiteral("/rescan"), {}, context,
+             std::move(callback));
+}
+
 QNetworkReply *ApiClient::openEventStream(const QByteArray &lastEventId)
 {
     QNetworkRequest stream = request(QStringLiteral("/ops/events"));

@@ -80,6 +80,10 @@ public:
     void listWatches(QObject *context, ApiCallback callback);
     void addWatch(const QJsonObject &body, QObject *context, ApiCallback callback);
     void removeWatch(const QString &id, QObject *context, ApiCallback callback);
+    // folders:
+    // "Rescan now": the watch scans its folder at once (202; the outcome shows
+    // in the watch's state at the next listWatches).
+    void rescanWatch(const QString &id, QObject *context, ApiCallback callback);
 
     // The job events as Server-Sent Events (GET /ops/events), from after
     // `lastEventId` when set. The reply streams until aborted or dropped; the

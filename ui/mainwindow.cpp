@@ -149,6 +149,14 @@ void MainWindow::createMenus()
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("Add &files…"), QKeySequence::Open, m_addPanel,
                     &AddContentPanel::chooseFiles);
+    file->addAction(tr("Add f&older…"), this, [this] {
+        m_tabs->setCurrentIndex(0); // where the folder's files wait to be queued
+        m_addPanel->chooseFolder();
+    });
+    file->addAction(tr("&Watch folder…"), this, [this] {
+        m_tabs->setCurrentWidget(m_watchedPanel);
+        m_watchedPanel->watchFolder();
+    });
     file->addAction(tr("Add &URLs"), QKeySequence(Qt::CTRL | Qt::Key_L), this, [this] {
         m_tabs->setCurrentIndex(0);
         m_addPanel->focusUrlBox();

@@ -157,6 +157,12 @@ void LiveServices::registerOn(Router &router, JobQueue &queue, JobAdmin &admin,
         if (m_watches)
             m_watches->stopScan(id); // direct: the watch thread may be busy with that very scan
     };
+    hooks.rescan = [this](const QByteArray &id) {
+        if (m_watches)
+            QMetaObject::invokeMethod(
+                m_watches, [watches = m_watches, id] { watches->rescan(id); },
+                Qt::QueuedConnection);
+    };
     m_watchRoutes = std::make_unique<WatchRoutes>(queue, m_watchFence, std::move(hooks));
     m_watchRoutes->registerOn(router);
 }

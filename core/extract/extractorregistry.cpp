@@ -237,6 +237,16 @@ const ExtractorRegistry &ExtractorRegistry::standard()
     return registry;
 }
 
+QStringList ExtractorRegistry::supportedExtensions()
+{
+    QStringList extensions;
+    for (const KnownType &type : kExtensions)
+        extensions.append(QString::fromUtf16(type.name));
+    for (const char16_t *extension : kTextExtensions)
+        extensions.append(QString::fromUtf16(extension));
+    return extensions;
+}
+
 const Extractor *ExtractorRegistry::byKind(const QString &kind) const
 {
     for (const std::unique_ptr<Extractor> &extractor : m_extractors) {

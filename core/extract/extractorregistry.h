@@ -4,6 +4,7 @@
 
 #include <QByteArray>
 #include <QString>
+#include <QStringList>
 #include <memory>
 #include <vector>
 
@@ -28,6 +29,11 @@ public:
                               const CancelToken &cancel = CancelToken::never()) const;
 
     static const ExtractorRegistry &standard();
+
+    // The file extensions (lower case, without the dot) a file is taken as a
+    // supported format by; a file may also be recognised by its content alone.
+    // For file dialogs' filters.
+    static QStringList supportedExtensions();
 
 private:
     const Extractor *byKind(const QString &kind) const;

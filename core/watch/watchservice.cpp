@@ -119,6 +119,17 @@ void WatchService::removeWatch(const QByteArray &id)
     Q_EMIT watchRemoved(id);
 }
 
+void WatchService::rescan(const QByteArray &id)
+{
+    const auto it = m_watchers.find(id);
+    if (it == m_watchers.end()) {
+        reload();
+        return;
+    }
+    qCInfo(lcWatch, "%s: rescan requested", qPrintable(it->second->folder().path));
+    it->second->scanNow();
+}
+
 void WatchService::startWatch(const WatchedFolder &folder, WatchRegistry &registry)
 {
     auto *watcher = new FolderWatcher(folder, registry.knownHashes(folder.id), m_options.rescanMs,

@@ -12,6 +12,7 @@
 #include "ui/eventstream.h"
 #include "ui/jobtablemodel.h"
 #include "ui/mainwindow.h"
+#include "ui/pastetextdialog.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -25,6 +26,8 @@
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTest>
+#include <QTextCursor>
+#include <QTimer>
 #include <QTreeWidget>
 
 using namespace aether;
@@ -302,31 +305,89 @@ private Q_SLOTS:
         panel->filter()->clear();
     }
 
-    // Last: it stops Redis for a while. What the service refuses is kept: URLs
-    // go back into the box with the reason, a text is offered again.
+    // Last: it stops Redis for a while. What the service refuses is kept: a
+    // URL goes back at the end of the box with the reason (what the user typed
+    // meanwhile, blank lines and cursor included, untouched), every refused
+    // text is offered again by "Paste text" one by one and leaves the list
+    // once its dialog is accepted (even edited), refused files stay in the
+    // confirmation bar with the reason until "Queue" sends them.
     void refusedInputIsKeptToBeSentAgain()
     {
         AddContentPanel *panel = m_desktop.window()->addPanel();
+        QPlainTextEdit *box = panel->urlBox();
         const QString url = QStringLiteral("http://127.0.0.1:9/kept-while-redis-is-down");
         QVERIFY(m_desktop.redis().isRunning());
         m_desktop.redis().stop();
-        panel->urlBox()->setPlainText(url);
+        box->setPlainText(url);
         panel->queueUrls();
-        QTRY_COMPARE_WITH_TIMEOUT(panel->urlBox()->toPlainText(), url, 15000);
+        // The user goes on typing before the refusal arrives.
+        const QString draft = QStringLiteral("http://127.0.0.1:9/draft-a\n\nhttp://127.0.0.1:9/b");
+        box->setPlainText(draft);
+        QTextCursor cursor = box->textCursor();
+        cursor.setPosition(5);
+        box->setTextCursor(cursor);
+        QTRY_VERIFY_WITH_TIMEOUT(box->toPlainText().endsWith(url), 15000);
+        QCOMPARE(box->toPlainText(), draft + QLatin1Char('\n') + url);
+        QCOMPARE(box->textCursor().position(), 5);
         QVERIFY2(panel->messageLabel()->text().contains(QLatin1String("queue unavailable")),
                  qPrintable(panel->messageLabel()->text()));
-        const QString text = QStringLiteral("A note written while Redis was away.");
-        panel->queueText(text);
-        QTRY_COMPARE_WITH_TIMEOUT(panel->unsentText(), text, 15000);
+
+        const QString first = QStringLiteral("A note written while Redis was away.");
+        const QString second = QStringLiteral("A second note, refused as well.");
+        panel->queueText(first);
+        panel->queueText(second);
+        QTRY_COMPARE_WITH_TIMEOUT(panel->unsentTexts(), (QStringList{first, second}), 15000);
+
+        const QString file = m_desktop.tempPath(QStringLiteral("unsent/ferry.txt"));
+        writeFile(file, "The ferry leaves at noon.");
+        QSignalSpy ready(panel, &AddContentPanel::pendingFilesReady);
+        panel->collectPaths({file});
+        QTRY_COMPARE_WITH_TIMEOUT(ready.size(), 1, 10000);
+        panel->queuePendingFiles();
+        QTRY_COMPARE_WITH_TIMEOUT(panel->unsentFiles(), QStringList{file}, 15000);
+        QCOMPARE(panel->pendingFileCount(), 1);
+        QVERIFY2(panel->pendingLabel()->text().contains(QLatin1String("not sent")),
+                 qPrintable(panel->pendingLabel()->text()));
 
         QVERIFY(m_desktop.redis().restart());
         HttpClient client(m_desktop.baseUrl());
         QTRY_COMPARE_WITH_TIMEOUT(client.get(QStringLiteral("/ops/queue"), kAdmin).status, 200,
                                   15000);
         panel->queueUrls();
-        QTRY_VERIFY_WITH_TIMEOUT(panel->urlBox()->toPlainText().isEmpty(), 5000);
-        panel->queueText(panel->unsentText());
-        QTRY_VERIFY_WITH_TIMEOUT(panel->unsentText().isEmpty(), 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(box->toPlainText().isEmpty(), 5000);
+
+        // "Paste text" offers the first refused text; edited and queued, it is gone.
+        QString offered;
+        const auto editAndAccept = [panel, &offered](const QString &edit) {
+            QTimer::singleShot(0, panel, [panel, &offered, edit] {
+                auto *dialog = panel->findChild<PasteTextDialog *>();
+                QVERIFY(dialog);
+                auto *text = dialog->findChild<QPlainTextEdit *>();
+                offered = text->toPlainText();
+                if (!edit.isEmpty())
+                    text->setPlainText(edit);
+                dialog->accept();
+            });
+            panel->pasteText();
+        };
+        editAndAccept(first + QStringLiteral(" Edited."));
+        QCOMPARE(offered, first);
+        QCOMPARE(panel->unsentTexts(), QStringList{second});
+        editAndAccept(QString());
+        QCOMPARE(offered, second);
+        QTRY_VERIFY_WITH_TIMEOUT(panel->unsentTexts().isEmpty(), 15000);
+
+        JobTableModel *jobs = m_desktop.window()->jobs();
+        const auto ferryJobs = [jobs] {
+            int count = 0;
+            for (int row = 0; row < jobs->rowCount(); ++row)
+                count += jobs->record(row).name == QLatin1String("ferry.txt") ? 1 : 0;
+            return count;
+        };
+        QCOMPARE(ferryJobs(), 0);
+        panel->queuePendingFiles(); // "Queue" tries the refused file again
+        QTRY_COMPARE_WITH_TIMEOUT(ferryJobs(), 1, 15000);
+        QVERIFY(panel->unsentFiles().isEmpty());
     }
 
 private:
