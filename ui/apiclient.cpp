@@ -242,7 +242,6 @@ void ApiClient::removeWatch(const QString &id, QObject *context, ApiCallback cal
     remove(QStringLiteral("/ops/watches/") + segment(id), context, std::move(callback));
 }
 
-// folders:
 void ApiClient::rescanWatch(const QString &id, QObject *context, ApiCallback callback)
 {
     postJson(QStringLiteral("/ops/watches/") + segment(id) + QStringLiteral("/rescan"), {}, context,

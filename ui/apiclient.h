@@ -80,7 +80,6 @@ public:
     void listWatches(QObject *context, ApiCallback callback);
     void addWatch(const QJsonObject &body, QObject *context, ApiCallback callback);
     void removeWatch(const QString &id, QObject *context, ApiCallback callback);
-    // folders:
     // "Rescan now": the watch scans its folder at once (202; the outcome shows
     // in the watch's state at the next listWatches).
     void rescanWatch(const QString &id, QObject *context, ApiCallback callback);

@@ -1,5 +1,7 @@
 #include "ui/documentdescription.h"
 
+#include "extract/extractorregistry.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
@@ -23,24 +25,6 @@ QString field(const QJsonObject &document, const char *key)
 QString counted(qint64 count, const char *one, const char *many)
 {
     return count == 1 ? tr(one) : tr(many).arg(QLocale().toString(count));
-}
-
-// The places on this computer where the document's file may be, best first.
-QStringList localCandidates(const QJsonObject &document, const LocalFileLookup &lookup)
-{
-    const QString fileName = field(document, "filename");
-    const QString source = field(document, "source");
-    QStringList candidates;
-    if (!fileName.isEmpty() && QDir::isAbsolutePath(fileName))
-        candidates << fileName;
-    if (!fileName.isEmpty() && QDir::isAbsolutePath(source))
-        candidates << QDir(source).filePath(fileName);
-    if (QDir::isAbsolutePath(source))
-        candidates << source;
-    if (!fileName.isEmpty() && lookup)
-        candidates << lookup(fileName);
-    candidates.removeAll(QString());
-    return candidates;
 }
 
 } // namespace
@@ -83,18 +67,25 @@ QUrl sourceLocation(const QJsonObject &document, const LocalFileLookup &lookup, 
         *whyNot = tr("Only http and https addresses are opened");
         return {};
     }
-    const QStringList candidates = localCandidates(document, lookup);
-    for (const QString &path : candidates) {
-        if (QFileInfo(path).isFile())
-            return QUrl::fromLocalFile(path);
-    }
-    if (!candidates.isEmpty())
-        *whyNot = tr("%1 is no longer on this computer").arg(candidates.first());
-    else if (!field(document, "filename").isEmpty())
-        *whyNot = tr("The file was uploaded by name; where it is on this computer is not known");
+    const QString fileName = field(document, "filename");
+    const QString path = !fileName.isEmpty() && lookup ? lookup(fileName) : QString();
+    if (!path.isEmpty() && isOpenableDocument(path))
+        return QUrl::fromLocalFile(path);
+    if (!path.isEmpty())
+        *whyNot = tr("%1 is no longer on this computer").arg(path);
+    else if (!fileName.isEmpty())
+        *whyNot = tr("Only files sent from this window are opened; where this one is on this "
+                     "computer is not known");
     else
         *whyNot = tr("This document was sent as text: there is no file or address to open");
     return {};
+}
+
+bool isOpenableDocument(const QString &path)
+{
+    const QFileInfo file(path);
+    return file.isFile() && !file.isExecutable() &&
+           ExtractorRegistry::supportedExtensions().contains(file.suffix(), Qt::CaseInsensitive);
 }
 
 } // namespace aether

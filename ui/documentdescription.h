@@ -19,10 +19,15 @@ QString documentMetadataLine(const QJsonObject &document);
 // Finds the local path of an uploaded file by its name ("" when unknown).
 using LocalFileLookup = std::function<QString(const QString &fileName)>;
 
-// What "Open source" opens: the document's http(s) URL, or its file when the
-// file name (alone, under an absolute source, or through `lookup`) or the
-// source is an existing absolute path on this computer. Invalid, with
-// `whyNot` saying why for the button's tooltip, when there is nothing to open.
+// What "Open source" opens: the document's http(s) URL, or its file when this
+// window sent it (`lookup`). Never a path the document's fields name: any
+// local process with an editor key can write those, and opening a planted
+// launcher or script would run it. Invalid, with `whyNot` saying why for the
+// button's tooltip, when there is nothing to open.
 QUrl sourceLocation(const QJsonObject &document, const LocalFileLookup &lookup, QString *whyNot);
+
+// Whether a local file may be handed to the desktop to open: an existing,
+// non-executable file of a type Aether Ingest reads (a document, not a program).
+bool isOpenableDocument(const QString &path);
 
 } // namespace aether

@@ -1,5 +1,7 @@
 #include "ui/jobsourceactions.h"
 
+#include "ui/documentdescription.h"
+
 #include "ui/apiclient.h"
 #include "ui/jobtablemodel.h"
 
@@ -76,10 +78,10 @@ QUrl JobSourceActions::sourceUrl(const JobRecord &job) const
         return web;
     if (job.type != QLatin1String("file") || job.name.isEmpty())
         return {};
-    QString path = m_localFiles ? m_localFiles(job.name) : QString();
-    if (path.isEmpty() && QFileInfo(job.name).isAbsolute())
-        path = job.name;
-    return !path.isEmpty() && QFileInfo(path).isFile() ? QUrl::fromLocalFile(path) : QUrl();
+    // Only a file this window sent: a job's name is whatever its caller wrote
+    // (see isOpenableDocument).
+    const QString path = m_localFiles ? m_localFiles(job.name) : QString();
+    return !path.isEmpty() && isOpenableDocument(path) ? QUrl::fromLocalFile(path) : QUrl();
 }
 
 void JobSourceActions::update()

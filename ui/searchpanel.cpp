@@ -1,6 +1,7 @@
 #include "ui/searchpanel.h"
 
 #include "ui/apiclient.h"
+#include "ui/documentdescription.h"
 #include "ui/passagedelegate.h"
 #include "ui/searchsnippet.h"
 
@@ -205,7 +206,7 @@ void SearchPanel::open(QTreeWidgetItem *item)
         return;
     }
     const QString path = m_lookup ? m_lookup(target) : QString();
-    if (path.isEmpty() || !QFileInfo::exists(path)) {
+    if (path.isEmpty() || !isOpenableDocument(path)) {
         m_status->setText(tr("%1 was uploaded from elsewhere; no local copy is known").arg(target));
         return;
     }

@@ -13,6 +13,7 @@
 #include "ui/sourcelist.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
@@ -78,6 +79,32 @@ private:
                 .toString();
         const QJsonObject done = waitForJob(client, job);
         return done.value(QStringLiteral("result"))
+            .toObject()
+            .value(QStringLiteral("document_id"))
+            .toInteger();
+    }
+
+    // A file sent as the window sends one: uploaded by name, its path known here only.
+    qint64 upload(const QString &path)
+    {
+        HttpClient client(m_desktop.baseUrl());
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly))
+            return 0;
+        const QByteArray boundary = "documents-boundary";
+        const QString job =
+            client
+                .post(QStringLiteral("/knowledge/ingest-file-async"),
+                      HttpClient::multipart(boundary, QFileInfo(path).fileName().toUtf8(),
+                                            file.readAll()),
+                      {{"x-api-key", "test-key"},
+                       {"x-role", "editor"},
+                       {"Content-Type", "multipart/form-data; boundary=" + boundary}})
+                .json()
+                .value(QStringLiteral("job_id"))
+                .toString();
+        return waitForJob(client, job)
+            .value(QStringLiteral("result"))
             .toObject()
             .value(QStringLiteral("document_id"))
             .toInteger();
@@ -150,7 +177,7 @@ private Q_SLOTS:
         QVERIFY(file.open(QIODevice::WriteOnly));
         file.write("Field notes kept on this computer.");
         file.close();
-        m_onDisk = ingest(QStringLiteral("Field notes kept on this computer."), m_onDiskPath);
+        m_onDisk = upload(m_onDiskPath);
         QVERIFY(m_alpine > 0 && m_bread > 0 && m_soup > 0 && m_onDisk > 0);
         panel->refresh();
         waitUntilListed(panel);
@@ -255,6 +282,10 @@ private Q_SLOTS:
             opened.append(url);
             return true;
         });
+        // As the window knows the files dropped on it: by name, to their path.
+        panel->setLocalFileLookup([this](const QString &name) {
+            return name == QLatin1String("field-notes.txt") ? m_onDiskPath : QString();
+        });
         panel->showDocument(m_onDisk);
         QTRY_COMPARE_WITH_TIMEOUT(preview->documentId(), m_onDisk, kTimeoutMs);
         QVERIFY(preview->openButton()->isEnabled());
@@ -266,6 +297,26 @@ private Q_SLOTS:
         QVERIFY(!preview->openButton()->isEnabled());
         QVERIFY2(preview->openButton()->toolTip().contains(QLatin1String("sent as text")),
                  qPrintable(preview->openButton()->toolTip()));
+
+        // A path an API caller wrote into a document is never opened, even when
+        // a file is there: a caller could plant a launcher or a script.
+        const QString planted = m_desktop.tempPath(QStringLiteral("planted.desktop"));
+        QFile launcher(planted);
+        QVERIFY(launcher.open(QIODevice::WriteOnly));
+        launcher.write("[Desktop Entry]\nExec=touch /tmp/owned\n");
+        launcher.close();
+        QString why;
+        QVERIFY(!sourceLocation({{QStringLiteral("source"), planted}}, {}, &why).isValid());
+        QVERIFY(!sourceLocation({{QStringLiteral("source"), m_desktop.tempPath(QString())},
+                                 {QStringLiteral("filename"), QStringLiteral("planted.desktop")}},
+                                {}, &why)
+                     .isValid());
+        QVERIFY(!sourceLocation({{QStringLiteral("filename"), m_onDiskPath}}, {}, &why).isValid());
+        // Even a file this window sent is opened only when it is a document.
+        const auto sentHere = [&](const QString &) { return planted; };
+        QVERIFY(!sourceLocation({{QStringLiteral("filename"), QStringLiteral("planted.desktop")}},
+                                sentHere, &why)
+                     .isValid());
 
         QString whyNot;
         QCOMPARE(sourceLocation({{QStringLiteral("url"), QStringLiteral("https://example.org/a")}},
