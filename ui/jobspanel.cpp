@@ -461,43 +461,20 @@ void JobsPanel::cancelSelected()
     act(ApiClient::JobAction::Cancel);
 }
 
-// The ended state all these jobs share when they are every job of it the
-// window lists (then the bulk route deletes them); empty otherwise.
-QString JobsPanel::wholeStateSelected(const QStringList &ids) const
-{
-    if (ids.size() < 2)
-        return {};
-    const JobRecord *first = m_jobs->find(ids.first());
-    if (!first || !first->isEnded())
-        return {};
-    for (const QString &id : ids) {
-        const JobRecord *job = m_jobs->find(id);
-        if (!job || job->status != first->status)
-            return {};
-    }
-    return m_jobs->countsByState().value(first->status) == ids.size() ? first->status : QString();
-}
-
 void JobsPanel::deleteSelected()
 {
     const QStringList ids = selectedWhere(&JobRecord::canDelete);
     if (ids.isEmpty())
         return;
-    const QString everyJobOf = wholeStateSelected(ids);
-    QString question =
+    // Exactly the jobs selected, one request each: the bulk route by state
+    // would also delete jobs the table does not list (beyond its 10,000, or
+    // ended since the last listing), which the question did not count.
+    const QString question =
         ids.size() == 1
             ? tr("Delete job %1? Its document stays in the store.").arg(ids.first().left(8))
             : tr("Delete these %1 jobs? Their documents stay in the store.").arg(ids.size());
-    if (!everyJobOf.isEmpty())
-        question = tr("Delete every %1 job (%2)? Their documents stay in the store.")
-                       .arg(everyJobOf)
-                       .arg(ids.size());
     if (!m_confirm(question))
         return;
-    if (!everyJobOf.isEmpty()) {
-        deleteEveryJobOf(everyJobOf, int(ids.size()));
-        return;
-    }
     Verbs verbs;
     verbs.progress = tr("Deleting %1 of %2…");
     verbs.done = [](int n) { return n == 1 ? tr("Deleted 1 job") : tr("Deleted %1 jobs").arg(n); };

@@ -93,7 +93,6 @@ private:
     void act(ApiClient::JobAction action);
     void runBulk(const QStringList &ids, const Verbs &verbs,
                  std::function<void(const QString &, QObject *, ApiCallback)> send);
-    QString wholeStateSelected(const QStringList &ids) const;
     void deleteEveryJobOf(const QString &status, int shown);
     void showContextMenu(const QPoint &position);
 
