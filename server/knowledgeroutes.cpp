@@ -86,6 +86,11 @@ DocumentQuery documentQueryOf(const QUrlQuery &query)
                                      std::numeric_limits<qint64>::max());
     filter.source = query.queryItemValue(QStringLiteral("source"), QUrl::FullyDecoded);
     filter.text = query.queryItemValue(QStringLiteral("q"), QUrl::FullyDecoded).trimmed();
+    // A LIKE pattern costs its length per row and column, on the one thread
+    // that serves every tenant's document reads; no title needs more.
+    if (filter.text.size() > KnowledgeRoutes::kMaxFilterChars)
+        throw ApiError{422, QStringLiteral("parameter 'q' must be at most %1 characters")
+                                .arg(KnowledgeRoutes::kMaxFilterChars)};
     return filter;
 }
 

@@ -210,6 +210,17 @@ private Q_SLOTS:
                  422);
         QCOMPARE(m_client->get(QStringLiteral("/knowledge/documents?before_id=x"), kAcme).status,
                  422);
+        // A filter longer than any title is refused as such, not as a store outage.
+        const HttpResult tooLong = m_client->get(
+            QStringLiteral("/knowledge/documents?q=") + QString(257, QLatin1Char('%')), kAcme);
+        QCOMPARE(tooLong.status, 422);
+        QVERIFY(tooLong.json().value("error").toString().contains(QLatin1String("'q'")));
+        QCOMPARE(
+            m_client
+                ->get(QStringLiteral("/knowledge/documents?q=") + QString(256, QLatin1Char('x')),
+                      kAcme)
+                .status,
+            200);
     }
 
     void sourcesAreCountedForTheTenant()
