@@ -148,7 +148,11 @@ QString SettingsDialog::editorText(const SettingOption &option) const
     if (auto *line = qobject_cast<QLineEdit *>(editor)) {
         const QString text = line->text().trimmed();
         const auto masked = m_masked.constFind(option.envName());
-        return masked != m_masked.cend() && text == *masked ? option.read(m_inEffect) : text;
+        if (masked == m_masked.cend())
+            return text;
+        if (text == *masked)
+            return option.read(m_inEffect);
+        return withKeptPassword(text);
     }
     return {};
 }
@@ -190,6 +194,18 @@ QWidget *SettingsDialog::keysRow(QWidget *apiKeys)
     layout->addWidget(copy);
     layout->addWidget(generate);
     return row;
+}
+
+// A Redis URL edited around its "***" (another host or db) keeps the password
+// it stood for, instead of saving "***" as one.
+QString SettingsDialog::withKeptPassword(const QString &text) const
+{
+    QString error;
+    std::optional<RedisUrl> edited = RedisUrl::parse(text, &error);
+    if (!edited || edited->password != QLatin1String("***") || !m_inEffect.redis)
+        return text;
+    edited->password = m_inEffect.redis->password;
+    return edited->toUrlString();
 }
 
 // The window lists jobs and the queue through the admin routes: a key set

@@ -38,6 +38,7 @@ public:
 
 private:
     QWidget *createEditor(const SettingOption &option);
+    QString withKeptPassword(const QString &redisUrl) const;
     QWidget *keysRow(QWidget *apiKeys);
     QString editorText(const SettingOption &option) const;
 

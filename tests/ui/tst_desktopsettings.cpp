@@ -151,6 +151,12 @@ private Q_SLOTS:
         qobject_cast<QSpinBox *>(dialog.editor(QStringLiteral("CHUNK_SIZE")))->setValue(400);
         QVERIFY(dialog.save());
         QVERIFY(!QSettings(file, QSettings::IniFormat).contains(QStringLiteral("REDIS_URL")));
+        // Another db typed around the mask keeps the password the mask stands for.
+        redis->setText(redis->text().replace(QLatin1String("6399/2"), QLatin1String("6399/4")));
+        QVERIFY(dialog.save());
+        QCOMPARE(
+            QSettings(file, QSettings::IniFormat).value(QStringLiteral("REDIS_URL")).toString(),
+            QStringLiteral("redis://:s3cret@127.0.0.1:6399/4"));
         redis->setText(QStringLiteral("redis://:other@127.0.0.1:6399/3"));
         QVERIFY(dialog.save());
         QCOMPARE(
