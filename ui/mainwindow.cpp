@@ -124,6 +124,13 @@ MainWindow::MainWindow(ServiceInfo service, QWidget *parent)
         m_documentsPanel->showDocument(documentId);
     });
     connect(m_statusPanel, &StatusPanel::message, this, &MainWindow::showStatusMessage);
+    connect(m_jobs, &JobTableModel::jobsEnded, this, [this](const QStringList &ids) {
+        const QString reindex = m_statusPanel->reindexJob();
+        const JobRecord *job = ids.contains(reindex) ? m_jobs->find(reindex) : nullptr;
+        if (job)
+            m_statusPanel->reindexEnded(reindex, job->status == QLatin1String("finished"),
+                                        job->error);
+    });
 
     if (QSystemTrayIcon::isSystemTrayAvailable()) {
         m_tray = new QSystemTrayIcon(windowIcon(), this);

@@ -6,6 +6,7 @@
 #include <QClipboard>
 #include <QJsonArray>
 #include <QLabel>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QStatusBar>
 #include <QTimer>
@@ -48,6 +49,9 @@ StatusPanel::StatusPanel(ApiClient *api, const ServiceInfo &service, QStatusBar 
     m_reindex->setObjectName(QStringLiteral("reindexButton"));
     m_reindex->setStyleSheet(QStringLiteral("color: #c62828;"));
     connect(m_reindex, &QPushButton::clicked, this, &StatusPanel::reindex);
+    m_confirm = [bar](const QString &question) {
+        return QMessageBox::question(bar->window(), tr("Re-index"), question) == QMessageBox::Yes;
+    };
     bar->addPermanentWidget(m_reindex);
     showStoreMismatch();
     showRedis();
@@ -72,8 +76,11 @@ void StatusPanel::setService(const ServiceInfo &service)
 // chunk is embedded again: say so for as long as it lasts, with the way out.
 void StatusPanel::showStoreMismatch()
 {
+    // While a re-index runs the store still differs; the button says it is on its way.
+    const bool running = !m_reindexJob.isEmpty();
     m_reindex->setVisible(!m_service.storeMismatch.isEmpty());
-    m_reindex->setEnabled(true);
+    m_reindex->setEnabled(!running);
+    m_reindex->setText(running ? tr("Re-indexing…") : tr("Re-index…"));
     m_reindex->setToolTip(
         tr("New documents cannot be stored: %1.\nRe-index embeds every stored chunk again with "
            "the configured embedder.")
@@ -82,6 +89,10 @@ void StatusPanel::showStoreMismatch()
 
 void StatusPanel::reindex()
 {
+    if (!m_confirm(tr("Embed every stored chunk again with the configured embedder? This takes "
+                      "a while for a large store, and a remote embedder is sent every stored "
+                      "text.")))
+        return;
     m_reindex->setEnabled(false);
     m_api->reindex(this, [this](const ApiAnswer &answer) {
         if (!answer.ok()) {
@@ -89,10 +100,22 @@ void StatusPanel::reindex()
             Q_EMIT message(tr("Re-index refused: %1").arg(answer.error));
             return;
         }
-        m_reindex->hide();
-        Q_EMIT message(tr("Re-indexing every stored document (job %1)")
-                           .arg(answer.json.value(QStringLiteral("job_id")).toString()));
+        m_reindexJob = answer.json.value(QStringLiteral("job_id")).toString();
+        showStoreMismatch();
+        Q_EMIT message(tr("Re-indexing every stored document (job %1)").arg(m_reindexJob));
     });
+}
+
+void StatusPanel::reindexEnded(const QString &jobId, bool finished, const QString &error)
+{
+    if (jobId != m_reindexJob)
+        return;
+    m_reindexJob.clear();
+    if (finished)
+        m_service.storeMismatch.clear(); // the store has the configured embedder now
+    showStoreMismatch();
+    Q_EMIT message(finished ? tr("Re-index finished: new documents can be stored again")
+                            : tr("Re-index failed: %1").arg(error));
 }
 
 void StatusPanel::showAddress()

@@ -3,6 +3,7 @@
 #include "ui/serviceinfo.h"
 
 #include <QObject>
+#include <functional>
 
 class QLabel;
 class QPushButton;
@@ -31,6 +32,12 @@ public:
     QString workersText() const;
     QString queueText() const;
     QPushButton *reindexButton() const { return m_reindex; }
+    // The re-index job asked for here, while it runs ("" otherwise).
+    const QString &reindexJob() const { return m_reindexJob; }
+    void reindexEnded(const QString &jobId, bool finished, const QString &error);
+    // Asked before re-indexing; the default shows a question box.
+    using Confirm = std::function<bool(const QString &question)>;
+    void setConfirm(Confirm confirm) { m_confirm = std::move(confirm); }
 
 Q_SIGNALS:
     void queuePausedChanged(bool paused);
@@ -54,6 +61,8 @@ private:
     QLabel *m_queue;
     QPushButton *m_resume;
     QPushButton *m_reindex; // shown while the store needs re-embedding
+    QString m_reindexJob;
+    Confirm m_confirm;
     bool m_queuePaused = false;
     bool m_redisConnected = false;
     bool m_polling = false;

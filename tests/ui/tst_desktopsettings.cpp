@@ -255,16 +255,26 @@ private Q_SLOTS:
         QVERIFY(!reindex->isHidden());
         QVERIFY(reindex->toolTip().contains(QLatin1String("another-model")));
 
+        // It asks first: a remote embedder is sent every stored text.
+        window->statusPanel()->setConfirm([](const QString &) { return false; });
         reindex->click();
-        QTRY_VERIFY_WITH_TIMEOUT(reindex->isHidden(), 10000);
-        QVERIFY(window->statusBar()->currentMessage().startsWith(QLatin1String("Re-indexing")));
-        QTRY_VERIFY_WITH_TIMEOUT(
-            client.get(QStringLiteral("/ops/jobs?type=reindex&status=finished"), kAdmin)
-                    .json()
-                    .value(QStringLiteral("jobs"))
-                    .toArray()
-                    .size() == 1,
-            30000);
+        QVERIFY(reindex->isEnabled());
+        QVERIFY(window->statusPanel()->reindexJob().isEmpty());
+        window->statusPanel()->setConfirm([](const QString &) { return true; });
+        reindex->click();
+        QTRY_VERIFY_WITH_TIMEOUT(!window->statusPanel()->reindexJob().isEmpty(), 10000);
+        QVERIFY(!reindex->isEnabled()); // one re-index at a time
+        QCOMPARE(reindex->text(), QStringLiteral("Re-indexing…"));
+        // Gone once the job has finished, not when it was queued.
+        QTRY_VERIFY_WITH_TIMEOUT(reindex->isHidden(), 30000);
+        QVERIFY(
+            window->statusBar()->currentMessage().startsWith(QLatin1String("Re-index finished")));
+        QCOMPARE(client.get(QStringLiteral("/ops/jobs?type=reindex&status=finished"), kAdmin)
+                     .json()
+                     .value(QStringLiteral("jobs"))
+                     .toArray()
+                     .size(),
+                 1);
         QCOMPARE(applyAndWait(fixture.session(), &error), DesktopSession::ApplyOutcome::Applied);
         QVERIFY(reindex->isHidden()); // the store matches again
     }
