@@ -142,7 +142,7 @@ ApiReply WatchRoutes::rescan(const RouteContext &context)
         return ApiReply::error(404, QStringLiteral("Watch not found"));
     m_hooks.rescan(id);
     ApiReply reply = ApiReply::ok({{QStringLiteral("id"), QString::fromLatin1(id)},
-                                   {QStringLiteral("rescan"), QStringLiteral("started")}});
+                                   {QStringLiteral("rescan"), QStringLiteral("queued")}});
     reply.status = 202; // the scan runs on the watch thread; GET /ops/watches shows its outcome
     return reply;
 }

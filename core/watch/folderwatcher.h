@@ -43,6 +43,9 @@ class FolderWatcher : public QObject
     Q_OBJECT
 
 public:
+    // A scan after the debounce (1 s), however often asked: a burst of
+    // requests (POST /ops/watches/{id}/rescan in a loop) costs one scan.
+    void requestScan() { scheduleScan(); }
     // `fence`: null for an operator's watch.
     FolderWatcher(WatchedFolder folder, QHash<QString, QByteArray> knownHashes, int rescanMs,
                   std::shared_ptr<const WatchFence> fence = nullptr, QObject *parent = nullptr);

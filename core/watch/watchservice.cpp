@@ -127,7 +127,7 @@ void WatchService::rescan(const QByteArray &id)
         return;
     }
     qCInfo(lcWatch, "%s: rescan requested", qPrintable(it->second->folder().path));
-    it->second->scanNow();
+    it->second->requestScan();
 }
 
 void WatchService::startWatch(const WatchedFolder &folder, WatchRegistry &registry)

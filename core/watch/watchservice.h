@@ -63,8 +63,9 @@ public:
     // outcome comes back as watchAdded / watchRemoved / watchFailed.
     Q_INVOKABLE void addWatch(const aether::WatchedFolder &folder);
     Q_INVOKABLE void removeWatch(const QByteArray &id);
-    // "Rescan now" (call queued from any thread): a full scan of this watch at
-    // once instead of at the next periodic rescan. A watch this service has
+    // "Rescan now" (call queued from any thread): a full scan of this watch
+    // within the debounce (requests that come faster are merged) instead of at
+    // the next periodic rescan. A watch this service has
     // not started yet (added by another process) is picked up by a reload,
     // which scans it as it starts.
     Q_INVOKABLE void rescan(const QByteArray &id);
