@@ -1,6 +1,7 @@
 #include "ui/documentspanel.h"
 
 #include "ui/apiclient.h"
+#include "ui/bulkrequests.h"
 #include "ui/documentpages.h"
 #include "ui/documentpreview.h"
 #include "ui/sortarrowstyle.h"
@@ -171,6 +172,7 @@ bool DocumentsPanel::isLoading() const
 
 void DocumentsPanel::refresh()
 {
+    m_problem.clear();
     m_sources->refresh();
     relist(m_pages->query(), m_pages->source());
 }
@@ -324,41 +326,57 @@ void DocumentsPanel::deleteSelected()
             : tr("Delete these %1 documents and their chunks from the store?").arg(selected.size());
     if (!m_confirm(question))
         return;
-    m_problem.clear();
-    m_status->setText(selected.size() == 1 ? tr("Deleting 1 document…")
-                                           : tr("Deleting %1 documents…").arg(selected.size()));
-    // The listing is asked for once, after every answer: one reload, and the
-    // errors stay on screen.
-    auto waiting = std::make_shared<int>(selected.size());
-    auto deleted = std::make_shared<QList<qint64>>();
-    auto errors = std::make_shared<QStringList>();
+    if (m_deleting)
+        return; // the ids of a run still under way would be sent twice
+    QStringList ids;
+    auto names = std::make_shared<QHash<QString, QString>>();
     for (const QTreeWidgetItem *item : selected) {
-        const qint64 id = item->data(0, kIdRole).toLongLong();
-        const QString name = item->text(1);
-        m_api->deleteDocument(QString::number(id), this,
-                              [this, id, name, waiting, deleted, errors](const ApiAnswer &answer) {
-                                  if (answer.ok())
-                                      deleted->append(id);
-                                  else
-                                      errors->append(tr("%1: %2").arg(name, answer.error));
-                                  if (--*waiting == 0)
-                                      finishDeletes(*deleted, *errors);
-                              });
+        const QString id = QString::number(item->data(0, kIdRole).toLongLong());
+        ids.append(id);
+        names->insert(id, item->text(1));
     }
+    // Four at a time (BulkRequests), so the listing and the status bar still
+    // get through; the listing is asked for once, after every answer.
+    m_deleting = new BulkRequests(
+        ids,
+        [this, names](const QString &id, QObject *context, ApiCallback done) {
+            m_api->deleteDocument(id, context, [names, id, done](const ApiAnswer &answer) {
+                ApiAnswer named = answer;
+                if (!answer.ok())
+                    named.error = tr("%1: %2").arg(names->value(id), answer.error);
+                done(named);
+            });
+        },
+        this);
+    auto deleted = std::make_shared<QList<qint64>>();
+    connect(m_deleting, &BulkRequests::answered, this,
+            [this, deleted](const QString &id, bool ok, int answered, int total) {
+                if (ok)
+                    deleted->append(id.toLongLong());
+                m_status->setText(tr("Deleting %1 of %2 documents…").arg(answered).arg(total));
+            });
+    connect(m_deleting, &BulkRequests::finished, this,
+            [this, deleted](int, int failed, const QString &firstError) {
+                m_deleting->deleteLater();
+                m_deleting = nullptr;
+                finishDeletes(*deleted, failed, firstError);
+            });
+    m_status->setText(tr("Deleting %1 of %2 documents…").arg(0).arg(ids.size()));
+    m_deleting->start();
 }
 
-void DocumentsPanel::finishDeletes(const QList<qint64> &deleted, const QStringList &errors)
+void DocumentsPanel::finishDeletes(const QList<qint64> &deleted, int failed,
+                                   const QString &firstError)
 {
-    if (errors.size() == 1)
-        m_problem = tr("Delete failed: %1").arg(errors.first());
-    else if (!errors.isEmpty())
-        m_problem =
-            tr("%1 deletes failed: %2").arg(errors.size()).arg(errors.join(QStringLiteral("; ")));
     if (deleted.contains(m_preview->documentId()))
         m_preview->clear();
     if (deleted.contains(idOf(m_shown)))
         m_shown = {};
-    refresh();
+    refresh(); // clears an earlier problem: the one below stays until the next refresh
+    if (failed == 1)
+        m_problem = tr("Delete failed: %1").arg(firstError);
+    else if (failed > 1)
+        m_problem = tr("%1 deletes failed; the first: %2").arg(failed).arg(firstError);
     m_status->setText(m_problem.isEmpty() ? tr("Deleted; listing again…") : m_problem);
 }
 

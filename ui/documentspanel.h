@@ -18,6 +18,7 @@ class QTreeWidgetItem;
 namespace aether {
 
 class ApiClient;
+class BulkRequests;
 class DocumentPages;
 class DocumentPreview;
 class SourceList;
@@ -78,7 +79,7 @@ private:
     void selectShownDocument();
     void previewCurrent();
     void revealPreview();
-    void finishDeletes(const QList<qint64> &deleted, const QStringList &errors);
+    void finishDeletes(const QList<qint64> &deleted, int failed, const QString &firstError);
     void showStatus();
     void showEmptyState();
     void loadMoreIfNearTheEnd();
@@ -98,9 +99,10 @@ private:
     // The listing on screen; its filter text is the service's, while what
     // the box shows filters the listed rows at once.
     DocumentPages *m_pages;
-    QString m_problem;   // the last delete's errors, kept until the next delete
-    QJsonObject m_shown; // from showDocument, listed again after a new listing
-    qint64 m_wanted = 0; // the newest showDocument: it wins over an older answer
+    QString m_problem;                  // the last delete's errors, kept until the next refresh
+    BulkRequests *m_deleting = nullptr; // the deletes under way
+    QJsonObject m_shown;                // from showDocument, listed again after a new listing
+    qint64 m_wanted = 0;                // the newest showDocument: it wins over an older answer
 };
 
 } // namespace aether

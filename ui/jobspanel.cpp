@@ -1,7 +1,7 @@
 #include "ui/jobspanel.h"
 
 #include "ui/apiclient.h"
-#include "ui/bulkjobrequests.h"
+#include "ui/bulkrequests.h"
 #include "ui/emptystateoverlay.h"
 #include "ui/jobdetailsdialog.h"
 #include "ui/jobfilterproxy.h"
@@ -401,13 +401,13 @@ struct JobsPanel::Verbs
 void JobsPanel::runBulk(const QStringList &ids, const Verbs &verbs,
                         std::function<void(const QString &, QObject *, ApiCallback)> send)
 {
-    auto *run = new BulkJobRequests(ids, std::move(send), this);
-    connect(run, &BulkJobRequests::answered, this,
+    auto *run = new BulkRequests(ids, std::move(send), this);
+    connect(run, &BulkRequests::answered, this,
             [this, verbs](const QString &, bool, int answered, int total) {
                 if (total > 1 && answered < total)
                     Q_EMIT message(verbs.progress.arg(answered).arg(total));
             });
-    connect(run, &BulkJobRequests::finished, this,
+    connect(run, &BulkRequests::finished, this,
             [this, run, verbs](int succeeded, int failed, const QString &firstError) {
                 QString text = succeeded > 0 || failed == 0 ? verbs.done(succeeded) : QString();
                 if (failed > 0 && succeeded > 0)

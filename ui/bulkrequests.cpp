@@ -1,12 +1,12 @@
-#include "ui/bulkjobrequests.h"
+#include "ui/bulkrequests.h"
 
 namespace aether {
 
-BulkJobRequests::BulkJobRequests(QStringList ids, Send send, QObject *parent)
+BulkRequests::BulkRequests(QStringList ids, Send send, QObject *parent)
     : QObject(parent), m_ids(std::move(ids)), m_send(std::move(send))
 {}
 
-void BulkJobRequests::start()
+void BulkRequests::start()
 {
     if (m_ids.isEmpty()) {
         Q_EMIT finished(0, 0, QString());
@@ -15,7 +15,7 @@ void BulkJobRequests::start()
     pump();
 }
 
-void BulkJobRequests::pump()
+void BulkRequests::pump()
 {
     while (m_inFlight < kMaxInFlight && m_next < m_ids.size()) {
         const QString id = m_ids.at(m_next++);

@@ -8,12 +8,12 @@
 
 namespace aether {
 
-// One action on many jobs (retry, cancel, delete): a request per job, at most
-// four in flight. QNetworkAccessManager runs six requests per host and the
-// event stream holds one, so the status poll and the listing still get
+// One action on many jobs or documents (retry, cancel, delete): a request per
+// id, at most four in flight. QNetworkAccessManager runs six requests per host
+// and the event stream holds one, so the status poll and the listing still get
 // through while 500 deletes are under way. Reports each answer and, once, the
 // outcome: how many succeeded, how many not and the first reason why.
-class BulkJobRequests : public QObject
+class BulkRequests : public QObject
 {
     Q_OBJECT
 
@@ -22,7 +22,7 @@ public:
     // Sends the request for one job; `done` gets its answer.
     using Send = std::function<void(const QString &id, QObject *context, ApiCallback done)>;
 
-    BulkJobRequests(QStringList ids, Send send, QObject *parent = nullptr);
+    BulkRequests(QStringList ids, Send send, QObject *parent = nullptr);
 
     void start();
     int total() const { return int(m_ids.size()); }
