@@ -208,6 +208,7 @@ void MainWindow::detachFromService()
 {
     m_reconcileTimer->stop();
     m_events->stop();
+    m_statusPanel->pause();
     statusBar()->showMessage(tr("Applying the settings…"));
 }
 

@@ -57,18 +57,31 @@ StatusPanel::StatusPanel(ApiClient *api, const ServiceInfo &service, QStatusBar 
     showRedis();
     m_workers->setText(tr("Workers –"));
     m_queue->setText(tr("Queue –"));
-    auto *timer = new QTimer(this);
-    connect(timer, &QTimer::timeout, this, &StatusPanel::poll);
-    timer->start(kPollMs);
+    m_pollTimer = new QTimer(this);
+    connect(m_pollTimer, &QTimer::timeout, this, &StatusPanel::poll);
+    m_pollTimer->start(kPollMs);
     poll();
+}
+
+// While the service restarts there is nothing to ask: no red "unreachable"
+// for what is on purpose.
+void StatusPanel::pause()
+{
+    m_pollTimer->stop();
+    m_paused = true;
+    m_queue->setStyleSheet(QString());
+    m_queue->setText(tr("Restarting…"));
+    m_workers->setText(tr("Workers –"));
 }
 
 void StatusPanel::setService(const ServiceInfo &service)
 {
     m_service = service;
+    m_paused = false;
     showAddress();
     showRedis();
     showStoreMismatch();
+    m_pollTimer->start(kPollMs);
     poll();
 }
 
@@ -135,11 +148,13 @@ void StatusPanel::showRedis()
 
 void StatusPanel::poll()
 {
-    if (m_polling)
+    if (m_polling || m_paused)
         return;
     m_polling = true;
     m_api->fetchQueue(this, [this](const ApiAnswer &answer) {
         m_polling = false;
+        if (m_paused)
+            return; // asked of the service that is being stopped
         // Only these two answers speak of Redis: 200 (reached) and 503 (the API
         // cannot reach it). A refused key or an unreachable API says nothing of it.
         if ((answer.ok() || answer.status == 503) && m_redisConnected != answer.ok()) {

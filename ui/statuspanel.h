@@ -26,7 +26,8 @@ class StatusPanel : public QObject
 public:
     StatusPanel(ApiClient *api, const ServiceInfo &service, QStatusBar *bar);
 
-    void setService(const ServiceInfo &service);
+    void setService(const ServiceInfo &service); // and polls it again after pause()
+    void pause();
     void poll();
     bool queuePaused() const { return m_queuePaused; }
     QString workersText() const;
@@ -66,6 +67,8 @@ private:
     bool m_queuePaused = false;
     bool m_redisConnected = false;
     bool m_polling = false;
+    bool m_paused = false;
+    QTimer *m_pollTimer = nullptr;
 };
 
 } // namespace aether

@@ -25,7 +25,7 @@ bool SingleInstance::acquire()
 QString SingleInstance::alreadyRunningMessage() const
 {
     return QObject::tr("Aether Ingest is already running (process %1) with the data folder %2.\n\n"
-                       "Use its window; if it is hidden, look for its icon in the system tray. "
+                       "Use its window (minimized or on another desktop, it is still there). "
                        "To run a second one, give it a data folder of its own "
                        "(--data-dir or AETHER_DATA_DIR).")
         .arg(m_holderPid)

@@ -13,6 +13,7 @@
 #include "ui/jobspanel.h"
 #include "ui/jobtablemodel.h"
 #include "ui/mainwindow.h"
+#include "ui/statuspanel.h"
 
 #include <QElapsedTimer>
 #include <QStatusBar>
@@ -195,6 +196,8 @@ private Q_SLOTS:
         }
         QVERIFY(m_desktop.session()->isApplying()); // still waiting on the hung Redis
         QCOMPARE(window->statusBar()->currentMessage(), QStringLiteral("Applying the settings…"));
+        // Not a red "API unreachable" for a restart on purpose.
+        QCOMPARE(window->statusPanel()->queueText(), QStringLiteral("Restarting…"));
         m_desktop.redis().thaw();
         QTRY_COMPARE_WITH_TIMEOUT(window->statusBar()->currentMessage(),
                                   QStringLiteral("Settings applied"), 60000);
