@@ -304,7 +304,11 @@ void AddContentPanel::uploadFiles(const QStringList &paths)
         m_api->uploadFile(
             path, source(), priority(), this, [this, path, label](const ApiAnswer &answer) {
                 submitted(answer, QStringLiteral("file"), QFileInfo(path).fileName(), path, label);
-                if (!answer.ok())
+                // Offered again only when sending again can work: the service
+                // was away, busy or failing, not when it refused this file.
+                const bool passing =
+                    answer.status == 0 || answer.status == 429 || answer.status >= 500;
+                if (!answer.ok() && passing)
                     fileRefused(path, answer.error);
             });
     }
