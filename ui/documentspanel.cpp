@@ -56,6 +56,15 @@ bool askFirst(QWidget *parent, const QString &question)
            QMessageBox::Yes;
 }
 
+QString asciiLower(QString text)
+{
+    for (QChar &c : text) {
+        if (c >= QLatin1Char('A') && c <= QLatin1Char('Z'))
+            c = QChar(c.unicode() + ('a' - 'A'));
+    }
+    return text;
+}
+
 } // namespace
 
 DocumentsPanel::DocumentsPanel(ApiClient *api, QWidget *parent)
@@ -228,13 +237,15 @@ void DocumentsPanel::applyFilterAtOnce()
     showStatus();
 }
 
+// As the service matches (SQLite's LIKE folds ASCII letters only), so rows
+// shown at once are the ones the service's answer keeps.
 void DocumentsPanel::applyFilterTo(QTreeWidgetItem *item) const
 {
-    const QString text = m_filter->text().trimmed();
+    const QString text = asciiLower(m_filter->text().trimmed());
     const QJsonObject document = documentOf(item);
     bool shown = text.isEmpty();
     for (const char *key : {"title", "source", "type", "filename", "url"})
-        shown = shown || field(document, key).contains(text, Qt::CaseInsensitive);
+        shown = shown || asciiLower(field(document, key)).contains(text);
     item->setHidden(!shown);
 }
 
