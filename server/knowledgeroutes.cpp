@@ -186,9 +186,13 @@ ApiReply KnowledgeRoutes::show(const RouteContext &context)
 ApiReply KnowledgeRoutes::text(const RouteContext &context)
 {
     const qint64 id = documentIdFrom(context);
-    return onStoreThread(context, [this, tenant = context.access.tenant, id] {
+    // `max_characters`: a preview asks for the start only, not megabytes.
+    const qsizetype cap =
+        wholeParameter(QUrlQuery(context.request.url()), QStringLiteral("max_characters"),
+                       kMaxTextCharacters, 1, kMaxTextCharacters);
+    return onStoreThread(context, [this, tenant = context.access.tenant, id, cap] {
         StoredText stored;
-        if (!m_catalog->text(tenant, id, kMaxTextCharacters, &stored))
+        if (!m_catalog->text(tenant, id, cap, &stored))
             return ApiReply::error(404, QStringLiteral("Document not found"));
         return ApiReply::ok({{QStringLiteral("document_id"), id},
                              {QStringLiteral("text"), stored.text},

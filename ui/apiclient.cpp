@@ -217,9 +217,11 @@ void ApiClient::fetchDocument(qint64 id, QObject *context, ApiCallback callback)
     get(QStringLiteral("/knowledge/documents/%1").arg(id), context, std::move(callback));
 }
 
-void ApiClient::fetchDocumentText(qint64 id, QObject *context, ApiCallback callback)
+void ApiClient::fetchDocumentText(qint64 id, int maxCharacters, QObject *context,
+                                  ApiCallback callback)
 {
-    get(QStringLiteral("/knowledge/documents/%1/text").arg(id), context, std::move(callback));
+    get(QStringLiteral("/knowledge/documents/%1/text?max_characters=%2").arg(id).arg(maxCharacters),
+        context, std::move(callback));
 }
 
 void ApiClient::listSources(QObject *context, ApiCallback callback)

@@ -73,7 +73,8 @@ public:
     void listDocuments(int limit, qint64 beforeId, const QString &query, const QString &source,
                        QObject *context, ApiCallback callback);
     void fetchDocument(qint64 id, QObject *context, ApiCallback callback);
-    void fetchDocumentText(qint64 id, QObject *context, ApiCallback callback);
+    // At most `maxCharacters` of the stored text (GET /knowledge/documents/{id}/text).
+    void fetchDocumentText(qint64 id, int maxCharacters, QObject *context, ApiCallback callback);
     void listSources(QObject *context, ApiCallback callback); // with their document counts
 
     // Watched folders.

@@ -87,15 +87,16 @@ void DocumentPreview::show(const QJsonObject &document)
     m_open->setToolTip(location.isValid() ? location.toDisplayString() : whyNot);
     const int generation = ++m_generation;
     const qint64 id = m_documentId;
-    m_api->fetchDocumentText(id, this, [this, generation, id](const ApiAnswer &answer) {
-        if (generation != m_generation)
-            return; // another document was chosen meanwhile
-        if (answer.ok())
-            showText(answer.json);
-        else
-            m_text->setPlainText(tr("The stored text could not be read: %1").arg(answer.error));
-        Q_EMIT textShown(id);
-    });
+    m_api->fetchDocumentText(
+        id, kPreviewCharacters, this, [this, generation, id](const ApiAnswer &answer) {
+            if (generation != m_generation)
+                return; // another document was chosen meanwhile
+            if (answer.ok())
+                showText(answer.json);
+            else
+                m_text->setPlainText(tr("The stored text could not be read: %1").arg(answer.error));
+            Q_EMIT textShown(id);
+        });
 }
 
 void DocumentPreview::showText(const QJsonObject &answer)

@@ -24,6 +24,10 @@ class DocumentPreview : public QWidget
 public:
     explicit DocumentPreview(ApiClient *api, QWidget *parent = nullptr);
 
+    // What the preview asks for: reading, not megabytes parsed and laid out on
+    // the GUI thread at each selection (the API gives up to 2 Mi characters).
+    static constexpr int kPreviewCharacters = 200000;
+
     // Opens a URL outside the window; QDesktopServices::openUrl unless a test
     // sets its own.
     using Opener = std::function<bool(const QUrl &)>;

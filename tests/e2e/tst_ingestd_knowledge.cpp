@@ -262,6 +262,12 @@ private Q_SLOTS:
         QCOMPARE(read.json().value("truncated").toBool(), false);
         QCOMPARE(read.json().value("document_id").toInteger(),
                  stored.value("document_id").toInteger());
+        // A preview asks for the start only.
+        const HttpResult start =
+            m_client->get(path + QStringLiteral("/text?max_characters=100"), kAcmeViewer);
+        QCOMPARE(start.json().value("text").toString(), text.left(100));
+        QCOMPARE(start.json().value("truncated").toBool(), true);
+        QCOMPARE(m_client->get(path + QStringLiteral("/text?max_characters=0"), kAcme).status, 422);
         QCOMPARE(m_client->get(path + QStringLiteral("/text"), kGlobex).status, 404);
         QCOMPARE(m_client->get(QStringLiteral("/knowledge/documents/999999/text"), kAcme).status,
                  404);
