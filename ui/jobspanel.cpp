@@ -1,8 +1,8 @@
 #include "ui/jobspanel.h"
 
 #include "ui/apiclient.h"
-#include "ui/bulkrequests.h"
 #include "ui/emptystateoverlay.h"
+#include "ui/jobactions.h"
 #include "ui/jobdetailsdialog.h"
 #include "ui/jobfilterproxy.h"
 #include "ui/jobtabledelegate.h"
@@ -35,7 +35,7 @@ JobsPanel::JobsPanel(ApiClient *api, JobTableModel *jobs, QWidget *parent)
       m_textFilter(new QLineEdit(this)), m_drain(new QLabel(this)), m_menu(new QMenu(this)),
       m_source(new JobSourceActions(
           api, jobs, [this] { return selectedIds(); }, this)),
-      m_ticker(new QTimer(this))
+      m_actions(new JobActions(api, jobs, this)), m_ticker(new QTimer(this))
 {
     m_table->setModel(m_proxy);
     m_table->setItemDelegate(new JobTableDelegate(m_table));
@@ -82,6 +82,7 @@ JobsPanel::JobsPanel(ApiClient *api, JobTableModel *jobs, QWidget *parent)
     m_menu->addAction(m_source->copyUrl());
     m_menu->addAction(m_source->showDocument());
     connect(m_source, &JobSourceActions::message, this, &JobsPanel::message);
+    connect(m_actions, &JobActions::message, this, &JobsPanel::message);
     connect(m_source, &JobSourceActions::showDocumentRequested, this,
             &JobsPanel::showDocumentRequested);
     // The Delete key, wherever the focus is in the panel.
@@ -233,29 +234,8 @@ void JobsPanel::clearFinished()
 {
     if (!m_confirm(tr("Delete every finished job? Their documents stay in the store.")))
         return;
-    deleteEveryJobOf(QStringLiteral("finished"),
-                     m_jobs->countsByState().value(QStringLiteral("finished")));
-}
-
-// One request for every job of an ended state (DELETE /ops/jobs?status=),
-// however many: the queue deletes them in one pass.
-void JobsPanel::deleteEveryJobOf(const QString &status, int shown)
-{
-    Q_EMIT message(shown == 1 ? tr("Deleting 1 %1 job…").arg(status)
-                              : tr("Deleting %1 %2 jobs…").arg(shown).arg(status));
-    m_api->deleteEndedJobs(status, this, [this, status](const ApiAnswer &answer) {
-        if (!answer.ok()) {
-            Q_EMIT message(tr("Could not delete the %1 jobs: %2").arg(status, answer.error));
-            return;
-        }
-        const int deleted = answer.json.value(QStringLiteral("deleted")).toInt();
-        for (int row = m_jobs->rowCount() - 1; row >= 0; --row) {
-            if (m_jobs->record(row).status == status)
-                m_jobs->removeJob(QString(m_jobs->record(row).id));
-        }
-        Q_EMIT message(deleted == 1 ? tr("Deleted 1 %1 job").arg(status)
-                                    : tr("Deleted %1 %2 jobs").arg(deleted).arg(status));
-    });
+    m_actions->removeEveryJobOf(QStringLiteral("finished"),
+                                m_jobs->countsByState().value(QStringLiteral("finished")));
 }
 
 QWidget *JobsPanel::createCountsBar()
@@ -388,77 +368,16 @@ void JobsPanel::copySelectedIds()
                                    : tr("Copied %1 job ids").arg(ids.size()));
 }
 
-// How a bulk action speaks: "Deleting 120 of 500…", then "Deleted 498 jobs;
-// 2 could not be deleted: <the first reason>".
-struct JobsPanel::Verbs
-{
-    QString progress;                 // %1 of %2
-    std::function<QString(int)> done; // how many succeeded
-    QString refused;                  // "could not be deleted"
-};
-
-// Sends `send` for each id, four at a time; says how far it is, then once how it went.
-void JobsPanel::runBulk(const QStringList &ids, const Verbs &verbs,
-                        std::function<void(const QString &, QObject *, ApiCallback)> send)
-{
-    auto *run = new BulkRequests(ids, std::move(send), this);
-    connect(run, &BulkRequests::answered, this,
-            [this, verbs](const QString &, bool, int answered, int total) {
-                if (total > 1 && answered < total)
-                    Q_EMIT message(verbs.progress.arg(answered).arg(total));
-            });
-    connect(run, &BulkRequests::finished, this,
-            [this, run, verbs](int succeeded, int failed, const QString &firstError) {
-                QString text = succeeded > 0 || failed == 0 ? verbs.done(succeeded) : QString();
-                if (failed > 0 && succeeded > 0)
-                    text += tr("; %1 %2: %3").arg(failed).arg(verbs.refused, firstError);
-                else if (failed > 0)
-                    text = (failed == 1
-                                ? tr("1 job %1: %2").arg(verbs.refused, firstError)
-                                : tr("%1 jobs %2: %3").arg(failed).arg(verbs.refused, firstError));
-                Q_EMIT message(text);
-                run->deleteLater();
-            });
-    if (ids.size() > 1)
-        Q_EMIT message(verbs.progress.arg(0).arg(ids.size()));
-    run->start();
-}
-
-// Retry or cancel, each only on the selected jobs it applies to; the table
-// follows by events.
-void JobsPanel::act(ApiClient::JobAction action)
-{
-    const bool retry = action == ApiClient::JobAction::Retry;
-    const QStringList ids = selectedWhere(retry ? &JobRecord::canRetry : &JobRecord::canCancel);
-    if (ids.isEmpty())
-        return;
-    Verbs verbs;
-    if (retry) {
-        verbs.progress = tr("Retrying %1 of %2…");
-        verbs.done = [](int n) {
-            return n == 1 ? tr("Queued 1 job again") : tr("Queued %1 jobs again").arg(n);
-        };
-        verbs.refused = tr("could not be retried");
-    } else {
-        verbs.progress = tr("Canceling %1 of %2…");
-        verbs.done = [](int n) {
-            return n == 1 ? tr("Canceled 1 job") : tr("Canceled %1 jobs").arg(n);
-        };
-        verbs.refused = tr("could not be canceled");
-    }
-    runBulk(ids, verbs, [this, action](const QString &id, QObject *context, ApiCallback done) {
-        m_api->actOnJob(id, action, context, std::move(done));
-    });
-}
-
 void JobsPanel::retrySelected()
 {
-    act(ApiClient::JobAction::Retry);
+    if (const QStringList ids = selectedWhere(&JobRecord::canRetry); !ids.isEmpty())
+        m_actions->retry(ids);
 }
 
 void JobsPanel::cancelSelected()
 {
-    act(ApiClient::JobAction::Cancel);
+    if (const QStringList ids = selectedWhere(&JobRecord::canCancel); !ids.isEmpty())
+        m_actions->cancel(ids);
 }
 
 void JobsPanel::deleteSelected()
@@ -466,26 +385,12 @@ void JobsPanel::deleteSelected()
     const QStringList ids = selectedWhere(&JobRecord::canDelete);
     if (ids.isEmpty())
         return;
-    // Exactly the jobs selected, one request each: the bulk route by state
-    // would also delete jobs the table does not list (beyond its 10,000, or
-    // ended since the last listing), which the question did not count.
     const QString question =
         ids.size() == 1
             ? tr("Delete job %1? Its document stays in the store.").arg(ids.first().left(8))
             : tr("Delete these %1 jobs? Their documents stay in the store.").arg(ids.size());
-    if (!m_confirm(question))
-        return;
-    Verbs verbs;
-    verbs.progress = tr("Deleting %1 of %2…");
-    verbs.done = [](int n) { return n == 1 ? tr("Deleted 1 job") : tr("Deleted %1 jobs").arg(n); };
-    verbs.refused = tr("could not be deleted");
-    runBulk(ids, verbs, [this](const QString &id, QObject *context, ApiCallback done) {
-        m_api->deleteJob(id, context, [this, id, done](const ApiAnswer &answer) {
-            if (answer.ok())
-                m_jobs->removeJob(id);
-            done(answer);
-        });
-    });
+    if (m_confirm(question))
+        m_actions->remove(ids);
 }
 
 void JobsPanel::showDetails()

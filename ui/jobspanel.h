@@ -20,6 +20,7 @@ class QToolButton;
 namespace aether {
 
 class EmptyStateOverlay;
+class JobActions;
 class JobFilterProxy;
 struct JobRecord;
 class JobTableModel;
@@ -80,7 +81,6 @@ Q_SIGNALS:
     void showDocumentRequested(qint64 documentId);
 
 private:
-    struct Verbs; // how one bulk action speaks of its progress and outcome
     QWidget *createCountsBar();
     void setUpColumns();
     QAction *addAction(const QString &text, void (JobsPanel::*slot)(), QLayout *buttons);
@@ -90,10 +90,6 @@ private:
     void updateEmptyState();
     void tickCountdowns();
     QStringList selectedWhere(bool (JobRecord::*applies)() const) const;
-    void act(ApiClient::JobAction action);
-    void runBulk(const QStringList &ids, const Verbs &verbs,
-                 std::function<void(const QString &, QObject *, ApiCallback)> send);
-    void deleteEveryJobOf(const QString &status, int shown);
     void showContextMenu(const QPoint &position);
 
     ApiClient *m_api;
@@ -106,6 +102,7 @@ private:
     QLabel *m_drain;
     QMenu *m_menu;
     JobSourceActions *m_source;
+    JobActions *m_actions; // what retry, cancel and delete send
     EmptyStateOverlay *m_emptyState;
     QTimer *m_ticker; // each second: the drain rate and retry countdowns
     ThroughputMeter m_throughput;
