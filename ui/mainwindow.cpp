@@ -107,13 +107,17 @@ MainWindow::MainWindow(ServiceInfo service, QWidget *parent)
             });
     connect(m_addPanel, &AddContentPanel::batchStarted, m_batches, &BatchTracker::startBatch);
     connect(m_addPanel, &AddContentPanel::batchJobSubmitted, m_batches, &BatchTracker::addJob);
-    connect(
-        m_batches, &BatchTracker::batchFinished, this,
-        [this](const QString &label, int finished, int failed) {
-            notify(
-                tr("Batch done"),
-                tr("%1: %2 finished, %3 failed or canceled").arg(label).arg(finished).arg(failed));
-        });
+    connect(m_batches, &BatchTracker::batchFinished, this,
+            [this](const QString &label, int finished, int failed) {
+                if (finished + failed == 1) // one text or file: no batch to count
+                    notify(tr("Done"), finished == 1 ? tr("%1 finished").arg(label)
+                                                     : tr("%1 failed or was canceled").arg(label));
+                else
+                    notify(tr("Batch done"), tr("%1: %2 finished, %3 failed or canceled")
+                                                 .arg(label)
+                                                 .arg(finished)
+                                                 .arg(failed));
+            });
     connect(m_addPanel, &AddContentPanel::message, this, &MainWindow::showStatusMessage);
     connect(m_jobsPanel, &JobsPanel::message, this, &MainWindow::showStatusMessage);
     m_jobsPanel->setLocalFiles([this](const QString &name) { return m_localFiles.value(name); });
