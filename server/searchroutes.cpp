@@ -44,6 +44,7 @@ QJsonObject hitJson(const SearchHit &hit)
         {QStringLiteral("chunk_id"), hit.chunkId},
         {QStringLiteral("document_id"), hit.documentId},
         {QStringLiteral("score"), hit.score},
+        {QStringLiteral("matched"), hit.matched},
         {QStringLiteral("text"), hit.text},
         {QStringLiteral("source"), hit.source},
         {QStringLiteral("title"), hit.title.isEmpty() ? QJsonValue() : QJsonValue(hit.title)},

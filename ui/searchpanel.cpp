@@ -28,11 +28,15 @@ namespace {
 enum Column
 {
     ScoreColumn,
+    FoundByColumn,
     TitleColumn,
     SourceColumn,
     PageColumn,
     PassageColumn
 };
+
+static_assert(FoundByColumn == SearchPanel::kFoundByColumn &&
+              PassageColumn == SearchPanel::kPassageColumn);
 
 constexpr int kTargetRole = Qt::UserRole + 1;  // URL or file name to open
 constexpr int kPassageRole = Qt::UserRole + 2; // the whole passage
@@ -66,12 +70,13 @@ SearchPanel::SearchPanel(ApiClient *api, LocalFileLookup lookup, QWidget *parent
     connect(go, &QPushButton::clicked, this, &SearchPanel::search);
 
     m_results->setHeaderLabels(
-        {tr("Relevance"), tr("Title"), tr("Source"), tr("Page"), tr("Passage")});
+        {tr("Relevance"), tr("Found by"), tr("Title"), tr("Source"), tr("Page"), tr("Passage")});
     m_results->setRootIsDecorated(false);
     m_results->setAlternatingRowColors(true);
     m_results->setUniformRowHeights(true);
     m_results->setItemDelegateForColumn(PassageColumn, m_passages);
     m_results->setColumnWidth(ScoreColumn, 70);
+    m_results->setColumnWidth(FoundByColumn, 80);
     m_results->setColumnWidth(TitleColumn, 220);
     m_results->setColumnWidth(SourceColumn, 90);
     m_results->setColumnWidth(PageColumn, 50);
@@ -158,6 +163,7 @@ void SearchPanel::showResults(const QJsonArray &results)
         item->setToolTip(
             ScoreColumn,
             tr("score %1 (the best result's: %2)").arg(score, 0, 'f', 4).arg(best, 0, 'f', 4));
+        showFoundBy(item, hit.value(QStringLiteral("matched")).toString());
         item->setText(TitleColumn, title);
         item->setToolTip(TitleColumn, url.isEmpty() ? fileName : url);
         item->setText(SourceColumn, hit.value(QStringLiteral("source")).toString());
@@ -179,6 +185,24 @@ void SearchPanel::showResults(const QJsonArray &results)
     if (m_results->topLevelItemCount() > 0)
         m_results->setCurrentItem(m_results->topLevelItem(0));
     Q_EMIT searched(int(results.size()));
+}
+
+// Whether the passage shares the query's words, or was found by meaning only:
+// a meaning-only result of the hash embedder is often a loose match, so it is
+// said, and drawn dimmer.
+void SearchPanel::showFoundBy(QTreeWidgetItem *item, const QString &matched) const
+{
+    if (matched == QLatin1String("vector")) {
+        item->setText(FoundByColumn, tr("meaning"));
+        item->setToolTip(FoundByColumn, tr("Found by meaning only: it shares no word with the "
+                                           "query, and may be a loose match"));
+        const QBrush dim = m_results->palette().brush(QPalette::PlaceholderText);
+        for (int column = 0; column < m_results->columnCount(); ++column)
+            item->setForeground(column, dim);
+    } else {
+        item->setText(FoundByColumn,
+                      matched == QLatin1String("both") ? tr("words, meaning") : tr("words"));
+    }
 }
 
 // The passage view teaches while there is no passage to show.

@@ -33,7 +33,8 @@ public:
     QTreeWidget *results() const { return m_results; }
     QTextBrowser *passageView() const { return m_passage; }
     QComboBox *mode() const { return m_mode; }
-    static constexpr int kPassageColumn = 4;
+    static constexpr int kFoundByColumn = 1;
+    static constexpr int kPassageColumn = 5;
     void search();
     void focusQuery();
 
@@ -44,6 +45,7 @@ private:
     void showResults(const QJsonArray &results);
     void showPassage(QTreeWidgetItem *item);
     void showHint(const QString &html);
+    void showFoundBy(QTreeWidgetItem *item, const QString &matched) const;
     void open(QTreeWidgetItem *item);
 
     ApiClient *m_api;

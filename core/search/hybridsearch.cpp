@@ -17,6 +17,9 @@ namespace aether {
 
 namespace {
 
+constexpr int kByKeyword = 1;
+constexpr int kByVector = 2;
+
 // The tenant's chunks, with the optional source filter, as a SQL condition on d.
 const QString kScope = QStringLiteral(" d.tenant = ? AND (? = '' OR d.source = ?)");
 
@@ -230,41 +233,46 @@ QList<qint64> HybridSearch::vectorRanking(const SearchQuery &search)
 QList<SearchHit> HybridSearch::search(const SearchQuery &search)
 {
     readChangeCounters();
-    QHash<qint64, double> fused;
-    const auto fuse = [&fused](const QList<qint64> &ranking) {
-        for (qsizetype rank = 0; rank < ranking.size(); ++rank)
-            fused[ranking[rank]] += 1.0 / (kRrfK + rank + 1);
+    QHash<qint64, Ranked> fused;
+    const auto fuse = [&fused](const QList<qint64> &ranking, int foundBy) {
+        for (qsizetype rank = 0; rank < ranking.size(); ++rank) {
+            Ranked &entry = fused[ranking[rank]];
+            entry.chunkId = ranking[rank];
+            entry.score += 1.0 / (kRrfK + rank + 1);
+            entry.foundBy |= foundBy;
+        }
     };
     if (search.mode != SearchQuery::Mode::Vector)
-        fuse(keywordRanking(search));
+        fuse(keywordRanking(search), kByKeyword);
     if (search.mode != SearchQuery::Mode::Keyword)
-        fuse(vectorRanking(search));
-    QList<QPair<qint64, double>> ranked;
-    for (auto it = fused.cbegin(); it != fused.cend(); ++it)
-        ranked.append({it.key(), it.value()});
-    std::sort(ranked.begin(), ranked.end(), [](const auto &a, const auto &b) {
-        return a.second != b.second ? a.second > b.second : a.first < b.first;
+        fuse(vectorRanking(search), kByVector);
+    QList<Ranked> ranked = fused.values();
+    std::sort(ranked.begin(), ranked.end(), [](const Ranked &a, const Ranked &b) {
+        return a.score != b.score ? a.score > b.score : a.chunkId < b.chunkId;
     });
     ranked = ranked.mid(0, qMax(1, search.k));
     return details(ranked);
 }
 
-QList<SearchHit> HybridSearch::details(const QList<QPair<qint64, double>> &ranked)
+QList<SearchHit> HybridSearch::details(const QList<Ranked> &ranked)
 {
     QList<SearchHit> hits;
     QSqlQuery query(database());
     query.prepare(QStringLiteral(
         "SELECT c.document_id, c.text, c.page, c.heading, d.source, d.title, d.filename,"
         " d.url FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.id = ?"));
-    for (const auto &[chunkId, score] : ranked) {
-        query.addBindValue(chunkId);
+    for (const Ranked &entry : ranked) {
+        query.addBindValue(entry.chunkId);
         run(query);
         if (!query.next())
             continue;
+        const QString matched = entry.foundBy == (kByKeyword | kByVector) ? QStringLiteral("both")
+                                : entry.foundBy == kByKeyword ? QStringLiteral("keyword")
+                                                              : QStringLiteral("vector");
         hits.append(SearchHit{
-            chunkId, query.value(0).toLongLong(), score, query.value(1).toString(),
+            entry.chunkId, query.value(0).toLongLong(), entry.score, query.value(1).toString(),
             query.value(4).toString(), query.value(5).toString(), query.value(6).toString(),
-            query.value(7).toString(), query.value(2).toInt(), query.value(3).toString()});
+            query.value(7).toString(), query.value(2).toInt(), query.value(3).toString(), matched});
     }
     return hits;
 }

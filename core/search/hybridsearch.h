@@ -38,6 +38,9 @@ struct SearchHit
     QString url;
     int page = 0;
     QString heading;
+    // Which rankings found it: "keyword", "vector" or "both". A vector-only hit
+    // shares no word with the query; with the hash embedder it is often noise.
+    QString matched;
 };
 
 class SearchError : public std::runtime_error
@@ -83,7 +86,13 @@ private:
     QString keywordExpression(const QString &text);
     QList<qint64> joinedKeywordRanking(const SearchQuery &query, const QString &expression);
     QList<qint64> vectorRanking(const SearchQuery &query);
-    QList<SearchHit> details(const QList<QPair<qint64, double>> &ranked);
+    struct Ranked
+    {
+        qint64 chunkId = 0;
+        double score = 0;
+        int foundBy = 0; // kByKeyword | kByVector
+    };
+    QList<SearchHit> details(const QList<Ranked> &ranked);
     const VectorIndex &indexFor(const QString &tenant);
     void readChangeCounters();
 

@@ -73,6 +73,19 @@ private Q_SLOTS:
                                .toString();
         QCOMPARE(waitForJob(client, id).value(QStringLiteral("status")).toString(),
                  QStringLiteral("finished"));
+        // A passage that shares no word with "drumlins", only letters (the hash
+        // embedder's character trigrams): found by meaning only.
+        const QString bread =
+            client
+                .postJson(QStringLiteral("/knowledge/ingest-text-async"),
+                          {{QStringLiteral("text"),
+                            QStringLiteral("Sourdough drummers drum in long lines.")}},
+                          kEditor)
+                .json()
+                .value(QStringLiteral("job_id"))
+                .toString();
+        QCOMPARE(waitForJob(client, bread).value(QStringLiteral("status")).toString(),
+                 QStringLiteral("finished"));
 
         SearchPanel *search = desktop.window()->searchPanel();
         // Before the first search, the tab says how to use it.
@@ -86,6 +99,14 @@ private Q_SLOTS:
         QVERIFY2(shown.startsWith(QStringLiteral("… ")), qPrintable(shown));
         QVERIFY(shown.size() <= 300);
         QCOMPARE(top->text(0), QString(5, QChar(0x25A0))); // the best result: a full bar
+        QVERIFY(top->text(SearchPanel::kFoundByColumn).startsWith(QLatin1String("words")));
+        bool breadLabelled = false;
+        for (int row = 0; row < search->results()->topLevelItemCount(); ++row) {
+            QTreeWidgetItem *item = search->results()->topLevelItem(row);
+            if (item->text(SearchPanel::kPassageColumn).contains(QLatin1String("Sourdough")))
+                breadLabelled = item->text(SearchPanel::kFoundByColumn) == QLatin1String("meaning");
+        }
+        QVERIFY(breadLabelled);
         QVERIFY(search->passageView()->toPlainText().contains(QStringLiteral("Sentence 0")));
         QVERIFY(search->passageView()->toPlainText().contains(QStringLiteral("Drumlins")));
 

@@ -74,6 +74,7 @@ private Q_SLOTS:
             QStringLiteral("Workers take jobs from the Redis queue and store them in SQLite."));
         QCOMPARE(hits.first().title, QStringLiteral("Title of queue"));
         QCOMPARE(hits.first().source, QStringLiteral("docs"));
+        QCOMPARE(hits.first().matched, QStringLiteral("both")); // its words and its meaning
         for (qsizetype i = 1; i < hits.size(); ++i)
             QVERIFY(hits[i - 1].score >= hits[i].score);
     }
@@ -88,6 +89,7 @@ private Q_SLOTS:
         QCOMPARE(texts(hits),
                  QStringList{QStringLiteral(
                      "The underlayment we use is synthetic felt with a 50-year warranty.")});
+        QCOMPARE(hits.first().matched, QStringLiteral("keyword"));
     }
 
     void vectorModeRanksBySimilarity()
@@ -99,6 +101,7 @@ private Q_SLOTS:
                                                         SearchQuery::Mode::Vector});
         QCOMPARE(texts(hits),
                  QStringList{QStringLiteral("The weather in spring is mild and often rainy.")});
+        QCOMPARE(hits.first().matched, QStringLiteral("vector"));
     }
 
     void tenantsNeverSeeEachOther()
