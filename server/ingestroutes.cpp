@@ -11,6 +11,7 @@ namespace aether {
 
 using input::findPart;
 using input::kMaxSourceChars;
+using input::kMaxTitleChars;
 using input::kMaxUrlChars;
 using input::validSource;
 
@@ -151,6 +152,9 @@ JobRequest IngestRoutes::textRequest(const RouteContext &context, Answer answer)
                                        int(qMin<qint64>(m_limits.maxUploadBytes, INT_MAX)));
     request.source = validSource(
         body.optionalString(QStringLiteral("source"), QStringLiteral("docs"), kMaxSourceChars));
+    request.title = input::withoutControls(
+        body.optionalString(QStringLiteral("title"), QString(), kMaxTitleChars).trimmed(),
+        QStringLiteral("title"));
     const auto field = [&body](const QString &name) { return body.object().value(name); };
     readJobOptions(field, m_limits, request);
     readWebhook(field, m_limits, m_webhooks, context.request, request);

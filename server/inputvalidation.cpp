@@ -9,14 +9,19 @@
 
 namespace aether::input {
 
+QString withoutControls(const QString &text, const QString &field)
+{
+    for (const QChar c : text) {
+        if (c.category() == QChar::Other_Control)
+            throw ApiError{
+                422, QStringLiteral("field '%1' must not contain control characters").arg(field)};
+    }
+    return text;
+}
+
 QString validSource(const QString &source)
 {
-    for (const QChar c : source) {
-        if (c.category() == QChar::Other_Control)
-            throw ApiError{422,
-                           QStringLiteral("field 'source' must not contain control characters")};
-    }
-    return source;
+    return withoutControls(source, QStringLiteral("source"));
 }
 
 QUrl validUrl(const QString &text, const PrivateAccess &allowPrivate, const QString &field,

@@ -17,6 +17,7 @@ namespace aether {
 namespace input {
 
 constexpr int kMaxSourceChars = 200;
+constexpr int kMaxTitleChars = 300; // a text's title (ingest-text)
 constexpr int kMaxUrlChars = 8192;
 
 // Whether a URL may carry user:password@ (URL_ALLOW_CREDENTIALS=1, URL jobs only).
@@ -27,6 +28,8 @@ enum class UrlCredentials
 };
 
 QString validSource(const QString &source);
+// `text` unless it holds a control character (then a 422 naming `field`).
+QString withoutControls(const QString &text, const QString &field);
 // An absolute http(s) URL; a literal private address or one of this machine's
 // own is refused unless allowed (names are resolved and checked when used), and
 // so is userinfo unless `credentials` allows it. `field` names it in errors.

@@ -397,10 +397,11 @@ void AddContentPanel::pasteText()
     // (a refusal of what is queued now puts that back in the list).
     if (!m_unsentTexts.isEmpty())
         m_unsentTexts.removeFirst();
-    queueText(dialog.text(), dialog.source());
+    queueText(dialog.text(), dialog.source(), dialog.title());
 }
 
-void AddContentPanel::queueText(const QString &text, const QString &sourceOverride)
+void AddContentPanel::queueText(const QString &text, const QString &sourceOverride,
+                                const QString &title)
 {
     if (text.trimmed().isEmpty())
         return;
@@ -410,7 +411,9 @@ void AddContentPanel::queueText(const QString &text, const QString &sourceOverri
     const QString textSource = sourceOverride.isEmpty() ? source() : sourceOverride;
     if (!textSource.isEmpty())
         body.insert(QStringLiteral("source"), textSource);
-    const QString shown = firstWords(text);
+    if (!title.isEmpty())
+        body.insert(QStringLiteral("title"), title);
+    const QString shown = title.isEmpty() ? firstWords(text) : title;
     m_api->enqueueText(body, this, [this, shown, label, text](const ApiAnswer &answer) {
         submitted(answer, QStringLiteral("text"), shown, QString(), label);
         if (answer.ok()) {

@@ -49,7 +49,8 @@ public:
     void queueUrls();
     void pasteText();
     // `sourceOverride`: the paste dialog's source, else the panel's.
-    void queueText(const QString &text, const QString &sourceOverride = {});
+    void queueText(const QString &text, const QString &sourceOverride = {},
+                   const QString &title = {});
     // The texts the service refused, oldest first: "Paste text" offers them
     // one by one; one leaves the list when its dialog is accepted.
     QStringList unsentTexts() const { return m_unsentTexts; }

@@ -11,11 +11,15 @@
 namespace aether {
 
 PasteTextDialog::PasteTextDialog(const QString &text, const QString &source, QWidget *parent)
-    : QDialog(parent), m_text(new QPlainTextEdit(text, this)), m_source(new QLineEdit(source, this))
+    : QDialog(parent), m_text(new QPlainTextEdit(text, this)), m_title(new QLineEdit(this)),
+      m_source(new QLineEdit(source, this))
 {
     setWindowTitle(tr("Paste text"));
     resize(600, 420);
     m_text->setPlaceholderText(tr("Paste or type the text to ingest"));
+    m_title->setObjectName(QStringLiteral("pasteTitle"));
+    m_title->setPlaceholderText(tr("optional: else the first words name it"));
+    m_title->setMaxLength(300); // the API's limit
     m_source->setObjectName(QStringLiteral("pasteSource"));
     m_source->setPlaceholderText(tr("docs (the default)"));
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
@@ -35,6 +39,7 @@ PasteTextDialog::PasteTextDialog(const QString &text, const QString &source, QWi
         });
     }
     auto *form = new QFormLayout;
+    form->addRow(tr("Title"), m_title);
     form->addRow(tr("Source"), m_source);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_text, 1);
@@ -45,6 +50,11 @@ PasteTextDialog::PasteTextDialog(const QString &text, const QString &source, QWi
 QString PasteTextDialog::text() const
 {
     return m_text->toPlainText().trimmed();
+}
+
+QString PasteTextDialog::title() const
+{
+    return m_title->text().trimmed();
 }
 
 QString PasteTextDialog::source() const

@@ -17,9 +17,11 @@ public:
     PasteTextDialog(const QString &text, const QString &source, QWidget *parent = nullptr);
     QString text() const;
     QString source() const;
+    QString title() const; // empty: none given
 
 private:
     QPlainTextEdit *m_text;
+    QLineEdit *m_title;
     QLineEdit *m_source;
 };
 

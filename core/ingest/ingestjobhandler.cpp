@@ -86,6 +86,7 @@ IngestJobHandler::Input IngestJobHandler::textInput(const JobContext &job) const
     Input input;
     const QByteArray text = job.fields.value("text");
     input.document.kind = QStringLiteral("text");
+    input.document.title = field(job.fields, "title"); // as sent, or none
     input.document.blocks.append(TextBlock{QString::fromUtf8(text), 0, {}});
     input.record.kind = input.document.kind;
     input.record.contentHash = sha256Hex(text);

@@ -28,7 +28,7 @@ QByteArray jobName(const JobRequest &request)
 {
     switch (request.type) {
     case JobType::Text:
-        return firstWords(request.text).toUtf8();
+        return (request.title.isEmpty() ? firstWords(request.text) : request.title).toUtf8();
     case JobType::Url:
         return request.url.toUtf8();
     case JobType::File:
@@ -84,6 +84,8 @@ RedisCommand jobHashCommand(const QByteArray &id, const JobRequest &request, con
     switch (request.type) {
     case JobType::Text:
         command << "text" << text;
+        if (!request.title.isEmpty()) // only then: a text job's hash stays at 16 fields
+            command << "title" << request.title.toUtf8();
         break;
     case JobType::Url:
         command << "url" << request.url.toUtf8();

@@ -35,6 +35,7 @@ struct JobRequest
     QString tenant;
     QString source;
     QString text;           // text jobs
+    QString title;          // text jobs: the title given with the text, if any
     QString url;            // URL jobs, without userinfo
     QString urlUserInfo;    // URL jobs' "user:password" (URL_ALLOW_CREDENTIALS=1): never returned
     QString fileName;       // file jobs

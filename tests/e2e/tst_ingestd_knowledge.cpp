@@ -100,6 +100,44 @@ private Q_SLOTS:
                          QStringLiteral("Seville")));
     }
 
+    // A text sent with a title is listed and found by it, and its job is named by it.
+    void aTextsTitleNamesItsDocumentAndJob()
+    {
+        const QString title = QStringLiteral("Quince paste, the Spanish way");
+        const HttpResult reply = m_client->postJson(
+            QStringLiteral("/knowledge/ingest-text"),
+            {{"text", QStringLiteral("Membrillo sets overnight in a shallow tin.")},
+             {"source", "notes"},
+             {"title", title}},
+            kAcme);
+        QCOMPARE(reply.status, 200);
+        QCOMPARE(reply.json().value("title").toString(), title);
+        const QString job = reply.json().value("job_id").toString();
+        QCOMPARE(
+            m_client->get(QStringLiteral("/ops/jobs/") + job, kOps).json().value("name").toString(),
+            title);
+        const QJsonArray listed =
+            m_client->get(QStringLiteral("/knowledge/documents?q=quince"), kAcme)
+                .json()
+                .value("documents")
+                .toArray();
+        QCOMPARE(listed.size(), 1);
+        QCOMPARE(listed.first().toObject().value("title").toString(), title);
+        const QString path = QStringLiteral("/knowledge/documents/%1")
+                                 .arg(reply.json().value("document_id").toInteger());
+        QCOMPARE(m_client->send("DELETE", path, {}, kAcme).status, 200); // as it was
+
+        const auto sent = [this](const QJsonValue &badTitle) {
+            return m_client
+                ->postJson(QStringLiteral("/knowledge/ingest-text-async"),
+                           {{"text", QStringLiteral("x")}, {"title", badTitle}}, kAcme)
+                .status;
+        };
+        QCOMPARE(sent(QStringLiteral("two\nlines")), 422);
+        QCOMPARE(sent(QString(301, QLatin1Char('t'))), 422);
+        QCOMPARE(sent(42), 422);
+    }
+
     void theSameTextAgainIsADuplicate()
     {
         const QString text = QStringLiteral("Quince paste sets firm overnight.");

@@ -305,6 +305,31 @@ private Q_SLOTS:
         panel->filter()->clear();
     }
 
+    // Paste text has a title: the job and the document are named by it.
+    void pasteTextWithATitleNamesTheJob()
+    {
+        AddContentPanel *panel = m_desktop.window()->addPanel();
+        const QString title = QStringLiteral("Knots every sailor ties");
+        QTimer::singleShot(0, panel, [panel, title] {
+            auto *dialog = panel->findChild<PasteTextDialog *>();
+            QVERIFY(dialog);
+            dialog->findChild<QPlainTextEdit *>()->setPlainText(
+                QStringLiteral("The bowline makes a loop that will not slip."));
+            dialog->findChild<QLineEdit *>(QStringLiteral("pasteTitle"))->setText(title);
+            dialog->accept();
+        });
+        panel->pasteText();
+        JobTableModel *jobs = m_desktop.window()->jobs();
+        const auto named = [jobs, &title] {
+            for (int row = 0; row < jobs->rowCount(); ++row) {
+                if (jobs->record(row).name == title)
+                    return jobs->record(row).status;
+            }
+            return QString();
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(named(), QStringLiteral("finished"), 30000);
+    }
+
     // Last: it stops Redis for a while. What the service refuses is kept: a
     // URL goes back at the end of the box with the reason (what the user typed
     // meanwhile, blank lines and cursor included, untouched), every refused
