@@ -128,6 +128,8 @@ MainWindow::MainWindow(ServiceInfo service, QWidget *parent)
         m_documentsPanel->showDocument(documentId);
     });
     connect(m_statusPanel, &StatusPanel::message, this, &MainWindow::showStatusMessage);
+    connect(m_watchedPanel, &WatchedFoldersPanel::addFolderOnceRequested, this,
+            &MainWindow::addFolderOnce);
     connect(m_jobs, &JobTableModel::jobsEnded, this, [this](const QStringList &ids) {
         const QString reindex = m_statusPanel->reindexJob();
         const JobRecord *job = ids.contains(reindex) ? m_jobs->find(reindex) : nullptr;
@@ -155,15 +157,18 @@ MainWindow::~MainWindow()
     m_events->stop();
 }
 
+void MainWindow::addFolderOnce()
+{
+    m_tabs->setCurrentIndex(0); // where the folder's files wait to be queued
+    m_addPanel->chooseFolder();
+}
+
 void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("Add &files…"), QKeySequence::Open, m_addPanel,
                     &AddContentPanel::chooseFiles);
-    file->addAction(tr("Add f&older…"), this, [this] {
-        m_tabs->setCurrentIndex(0); // where the folder's files wait to be queued
-        m_addPanel->chooseFolder();
-    });
+    file->addAction(tr("Add f&older…"), this, &MainWindow::addFolderOnce);
     file->addAction(tr("&Watch folder…"), this, [this] {
         m_tabs->setCurrentWidget(m_watchedPanel);
         m_watchedPanel->watchFolder();

@@ -68,6 +68,7 @@ protected:
 
 private:
     void createMenus();
+    void addFolderOnce();
     void reconcilePage(const QString &before, int page, qint64 startedMs,
                        QSharedPointer<QSet<QString>> listed);
     void notify(const QString &title, const QString &text);

@@ -47,6 +47,11 @@ WatchedFoldersPanel::WatchedFoldersPanel(ApiClient *api, QWidget *parent)
     auto *watch = new QPushButton(tr("Watch folder…"), this);
     watch->setObjectName(QStringLiteral("watchFolderButton"));
     connect(watch, &QPushButton::clicked, this, &WatchedFoldersPanel::watchFolder);
+    // Once, not kept in sync: its files wait in the Add & jobs tab's bar.
+    auto *addOnce = new QPushButton(tr("Add folder once…"), this);
+    addOnce->setObjectName(QStringLiteral("addFolderOnceButton"));
+    addOnce->setToolTip(tr("Queue every supported file under a folder once, without watching it"));
+    connect(addOnce, &QPushButton::clicked, this, &WatchedFoldersPanel::addFolderOnceRequested);
     auto *rescan = new QPushButton(tr("Rescan now"), this);
     rescan->setObjectName(QStringLiteral("rescanButton"));
     rescan->setToolTip(tr("Scan the selected folders now instead of at the next periodic rescan"));
@@ -66,6 +71,7 @@ WatchedFoldersPanel::WatchedFoldersPanel(ApiClient *api, QWidget *parent)
     enableForSelection();
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(watch);
+    buttons->addWidget(addOnce);
     buttons->addWidget(m_status, 1);
     buttons->addWidget(rescan);
     buttons->addWidget(refresh);

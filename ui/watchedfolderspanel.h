@@ -34,6 +34,7 @@ public:
 
 Q_SIGNALS:
     void refreshed();
+    void addFolderOnceRequested(); // the window opens "Add folder…" where its files wait
 
 private:
     ApiClient *m_api;

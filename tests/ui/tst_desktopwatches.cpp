@@ -24,6 +24,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTest>
 #include <QTreeWidget>
 
@@ -281,8 +282,14 @@ private Q_SLOTS:
         QVERIFY(addFolder);
         addFolder->click();
         QTRY_COMPARE_WITH_TIMEOUT(ready.size(), 1, 10000);
-        panel->chooseFolder();
+        // Again from the Watched folders tab: the Add & jobs tab shows where they wait.
+        MainWindow *window = m_desktop.window();
+        window->tabs()->setCurrentWidget(window->watchedFoldersPanel());
+        window->watchedFoldersPanel()
+            ->findChild<QPushButton *>(QStringLiteral("addFolderOnceButton"))
+            ->click();
         QTRY_COMPARE_WITH_TIMEOUT(ready.size(), 2, 10000);
+        QCOMPARE(window->tabs()->currentIndex(), 0);
         QCOMPARE(panel->pendingFileCount(), 2);
         QVERIFY(panel->pendingLabel()->text().contains(QLatin1String("photo.png")));
         QCOMPARE(starts.last(), folder); // the second dialog opened where the first closed
