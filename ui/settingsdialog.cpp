@@ -1,5 +1,6 @@
 #include "ui/settingsdialog.h"
 
+#include "config/apikeylist.h"
 #include "config/settingoptions.h"
 
 #include <QApplication>
@@ -214,11 +215,8 @@ QString SettingsDialog::windowAccessProblem(const Settings &settings)
 {
     if (settings.apiKeys.trimmed().isEmpty() || !settings.adminKey.isEmpty())
         return {};
-    const QStringList entries = settings.apiKeys.split(QLatin1Char(','), Qt::SkipEmptyParts);
-    for (const QString &entry : entries) {
-        if (entry.section(QLatin1Char(':'), 1, 1)
-                .trimmed()
-                .compare(QLatin1String("admin"), Qt::CaseInsensitive) == 0)
+    for (const ApiKeyEntry &entry : apiKeyEntries(settings.apiKeys)) {
+        if (entry.role == QLatin1String("admin"))
             return {};
     }
     return tr("This window needs an admin key to show jobs and the queue: give one API key the "

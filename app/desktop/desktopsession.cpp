@@ -6,6 +6,7 @@
 #include <QSaveFile>
 
 #include "common/ingestservice.h"
+#include "config/apikeylist.h"
 #include "desktop/portchoice.h"
 #include "ui/mainwindow.h"
 
@@ -55,18 +56,15 @@ ApiEndpoint DesktopSession::endpointFor(const Settings &settings, quint16 port)
             settings.adminKey.isEmpty() ? kDevelopmentAdminKey : settings.adminKey.toUtf8();
         return endpoint;
     }
-    // "key:role[:tenant],..." : prefer an admin key (the job table needs /ops/*).
+    // Prefer an admin key (the job table needs /ops/*).
     int bestRank = -1;
-    const QStringList entries = settings.apiKeys.split(QLatin1Char(','), Qt::SkipEmptyParts);
-    for (const QString &entry : entries) {
-        const QStringList parts = entry.trimmed().split(QLatin1Char(':'));
-        const QString role = parts.value(1).trimmed().toLower();
-        const int rank = role == QLatin1String("admin")    ? 2
-                         : role == QLatin1String("editor") ? 1
-                                                           : 0;
+    for (const ApiKeyEntry &entry : apiKeyEntries(settings.apiKeys)) {
+        const int rank = entry.role == QLatin1String("admin")    ? 2
+                         : entry.role == QLatin1String("editor") ? 1
+                                                                 : 0;
         if (rank > bestRank) {
             bestRank = rank;
-            endpoint.apiKey = parts.value(0).trimmed().toUtf8();
+            endpoint.apiKey = entry.key.toUtf8();
         }
     }
     endpoint.adminKey = settings.adminKey.toUtf8();

@@ -1,3 +1,4 @@
+#include "config/apikeylist.h"
 #include "config/settingoptions.h"
 #include "config/settingsloader.h"
 
@@ -30,6 +31,23 @@ private:
     QTemporaryDir m_dir;
 
 private Q_SLOTS:
+    // API_KEYS as the window reads it to pick its key: trimmed, roles in any
+    // case, the tenant when given, empty entries skipped.
+    void apiKeyEntriesAreReadAsWritten()
+    {
+        const QList<ApiKeyEntry> entries =
+            apiKeyEntries(QStringLiteral(" script:Editor:acme ,, desk:ADMIN,bare"));
+        QCOMPARE(entries.size(), 3);
+        QCOMPARE(entries[0].key, QStringLiteral("script"));
+        QCOMPARE(entries[0].role, QStringLiteral("editor"));
+        QCOMPARE(entries[0].tenant, QStringLiteral("acme"));
+        QCOMPARE(entries[1].key, QStringLiteral("desk"));
+        QCOMPARE(entries[1].role, QStringLiteral("admin"));
+        QVERIFY(entries[1].tenant.isEmpty());
+        QCOMPARE(entries[2].key, QStringLiteral("bare"));
+        QVERIFY(entries[2].role.isEmpty());
+    }
+
     void defaultsMatchTheDesign()
     {
         const auto result = load({});
