@@ -10,7 +10,7 @@
 
 namespace aether {
 
-// The live job table. Fed by batches of job events (EventSubscriber) and
+// The live job table. Fed by batches of job events (EventStream) and
 // reconciled with GET /ops/jobs; every batch becomes one insert, contiguous
 // dataChanged ranges and grouped removals, so 10,000 updates stay cheap.
 class JobTableModel : public QAbstractTableModel

@@ -150,11 +150,7 @@ void SearchPanel::showResults(const QJsonArray &results)
         const QJsonObject hit = value.toObject();
         const QString url = hit.value(QStringLiteral("url")).toString();
         const QString fileName = hit.value(QStringLiteral("filename")).toString();
-        QString title = hit.value(QStringLiteral("title")).toString();
-        if (title.isEmpty())
-            title = !fileName.isEmpty() ? fileName : url;
-        if (title.isEmpty()) // a text sent without a title
-            title = tr("Untitled text");
+        const QString title = documentName(hit); // a hit names its document as a listing does
         const QJsonValue page = hit.value(QStringLiteral("page"));
         const double score = hit.value(QStringLiteral("score")).toDouble();
         const QString passage = hit.value(QStringLiteral("text")).toString();
