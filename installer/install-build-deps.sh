@@ -7,6 +7,8 @@ packages=(
     cmake ninja-build g++ pkg-config
     qt6-base-dev qt6-httpserver-dev qt6-websockets-dev libqt6sql6-sqlite libgl-dev
     libhiredis-dev libpoppler-qt6-dev libgumbo-dev libzip-dev libuchardet-dev
+    libtesseract-dev tesseract-ocr-eng # OCR of scanned PDF pages and images
+    libmd4c-dev libgmime-3.0-dev libstemmer-dev # Markdown, e-mail, Snowball stemming
     redis-server
     qpdf # tests: makes encrypted PDF fixtures
     zlib1g-dev # URL bodies decoded as they stream (core/fetch/bodydecoder.cpp); tests: a gzip bomb
