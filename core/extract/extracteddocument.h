@@ -2,6 +2,7 @@
 
 #include <QList>
 #include <QString>
+#include <QVariantMap>
 
 namespace aether {
 
@@ -22,6 +23,10 @@ struct ExtractedDocument
     QList<TextBlock> blocks;
     int pageCount = 0;           // paged formats: PDF pages, slides
     QList<int> pagesWithoutText; // PDFs only: scanned pages with no text layer
+    // What the file says of itself (an e-book's title and author, say): flat
+    // string, number or boolean values, stored with the document's metadata;
+    // what the caller sent wins over these.
+    QVariantMap metadata;
 
     bool isEmpty() const
     {
