@@ -131,7 +131,9 @@ QList<TextBlock> writeBlocks(const HtmlDom &dom, const std::vector<bool> &remove
 
 bool hasText(const QList<TextBlock> &blocks)
 {
-    return !ExtractedDocument{QString(), QString(), blocks, 0, {}}.isEmpty();
+    ExtractedDocument document;
+    document.blocks = blocks;
+    return !document.isEmpty();
 }
 
 } // namespace
