@@ -38,6 +38,14 @@ int kFrom(const QJsonValue &value)
     return k;
 }
 
+QJsonArray spansJson(const QList<TextSpan> &spans)
+{
+    QJsonArray array;
+    for (const TextSpan &span : spans)
+        array.append(QJsonArray{span.start, span.end});
+    return array;
+}
+
 QJsonObject hitJson(const SearchHit &hit)
 {
     QJsonObject json{
@@ -46,6 +54,9 @@ QJsonObject hitJson(const SearchHit &hit)
         {QStringLiteral("score"), hit.score},
         {QStringLiteral("matched"), hit.matched},
         {QStringLiteral("text"), hit.text},
+        {QStringLiteral("snippet"), hit.snippet.text},
+        {QStringLiteral("highlights"), spansJson(hit.snippet.highlights)},
+        {QStringLiteral("snippet_highlights"), spansJson(hit.snippet.snippetHighlights)},
         {QStringLiteral("source"), hit.source},
         {QStringLiteral("title"), hit.title.isEmpty() ? QJsonValue() : QJsonValue(hit.title)},
         {QStringLiteral("page"), hit.page > 0 ? QJsonValue(hit.page) : QJsonValue()},

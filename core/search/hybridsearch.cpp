@@ -251,11 +251,12 @@ QList<SearchHit> HybridSearch::search(const SearchQuery &search)
         return a.score != b.score ? a.score > b.score : a.chunkId < b.chunkId;
     });
     ranked = ranked.mid(0, qMax(1, search.k));
-    return details(ranked);
+    return details(ranked, search);
 }
 
-QList<SearchHit> HybridSearch::details(const QList<Ranked> &ranked)
+QList<SearchHit> HybridSearch::details(const QList<Ranked> &ranked, const SearchQuery &search)
 {
+    const SnippetMaker snippets(queryTerms(search.text));
     QList<SearchHit> hits;
     QSqlQuery query(database());
     query.prepare(QStringLiteral(
@@ -272,7 +273,8 @@ QList<SearchHit> HybridSearch::details(const QList<Ranked> &ranked)
         hits.append(SearchHit{
             entry.chunkId, query.value(0).toLongLong(), entry.score, query.value(1).toString(),
             query.value(4).toString(), query.value(5).toString(), query.value(6).toString(),
-            query.value(7).toString(), query.value(2).toInt(), query.value(3).toString(), matched});
+            query.value(7).toString(), query.value(2).toInt(), query.value(3).toString(), matched,
+            snippets.snippet(query.value(1).toString())});
     }
     return hits;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "search/snippet.h"
 #include "search/vectorindex.h"
 #include "store/storereader.h"
 #include "text/embedder.h"
@@ -41,6 +42,7 @@ struct SearchHit
     // Which rankings found it: "keyword", "vector" or "both". A vector-only hit
     // shares no word with the query; with the hash embedder it is often noise.
     QString matched;
+    Snippet snippet; // the best window around the query's words, and where they are
 };
 
 class SearchError : public std::runtime_error
@@ -78,10 +80,13 @@ public:
     // that leaves none), quoted, OR'ed (user text is never FTS5 syntax).
     static QString ftsExpression(const QString &text);
 
+    // The query's words as keyword search takes them: lower-cased, without stop
+    // words (unless that leaves none), each once.
+    static QStringList queryTerms(const QString &text);
+
 private:
     QSqlDatabase database(); // SearchError when the store cannot be opened
     QList<qint64> keywordRanking(const SearchQuery &query);
-    static QStringList queryTerms(const QString &text);
     static QString ftsExpression(const QStringList &terms);
     QString keywordExpression(const QString &text);
     QList<qint64> joinedKeywordRanking(const SearchQuery &query, const QString &expression);
@@ -92,7 +97,7 @@ private:
         double score = 0;
         int foundBy = 0; // kByKeyword | kByVector
     };
-    QList<SearchHit> details(const QList<Ranked> &ranked);
+    QList<SearchHit> details(const QList<Ranked> &ranked, const SearchQuery &search);
     const VectorIndex &indexFor(const QString &tenant);
     void readChangeCounters();
 
