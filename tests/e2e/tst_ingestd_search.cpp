@@ -92,6 +92,25 @@ private Q_SLOTS:
             QStringLiteral("50-year warranty")));
     }
 
+    // Snippets and highlights on real results: the stemmed forms of the query's
+    // words ("worker" finds "Workers", "queues" finds "queue") are marked in the
+    // stored text and in the snippet.
+    void resultsCarrySnippetsAndHighlights()
+    {
+        const QJsonArray results = search(QStringLiteral("worker queues"));
+        QVERIFY(!results.isEmpty());
+        const QJsonObject first = results.first().toObject();
+        const QString text = first.value("text").toString();
+        QCOMPARE(first.value("snippet").toString(), text); // short: shown whole
+        QStringList marked;
+        for (const QJsonValue &span : first.value("highlights").toArray()) {
+            const QJsonArray range = span.toArray();
+            marked.append(text.mid(range.at(0).toInt(), range.at(1).toInt() - range.at(0).toInt()));
+        }
+        QCOMPARE(marked, QStringList({QStringLiteral("Workers"), QStringLiteral("queue")}));
+        QCOMPARE(first.value("snippet_highlights").toArray(), first.value("highlights").toArray());
+    }
+
     void tenantsOnlySeeTheirOwn()
     {
         Headers acme = kViewer;
