@@ -94,6 +94,18 @@ DocumentQuery documentQueryOf(const QUrlQuery &query)
     return filter;
 }
 
+QJsonObject chunkJson(const ChunkEntry &entry)
+{
+    return {{QStringLiteral("chunk_id"), entry.chunkId},
+            {QStringLiteral("position"), entry.position},
+            {QStringLiteral("text"), entry.chunk.text},
+            {QStringLiteral("page"),
+             entry.chunk.page > 0 ? QJsonValue(entry.chunk.page) : QJsonValue()},
+            {QStringLiteral("heading"), textOrNull(entry.chunk.heading)},
+            {QStringLiteral("start_offset"), entry.chunk.start},
+            {QStringLiteral("end_offset"), entry.chunk.end}};
+}
+
 ApiReply storeUnavailable(const StoreError &error)
 {
     const bool missing = dynamic_cast<const StoreMissing *>(&error) != nullptr;
@@ -144,6 +156,8 @@ void KnowledgeRoutes::registerOn(Router &router)
                [this](const RouteContext &context) { return show(context); });
     router.add("GET", QStringLiteral("/knowledge/documents/{id}/text"), Role::Viewer,
                [this](const RouteContext &context) { return text(context); });
+    router.add("GET", QStringLiteral("/knowledge/documents/{id}/chunks"), Role::Viewer,
+               [this](const RouteContext &context) { return chunks(context); });
     router.add("GET", QStringLiteral("/knowledge/sources"), Role::Viewer,
                [this](const RouteContext &context) { return sources(context); });
     router.add("DELETE", QStringLiteral("/knowledge/documents/{id}"), Role::Editor,
@@ -199,6 +213,32 @@ ApiReply KnowledgeRoutes::text(const RouteContext &context)
                              {QStringLiteral("characters"), qint64(stored.text.size())},
                              {QStringLiteral("truncated"), stored.truncated},
                              {QStringLiteral("sections"), sectionsJson(stored.sections)}});
+    });
+}
+
+// A document's chunks as stored (what search returns as hits), a page at a
+// time: `after` is the position of the last chunk of the page before.
+ApiReply KnowledgeRoutes::chunks(const RouteContext &context)
+{
+    const qint64 id = documentIdFrom(context);
+    const QUrlQuery query(context.request.url());
+    const int limit =
+        int(wholeParameter(query, QStringLiteral("limit"), kDefaultPageSize, 1, kMaxPageSize));
+    const int after = int(
+        wholeParameter(query, QStringLiteral("after"), -1, -1, std::numeric_limits<int>::max()));
+    return onStoreThread(context, [this, tenant = context.access.tenant, id, limit, after] {
+        QList<ChunkEntry> page;
+        if (!m_catalog->chunks(tenant, id, after, limit, &page))
+            return ApiReply::error(404, QStringLiteral("Document not found"));
+        QJsonArray chunks;
+        for (const ChunkEntry &entry : std::as_const(page))
+            chunks.append(chunkJson(entry));
+        const QJsonValue next =
+            page.size() == limit ? QJsonValue(page.last().position) : QJsonValue();
+        return ApiReply::ok({{QStringLiteral("document_id"), id},
+                             {QStringLiteral("chunks"), chunks},
+                             {QStringLiteral("limit"), limit},
+                             {QStringLiteral("next_after"), next}});
     });
 }
 

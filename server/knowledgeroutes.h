@@ -14,6 +14,8 @@ namespace aether {
 //     contains `q`; `before_id` pages by id, so documents stored meanwhile shift nothing
 //   GET /knowledge/documents/{id} (viewer): one document's metadata and chunk count
 //   GET /knowledge/documents/{id}/text (viewer): its stored text, joined from its chunks
+//   GET /knowledge/documents/{id}/chunks?limit=&after= (viewer): its chunks in order, a page
+//     at a time (`after`: the position the page before ended at)
 //   GET /knowledge/sources (viewer): the tenant's sources with their document counts
 //   DELETE /knowledge/documents/{id} (editor): the document, its chunks, vectors and index entries
 //   POST /ops/reindex (admin): re-embed with the configured embedder, as a job: every
@@ -41,6 +43,7 @@ private:
     ApiReply list(const RouteContext &context);
     ApiReply show(const RouteContext &context);
     ApiReply text(const RouteContext &context);
+    ApiReply chunks(const RouteContext &context);
     ApiReply sources(const RouteContext &context);
     ApiReply remove(const RouteContext &context);
     ApiReply reindex(const RouteContext &context);

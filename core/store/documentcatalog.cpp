@@ -30,6 +30,10 @@ const QString kChunks =
     QStringLiteral("SELECT text, page, heading, start_offset, end_offset FROM chunks"
                    " WHERE document_id = ? ORDER BY position");
 
+const QString kChunkPage =
+    QStringLiteral("SELECT id, position, text, page, heading, start_offset, end_offset FROM chunks"
+                   " WHERE document_id = ? AND position > ? ORDER BY position LIMIT ?");
+
 DocumentSummary summaryOf(const QSqlQuery &row)
 {
     return DocumentSummary{
@@ -149,6 +153,29 @@ bool DocumentCatalog::text(const QString &tenant, qint64 documentId, qsizetype m
             break;
     }
     *found = joiner.result();
+    return true;
+}
+
+bool DocumentCatalog::chunks(const QString &tenant, qint64 documentId, int afterPosition, int limit,
+                             QList<ChunkEntry> *found)
+{
+    DocumentSummary document;
+    if (!find(tenant, documentId, &document))
+        return false;
+    QSqlQuery rows(m_reader.database());
+    rows.setForwardOnly(true);
+    rows.prepare(kChunkPage);
+    rows.addBindValue(documentId);
+    rows.addBindValue(afterPosition);
+    rows.addBindValue(limit);
+    run(rows);
+    found->clear();
+    while (rows.next()) {
+        found->append(ChunkEntry{rows.value(0).toLongLong(), rows.value(1).toInt(),
+                                 StoredChunk{rows.value(2).toString(), rows.value(3).toInt(),
+                                             rows.value(4).toString(), rows.value(5).toLongLong(),
+                                             rows.value(6).toLongLong()}});
+    }
     return true;
 }
 

@@ -44,6 +44,14 @@ struct DocumentQuery
     int limit = 50;
 };
 
+// One stored chunk and its place in the document (position counts from 0).
+struct ChunkEntry
+{
+    qint64 chunkId = 0;
+    int position = 0;
+    StoredChunk chunk;
+};
+
 struct SourceCount
 {
     QString source;
@@ -66,6 +74,10 @@ public:
     // The document's text joined from its chunks, at most `maxCharacters` of
     // it; false when the tenant has no such document.
     bool text(const QString &tenant, qint64 documentId, qsizetype maxCharacters, StoredText *found);
+    // Up to `limit` of the document's chunks after position `afterPosition`
+    // (-1: from the first), in order; false when the tenant has no such document.
+    bool chunks(const QString &tenant, qint64 documentId, int afterPosition, int limit,
+                QList<ChunkEntry> *found);
 
 private:
     StoreReader m_reader;

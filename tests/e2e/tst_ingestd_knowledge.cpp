@@ -312,6 +312,48 @@ private Q_SLOTS:
         QCOMPARE(m_client->send("DELETE", path, {}, kAcme).status, 200); // as it was
     }
 
+    // The chunks as stored, a page at a time, in order, and only for their tenant.
+    void theChunksArePagedInOrder()
+    {
+        QStringList sentences;
+        for (int i = 0; i < 80; ++i)
+            sentences << QStringLiteral("Sentence %1 of the guide to eskers and drumlins.").arg(i);
+        const QJsonObject stored = ingestText(sentences.join(u' '), kAcme).json();
+        const int total = stored.value("ingested_chunks").toInt();
+        QVERIFY(total >= 3);
+        const QString path = QStringLiteral("/knowledge/documents/%1/chunks")
+                                 .arg(stored.value("document_id").toInteger());
+        QList<int> positions;
+        QStringList texts;
+        QJsonValue after;
+        for (int pages = 0; pages < total + 1; ++pages) {
+            const QString query = after.isNull() || after.isUndefined()
+                                      ? QStringLiteral("?limit=2")
+                                      : QStringLiteral("?limit=2&after=%1").arg(after.toInt());
+            const HttpResult page = m_client->get(path + query, kAcmeViewer);
+            QCOMPARE(page.status, 200);
+            for (const QJsonValue &chunk : page.json().value("chunks").toArray()) {
+                positions.append(chunk.toObject().value("position").toInt());
+                texts.append(chunk.toObject().value("text").toString());
+                QVERIFY(chunk.toObject().value("chunk_id").toInteger() > 0);
+                QVERIFY(chunk.toObject().value("end_offset").toInteger() >
+                        chunk.toObject().value("start_offset").toInteger());
+            }
+            after = page.json().value("next_after");
+            if (after.isNull())
+                break;
+        }
+        QCOMPARE(positions.size(), total);
+        for (int i = 0; i < positions.size(); ++i)
+            QCOMPARE(positions[i], i);
+        QVERIFY(texts.first().startsWith(QStringLiteral("Sentence 0 ")));
+        QVERIFY(texts.last().contains(QStringLiteral("Sentence 79 ")));
+        QCOMPARE(m_client->get(path, kGlobex).status, 404);
+        QCOMPARE(m_client->get(path + QStringLiteral("?limit=501"), kAcme).status, 422);
+        QCOMPARE(m_client->get(path + QStringLiteral("?after=x"), kAcme).status, 422);
+        QCOMPARE(m_client->send("DELETE", path.chopped(7), {}, kAcme).status, 200); // as it was
+    }
+
     void anotherTenantSeesNothingAndDeletesNothing()
     {
         const qint64 acmeDocument =
