@@ -12,6 +12,7 @@
 #include <QSqlQuery>
 #include <QVariant>
 #include <algorithm>
+#include <cmath>
 
 namespace aether {
 
@@ -91,15 +92,10 @@ QString HybridSearch::keywordExpression(const QString &text)
     const QStringList terms = queryTerms(text);
     if (terms.size() <= 1)
         return ftsExpression(terms);
-    QSqlQuery count(database());
-    count.prepare(QStringLiteral("SELECT COUNT(*) FROM chunks_fts WHERE chunks_fts MATCH ?"));
+    const QList<qint64> counts = termCounts(terms);
     QList<QPair<qint64, QString>> counted;
-    for (const QString &term : terms) {
-        count.addBindValue(QString(QLatin1Char('"') + term + QLatin1Char('"')));
-        run(count);
-        counted.append({count.next() ? count.value(0).toLongLong() : 0, term});
-        count.finish();
-    }
+    for (qsizetype i = 0; i < terms.size(); ++i)
+        counted.append({counts[i], terms[i]});
     std::sort(counted.begin(), counted.end());
     QStringList kept;
     qint64 matched = 0;
@@ -110,6 +106,44 @@ QString HybridSearch::keywordExpression(const QString &text)
         matched += rows;
     }
     return ftsExpression(kept);
+}
+
+// How many passages of the store hold each term (every tenant's: FTS5 has one
+// index; for weighing words against each other that is enough). Remembered for
+// the query being answered, as keywordExpression() and termWeights() both ask.
+QList<qint64> HybridSearch::termCounts(const QStringList &terms)
+{
+    if (m_countedTerms == terms)
+        return m_termCounts;
+    QSqlQuery count(database());
+    count.prepare(QStringLiteral("SELECT COUNT(*) FROM chunks_fts WHERE chunks_fts MATCH ?"));
+    QList<qint64> counts;
+    for (const QString &term : terms) {
+        count.addBindValue(QString(QLatin1Char('"') + term + QLatin1Char('"')));
+        run(count);
+        counts.append(count.next() ? count.value(0).toLongLong() : 0);
+        count.finish();
+    }
+    m_countedTerms = terms;
+    m_termCounts = counts;
+    return counts;
+}
+
+// Each term's BM25 inverse document frequency: a word in every passage
+// weighs almost nothing, a rare one much.
+QList<double> HybridSearch::termWeights(const QStringList &terms)
+{
+    if (terms.size() <= 1)
+        return QList<double>(terms.size(), 1.0);
+    QSqlQuery total(database());
+    total.exec(QStringLiteral("SELECT COALESCE(MAX(rowid), 0) FROM chunks"));
+    const double passages = total.next() ? double(total.value(0).toLongLong()) : 0.0;
+    QList<double> weights;
+    for (const qint64 count : termCounts(terms)) {
+        const double n = double(count);
+        weights.append(std::log(1.0 + (std::max(passages, n) - n + 0.5) / (n + 0.5)));
+    }
+    return weights;
 }
 
 // FTS5 ranks alone first: its top-N path with no joins is several times
@@ -210,26 +244,32 @@ const VectorIndex &HybridSearch::indexFor(const QString &tenant)
     return cached.index;
 }
 
-QList<qint64> HybridSearch::vectorRanking(const SearchQuery &search)
+Vector HybridSearch::embedQuery(const QString &text)
 {
-    const VectorIndex &index = indexFor(search.tenant);
-    if (index.size() == 0)
-        return {};
-    QList<Vector> probe;
     try {
-        probe = m_embedder->embed({search.text});
+        return m_embedder->embed({text}).value(0);
     } catch (const std::exception &error) {
         throw SearchError(QStringLiteral("cannot embed the query: ") +
                           QString::fromLocal8Bit(error.what()));
     }
+}
+
+QList<qint64> HybridSearch::vectorRanking(const SearchQuery &search, const Vector &probe,
+                                          SimilarityStats *scan)
+{
+    const VectorIndex &index = indexFor(search.tenant);
     QList<qint64> ranking;
-    for (const VectorHit &hit : index.search(probe.value(0), kCandidates, search.source)) {
+    for (const VectorHit &hit : index.search(probe, kCandidates, search.source, scan)) {
         if (hit.score > 0)
             ranking.append(hit.chunkId);
     }
     return ranking;
 }
 
+// Fuses the rankings by reciprocal rank, then judges each candidate in that
+// order (search/relevance.h) and keeps the first k worth showing. In hybrid
+// mode a candidate must clear the bar: a vector-only hit must stand out of the
+// noise, a keyword hit must hold more than an everyday word of the query.
 QList<SearchHit> HybridSearch::search(const SearchQuery &search)
 {
     readChangeCounters();
@@ -242,41 +282,91 @@ QList<SearchHit> HybridSearch::search(const SearchQuery &search)
             entry.foundBy |= foundBy;
         }
     };
+    const QStringList terms = queryTerms(search.text);
     if (search.mode != SearchQuery::Mode::Vector)
         fuse(keywordRanking(search), kByKeyword);
-    if (search.mode != SearchQuery::Mode::Keyword)
-        fuse(vectorRanking(search), kByVector);
+    const VectorIndex &index = indexFor(search.tenant);
+    Vector probe;
+    std::optional<SimilarityStats> scan;
+    if (index.size() > 0) {
+        probe = embedQuery(search.text);
+        if (search.mode != SearchQuery::Mode::Keyword) {
+            scan.emplace();
+            fuse(vectorRanking(search, probe, &*scan), kByVector);
+        }
+    }
     QList<Ranked> ranked = fused.values();
     std::sort(ranked.begin(), ranked.end(), [](const Ranked &a, const Ranked &b) {
         return a.score != b.score ? a.score > b.score : a.chunkId < b.chunkId;
     });
-    ranked = ranked.mid(0, qMax(1, search.k));
-    return details(ranked, search);
+
+    const SnippetMaker snippets(terms);
+    const RelevanceJudge judge(termWeights(terms), scan);
+    QList<Judged> judged;
+    RelevanceJudge::Best best;
+    QSqlQuery detailsQuery = prepareDetails();
+    for (const Ranked &entry : std::as_const(ranked)) {
+        std::optional<SearchHit> hit = details(entry, detailsQuery);
+        if (!hit)
+            continue;
+        Judged candidate{*hit, judge.keywordStrength(snippets.matchedTerms(hit->text)),
+                         judge.vectorStrength(probe.isEmpty()
+                                                  ? std::nullopt
+                                                  : index.similarity(entry.chunkId, probe))};
+        candidate.hit.relevance = std::max(candidate.keyword, candidate.vector);
+        best.keyword = std::max(best.keyword, candidate.keyword);
+        best.relevance = std::max(best.relevance, candidate.hit.relevance);
+        judged.append(std::move(candidate));
+    }
+    QList<SearchHit> hits;
+    for (Judged &candidate : judged) {
+        if (hits.size() >= qMax(1, search.k))
+            break;
+        const bool hybrid = search.mode == SearchQuery::Mode::Hybrid;
+        if (hybrid && !RelevanceJudge::isRelevant(candidate.keyword, candidate.vector, best))
+            continue;
+        if (candidate.hit.relevance < search.minRelevance)
+            continue;
+        candidate.hit.snippet = snippets.snippet(candidate.hit.text);
+        hits.append(std::move(candidate.hit));
+    }
+    return hits;
 }
 
-QList<SearchHit> HybridSearch::details(const QList<Ranked> &ranked, const SearchQuery &search)
+// Prepared once per search: a search reads up to 100 candidates.
+QSqlQuery HybridSearch::prepareDetails()
 {
-    const SnippetMaker snippets(queryTerms(search.text));
-    QList<SearchHit> hits;
     QSqlQuery query(database());
     query.prepare(QStringLiteral(
         "SELECT c.document_id, c.text, c.page, c.heading, d.source, d.title, d.filename,"
         " d.url FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.id = ?"));
-    for (const Ranked &entry : ranked) {
-        query.addBindValue(entry.chunkId);
-        run(query);
-        if (!query.next())
-            continue;
-        const QString matched = entry.foundBy == (kByKeyword | kByVector) ? QStringLiteral("both")
-                                : entry.foundBy == kByKeyword ? QStringLiteral("keyword")
-                                                              : QStringLiteral("vector");
-        hits.append(SearchHit{
-            entry.chunkId, query.value(0).toLongLong(), entry.score, query.value(1).toString(),
-            query.value(4).toString(), query.value(5).toString(), query.value(6).toString(),
-            query.value(7).toString(), query.value(2).toInt(), query.value(3).toString(), matched,
-            snippets.snippet(query.value(1).toString())});
-    }
-    return hits;
+    return query;
+}
+
+std::optional<SearchHit> HybridSearch::details(const Ranked &entry, QSqlQuery &query)
+{
+    query.addBindValue(entry.chunkId);
+    run(query);
+    if (!query.next())
+        return std::nullopt;
+    const QString matched = entry.foundBy == (kByKeyword | kByVector) ? QStringLiteral("both")
+                            : entry.foundBy == kByKeyword             ? QStringLiteral("keyword")
+                                                                      : QStringLiteral("vector");
+    SearchHit hit{entry.chunkId,
+                  query.value(0).toLongLong(),
+                  entry.score,
+                  query.value(1).toString(),
+                  query.value(4).toString(),
+                  query.value(5).toString(),
+                  query.value(6).toString(),
+                  query.value(7).toString(),
+                  query.value(2).toInt(),
+                  query.value(3).toString(),
+                  matched,
+                  0,
+                  Snippet{}};
+    query.finish();
+    return hit;
 }
 
 } // namespace aether

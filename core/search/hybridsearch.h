@@ -1,13 +1,16 @@
 #pragma once
 
+#include "search/relevance.h"
 #include "search/snippet.h"
 #include "search/vectorindex.h"
 #include "store/storereader.h"
 #include "text/embedder.h"
 
 #include <QList>
+#include <QSqlQuery>
 #include <QString>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -25,6 +28,7 @@ struct SearchQuery
         Vector,
         Keyword
     } mode = Mode::Hybrid;
+    double minRelevance = 0; // hits less relevant than this are left out
 };
 
 struct SearchHit
@@ -42,6 +46,9 @@ struct SearchHit
     // Which rankings found it: "keyword", "vector" or "both". A vector-only hit
     // shares no word with the query; with the hash embedder it is often noise.
     QString matched;
+    // How well it answers the query, in [0, 1] (search/relevance.h): the share
+    // of the query's words it holds, or how far its meaning stands out.
+    double relevance = 0;
     Snippet snippet; // the best window around the query's words, and where they are
 };
 
@@ -90,14 +97,25 @@ private:
     static QString ftsExpression(const QStringList &terms);
     QString keywordExpression(const QString &text);
     QList<qint64> joinedKeywordRanking(const SearchQuery &query, const QString &expression);
-    QList<qint64> vectorRanking(const SearchQuery &query);
+    QList<qint64> vectorRanking(const SearchQuery &query, const Vector &probe,
+                                SimilarityStats *scan);
+    Vector embedQuery(const QString &text);
+    QList<double> termWeights(const QStringList &terms);
+    QList<qint64> termCounts(const QStringList &terms);
     struct Ranked
     {
         qint64 chunkId = 0;
         double score = 0;
         int foundBy = 0; // kByKeyword | kByVector
     };
-    QList<SearchHit> details(const QList<Ranked> &ranked, const SearchQuery &search);
+    struct Judged
+    {
+        SearchHit hit;
+        double keyword = 0;
+        double vector = 0;
+    };
+    QSqlQuery prepareDetails();
+    static std::optional<SearchHit> details(const Ranked &entry, QSqlQuery &query);
     const VectorIndex &indexFor(const QString &tenant);
     void readChangeCounters();
 
@@ -109,6 +127,8 @@ private:
     };
 
     StoreReader m_reader;
+    QStringList m_countedTerms; // the terms termCounts() last counted
+    QList<qint64> m_termCounts;
     std::unique_ptr<Embedder> m_embedder;
     std::unordered_map<std::string, CachedIndex> m_indexes; // by tenant
     qint64 m_generation = 0;

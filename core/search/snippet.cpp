@@ -55,8 +55,11 @@ int endAtWord(const QString &text, int position)
 
 SnippetMaker::SnippetMaker(const QStringList &terms)
 {
-    for (const QString &term : terms)
-        m_stems.insert(stemOf(term));
+    for (int i = 0; i < terms.size(); ++i) {
+        const QString stem = stemOf(terms[i]);
+        if (!m_stems.contains(stem))
+            m_stems.insert(stem, i);
+    }
 }
 
 QString SnippetMaker::stemOf(const QString &word) const
@@ -111,6 +114,17 @@ TextSpan SnippetMaker::bestWindow(const QString &text, const QList<TextSpan> &hi
     int end = qMin(int(text.size()), start + room);
     start = qMax(0, qMin(start, end - room));
     return {startAtWord(text, start), endAtWord(text, end)};
+}
+
+QSet<int> SnippetMaker::matchedTerms(const QString &text) const
+{
+    QSet<int> matched;
+    for (auto it = wordPattern().globalMatch(text); it.hasNext();) {
+        const auto term = m_stems.constFind(stemOf(it.next().captured()));
+        if (term != m_stems.cend())
+            matched.insert(term.value());
+    }
+    return matched;
 }
 
 Snippet SnippetMaker::snippet(const QString &text) const

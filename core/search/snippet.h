@@ -2,6 +2,7 @@
 
 #include "text/snowballstemmer.h"
 
+#include <QHash>
 #include <QList>
 #include <QSet>
 #include <QString>
@@ -44,6 +45,8 @@ public:
     explicit SnippetMaker(const QStringList &terms);
 
     QList<TextSpan> highlights(const QString &text) const;
+    // Which of the terms (their indexes in the constructor's list) the text holds.
+    QSet<int> matchedTerms(const QString &text) const;
     Snippet snippet(const QString &text) const;
 
 private:
@@ -51,7 +54,7 @@ private:
     TextSpan bestWindow(const QString &text, const QList<TextSpan> &highlights) const;
 
     SnowballStemmer m_stemmer{"porter"};
-    QSet<QString> m_stems;
+    QHash<QString, int> m_stems; // stem -> the first term with it
 };
 
 } // namespace aether

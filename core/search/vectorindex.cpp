@@ -105,8 +105,12 @@ void VectorIndex::append(qint64 chunkId, const float *values, int sourceIndex)
     m_sourceIndexes.push_back(sourceIndex);
 }
 
-QList<VectorHit> VectorIndex::candidates(const Vector &query, int count, int sourceIndex) const
+QList<VectorHit> VectorIndex::candidates(const Vector &query, int count, int sourceIndex,
+                                         SimilarityStats *stats) const
 {
+    double sum = 0;
+    double sumOfSquares = 0;
+    qint64 scanned = 0;
     std::vector<std::int8_t> codes(static_cast<size_t>(m_dimension));
     const float queryStep = quantise(query.constData(), m_dimension, codes.data());
     // A min-heap of the best `count` so far; most vectors lose to its top at once.
@@ -118,12 +122,21 @@ QList<VectorHit> VectorIndex::candidates(const Vector &query, int count, int sou
         const float score =
             float(dotCodes(m_codes.data() + i * m_dimension, codes.data(), m_dimension)) *
             m_codeScales[size_t(i)] * queryStep;
+        sum += score;
+        sumOfSquares += double(score) * score;
+        ++scanned;
         if (qsizetype(best.size()) < count)
             best.push({score, i});
         else if (score > best.top().score) {
             best.pop();
             best.push({score, i});
         }
+    }
+    if (stats && scanned > 0) {
+        stats->count = scanned;
+        stats->mean = sum / double(scanned);
+        stats->deviation =
+            std::sqrt(std::max(0.0, sumOfSquares / double(scanned) - stats->mean * stats->mean));
     }
     QList<VectorHit> found;
     found.reserve(qsizetype(best.size()));
@@ -135,7 +148,8 @@ QList<VectorHit> VectorIndex::candidates(const Vector &query, int count, int sou
     return found;
 }
 
-QList<VectorHit> VectorIndex::search(const Vector &query, int k, const QString &source) const
+QList<VectorHit> VectorIndex::search(const Vector &query, int k, const QString &source,
+                                     SimilarityStats *stats) const
 {
     if (m_dimension == 0 || query.size() != m_dimension || k <= 0)
         return {};
@@ -147,7 +161,7 @@ QList<VectorHit> VectorIndex::search(const Vector &query, int k, const QString &
         sourceIndex = known.value();
     }
     QList<VectorHit> hits =
-        candidates(query, std::max(kMinCandidates, k * kCandidatesPerResult), sourceIndex);
+        candidates(query, std::max(kMinCandidates, k * kCandidatesPerResult), sourceIndex, stats);
     std::sort(hits.begin(), hits.end(), [](const VectorHit &a, const VectorHit &b) {
         return a.score != b.score ? a.score > b.score : a.chunkId < b.chunkId;
     });
@@ -155,6 +169,17 @@ QList<VectorHit> VectorIndex::search(const Vector &query, int k, const QString &
     for (VectorHit &hit : hits)
         hit.chunkId = m_chunkIds[size_t(hit.chunkId)]; // the slot becomes the chunk's id
     return hits;
+}
+
+std::optional<float> VectorIndex::similarity(qint64 chunkId, const Vector &query) const
+{
+    if (query.size() != m_dimension)
+        return std::nullopt;
+    const auto found = std::lower_bound(m_chunkIds.begin(), m_chunkIds.end(), chunkId);
+    if (found == m_chunkIds.end() || *found != chunkId)
+        return std::nullopt;
+    const size_t slot = size_t(found - m_chunkIds.begin());
+    return dotFloats(m_floats.data() + slot * size_t(m_dimension), query.constData(), m_dimension);
 }
 
 } // namespace aether

@@ -7,6 +7,7 @@
 #include <QSqlDatabase>
 #include <QString>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace aether {
@@ -15,6 +16,16 @@ struct VectorHit
 {
     qint64 chunkId = 0;
     float score = 0; // cosine similarity (vectors are unit length)
+};
+
+// How similar a query is to every vector scanned: the spread of scores that
+// mean nothing (nearly all of a store is unrelated to any one query), so that
+// a hit can be judged by how far it stands out of it, whatever the embedder.
+struct SimilarityStats
+{
+    qint64 count = 0;
+    double mean = 0;
+    double deviation = 0; // standard deviation
 };
 
 // One tenant's vectors in memory, for exact search without touching SQLite:
@@ -31,7 +42,12 @@ public:
     void clear();
 
     // The k most similar chunks, best first; `source` (empty: all) filters.
-    QList<VectorHit> search(const Vector &query, int k, const QString &source = {}) const;
+    // `stats`, when given, receives the spread of the scanned similarities.
+    QList<VectorHit> search(const Vector &query, int k, const QString &source = {},
+                            SimilarityStats *stats = nullptr) const;
+    // The cosine similarity of one chunk's vector to the query; nullopt when
+    // the index does not hold the chunk.
+    std::optional<float> similarity(qint64 chunkId, const Vector &query) const;
 
     qsizetype size() const { return qsizetype(m_chunkIds.size()); }
     int dimension() const { return m_dimension; }
@@ -43,7 +59,8 @@ public:
 
 private:
     void append(qint64 chunkId, const float *values, int sourceIndex);
-    QList<VectorHit> candidates(const Vector &query, int count, int sourceIndex) const;
+    QList<VectorHit> candidates(const Vector &query, int count, int sourceIndex,
+                                SimilarityStats *stats) const;
 
     int m_dimension = 0;
     std::vector<float> m_floats;      // size() * m_dimension

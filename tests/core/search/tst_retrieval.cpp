@@ -2,6 +2,9 @@
 // (some near neighbours), queried by paraphrases a user would type. Hybrid
 // search must put the right document in the top 3 for at least 90% of the
 // queries, and do better than either the keyword or the vector ranking alone.
+// Precision: 20 queries whose answer is one document, among 500 notes on
+// other themes (retrieval/make_unrelated.py) that share everyday words with
+// them; at least 18 must return their document and nothing unrelated.
 #include "search/hybridsearch.h"
 #include "store/knowledgestore.h"
 #include "text/chunker.h"
@@ -113,27 +116,16 @@ private:
         return double(hits) / double(m_queries.size());
     }
 
-    QTemporaryDir m_dir;
-    QList<CorpusDocument> m_documents;
-    QList<LabelledQuery> m_queries;
-    QHash<qint64, QString> m_corpusIds; // store document id -> corpus id
-    std::unique_ptr<HybridSearch> m_search;
-
-private Q_SLOTS:
-    void initTestCase()
+    // Writes the documents into a new store at `path`; returns store id -> corpus id.
+    static QHash<qint64, QString> buildStore(const QString &path,
+                                             const QList<CorpusDocument> &documents)
     {
-        QVERIFY(m_dir.isValid());
-        for (const QStringList &row : readTsv(QStringLiteral("documents.tsv"), 3))
-            m_documents.append(CorpusDocument{row[0], row[1], row[2]});
-        for (const QStringList &row : readTsv(QStringLiteral("queries.tsv"), 2))
-            m_queries.append(LabelledQuery{row[0], row[1]});
-
-        const QString path = m_dir.filePath(QStringLiteral("retrieval.db"));
+        QHash<qint64, QString> ids;
         KnowledgeStore store(path);
-        store.open(EmbedderInfo{QStringLiteral("hash"), QStringLiteral("hash-v2"),
-                                HashEmbedder::kDimension});
+        store.open(
+            EmbedderInfo{QStringLiteral("hash"), HashEmbedder().model(), HashEmbedder::kDimension});
         const Chunker chunker;
-        for (const CorpusDocument &document : std::as_const(m_documents)) {
+        for (const CorpusDocument &document : documents) {
             const QList<Chunk> chunks = chunker.split(document.text);
             QList<Vector> vectors;
             for (const Chunk &chunk : chunks)
@@ -149,10 +141,73 @@ private Q_SLOTS:
                     .toHex());
             record.sizeBytes = document.text.toUtf8().size();
             record.textChars = document.text.size();
-            m_corpusIds.insert(store.write(record, chunks, vectors), document.id);
+            ids.insert(store.write(record, chunks, vectors), document.id);
         }
-        QCOMPARE(store.documentCount(QStringLiteral("default")), qint64(m_documents.size()));
+        if (store.documentCount(QStringLiteral("default")) != documents.size())
+            qFatal("the store of %s holds the wrong number of documents", qPrintable(path));
+        return ids;
+    }
+
+    static QList<CorpusDocument> readDocuments(const QString &fileName)
+    {
+        QList<CorpusDocument> documents;
+        for (const QStringList &row : readTsv(fileName, 3))
+            documents.append(CorpusDocument{row[0], row[1], row[2]});
+        return documents;
+    }
+
+    static QList<LabelledQuery> readQueries(const QString &fileName)
+    {
+        QList<LabelledQuery> queries;
+        for (const QStringList &row : readTsv(fileName, 2))
+            queries.append(LabelledQuery{row[0], row[1]});
+        return queries;
+    }
+
+    // The precision store: each precision query's answer document, and the
+    // unrelated notes.
+    void buildPrecisionStore()
+    {
+        m_precisionQueries = readQueries(QStringLiteral("precision.tsv"));
+        QHash<QString, CorpusDocument> byId;
+        for (const CorpusDocument &document : std::as_const(m_documents))
+            byId.insert(document.id, document);
+        QList<CorpusDocument> documents;
+        for (const LabelledQuery &query : std::as_const(m_precisionQueries)) {
+            if (!byId.contains(query.expectedId))
+                qFatal("precision.tsv: no document %s", qPrintable(query.expectedId));
+            documents.append(byId.value(query.expectedId));
+        }
+        m_unrelatedCount = 0;
+        for (const CorpusDocument &note : readDocuments(QStringLiteral("unrelated.tsv"))) {
+            documents.append(note);
+            ++m_unrelatedCount;
+        }
+        const QString path = m_dir.filePath(QStringLiteral("precision.db"));
+        m_precisionIds = buildStore(path, documents);
+        m_precisionSearch = std::make_unique<HybridSearch>(path);
+    }
+
+    QTemporaryDir m_dir;
+    QList<CorpusDocument> m_documents;
+    QList<LabelledQuery> m_queries;
+    QHash<qint64, QString> m_corpusIds; // store document id -> corpus id
+    std::unique_ptr<HybridSearch> m_search;
+    QList<LabelledQuery> m_precisionQueries;
+    QHash<qint64, QString> m_precisionIds;
+    std::unique_ptr<HybridSearch> m_precisionSearch;
+    int m_unrelatedCount = 0;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_documents = readDocuments(QStringLiteral("documents.tsv"));
+        m_queries = readQueries(QStringLiteral("queries.tsv"));
+        const QString path = m_dir.filePath(QStringLiteral("retrieval.db"));
+        m_corpusIds = buildStore(path, m_documents);
         m_search = std::make_unique<HybridSearch>(path);
+        buildPrecisionStore();
     }
 
     void theCorpusIsLargeAndLabelled()
@@ -182,6 +237,47 @@ private Q_SLOTS:
         QVERIFY2(hybrid >= kMinimumHybridHitRate, qPrintable(QString::number(hybrid)));
         QVERIFY2(hybrid > vector, qPrintable(QString::number(vector)));
         QVERIFY2(hybrid > keyword, qPrintable(QString::number(keyword)));
+    }
+
+    // A query whose answer is one document returns that document first and no
+    // unrelated one among its k results: no filler from hash-vector noise or
+    // from a shared everyday word.
+    void oneAnswerQueriesReturnNoUnrelatedDocument()
+    {
+        QVERIFY(m_unrelatedCount >= 500);
+        QCOMPARE(m_precisionQueries.size(), 20);
+        int clean = 0;
+        for (const LabelledQuery &query : std::as_const(m_precisionQueries)) {
+            const QList<SearchHit> results = m_precisionSearch->search(
+                {query.text, QStringLiteral("default"), {}, 10, SearchQuery::Mode::Hybrid});
+            QStringList unrelated;
+            for (const SearchHit &hit : results) {
+                QVERIFY2(hit.relevance >= 0 && hit.relevance <= 1,
+                         qPrintable(QString::number(hit.relevance)));
+                if (m_precisionIds.value(hit.documentId) != query.expectedId)
+                    unrelated.append(QStringLiteral("%1 (%2, relevance %3)")
+                                         .arg(m_precisionIds.value(hit.documentId), hit.matched)
+                                         .arg(hit.relevance, 0, 'f', 2));
+            }
+            const bool foundFirst =
+                !results.isEmpty() &&
+                m_precisionIds.value(results.first().documentId) == query.expectedId;
+            if (foundFirst && unrelated.isEmpty()) {
+                ++clean;
+                continue;
+            }
+            qInfo("not clean: \"%s\": %s; unrelated: %s", qPrintable(query.text),
+                  foundFirst ? "answer first" : "answer not first",
+                  qPrintable(unrelated.join(QStringLiteral(", "))));
+        }
+        const double paraphrases = hitRate(SearchQuery::Mode::Hybrid);
+        // For bench/report.sh (docs/benchmarks.md).
+        qInfo("RESULT retrieval precision_clean=%d/%lld unrelated_documents=%d "
+              "paraphrase_top3=%.2f paraphrase_queries=%lld",
+              clean, static_cast<long long>(m_precisionQueries.size()), m_unrelatedCount,
+              paraphrases, static_cast<long long>(m_queries.size()));
+        QVERIFY2(clean >= 18, qPrintable(QString::number(clean)));
+        QVERIFY2(paraphrases >= kMinimumHybridHitRate, qPrintable(QString::number(paraphrases)));
     }
 };
 
