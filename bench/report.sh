@@ -67,6 +67,7 @@ reason_for() {
     case "$1" in
     guimodel) first_reason "need_program bench/guimodel/aether-bench-guimodel" ;;
     extract) first_reason "need_program bench/extract/aether-bench-extract" "need_command pdftotext poppler-utils" ;;
+    retrieval) first_reason "need_program tests/core/search/tst_retrieval" ;;
     search) first_reason search_reason ;;
     batch) first_reason "$daemon" "$redis" ;;
     enqueue) first_reason "$daemon" "$redis" "need_command wrk wrk" need_peer "need_python rq fastapi uvicorn multipart" ;;
@@ -211,6 +212,22 @@ rows_ingest() {
     fi
     row "$what" "$(fmt '%.2f MB/s' "$o")$failed" "$base" "$(fmt '%.2f MB/s' "$p")" "$(ratio "$o" "$p")" "–"
 }
+rows_retrieval() {
+    local precision="search precision: 20 one-answer queries among 500 unrelated notes"
+    local recall="search recall: paraphrase queries, answer in the top 3"
+    if [ "${status[retrieval]}" != ok ]; then
+        row_not_run "$precision" "${status[retrieval]}" "no baseline" "≥ 18 of 20 clean"
+        row_not_run "$recall" "${status[retrieval]}" "no baseline" "–"
+        return
+    fi
+    local clean rate queries
+    clean=$(value retrieval precision_clean) rate=$(value retrieval paraphrase_top3)
+    queries=$(value retrieval paraphrase_queries)
+    row "$precision" "$clean clean (the answer first, nothing unrelated)" "no baseline" "–" "–" \
+        "$(target "≥ 18 of 20 clean" "$(holds "${clean%/*} >= 18")")"
+    row "$recall" "$(fmt '%.2f' "$rate") of $queries" "no baseline" "–" "–" \
+        "$(target "≥ 0.90" "$(holds "$rate >= 0.9")")"
+}
 rows_batch() {
     local what base
     what="batch enqueue, $(thousands "${batch_args[0]:-1000}") files in one request, median"
@@ -304,6 +321,8 @@ write_document() {
         echo "  \`/knowledge/ingest-batch-async\`, timed by curl (\`WORKERS=0\`)."
         echo "- **job table** (\`$(command_line aether-bench-guimodel "${guimodel_args[@]}")\`): the events applied as one batch"
         echo "  each, best of the runs; the baseline finds rows through a QHash and calls setData per column."
+        echo "- **search precision and recall** (\`bench/retrieval.sh\`): the retrieval test set of"
+        echo "  \`tests/core/search/tst_retrieval.cpp\` (hash embedder, hybrid search, k = 10 for precision)."
         echo "- **abuse** (\`bench/abuse.sh\`): the daemon's peak RSS (VmHWM) while 50 clients without a key"
         echo "  each declare a 100 MB upload, and while 4 URL jobs fetch from servers that never end their"
         echo "  body; the bound is the one of issue 14 (base + 64 MB; base + 4 capped bodies + 64 MB)."
@@ -323,9 +342,10 @@ run_bench enqueue bench/enqueue.sh "${enqueue_args[@]}"
 run_bench drain bench/drain.sh "${drain_args[@]}"
 run_bench ingest bench/ingest.sh "$build" "${ingest_args[@]}"
 run_bench abuse bench/abuse.sh
+run_bench retrieval bench/retrieval.sh "$build"
 
 : >"$work/rows.md"
-for name in enqueue drain ingest batch extract search guimodel abuse; do
+for name in enqueue drain ingest batch extract search retrieval guimodel abuse; do
     "rows_$name"
 done
 write_document

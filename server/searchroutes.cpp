@@ -6,6 +6,7 @@
 #include <QHttpServerRequest>
 #include <QJsonArray>
 #include <QUrlQuery>
+#include <cmath>
 
 namespace aether {
 
@@ -53,6 +54,7 @@ QJsonObject hitJson(const SearchHit &hit)
         {QStringLiteral("document_id"), hit.documentId},
         {QStringLiteral("score"), hit.score},
         {QStringLiteral("matched"), hit.matched},
+        {QStringLiteral("relevance"), std::round(hit.relevance * 1000) / 1000},
         {QStringLiteral("text"), hit.text},
         {QStringLiteral("snippet"), hit.snippet.text},
         {QStringLiteral("highlights"), spansJson(hit.snippet.highlights)},
@@ -67,6 +69,20 @@ QJsonObject hitJson(const SearchHit &hit)
     if (!hit.url.isEmpty())
         json.insert(QStringLiteral("url"), hit.url);
     return json;
+}
+
+// `min_score`: the least relevance (0 to 1) a hit must have to be returned.
+double minScoreFrom(const QJsonValue &value)
+{
+    if (value.isUndefined() || value.isNull())
+        return 0;
+    bool ok = value.isDouble();
+    double minimum = value.toDouble();
+    if (value.isString())
+        minimum = value.toString().toDouble(&ok);
+    if (!ok || !(minimum >= 0 && minimum <= 1))
+        throw ApiError{422, QStringLiteral("field 'min_score' must be a number from 0 to 1")};
+    return minimum;
 }
 
 } // namespace
@@ -95,6 +111,9 @@ ApiReply SearchRoutes::searchByUrl(const RouteContext &context)
             422, QStringLiteral("parameter 'q' is longer than %1 characters").arg(kMaxQueryChars)};
     if (parameters.hasQueryItem(QStringLiteral("k")))
         query.k = kFrom(QJsonValue(parameters.queryItemValue(QStringLiteral("k"))));
+    if (parameters.hasQueryItem(QStringLiteral("min_score")))
+        query.minRelevance =
+            minScoreFrom(QJsonValue(parameters.queryItemValue(QStringLiteral("min_score"))));
     query.source = parameters.queryItemValue(QStringLiteral("source"), QUrl::FullyDecoded);
     query.mode = modeFrom(parameters.queryItemValue(QStringLiteral("mode")));
     query.tenant = context.access.tenant;
@@ -107,6 +126,7 @@ ApiReply SearchRoutes::searchByBody(const RouteContext &context)
     SearchQuery query;
     query.text = body.requiredString(QStringLiteral("query"), kMaxQueryChars);
     query.k = kFrom(body.object().value(QStringLiteral("k")));
+    query.minRelevance = minScoreFrom(body.object().value(QStringLiteral("min_score")));
     query.source = body.optionalString(QStringLiteral("source"), QString(), 200);
     query.mode = modeFrom(body.optionalString(QStringLiteral("mode"), QString(), 20));
     query.tenant = context.access.tenant;

@@ -111,6 +111,82 @@ private Q_SLOTS:
         QCOMPARE(first.value("snippet_highlights").toArray(), first.value("highlights").toArray());
     }
 
+    // The case: over notes on cooking and astronomy, "glacier moraine"
+    // returns the one glacier guide and no filler; every hit says how
+    // relevant it is, and min_score leaves out the less relevant.
+    void aQueryMatchingOneDocumentReturnsOnlyIt()
+    {
+        const QByteArray tenant = "precision";
+        const QStringList cooking = {
+            QStringLiteral("Braise the lamb shoulder slowly with garlic, rosemary and white wine."),
+            QStringLiteral("A roux of butter and flour thickens the gravy; whisk in stock slowly."),
+            QStringLiteral("Toast cumin and coriander seeds before grinding them for the curry."),
+            QStringLiteral("Proof the dough in a warm kitchen until it doubles, then bake it hot."),
+            QStringLiteral(
+                "Blanch the green beans, then shock them in iced water to keep them bright."),
+        };
+        const QStringList astronomy = {
+            QStringLiteral("Jupiter's moons were first seen by Galileo through a small telescope."),
+            QStringLiteral("A red giant star swells as it burns the helium in its core."),
+            QStringLiteral("The Andromeda galaxy is visible on dark autumn nights without optics."),
+            QStringLiteral("Saturn's rings are made of ice and rock, thin as a sheet of paper."),
+            QStringLiteral(
+                "Meteor showers happen when Earth crosses the debris of a comet's orbit."),
+        };
+        for (const QString &note : cooking + astronomy)
+            ingest(note, tenant);
+        ingest(QStringLiteral("A field guide to glaciers: a moraine is the ridge of rock and till "
+                              "a glacier pushes ahead of it and leaves behind when it melts."),
+               tenant);
+        Headers viewer = kViewer;
+        viewer.emplaceBack("x-tenant", tenant);
+        const HttpResult reply = m_client->postJson(
+            QStringLiteral("/knowledge/search"), {{"query", "glacier moraine"}, {"k", 20}}, viewer);
+        QCOMPARE(reply.status, 200);
+        const QJsonArray results = reply.json().value("results").toArray();
+        QCOMPARE(results.size(), 1);
+        const QJsonObject guide = results.first().toObject();
+        QVERIFY(guide.value("text").toString().startsWith(QStringLiteral("A field guide")));
+        QCOMPARE(guide.value("matched").toString(), QStringLiteral("both"));
+        QVERIFY(guide.value("relevance").toDouble() > 0.9);
+        QVERIFY(guide.value("relevance").toDouble() <= 1.0);
+
+        // A query sharing one everyday word with many notes and both words with
+        // one: a relevance per hit, and min_score cuts the weaker.
+        const QJsonArray keyword =
+            m_client
+                ->postJson(QStringLiteral("/knowledge/search"),
+                           {{"query", "rock ice"}, {"k", 20}, {"mode", "keyword"}}, viewer)
+                .json()
+                .value("results")
+                .toArray();
+        QVERIFY(keyword.size() >= 2);
+        double lowest = 1;
+        for (const QJsonValue &hit : keyword) {
+            const double relevance = hit.toObject().value("relevance").toDouble();
+            QVERIFY(relevance >= 0 && relevance <= 1);
+            lowest = qMin(lowest, relevance);
+        }
+        QVERIFY(lowest < 1);
+        const QJsonArray strict =
+            m_client
+                ->postJson(
+                    QStringLiteral("/knowledge/search"),
+                    {{"query", "rock ice"}, {"k", 20}, {"mode", "keyword"}, {"min_score", 0.99}},
+                    viewer)
+                .json()
+                .value("results")
+                .toArray();
+        QVERIFY(strict.size() < keyword.size());
+        for (const QJsonValue &hit : strict)
+            QVERIFY(hit.toObject().value("relevance").toDouble() >= 0.99);
+        QCOMPARE(m_client
+                     ->postJson(QStringLiteral("/knowledge/search"),
+                                {{"query", "rock"}, {"min_score", 2}}, viewer)
+                     .status,
+                 422);
+    }
+
     void tenantsOnlySeeTheirOwn()
     {
         Headers acme = kViewer;
