@@ -304,6 +304,9 @@ QList<SearchHit> HybridSearch::search(const SearchQuery &search)
     const RelevanceJudge judge(termWeights(terms), scan);
     QList<Judged> judged;
     RelevanceJudge::Best best;
+    // The best of the fused ranking are judged: what ranks below them would
+    // not be shown anyway once k hits are found, and reading each costs.
+    ranked = ranked.mid(0, qMax(kMinJudged, kJudgedPerResult * search.k));
     QSqlQuery detailsQuery = prepareDetails();
     for (const Ranked &entry : std::as_const(ranked)) {
         std::optional<SearchHit> hit = details(entry, detailsQuery);

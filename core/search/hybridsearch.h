@@ -78,6 +78,8 @@ public:
     static constexpr int kCandidates = 50;      // per ranking, before fusion
     static constexpr int kRrfK = 60;            // the usual reciprocal-rank constant
     static constexpr int kKeywordOverfetch = 4; // FTS5 hits taken before the tenant filter
+    static constexpr int kJudgedPerResult = 3;  // fused candidates judged per result asked for
+    static constexpr int kMinJudged = 20;
 
     // How many matching passages keyword search ranks at most, rarer words
     // first (see keywordExpression()).

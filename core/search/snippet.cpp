@@ -12,6 +12,11 @@ const QChar kEllipsis(0x2026);
 // unicode61 removes diacritics from Latin letters: "café" is indexed as "cafe".
 QString foldedLower(const QString &word)
 {
+    bool ascii = true;
+    for (const QChar c : word)
+        ascii = ascii && c.unicode() < 0x80;
+    if (ascii) // most words: no decomposition to do
+        return word.toLower();
     const QString decomposed = word.toLower().normalized(QString::NormalizationForm_D);
     QString folded;
     folded.reserve(decomposed.size());
@@ -62,9 +67,16 @@ SnippetMaker::SnippetMaker(const QStringList &terms)
     }
 }
 
+// Remembered: a search reads up to a hundred passages, mostly of the same words.
 QString SnippetMaker::stemOf(const QString &word) const
 {
-    return m_stemmer.stem(foldedLower(word));
+    const auto known = m_stemCache.constFind(word);
+    if (known != m_stemCache.cend())
+        return known.value();
+    QString stem = m_stemmer.stem(foldedLower(word));
+    if (m_stemCache.size() < kMaxCachedStems)
+        m_stemCache.insert(word, stem);
+    return stem;
 }
 
 QList<TextSpan> SnippetMaker::highlights(const QString &text) const

@@ -55,6 +55,8 @@ private:
 
     SnowballStemmer m_stemmer{"porter"};
     QHash<QString, int> m_stems; // stem -> the first term with it
+    static constexpr qsizetype kMaxCachedStems = 50000;
+    mutable QHash<QString, QString> m_stemCache; // word as written -> its stem
 };
 
 } // namespace aether
