@@ -1,7 +1,5 @@
 #include "ui/passagedelegate.h"
 
-#include "ui/searchsnippet.h"
-
 #include <QAbstractTextDocumentLayout>
 #include <QApplication>
 #include <QPainter>
@@ -15,7 +13,7 @@ constexpr int kPassageLines = 4;
 
 } // namespace
 
-QString PassageDelegate::highlighted(const QString &text, const QStringList &terms,
+QString PassageDelegate::highlighted(const QString &text, const QJsonArray &spans,
                                      const QPalette &palette)
 {
     const auto escaped = [](const QString &plain) {
@@ -26,10 +24,15 @@ QString PassageDelegate::highlighted(const QString &text, const QStringList &ter
                                   palette.color(QPalette::HighlightedText).name());
     QString html;
     qsizetype last = 0;
-    for (const Snippet::Span &match : termMatches(text, terms)) {
-        html += escaped(text.mid(last, match.start - last));
-        html += mark + escaped(text.mid(match.start, match.length)) + QStringLiteral("</span>");
-        last = match.start + match.length;
+    for (const QJsonValue &value : spans) {
+        const QJsonArray span = value.toArray();
+        const qsizetype start = span.at(0).toInteger(-1);
+        const qsizetype end = span.at(1).toInteger(-1);
+        if (start < last || end <= start || end > text.size())
+            continue; // out of order or out of the text: a server of another version
+        html += escaped(text.mid(last, start - last));
+        html += mark + escaped(text.mid(start, end - start)) + QStringLiteral("</span>");
+        last = end;
     }
     html += escaped(text.mid(last));
     return html;
@@ -47,7 +50,7 @@ void PassageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
 
     QTextDocument document;
     document.setDefaultFont(option.font);
-    document.setHtml(highlighted(passage, m_terms, option.palette));
+    document.setHtml(highlighted(passage, index.data(kSpansRole).toJsonArray(), option.palette));
     document.setTextWidth(option.rect.width() - 8);
     painter->save();
     painter->translate(option.rect.topLeft() + QPoint(4, 2));

@@ -3,7 +3,6 @@
 #include "ui/apiclient.h"
 #include "ui/documentdescription.h"
 #include "ui/passagedelegate.h"
-#include "ui/searchsnippet.h"
 
 #include <QComboBox>
 #include <QDesktopServices>
@@ -14,7 +13,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QRegularExpression>
 #include <QSplitter>
 #include <QTextBrowser>
 #include <QTreeWidget>
@@ -38,16 +36,16 @@ enum Column
 static_assert(FoundByColumn == SearchPanel::kFoundByColumn &&
               PassageColumn == SearchPanel::kPassageColumn);
 
-constexpr int kTargetRole = Qt::UserRole + 1;  // URL or file name to open
-constexpr int kPassageRole = Qt::UserRole + 2; // the whole passage
+constexpr int kTargetRole = Qt::UserRole + 1;       // URL or file name to open
+constexpr int kPassageRole = Qt::UserRole + 2;      // the whole passage
+constexpr int kPassageSpansRole = Qt::UserRole + 3; // where its words are
 constexpr int kBarSteps = 5;
 
-// The score relative to the best result's, as a bar of kBarSteps blocks: the
-// scores' scale (fused ranks) means nothing to a reader, their order does.
-QString relevanceBar(double score, double best)
+// The hit's relevance (0 to 1, comparable across searches) as a bar of
+// kBarSteps blocks.
+QString relevanceBar(double relevance)
 {
-    const int filled =
-        best > 0 ? qBound(1, int(std::lround(kBarSteps * score / best)), kBarSteps) : 1;
+    const int filled = qBound(1, int(std::lround(kBarSteps * relevance)), kBarSteps);
     return QString(filled, QChar(0x25A0)) + QString(kBarSteps - filled, QChar(0x25A1));
 }
 
@@ -119,10 +117,6 @@ void SearchPanel::search()
     const QString query = m_query->text().trimmed();
     if (query.isEmpty())
         return;
-    static const QRegularExpression separators(QStringLiteral("\\W+"),
-                                               QRegularExpression::UseUnicodePropertiesOption);
-    m_terms = query.split(separators, Qt::SkipEmptyParts);
-    m_passages->setTerms(m_terms);
     m_status->setText(tr("Searching…"));
     const QJsonObject body{{QStringLiteral("query"), query},
                            {QStringLiteral("k"), 20},
@@ -143,29 +137,28 @@ void SearchPanel::showResults(const QJsonArray &results)
 {
     m_results->clear();
     m_passage->clear();
-    const double best = results.isEmpty()
-                            ? 0
-                            : results.first().toObject().value(QStringLiteral("score")).toDouble();
     for (const QJsonValue &value : results) {
         const QJsonObject hit = value.toObject();
         const QString url = hit.value(QStringLiteral("url")).toString();
         const QString fileName = hit.value(QStringLiteral("filename")).toString();
         const QString title = documentName(hit); // a hit names its document as a listing does
         const QJsonValue page = hit.value(QStringLiteral("page"));
-        const double score = hit.value(QStringLiteral("score")).toDouble();
+        const double relevance = hit.value(QStringLiteral("relevance")).toDouble();
         const QString passage = hit.value(QStringLiteral("text")).toString();
         auto *item = new QTreeWidgetItem(m_results);
-        item->setText(ScoreColumn, relevanceBar(score, best));
-        item->setToolTip(
-            ScoreColumn,
-            tr("score %1 (the best result's: %2)").arg(score, 0, 'f', 4).arg(best, 0, 'f', 4));
+        item->setText(ScoreColumn, relevanceBar(relevance));
+        item->setToolTip(ScoreColumn, tr("relevance %1%").arg(std::lround(relevance * 100)));
         showFoundBy(item, hit.value(QStringLiteral("matched")).toString());
         item->setText(TitleColumn, title);
         item->setToolTip(TitleColumn, url.isEmpty() ? fileName : url);
         item->setText(SourceColumn, hit.value(QStringLiteral("source")).toString());
         item->setText(PageColumn, page.isDouble() ? QString::number(page.toInt()) : QString());
-        item->setText(PassageColumn, makeSnippet(passage, m_terms).text);
+        item->setText(PassageColumn, hit.value(QStringLiteral("snippet")).toString());
+        item->setData(PassageColumn, PassageDelegate::kSpansRole,
+                      hit.value(QStringLiteral("snippet_highlights")).toArray());
         item->setData(PassageColumn, kPassageRole, passage);
+        item->setData(PassageColumn, kPassageSpansRole,
+                      hit.value(QStringLiteral("highlights")).toArray());
         item->setData(TitleColumn, kTargetRole, url.isEmpty() ? fileName : url);
     }
     if (results.isEmpty()) {
@@ -214,7 +207,8 @@ void SearchPanel::showPassage(QTreeWidgetItem *item)
         return;
     }
     m_passage->setHtml(PassageDelegate::highlighted(
-        item->data(PassageColumn, kPassageRole).toString(), m_terms, m_passage->palette()));
+        item->data(PassageColumn, kPassageRole).toString(),
+        item->data(PassageColumn, kPassageSpansRole).toJsonArray(), m_passage->palette()));
 }
 
 void SearchPanel::open(QTreeWidgetItem *item)

@@ -16,9 +16,10 @@ class ApiClient;
 class PassageDelegate;
 
 // The Search tab: a query against the search API; each result shows its
-// relevance (a bar, relative to the best result), title, source, page and a
-// snippet around the matched terms; the selected result's whole passage shows
-// below, terms highlighted. Double-click opens the URL or the local file.
+// relevance (a bar of the API's 0-1 relevance), title, source, page and the
+// API's snippet with the query's words marked (stemmed forms too, as the
+// server matched them); the selected result's whole passage shows below,
+// marked likewise. Double-click opens the URL or the local file.
 class SearchPanel : public QWidget
 {
     Q_OBJECT
@@ -55,7 +56,6 @@ private:
     QTreeWidget *m_results;
     PassageDelegate *m_passages;
     QTextBrowser *m_passage;
-    QStringList m_terms;
     int m_searches = 0; // searches asked so far; only the last one's answer is shown
     QLabel *m_status;
 };

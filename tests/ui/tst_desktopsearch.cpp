@@ -1,14 +1,16 @@
-// The Search tab shows why a result matched: a snippet around the query's
-// terms (even when they come at the end of a long passage), relevance as a
-// bar, and the whole passage of the selected result below.
+// The Search tab shows why a result matched: the API's snippet around the
+// query's words (even when they come at the end of a long passage) with the
+// words marked, relevance as a bar, and the whole passage of the selected
+// result below.
 #include "desktopfixture.h"
 #include "httpclient.h"
 #include "jobpoller.h"
 #include "ui/mainwindow.h"
+#include "ui/passagedelegate.h"
 #include "ui/searchpanel.h"
-#include "ui/searchsnippet.h"
 
 #include <QComboBox>
+#include <QJsonArray>
 #include <QLineEdit>
 #include <QTest>
 #include <QTextBrowser>
@@ -35,27 +37,17 @@ class TestDesktopSearch : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
-    void aSnippetCentresOnTheMatch()
+    // Marks are escaped text: a passage holding markup shows it as written.
+    void highlightsAreMarkedAndMarkupIsEscaped()
     {
-        const QString passage =
-            longPassageEndingWith(QStringLiteral("Moraines are heaps of glacial debris."));
-        const Snippet snippet = makeSnippet(passage, {QStringLiteral("moraine")});
-        QVERIFY(snippet.text.size() <= 300);
-        QVERIFY2(snippet.text.startsWith(QStringLiteral("… ")), qPrintable(snippet.text));
-        QVERIFY2(snippet.text.contains(QStringLiteral("Moraines are heaps")),
-                 qPrintable(snippet.text));
-        QCOMPARE(snippet.matches.size(), 1);
-        QCOMPARE(snippet.text.mid(snippet.matches[0].start, snippet.matches[0].length),
-                 QStringLiteral("Moraines"));
-
-        // Line breaks stay; a passage without a match shows its start, cut with "…".
-        const Snippet lines =
-            makeSnippet(QStringLiteral("one\ntwo moraine\nthree"), {QStringLiteral("moraine")});
-        QCOMPARE(lines.text, QStringLiteral("one\ntwo moraine\nthree"));
-        const Snippet none = makeSnippet(passage, {QStringLiteral("absent")});
-        QVERIFY(none.text.startsWith(QStringLiteral("Sentence 0")));
-        QVERIFY(none.text.endsWith(QStringLiteral(" …")));
-        QVERIFY(none.text.size() <= 300);
+        const QString html = PassageDelegate::highlighted(
+            QStringLiteral("<b>x</b> moraines & tills"), QJsonArray{QJsonArray{9, 17}}, QPalette());
+        QVERIFY2(html.startsWith(QStringLiteral("&lt;b&gt;x&lt;/b&gt; <span")), qPrintable(html));
+        QVERIFY(html.contains(QStringLiteral("font-weight:bold\">moraines</span> &amp; tills")));
+        // Spans out of the text or out of order are skipped, never read past the end.
+        const QString odd = PassageDelegate::highlighted(
+            QStringLiteral("short"), QJsonArray{QJsonArray{3, 99}, QJsonArray{2, 1}}, QPalette());
+        QCOMPARE(odd, QStringLiteral("short"));
     }
 
     void aMatchAtTheEndOfALongChunkIsShown()
@@ -96,9 +88,19 @@ private Q_SLOTS:
         QTreeWidgetItem *top = search->results()->topLevelItem(0);
         const QString shown = top->text(SearchPanel::kPassageColumn);
         QVERIFY2(shown.contains(QStringLiteral("Drumlins are teardrop hills")), qPrintable(shown));
-        QVERIFY2(shown.startsWith(QStringLiteral("… ")), qPrintable(shown));
+        QVERIFY2(shown.startsWith(QChar(0x2026)), qPrintable(shown));
         QVERIFY(shown.size() <= 300);
-        QCOMPARE(top->text(0), QString(5, QChar(0x25A0))); // the best result: a full bar
+        // The server's marks: "Drumlins" in the snippet, stemmed as the query's "drumlins".
+        const QJsonArray marks =
+            top->data(SearchPanel::kPassageColumn, PassageDelegate::kSpansRole).toJsonArray();
+        QCOMPARE(marks.size(), 1);
+        QCOMPARE(
+            shown.mid(marks.at(0).toArray().at(0).toInt(),
+                      marks.at(0).toArray().at(1).toInt() - marks.at(0).toArray().at(0).toInt()),
+            QStringLiteral("Drumlins"));
+        // Every word of the query: relevance 1, a full bar.
+        QCOMPARE(top->text(0), QString(5, QChar(0x25A0)));
+        QCOMPARE(top->toolTip(0), QStringLiteral("relevance 100%"));
         QVERIFY(top->text(SearchPanel::kFoundByColumn).startsWith(QLatin1String("words")));
         bool breadLabelled = false;
         for (int row = 0; row < search->results()->topLevelItemCount(); ++row) {
@@ -109,6 +111,7 @@ private Q_SLOTS:
         QVERIFY(breadLabelled);
         QVERIFY(search->passageView()->toPlainText().contains(QStringLiteral("Sentence 0")));
         QVERIFY(search->passageView()->toPlainText().contains(QStringLiteral("Drumlins")));
+        QVERIFY(search->passageView()->toHtml().contains(QStringLiteral("Drumlins</span>")));
 
         // A search that finds nothing says so, and what to try.
         search->mode()->setCurrentIndex(search->mode()->findData(QStringLiteral("keyword")));
