@@ -33,6 +33,8 @@ PipelineSettings pipelineSettings(const Settings &settings)
     PipelineSettings pipeline;
     pipeline.databasePath = settings.databasePath;
     pipeline.chunker = ChunkerOptions{settings.chunkSize, settings.chunkOverlap};
+    pipeline.ocr = settings.ocr != QLatin1String("off");
+    pipeline.ocrLanguages = settings.ocrLangs;
     pipeline.fetch.allowPrivate = PrivateAccess(settings.urlAllowPrivate, settings.urlAllowHosts);
     return pipeline;
 }

@@ -2,6 +2,7 @@
 
 #include <QDir>
 #include <QHostAddress>
+#include <QRegularExpression>
 
 namespace aether {
 
@@ -202,6 +203,44 @@ SettingOption providerOption()
     return option;
 }
 
+SettingOption ocrOption()
+{
+    SettingOption option =
+        makeOption("ocr", "OCR", "mode",
+                   "OCR of scanned PDF pages and images: auto (default) or off.", Kind::Choice);
+    option.choices = {QStringLiteral("auto"), QStringLiteral("off")};
+    option.read = [](const Settings &settings) { return settings.ocr; };
+    option.write = [choices = option.choices](Settings &settings, const QString &text) {
+        const QString mode = text.trimmed().toLower();
+        if (!choices.contains(mode))
+            return QStringLiteral("OCR must be auto or off, not '%1'").arg(mode);
+        settings.ocr = mode;
+        return QString();
+    };
+    return option;
+}
+
+SettingOption ocrLangsOption()
+{
+    SettingOption option =
+        makeOption("ocr-langs", "OCR_LANGS", "langs",
+                   "Tesseract languages, +-joined (default eng; others need tesseract-ocr-<lang>).",
+                   Kind::Text);
+    option.read = [](const Settings &settings) { return settings.ocrLangs; };
+    option.write = [](Settings &settings, const QString &text) {
+        static const QRegularExpression languages(
+            QStringLiteral("^[a-z][a-z_]{1,15}(\\+[a-z][a-z_]{1,15})*$"));
+        const QString langs = text.trimmed();
+        if (!languages.match(langs).hasMatch())
+            return QStringLiteral("OCR_LANGS must be Tesseract language codes joined by +, "
+                                  "such as eng or eng+deu, not '%1'")
+                .arg(langs);
+        settings.ocrLangs = langs;
+        return QString();
+    };
+    return option;
+}
+
 SettingOption watchRootsOption()
 {
     SettingOption option =
@@ -329,6 +368,8 @@ QList<SettingOption> buildOptions()
         numberOption("chunk-overlap", "CHUNK_OVERLAP", "chars",
                      "Chunk overlap in characters (default 150).", &Settings::chunkOverlap, 0,
                      50000, tr("Chunk overlap (chars)")),
+        ocrOption(),
+        ocrLangsOption(),
     };
 }
 

@@ -64,6 +64,11 @@ struct Settings
     int chunkSize = 1000;
     int chunkOverlap = 150;
 
+    // OCR of scanned PDF pages and images: "auto" (when a page has no text
+    // layer) or "off"; the Tesseract languages, "+"-joined ("eng+deu").
+    QString ocr = QStringLiteral("auto");
+    QString ocrLangs = QStringLiteral("eng");
+
     bool noServer = false; // --no-server: workers only
 
     // Where each setting that was given came from, by environment name:

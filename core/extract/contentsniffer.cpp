@@ -24,6 +24,8 @@ const Signature kBinarySignatures[] = {
     {"\xFF\xD8\xFF", "image/jpeg"},
     {"GIF87a", "image/gif"},
     {"GIF89a", "image/gif"},
+    {QByteArrayView("II*\0", 4), "image/tiff"},
+    {QByteArrayView("MM\0*", 4), "image/tiff"},
     {"PK\x03\x04", "application/zip"},
     {"\x1F\x8B", "application/gzip"},
     {"\x7F"

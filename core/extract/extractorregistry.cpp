@@ -6,6 +6,7 @@
 #include "extract/docxextractor.h"
 #include "extract/emlextractor.h"
 #include "extract/htmlextractor.h"
+#include "extract/imageextractor.h"
 #include "extract/jsonextractor.h"
 #include "extract/markdownextractor.h"
 #include "extract/odpextractor.h"
@@ -58,7 +59,9 @@ constexpr KnownType kExtensions[] = {
     {u"eml", u"eml"},           {u"docx", u"docx"}, {u"docm", u"docx"},  {u"dotx", u"docx"},
     {u"pptx", u"pptx"},         {u"pptm", u"pptx"}, {u"xlsx", u"xlsx"},  {u"xlsm", u"xlsx"},
     {u"odt", u"odt"},           {u"ott", u"odt"},   {u"ods", u"ods"},    {u"ots", u"ods"},
-    {u"odp", u"odp"},           {u"otp", u"odp"},
+    {u"odp", u"odp"},           {u"otp", u"odp"},   {u"png", u"image"},  {u"jpg", u"image"},
+    {u"jpeg", u"image"},        {u"tif", u"image"}, {u"tiff", u"image"}, {u"webp", u"image"},
+    {u"gif", u"image"},
 };
 
 constexpr const char16_t *kTextExtensions[] = {
@@ -71,7 +74,7 @@ constexpr const char16_t *kTextExtensions[] = {
 bool isBinaryKind(const QString &kind)
 {
     static constexpr const char16_t *binaryKinds[] = {u"pdf", u"docx", u"pptx", u"xlsx",
-                                                      u"odt", u"ods",  u"odp"};
+                                                      u"odt", u"ods",  u"odp",  u"image"};
     for (const char16_t *candidate : binaryKinds) {
         if (kind == QStringView(candidate))
             return true;
@@ -194,6 +197,7 @@ ExtractorRegistry::ExtractorRegistry()
     m_extractors.push_back(std::make_unique<OdtExtractor>());
     m_extractors.push_back(std::make_unique<OdsExtractor>());
     m_extractors.push_back(std::make_unique<OdpExtractor>());
+    m_extractors.push_back(std::make_unique<ImageExtractor>());
 }
 
 const Extractor *ExtractorRegistry::find(const QByteArray &data, const QString &fileName,
@@ -208,6 +212,8 @@ const Extractor *ExtractorRegistry::find(const QByteArray &data, const QString &
         // A declared Office file that is a broken zip gets its reader's message.
         return byKind(declaredBinaryKind(fileName, contentType));
     }
+    if (ImageExtractor::isReadableImageType(ContentSniffer::binaryType(data)))
+        return byKind(QStringLiteral("image"));
     // A declared PDF or Office file that is not one (an encrypted Office file is
     // an OLE storage) gets its reader's message too.
     if (!ContentSniffer::binaryType(data).isEmpty() || ContentSniffer::looksBinary(data))

@@ -71,7 +71,8 @@ QString fileNameOfUrl(const QUrl &url)
 IngestJobHandler::IngestJobHandler(const PipelineSettings &settings,
                                    std::unique_ptr<Embedder> embedder)
     : m_embedder(std::move(embedder)), m_store(settings.databasePath), m_chunker(settings.chunker),
-      m_fetcher(settings.fetch), m_extractors(ExtractorRegistry::standard())
+      m_fetcher(settings.fetch), m_extractors(ExtractorRegistry::standard()),
+      m_ocrEnabled(settings.ocr), m_ocrLanguages(settings.ocrLanguages)
 {
     m_store.open(describe(*m_embedder));
 }
@@ -112,6 +113,7 @@ IngestJobHandler::Input IngestJobHandler::urlInput(const JobContext &job) const
     input.record.url = url.toString();
     input.record.contentHash = sha256Hex(page.body);
     input.record.sizeBytes = page.body.size();
+    input.bytes = page.body;
     return input;
 }
 
@@ -126,6 +128,7 @@ IngestJobHandler::Input IngestJobHandler::fileInput(const JobContext &job) const
     input.record.fileName = fileName;
     input.record.contentHash = sha256Hex(job.blob);
     input.record.sizeBytes = job.blob.size();
+    input.bytes = job.blob;
     return input;
 }
 
@@ -142,6 +145,50 @@ QList<Vector> IngestJobHandler::embedAll(const QList<Chunk> &chunks, const JobCo
         vectors.append(m_embedder->embed(batch, job.cancel));
     }
     return vectors;
+}
+
+// Scanned PDF pages and images hold no text layer: OCR reads them, page by
+// page (progress 20-40 %, cancellation between pages), on this worker thread.
+// Returns the result's "ocr" object, empty when there was nothing to read.
+QJsonObject IngestJobHandler::readPagesWithoutText(Input &input, const JobContext &job)
+{
+    ExtractedDocument &document = input.document;
+    if (document.pagesWithoutText.isEmpty())
+        return {};
+    const bool image = document.kind == QLatin1String("image");
+    if (!m_ocrEnabled) {
+        if (image)
+            throw IngestError(QStringLiteral("ImageError"),
+                              QStringLiteral("an image is read with OCR, which is off (OCR=off)"));
+        return {};
+    }
+    if (!m_ocr) {
+        try {
+            m_ocr = std::make_unique<OcrEngine>(m_ocrLanguages);
+        } catch (const OcrUnavailable &unavailable) {
+            throw IngestError(QStringLiteral("OcrUnavailable"),
+                              QString::fromLocal8Bit(unavailable.what()));
+        }
+    }
+    job.progress("ocr", 20);
+    const QList<RecognisedPage> pages =
+        recognisePages(*m_ocr, document, input.bytes, job.cancel, [&job](int done, int total) {
+            job.progress("ocr", 20 + 20 * done / qMax(1, total));
+        });
+    QJsonArray pageResults;
+    int confidenceSum = 0;
+    for (const RecognisedPage &page : pages) {
+        QJsonObject entry{{QStringLiteral("confidence"), page.confidence},
+                          {QStringLiteral("has_text"), page.hasText}};
+        if (!image)
+            entry.insert(QStringLiteral("page"), page.page);
+        pageResults.append(entry);
+        confidenceSum += page.confidence;
+    }
+    return {{QStringLiteral("languages"), m_ocrLanguages},
+            {QStringLiteral("pages"), pageResults},
+            {QStringLiteral("mean_confidence"),
+             pages.isEmpty() ? 0 : qRound(double(confidenceSum) / pages.size())}};
 }
 
 namespace {
@@ -176,6 +223,7 @@ std::unique_ptr<PreparedJob> IngestJobHandler::prepare(const JobContext &job)
         return prepared;
     }
     Input input = type == "url" ? urlInput(job) : type == "file" ? fileInput(job) : textInput(job);
+    const QJsonObject ocr = readPagesWithoutText(input, job);
     const QString name = type == "url"    ? input.record.url
                          : type == "file" ? input.record.fileName
                                           : QStringLiteral("the text");
@@ -193,6 +241,8 @@ std::unique_ptr<PreparedJob> IngestJobHandler::prepare(const JobContext &job)
     write.cancel = &job.cancel;
     write.attempt = job.fields.value("fence").toLongLong();
     prepared->result = resultJson(type, write.document, input.document);
+    if (!ocr.isEmpty())
+        prepared->result.insert(QStringLiteral("ocr"), ocr);
     // The same content under the same identity is stored already: skip the
     // chunking and embedding (the write still decides, under the store's lock).
     if (!isStoredAlready(write.document)) {

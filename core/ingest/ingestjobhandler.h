@@ -2,6 +2,7 @@
 
 #include "extract/extractorregistry.h"
 #include "fetch/urlfetcher.h"
+#include "ocr/pagerecognition.h"
 #include "queue/jobhandler.h"
 #include "store/knowledgestore.h"
 #include "text/chunker.h"
@@ -17,6 +18,8 @@ struct PipelineSettings
     QString databasePath;
     ChunkerOptions chunker;
     UrlFetchOptions fetch;
+    bool ocr = true;                              // OCR=auto
+    QString ocrLanguages = QStringLiteral("eng"); // OCR_LANGS
 };
 
 // The ingest pipeline for one worker thread, data flowing one way:
@@ -38,12 +41,14 @@ private:
     {
         ExtractedDocument document;
         DocumentRecord record;
+        QByteArray bytes; // as fetched or uploaded, for OCR of pages without text
     };
 
     Input textInput(const JobContext &job) const;
     Input urlInput(const JobContext &job) const;
     Input fileInput(const JobContext &job) const;
     QList<Vector> embedAll(const QList<Chunk> &chunks, const JobContext &job);
+    QJsonObject readPagesWithoutText(Input &input, const JobContext &job);
     bool isStoredAlready(const DocumentRecord &document);
     static QJsonObject resultJson(const QByteArray &type, const DocumentRecord &record,
                                   const ExtractedDocument &document);
@@ -53,6 +58,9 @@ private:
     Chunker m_chunker;
     UrlFetcher m_fetcher;
     const ExtractorRegistry &m_extractors;
+    bool m_ocrEnabled = true;
+    QString m_ocrLanguages;
+    std::unique_ptr<OcrEngine> m_ocr; // made at the first page to read: Tesseract loads ~20 MB
 };
 
 } // namespace aether
