@@ -167,11 +167,10 @@ private Q_SLOTS:
                                        "filename=\"a.txt\"\r\n\r\nabc",
                                        multipart),
                         400);
-        // A PNG is not a supported document.
-        const QByteArray png =
-            QByteArray::fromHex("89504e470d0a1a0a0000000d49484452") + QByteArray(64, '\0');
+        // A BMP is not a supported document (PNG, JPEG, TIFF, WebP and GIF are, by OCR).
+        const QByteArray bmp = QByteArray("BM\x36\0\0\0\0\0", 8) + QByteArray(64, '\0');
         verifyJsonError(
-            m_client->post(kFile, HttpClient::multipart("B", "picture.png", png), multipart), 415);
+            m_client->post(kFile, HttpClient::multipart("B", "picture.bmp", bmp), multipart), 415);
         // Empty file.
         verifyJsonError(
             m_client->post(kFile, HttpClient::multipart("B", "empty.txt", {}), multipart), 422);

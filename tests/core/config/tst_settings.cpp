@@ -229,6 +229,12 @@ private Q_SLOTS:
             << "EMBED_PROVIDER"
             << "nope"
             << "EMBED_PROVIDER must be one of hash, openai, ollama, not 'nope'";
+        QTest::newRow("ocr") << "OCR"
+                             << "sometimes"
+                             << "OCR must be auto or off, not 'sometimes'";
+        QTest::newRow("ocr langs") << "OCR_LANGS"
+                                   << "eng;rm -rf"
+                                   << "OCR_LANGS must be Tesseract language codes";
         QTest::newRow("batch size zero")
             << "EMBED_BATCH_SIZE"
             << "0"
@@ -292,6 +298,8 @@ private Q_SLOTS:
                 return QStringLiteral("redis://:pw@example.org:6380/2");
             if (env == QLatin1String("DATABASE_URL"))
                 return QStringLiteral("sqlite:///srv/aether/store.db");
+            if (env == QLatin1String("OCR_LANGS"))
+                return QStringLiteral("eng+deu");
             return QStringLiteral("value-%1").arg(index);
         };
         Settings settings;
