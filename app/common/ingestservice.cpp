@@ -4,6 +4,7 @@
 #include "common/serverthread.h"
 #include "embed/embedderfactory.h"
 #include "ingest/ingestjobhandler.h"
+#include "ocr/ocrengine.h"
 #include "queue/embeddedredis.h"
 #include "queue/layoutupgrade.h"
 #include "queue/workerpool.h"
@@ -191,6 +192,19 @@ QList<RouteInfo> IngestService::routes() const
 quint16 IngestService::port() const
 {
     return m_server ? m_server->port() : 0;
+}
+
+bool IngestService::checkOcrLanguages(const Settings &settings, QString *error)
+{
+    if (settings.ocr == QLatin1String("off"))
+        return true;
+    try {
+        OcrEngine::checkLanguages(settings.ocrLangs);
+        return true;
+    } catch (const OcrUnavailable &missing) {
+        *error = QString::fromLocal8Bit(missing.what());
+        return false;
+    }
 }
 
 } // namespace aether

@@ -28,6 +28,9 @@ public:
 
     bool start(QString *error);
     void stop(); // running jobs get SHUTDOWN_GRACE_SEC to finish
+    // OCR_LANGS are installed when OCR is on (a bad setting: exit code 2
+    // before the start, not a failure in every scanned document's job).
+    static bool checkOcrLanguages(const Settings &settings, QString *error);
     void stop(int graceMs);
 
     quint16 port() const;

@@ -1,6 +1,7 @@
 // aether-ingest: the desktop program. The same service as aether-ingestd (REST
 // server, worker threads, private redis-server without REDIS_URL) plus a
 // window; without a display (or with --headless) it runs like aether-ingestd.
+#include "common/ingestservice.h"
 #include "common/logformat.h"
 #include "common/signalwatcher.h"
 #include "config/settingsloader.h"
@@ -94,6 +95,8 @@ int main(int argc, char *argv[])
     case SettingsLoader::Outcome::Run:
         break;
     }
+    if (QString error; !IngestService::checkOcrLanguages(loaded.settings, &error))
+        return printAndExit(kProgram + QStringLiteral(": ") + error, 2);
 
     if (headless || !displayAvailable()) {
         if (!headless)

@@ -52,7 +52,8 @@ int main(int argc, char *argv[])
     }
 
     QString error;
-    if (!LiveServices::checkDefaultWebhooks(loaded.settings, &error))
+    if (!LiveServices::checkDefaultWebhooks(loaded.settings, &error) ||
+        !IngestService::checkOcrLanguages(loaded.settings, &error))
         return printAndExit(QStringLiteral("aether-ingestd: ") + error, 2);
     IngestService service(loaded.settings);
     if (!service.start(&error)) {

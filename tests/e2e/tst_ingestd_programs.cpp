@@ -147,6 +147,23 @@ private Q_SLOTS:
         }
     }
 
+    // An OCR language without its data stops the start, naming the package;
+    // with OCR=off the languages are not needed.
+    void aMissingOcrLanguageStopsTheStart()
+    {
+        int code = -1;
+        QProcessEnvironment env = daemonEnvironment(m_redis, 0);
+        env.insert(QStringLiteral("OCR_LANGS"), QStringLiteral("eng+xyz"));
+        const QString output = runToEnd({}, env, &code);
+        QCOMPARE(code, 2);
+        QVERIFY2(output.contains(QStringLiteral("apt install tesseract-ocr-xyz")),
+                 qPrintable(output));
+        env.insert(QStringLiteral("OCR"), QStringLiteral("off"));
+        env.insert(QStringLiteral("AETHER_PORT"), QStringLiteral("not-a-port")); // stops after
+        const QString off = runToEnd({}, env, &code);
+        QVERIFY2(!off.contains(QStringLiteral("tesseract-ocr-xyz")), qPrintable(off));
+    }
+
     void developmentKeysAreRefusedOffLoopback()
     {
         QTemporaryDir dir;
