@@ -29,6 +29,7 @@ html_rate=$(value html_mb_per_s)
 pdf_rate=$(value pdf_mb_per_s)
 pdf_file=$(value pdf_file)
 pdf_bytes=$(value pdf_bytes)
+ocr_rate=$(value ocr_pages_per_s)
 
 echo "== pdftotext $(pdftotext -v 2>&1 | head -1 | awk '{print $3}') on the same PDF (best of $runs runs)"
 best=""
@@ -43,8 +44,9 @@ awk -v bytes="$pdf_bytes" -v t="$best" -v chars="$(wc -m < "$work/pdftotext.txt"
     printf "  pdftotext: %.2f MB in %.3f s: %.2f MB/s (%d characters)\n", bytes / 1048576, t, bytes / 1048576 / t, chars }'
 
 echo "== result"
-awk -v h="$html_rate" -v p="$pdf_rate" -v q="$pdftotext_rate" 'BEGIN {
+awk -v h="$html_rate" -v p="$pdf_rate" -v q="$pdftotext_rate" -v o="${ocr_rate:-0}" 'BEGIN {
     printf "  HTML: %.1f MB/s (main text, gumbo parse included)\n", h
     printf "  PDF: PdfExtractor %.2f MB/s vs pdftotext %.2f MB/s: %.2fx pdftotext\n", p, q, p / q
-    printf "RESULT extract html_mb_per_s=%.2f pdf_mb_per_s=%.2f pdftotext_mb_per_s=%.2f\n", h, p, q
+    printf "  OCR: %.2f scanned pages/s on one core\n", o
+    printf "RESULT extract html_mb_per_s=%.2f pdf_mb_per_s=%.2f pdftotext_mb_per_s=%.2f ocr_pages_per_s=%.3f\n", h, p, q, o
 }'

@@ -30,7 +30,7 @@ if [ "$quick" = 1 ]; then
     mode="quick (small sizes: a check that everything runs; the figures are indicative only)"
     limit=600
     guimodel_args=(--runs 3)
-    extract_args=(--html-mb 5 --pdf-pages 20 --runs 2)
+    extract_args=(--html-mb 5 --pdf-pages 20 --runs 2 --ocr-pages 2)
     search_args=(--sizes 10000 --queries 100 --warmup 5)
     batch_args=(200 3)
     enqueue_args=(5)
@@ -164,13 +164,16 @@ rows_extract() {
     if [ "${status[extract]}" != ok ]; then
         row_not_run "HTML main-text extraction" "${status[extract]}" "no baseline" "–"
         row_not_run "PDF text extraction" "${status[extract]}" "pdftotext" "–"
+        row_not_run "OCR of scanned A4 pages" "${status[extract]}" "no baseline" "–"
         return
     fi
-    local h p q
+    local h p q o
     h=$(value extract html_mb_per_s) p=$(value extract pdf_mb_per_s) q=$(value extract pdftotext_mb_per_s)
+    o=$(value extract ocr_pages_per_s)
     row "HTML main-text extraction" "$(fmt '%.1f MB/s' "$h")" "no baseline" "–" "–" "–"
     row "PDF text extraction" "$(fmt '%.2f MB/s' "$p")" "pdftotext (poppler-utils)" \
         "$(fmt '%.2f MB/s' "$q")" "$(ratio "$p" "$q")" "–"
+    row "OCR of scanned A4 pages (300 dpi, one core)" "$(fmt '%.2f pages/s' "$o")" "no baseline" "–" "–" "–"
 }
 rows_search_size() { # $1: chunks
     local n="$1" label scan agree f1 fn fbest hybrid hybrid_goal

@@ -91,8 +91,9 @@ set(CPACK_DEBIAN_PACKAGE_SECTION misc)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER ${CPACK_PACKAGE_CONTACT})
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-# Detection misses plugins and programs started at run time.
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "libqt6sql6-sqlite, adduser")
+# Detection misses plugins, programs started at run time and data:
+# tesseract-ocr-eng is the language data OCR_LANGS=eng (the default) needs.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libqt6sql6-sqlite, adduser, tesseract-ocr-eng")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "redis-server")
 if(TARGET aether-ingest)
     # The window needs a platform plugin (xcb, wayland); the SVG icon an image plugin.
