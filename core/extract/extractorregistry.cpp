@@ -5,6 +5,7 @@
 #include "extract/csvextractor.h"
 #include "extract/docxextractor.h"
 #include "extract/emlextractor.h"
+#include "extract/epubextractor.h"
 #include "extract/htmlextractor.h"
 #include "extract/imageextractor.h"
 #include "extract/jsonextractor.h"
@@ -50,6 +51,7 @@ constexpr KnownType kMimeTypes[] = {
     {u"application/vnd.oasis.opendocument.text", u"odt"},
     {u"application/vnd.oasis.opendocument.spreadsheet", u"ods"},
     {u"application/vnd.oasis.opendocument.presentation", u"odp"},
+    {u"application/epub+zip", u"epub"},
 };
 
 constexpr KnownType kExtensions[] = {
@@ -61,7 +63,7 @@ constexpr KnownType kExtensions[] = {
     {u"odt", u"odt"},           {u"ott", u"odt"},   {u"ods", u"ods"},    {u"ots", u"ods"},
     {u"odp", u"odp"},           {u"otp", u"odp"},   {u"png", u"image"},  {u"jpg", u"image"},
     {u"jpeg", u"image"},        {u"tif", u"image"}, {u"tiff", u"image"}, {u"webp", u"image"},
-    {u"gif", u"image"},
+    {u"gif", u"image"},         {u"epub", u"epub"},
 };
 
 constexpr const char16_t *kTextExtensions[] = {
@@ -73,8 +75,8 @@ constexpr const char16_t *kTextExtensions[] = {
 // Kinds whose bytes are not text: no charset applies, binary content is expected.
 bool isBinaryKind(const QString &kind)
 {
-    static constexpr const char16_t *binaryKinds[] = {u"pdf", u"docx", u"pptx", u"xlsx",
-                                                      u"odt", u"ods",  u"odp",  u"image"};
+    static constexpr const char16_t *binaryKinds[] = {u"pdf", u"docx", u"pptx",  u"xlsx", u"odt",
+                                                      u"ods", u"odp",  u"image", u"epub"};
     for (const char16_t *candidate : binaryKinds) {
         if (kind == QStringView(candidate))
             return true;
@@ -198,6 +200,7 @@ ExtractorRegistry::ExtractorRegistry()
     m_extractors.push_back(std::make_unique<OdsExtractor>());
     m_extractors.push_back(std::make_unique<OdpExtractor>());
     m_extractors.push_back(std::make_unique<ImageExtractor>());
+    m_extractors.push_back(std::make_unique<EpubExtractor>());
 }
 
 const Extractor *ExtractorRegistry::find(const QByteArray &data, const QString &fileName,

@@ -83,6 +83,8 @@ QString OfficePackage::kindOf(ZipArchive &zip)
             return QStringLiteral("ods");
         if (mimeType.startsWith("application/vnd.oasis.opendocument.presentation"))
             return QStringLiteral("odp");
+        if (mimeType.startsWith("application/epub+zip"))
+            return QStringLiteral("epub");
     }
     if (!zip.contains(QStringLiteral("[Content_Types].xml")))
         return {};

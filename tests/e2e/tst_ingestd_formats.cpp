@@ -3,6 +3,7 @@
 // ingest-url-async; the job's result names the detected type and the text is
 // found by search. Broken files fail their own job and nothing else.
 #include "daemonprocess.h"
+#include "epubfixture.h"
 #include "fixturehttpserver.h"
 #include "formatsamples.h"
 #include "jobpoller.h"
@@ -84,6 +85,35 @@ private Q_SLOTS:
             QVERIFY(result.value("characters").toInt() > 0);
             QVERIFY2(found(sample.marker), qPrintable(name));
         }
+    }
+
+    // An e-book made in the test, over HTTP: stored in spine order, each
+    // chapter's text under its table-of-contents title, found by search.
+    void anEpubKeepsItsChapterOrder()
+    {
+        const QJsonObject job =
+            waitForJob(*m_client, upload("ice-age.epub", epubBook(glacierChapters())));
+        QCOMPARE(job.value("status").toString(), QStringLiteral("finished"));
+        const QJsonObject result = job.value("result").toObject();
+        QCOMPARE(result.value("detected_type").toString(), QStringLiteral("epub"));
+        QCOMPARE(result.value("title").toString(), QStringLiteral("The Ice Age Reader"));
+        const QJsonObject text = m_client
+                                     ->get(QStringLiteral("/knowledge/documents/%1/text")
+                                               .arg(result.value("document_id").toInteger()),
+                                           kEditor)
+                                     .json();
+        QStringList headings;
+        for (const QJsonValue &section : text.value("sections").toArray())
+            headings.append(section.toObject().value("heading").toString());
+        QCOMPARE(headings, QStringList({QStringLiteral("How Ice Moves"),
+                                        QStringLiteral("What Ice Leaves Behind"),
+                                        QStringLiteral("Lakes of the North")}));
+        const QString all = text.value("text").toString();
+        QVERIFY(all.indexOf(QStringLiteral("Glaciers flow")) <
+                all.indexOf(QStringLiteral("Moraines and")));
+        QVERIFY(all.indexOf(QStringLiteral("Moraines and")) <
+                all.indexOf(QStringLiteral("Kettle lakes")));
+        QVERIFY(found(QStringLiteral("drumlins")));
     }
 
     void webFormatsFetchedByUrl()
