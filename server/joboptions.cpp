@@ -2,8 +2,11 @@
 
 #include "server/apireply.h"
 #include "server/inputvalidation.h"
+#include "store/documentmetadata.h"
 
 #include <QHttpServerRequest>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 #include <cmath>
 
@@ -53,6 +56,32 @@ void readJobOptions(const std::function<QJsonValue(const QString &)> &field,
     const QJsonValue attempts = field(QStringLiteral("max_attempts"));
     if (!attempts.isUndefined() && !attempts.isNull())
         request.maxAttempts = wholeNumber(attempts, QStringLiteral("max_attempts"), 1, 10);
+    request.metadata = readMetadata(field(QStringLiteral("metadata")));
+}
+
+// A JSON object (JSON bodies), or its text (a multipart field); compact JSON,
+// or empty when there is none.
+QByteArray readMetadata(const QJsonValue &value)
+{
+    if (value.isUndefined() || value.isNull())
+        return {};
+    QJsonObject object;
+    if (value.isObject()) {
+        object = value.toObject();
+    } else if (value.isString()) {
+        if (value.toString().size() > 4 * metadata::kMaxBytes)
+            throw ApiError{422, QStringLiteral("'metadata' is larger than %1 bytes as JSON")
+                                    .arg(metadata::kMaxBytes)};
+        const QJsonDocument parsed = QJsonDocument::fromJson(value.toString().toUtf8());
+        if (!parsed.isObject())
+            throw ApiError{422, QStringLiteral("field 'metadata' must be a JSON object")};
+        object = parsed.object();
+    } else {
+        throw ApiError{422, QStringLiteral("field 'metadata' must be a JSON object")};
+    }
+    if (const QString problem = metadata::problem(object); !problem.isEmpty())
+        throw ApiError{422, problem};
+    return object.isEmpty() ? QByteArray() : QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
 void readWebhook(const FieldReader &field, const IngestLimits &limits,

@@ -27,6 +27,10 @@ struct IngestLimits
 // `max_attempts` (1..10; default 3). `field` returns a request field by name
 // (undefined when absent): JSON values, or multipart text parts as strings.
 // Invalid values throw ApiError 422.
+// `metadata`: a flat JSON object (store/documentmetadata.h), as an object or
+// as the text of one; 422 with the reason when it is not one.
+QByteArray readMetadata(const QJsonValue &value);
+
 void readJobOptions(const std::function<QJsonValue(const QString &)> &field,
                     const IngestLimits &limits, JobRequest &request);
 

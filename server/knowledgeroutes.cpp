@@ -29,7 +29,8 @@ QJsonObject documentJson(const DocumentSummary &document)
                      {QStringLiteral("characters"), document.characters},
                      {QStringLiteral("chunks"), document.chunkCount},
                      {QStringLiteral("created_at"), document.createdAt},
-                     {QStringLiteral("job_id"), textOrNull(document.jobId)}};
+                     {QStringLiteral("job_id"), textOrNull(document.jobId)},
+                     {QStringLiteral("metadata"), document.metadata}};
     if (!document.fileName.isEmpty())
         json.insert(QStringLiteral("filename"), document.fileName);
     if (!document.url.isEmpty())

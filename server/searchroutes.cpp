@@ -64,6 +64,7 @@ QJsonObject hitJson(const SearchHit &hit)
         {QStringLiteral("page"), hit.page > 0 ? QJsonValue(hit.page) : QJsonValue()},
         {QStringLiteral("heading"),
          hit.heading.isEmpty() ? QJsonValue() : QJsonValue(hit.heading)}};
+    json.insert(QStringLiteral("metadata"), hit.metadata);
     if (!hit.fileName.isEmpty())
         json.insert(QStringLiteral("filename"), hit.fileName);
     if (!hit.url.isEmpty())
@@ -83,6 +84,35 @@ double minScoreFrom(const QJsonValue &value)
     if (!ok || !(minimum >= 0 && minimum <= 1))
         throw ApiError{422, QStringLiteral("field 'min_score' must be a number from 0 to 1")};
     return minimum;
+}
+
+// POST's `filter`: {"team": "support", "year": 2025}, every pair required.
+QList<metadata::Condition> filterFromBody(const QJsonValue &value)
+{
+    if (value.isUndefined() || value.isNull())
+        return {};
+    if (!value.isObject())
+        throw ApiError{422, QStringLiteral("field 'filter' must be a JSON object")};
+    const QJsonObject object = value.toObject();
+    if (const QString problem = metadata::problem(object); !problem.isEmpty())
+        throw ApiError{422, QString(problem).replace(QStringLiteral("'metadata'"),
+                                                     QStringLiteral("'filter'"))};
+    QList<metadata::Condition> conditions;
+    for (auto it = object.begin(); it != object.end(); ++it)
+        conditions.append({it.key(), metadata::valueText(it.value())});
+    return conditions;
+}
+
+// GET's `meta.<key>=<value>`, repeatable: values are text, so a number or a
+// boolean matches by its text ("2025", "true").
+QList<metadata::Condition> filterFromQuery(const QUrlQuery &parameters)
+{
+    QJsonObject object;
+    for (const auto &[name, value] : parameters.queryItems(QUrl::FullyDecoded)) {
+        if (name.startsWith(QLatin1String("meta.")))
+            object.insert(name.mid(5), value);
+    }
+    return filterFromBody(object.isEmpty() ? QJsonValue() : QJsonValue(object));
 }
 
 } // namespace
@@ -116,6 +146,7 @@ ApiReply SearchRoutes::searchByUrl(const RouteContext &context)
             minScoreFrom(QJsonValue(parameters.queryItemValue(QStringLiteral("min_score"))));
     query.source = parameters.queryItemValue(QStringLiteral("source"), QUrl::FullyDecoded);
     query.mode = modeFrom(parameters.queryItemValue(QStringLiteral("mode")));
+    query.filter = filterFromQuery(parameters);
     query.tenant = context.access.tenant;
     return answer(context, query);
 }
@@ -129,6 +160,7 @@ ApiReply SearchRoutes::searchByBody(const RouteContext &context)
     query.minRelevance = minScoreFrom(body.object().value(QStringLiteral("min_score")));
     query.source = body.optionalString(QStringLiteral("source"), QString(), 200);
     query.mode = modeFrom(body.optionalString(QStringLiteral("mode"), QString(), 20));
+    query.filter = filterFromBody(body.object().value(QStringLiteral("filter")));
     query.tenant = context.access.tenant;
     return answer(context, query);
 }

@@ -2,11 +2,13 @@
 
 #include "base/ingesterror.h"
 #include "ingest/reindexjob.h"
+#include "store/documentmetadata.h"
 
 #include <QCryptographicHash>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QLoggingCategory>
 
 namespace aether {
@@ -237,6 +239,8 @@ std::unique_ptr<PreparedJob> IngestJobHandler::prepare(const JobContext &job)
     write.document.tenant = field(job.fields, "tenant");
     write.document.source = field(job.fields, "source");
     write.document.title = input.document.title;
+    write.document.metadata = metadata::merged(
+        input.document.metadata, QJsonDocument::fromJson(job.fields.value("metadata")).object());
     write.document.textChars = textLength(input.document);
     write.cancel = &job.cancel;
     write.attempt = job.fields.value("fence").toLongLong();

@@ -78,6 +78,8 @@ RedisCommand jobHashCommand(const QByteArray &id, const JobRequest &request, con
         command << "idempotency_key" << request.idempotencyKey;
     if (!request.batchId.isEmpty())
         command << "batch_id" << request.batchId;
+    if (!request.metadata.isEmpty())
+        command << "metadata" << request.metadata;
     if (!request.webhookUrl.isEmpty())
         command << "webhook_url" << request.webhookUrl.toUtf8() << "webhook_key"
                 << request.webhookKey;

@@ -36,6 +36,7 @@ struct JobRequest
     QString source;
     QString text;           // text jobs
     QString title;          // text jobs: the title given with the text, if any
+    QByteArray metadata;    // the document's metadata as compact JSON, if any
     QString url;            // URL jobs, without userinfo
     QString urlUserInfo;    // URL jobs' "user:password" (URL_ALLOW_CREDENTIALS=1): never returned
     QString fileName;       // file jobs

@@ -5,6 +5,7 @@
 #include "text/stopwords.h"
 
 #include <QHash>
+#include <QJsonDocument>
 #include <QRegularExpression>
 #include <QSet>
 #include <QSqlDatabase>
@@ -21,14 +22,26 @@ namespace {
 constexpr int kByKeyword = 1;
 constexpr int kByVector = 2;
 
-// The tenant's chunks, with the optional source filter, as a SQL condition on d.
-const QString kScope = QStringLiteral(" d.tenant = ? AND (? = '' OR d.source = ?)");
+// The tenant's chunks, with the optional source filter, as a SQL condition on
+// d; each metadata condition adds one indexed lookup (document_metadata_by_value).
+QString scopeSql(const SearchQuery &search)
+{
+    QString sql = QStringLiteral(" d.tenant = ? AND (? = '' OR d.source = ?)");
+    for (qsizetype i = 0; i < search.filter.size(); ++i)
+        sql += QStringLiteral(" AND d.id IN (SELECT document_id FROM document_metadata"
+                              " WHERE key = ? AND value = ?)");
+    return sql;
+}
 
 void bindScope(QSqlQuery &query, const SearchQuery &search)
 {
     query.addBindValue(search.tenant);
     query.addBindValue(search.source.isNull() ? QString(QLatin1String("")) : search.source);
     query.addBindValue(search.source.isNull() ? QString(QLatin1String("")) : search.source);
+    for (const metadata::Condition &condition : search.filter) {
+        query.addBindValue(condition.key);
+        query.addBindValue(condition.value);
+    }
 }
 
 void run(QSqlQuery &query)
@@ -177,7 +190,7 @@ QList<qint64> HybridSearch::keywordRanking(const SearchQuery &search)
     scoped.prepare(QStringLiteral("SELECT c.id FROM chunks c CROSS JOIN documents d"
                                   " ON d.id = c.document_id WHERE c.id IN (%1) AND")
                        .arg(ids.join(u',')) +
-                   kScope);
+                   scopeSql(search));
     bindScope(scoped, search);
     run(scoped);
     QSet<qint64> inScope;
@@ -201,7 +214,7 @@ QList<qint64> HybridSearch::joinedKeywordRanking(const SearchQuery &search,
         QStringLiteral("SELECT c.id FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid"
                        " JOIN documents d ON d.id = c.document_id"
                        " WHERE chunks_fts MATCH ? AND") +
-        kScope + QStringLiteral(" ORDER BY bm25(chunks_fts) LIMIT %1").arg(kCandidates));
+        scopeSql(search) + QStringLiteral(" ORDER BY bm25(chunks_fts) LIMIT %1").arg(kCandidates));
     query.addBindValue(expression);
     bindScope(query, search);
     run(query);
@@ -254,12 +267,34 @@ Vector HybridSearch::embedQuery(const QString &text)
     }
 }
 
+// The chunks of the documents a metadata filter lets through; nullopt
+// without a filter.
+std::optional<QSet<qint64>> HybridSearch::filteredChunks(const SearchQuery &search)
+{
+    if (search.filter.isEmpty())
+        return std::nullopt;
+    QSqlQuery query(database());
+    query.setForwardOnly(true);
+    query.prepare(
+        QStringLiteral("SELECT c.id FROM documents d JOIN chunks c ON c.document_id = d.id"
+                       " WHERE") +
+        scopeSql(search));
+    bindScope(query, search);
+    run(query);
+    QSet<qint64> chunks;
+    while (query.next())
+        chunks.insert(query.value(0).toLongLong());
+    return chunks;
+}
+
 QList<qint64> HybridSearch::vectorRanking(const SearchQuery &search, const Vector &probe,
                                           SimilarityStats *scan)
 {
     const VectorIndex &index = indexFor(search.tenant);
+    const std::optional<QSet<qint64>> allowed = filteredChunks(search);
     QList<qint64> ranking;
-    for (const VectorHit &hit : index.search(probe, kCandidates, search.source, scan)) {
+    for (const VectorHit &hit :
+         index.search(probe, kCandidates, search.source, scan, allowed ? &*allowed : nullptr)) {
         if (hit.score > 0)
             ranking.append(hit.chunkId);
     }
@@ -342,7 +377,8 @@ QSqlQuery HybridSearch::prepareDetails()
     QSqlQuery query(database());
     query.prepare(QStringLiteral(
         "SELECT c.document_id, c.text, c.page, c.heading, d.source, d.title, d.filename,"
-        " d.url FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.id = ?"));
+        " d.url, d.metadata FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.id = "
+        "?"));
     return query;
 }
 
@@ -367,7 +403,8 @@ std::optional<SearchHit> HybridSearch::details(const Ranked &entry, QSqlQuery &q
                   query.value(3).toString(),
                   matched,
                   0,
-                  Snippet{}};
+                  Snippet{},
+                  QJsonDocument::fromJson(query.value(8).toString().toUtf8()).object()};
     query.finish();
     return hit;
 }

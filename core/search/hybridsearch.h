@@ -3,10 +3,13 @@
 #include "search/relevance.h"
 #include "search/snippet.h"
 #include "search/vectorindex.h"
+#include "store/documentmetadata.h"
 #include "store/storereader.h"
 #include "text/embedder.h"
 
+#include <QJsonObject>
 #include <QList>
+#include <QSet>
 #include <QSqlQuery>
 #include <QString>
 #include <memory>
@@ -29,6 +32,8 @@ struct SearchQuery
         Keyword
     } mode = Mode::Hybrid;
     double minRelevance = 0; // hits less relevant than this are left out
+    // Documents whose metadata holds every one of these (key = value); empty: any.
+    QList<metadata::Condition> filter = {};
 };
 
 struct SearchHit
@@ -50,6 +55,7 @@ struct SearchHit
     // of the query's words it holds, or how far its meaning stands out.
     double relevance = 0;
     Snippet snippet; // the best window around the query's words, and where they are
+    QJsonObject metadata = {};
 };
 
 class SearchError : public std::runtime_error
@@ -101,6 +107,7 @@ private:
     QList<qint64> joinedKeywordRanking(const SearchQuery &query, const QString &expression);
     QList<qint64> vectorRanking(const SearchQuery &query, const Vector &probe,
                                 SimilarityStats *scan);
+    std::optional<QSet<qint64>> filteredChunks(const SearchQuery &query);
     Vector embedQuery(const QString &text);
     QList<double> termWeights(const QStringList &terms);
     QList<qint64> termCounts(const QStringList &terms);

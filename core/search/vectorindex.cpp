@@ -106,7 +106,7 @@ void VectorIndex::append(qint64 chunkId, const float *values, int sourceIndex)
 }
 
 QList<VectorHit> VectorIndex::candidates(const Vector &query, int count, int sourceIndex,
-                                         SimilarityStats *stats) const
+                                         SimilarityStats *stats, const QSet<qint64> *allowed) const
 {
     double sum = 0;
     double sumOfSquares = 0;
@@ -118,6 +118,8 @@ QList<VectorHit> VectorIndex::candidates(const Vector &query, int count, int sou
     const qsizetype total = size();
     for (qsizetype i = 0; i < total; ++i) {
         if (sourceIndex >= 0 && m_sourceIndexes[size_t(i)] != sourceIndex)
+            continue;
+        if (allowed && !allowed->contains(m_chunkIds[size_t(i)]))
             continue;
         const float score =
             float(dotCodes(m_codes.data() + i * m_dimension, codes.data(), m_dimension)) *
@@ -149,7 +151,7 @@ QList<VectorHit> VectorIndex::candidates(const Vector &query, int count, int sou
 }
 
 QList<VectorHit> VectorIndex::search(const Vector &query, int k, const QString &source,
-                                     SimilarityStats *stats) const
+                                     SimilarityStats *stats, const QSet<qint64> *allowed) const
 {
     if (m_dimension == 0 || query.size() != m_dimension || k <= 0)
         return {};
@@ -160,8 +162,8 @@ QList<VectorHit> VectorIndex::search(const Vector &query, int k, const QString &
             return {};
         sourceIndex = known.value();
     }
-    QList<VectorHit> hits =
-        candidates(query, std::max(kMinCandidates, k * kCandidatesPerResult), sourceIndex, stats);
+    QList<VectorHit> hits = candidates(query, std::max(kMinCandidates, k * kCandidatesPerResult),
+                                       sourceIndex, stats, allowed);
     std::sort(hits.begin(), hits.end(), [](const VectorHit &a, const VectorHit &b) {
         return a.score != b.score ? a.score > b.score : a.chunkId < b.chunkId;
     });

@@ -4,6 +4,7 @@
 
 #include <QHash>
 #include <QList>
+#include <QSet>
 #include <QSqlDatabase>
 #include <QString>
 #include <cstdint>
@@ -43,8 +44,10 @@ public:
 
     // The k most similar chunks, best first; `source` (empty: all) filters.
     // `stats`, when given, receives the spread of the scanned similarities.
+    // `allowed`, when given: only these chunks (a metadata filter's).
     QList<VectorHit> search(const Vector &query, int k, const QString &source = {},
-                            SimilarityStats *stats = nullptr) const;
+                            SimilarityStats *stats = nullptr,
+                            const QSet<qint64> *allowed = nullptr) const;
     // The cosine similarity of one chunk's vector to the query; nullopt when
     // the index does not hold the chunk.
     std::optional<float> similarity(qint64 chunkId, const Vector &query) const;
@@ -60,7 +63,7 @@ public:
 private:
     void append(qint64 chunkId, const float *values, int sourceIndex);
     QList<VectorHit> candidates(const Vector &query, int count, int sourceIndex,
-                                SimilarityStats *stats) const;
+                                SimilarityStats *stats, const QSet<qint64> *allowed) const;
 
     int m_dimension = 0;
     std::vector<float> m_floats;      // size() * m_dimension

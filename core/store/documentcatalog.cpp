@@ -2,6 +2,7 @@
 
 #include "store/knowledgestore.h"
 
+#include <QJsonDocument>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -13,7 +14,7 @@ namespace {
 
 const QString kColumns = QStringLiteral(
     "SELECT id, source, kind, title, filename, url, size_bytes, text_chars, chunk_count,"
-    " created_at, job_id FROM documents");
+    " created_at, job_id, metadata FROM documents");
 
 // The tenant's documents, with the optional source and text filters. LIKE
 // is case-insensitive for ASCII; NULL columns (no file name, no URL) match nothing.
@@ -36,11 +37,18 @@ const QString kChunkPage =
 
 DocumentSummary summaryOf(const QSqlQuery &row)
 {
-    return DocumentSummary{
-        row.value(0).toLongLong(), row.value(1).toString(),   row.value(2).toString(),
-        row.value(3).toString(),   row.value(4).toString(),   row.value(5).toString(),
-        row.value(6).toLongLong(), row.value(7).toLongLong(), row.value(8).toLongLong(),
-        row.value(9).toString(),   row.value(10).toString()};
+    return DocumentSummary{row.value(0).toLongLong(),
+                           row.value(1).toString(),
+                           row.value(2).toString(),
+                           row.value(3).toString(),
+                           row.value(4).toString(),
+                           row.value(5).toString(),
+                           row.value(6).toLongLong(),
+                           row.value(7).toLongLong(),
+                           row.value(8).toLongLong(),
+                           row.value(9).toString(),
+                           row.value(10).toString(),
+                           QJsonDocument::fromJson(row.value(11).toString().toUtf8()).object()};
 }
 
 void run(QSqlQuery &query)

@@ -3,6 +3,7 @@
 #include "store/storedtext.h"
 #include "store/storereader.h"
 
+#include <QJsonObject>
 #include <QList>
 #include <QString>
 
@@ -21,6 +22,7 @@ struct DocumentSummary
     qint64 chunkCount = 0;
     QString createdAt;
     QString jobId;
+    QJsonObject metadata;
 };
 
 struct DocumentPage

@@ -1,5 +1,6 @@
 #include "store/knowledgestore.h"
 
+#include "store/documentmetadata.h"
 #include "store/storemeta.h"
 #include "store/storeschema.h"
 #include "store/storestatements.h"
@@ -8,6 +9,7 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
+#include <QJsonDocument>
 #include <QMutex>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -342,9 +344,20 @@ void KnowledgeStore::writeRows(DocumentWrite &write)
           QVariant(document.sizeBytes), QVariant(document.textChars),
           QVariant(qint64(write.chunks.size())),
           QVariant(QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))),
-          QVariant(document.identity())})
+          QVariant(document.identity()),
+          document.metadata.isEmpty()
+              ? QVariant(QMetaType(QMetaType::QString))
+              : QVariant(QString::fromUtf8(
+                    QJsonDocument(document.metadata).toJson(QJsonDocument::Compact)))})
         insert.addBindValue(value);
     run(insert);
+    QSqlQuery &field = m_statements->insertMetadata;
+    for (auto it = document.metadata.begin(); it != document.metadata.end(); ++it) {
+        field.addBindValue(write.documentId);
+        field.addBindValue(it.key());
+        field.addBindValue(metadata::valueText(it.value()));
+        run(field);
+    }
     writeChunks(write.documentId, write.chunks, write.vectors, *write.cancel);
     bumpCounter(QStringLiteral("generation"));
     write.cancel->check(); // the last moment the job can still leave no trace

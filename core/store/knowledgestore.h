@@ -5,6 +5,7 @@
 #include "text/chunker.h"
 #include "text/embedder.h"
 
+#include <QJsonObject>
 #include <QList>
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -67,6 +68,7 @@ struct DocumentRecord
     QString contentHash; // SHA-256 of the input bytes, hex
     qint64 sizeBytes = 0;
     qint64 textChars = 0;
+    QJsonObject metadata; // flat (store/documentmetadata.h); empty: none
 
     // What makes two inputs "the same document" within a tenant: the URL, the
     // source and file name, or for plain text its content.

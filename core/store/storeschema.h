@@ -82,8 +82,21 @@ inline const QList<QStringList> kMigrations = {
         QStringLiteral("CREATE INDEX IF NOT EXISTS job_attempts_by_age ON job_attempts "
                        "(written_at)"),
     },
+    // 3 -> 4: a document's metadata (store/documentmetadata.h): the object as
+    // given, and each key's value as a row, indexed so that a search filter
+    // ("team" = "support") finds its documents without reading them all.
+    {
+        QStringLiteral("ALTER TABLE documents ADD COLUMN metadata TEXT"),
+        QStringLiteral("CREATE TABLE IF NOT EXISTS document_metadata ("
+                       " document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,"
+                       " key TEXT NOT NULL,"
+                       " value TEXT NOT NULL,"
+                       " PRIMARY KEY (document_id, key))"),
+        QStringLiteral("CREATE INDEX IF NOT EXISTS document_metadata_by_value ON "
+                       "document_metadata (key, value, document_id)"),
+    },
 };
 
-constexpr int kVersion = 3;
+constexpr int kVersion = 4;
 
 } // namespace aether::schema

@@ -20,8 +20,10 @@ QMutex &storeWriters();
 
 inline const QString kInsertDocument = QStringLiteral(
     "INSERT INTO documents (id, job_id, tenant, source, kind, filename, url, title, content_hash,"
-    " size_bytes, text_chars, chunk_count, created_at, identity)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    " size_bytes, text_chars, chunk_count, created_at, identity, metadata)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+inline const QString kInsertMetadata =
+    QStringLiteral("INSERT INTO document_metadata (document_id, key, value) VALUES (?, ?, ?)");
 inline const QString kNextDocumentId =
     QStringLiteral("UPDATE meta SET value = CAST(value AS INTEGER) + 1"
                    " WHERE key = 'last_document_id' RETURNING CAST(value AS INTEGER)");
@@ -57,7 +59,7 @@ struct KnowledgeStore::Statements
         : begin(db), commit(db), rollback(db), savepoint(db), release(db), rollbackToSavepoint(db),
           deleteJobDocument(db), deleteDocument(db), findByIdentity(db), bumpCounter(db),
           nextDocumentId(db), insertDocument(db), insertChunk(db), insertVector(db),
-          findAttempt(db), recordAttempt(db), forgetAttempts(db)
+          findAttempt(db), recordAttempt(db), forgetAttempts(db), insertMetadata(db)
     {
         const QList<QPair<QSqlQuery *, QString>> all{
             {&begin, QStringLiteral("BEGIN IMMEDIATE")},
@@ -76,7 +78,8 @@ struct KnowledgeStore::Statements
             {&insertVector, kInsertVector},
             {&findAttempt, kFindAttempt},
             {&recordAttempt, kRecordAttempt},
-            {&forgetAttempts, kForgetAttempts}};
+            {&forgetAttempts, kForgetAttempts},
+            {&insertMetadata, kInsertMetadata}};
         for (const auto &[query, sql] : all) {
             if (!query->prepare(sql))
                 throw StoreError(
@@ -86,7 +89,7 @@ struct KnowledgeStore::Statements
 
     QSqlQuery begin, commit, rollback, savepoint, release, rollbackToSavepoint, deleteJobDocument,
         deleteDocument, findByIdentity, bumpCounter, nextDocumentId, insertDocument, insertChunk,
-        insertVector, findAttempt, recordAttempt, forgetAttempts;
+        insertVector, findAttempt, recordAttempt, forgetAttempts, insertMetadata;
 };
 
 } // namespace aether

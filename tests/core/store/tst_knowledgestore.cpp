@@ -4,6 +4,7 @@
 #include "text/hashembedder.h"
 
 #include <QElapsedTimer>
+#include <QJsonObject>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -88,11 +89,53 @@ private:
 private Q_SLOTS:
     void init() { QFile::remove(path()); }
 
+    // Metadata is stored with its document, a row per key, replaced with it,
+    // and a filter's lookup runs on the index (not a scan of every document).
+    void metadataIsStoredAndIndexed()
+    {
+        KnowledgeStore store(path());
+        store.open(kHash);
+        const QList<Chunk> chunks = Chunker().split(QStringLiteral("Moraines mark the ice edge."));
+        DocumentRecord document = record(QStringLiteral("job-1"));
+        document.metadata = QJsonObject{{"team", "support"}, {"year", 2025}, {"public", true}};
+        const qint64 id = store.write(document, chunks, vectorsOf(chunks));
+        QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM document_metadata WHERE "
+                                       "document_id = %1")
+                            .arg(id)),
+                 3);
+        QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM document_metadata WHERE key = 'year'"
+                                       " AND value = '2025'")),
+                 1);
+        QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM document_metadata WHERE key = "
+                                       "'public' AND value = 'true'")),
+                 1);
+        QVERIFY(store.deleteDocument(QStringLiteral("default"), id));
+        QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM document_metadata")), 0);
+
+        QSqlDatabase db =
+            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("planner"));
+        db.setDatabaseName(path());
+        QVERIFY(db.open());
+        QString plan;
+        {
+            QSqlQuery query(db);
+            QVERIFY(query.exec(
+                QStringLiteral("EXPLAIN QUERY PLAN SELECT document_id FROM document_metadata"
+                               " WHERE key = 'team' AND value = 'support'")));
+            while (query.next())
+                plan += query.value(3).toString();
+        }
+        db.close();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(QStringLiteral("planner"));
+        QVERIFY2(plan.contains(QStringLiteral("document_metadata_by_value")), qPrintable(plan));
+    }
+
     void createsTheSchemaInWalMode()
     {
         KnowledgeStore store(path());
         store.open(kHash);
-        QCOMPARE(scalar(QStringLiteral("SELECT value FROM meta WHERE key = 'schema_version'")), 3);
+        QCOMPARE(scalar(QStringLiteral("SELECT value FROM meta WHERE key = 'schema_version'")), 4);
         QCOMPARE(scalar(QStringLiteral("SELECT value FROM meta WHERE key = 'dimension'")), 384);
         QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM sqlite_master WHERE name IN "
                                        "('documents', 'chunks', 'vectors', 'chunks_fts', 'meta')")),
