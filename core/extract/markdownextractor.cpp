@@ -3,43 +3,56 @@
 #include "extract/headingpath.h"
 #include "extract/textdecoder.h"
 
-#include <QRegularExpression>
+#include <md4c.h>
+
+#include <QHash>
 #include <QStringList>
 
 namespace aether {
 
 namespace {
 
-using Re = QRegularExpression;
+// Checking the token is cheap, but not free: once per batch of callbacks.
+constexpr int kCallbacksPerCancelCheck = 1000;
 
-// Checking the token is cheap, but not free: once per batch of lines.
-constexpr qsizetype kLinesPerCancelCheck = 1000;
-
-const Re &fenceOpenRe()
+// "---" yaml "---" at the very start is metadata for site generators, not text.
+QString withoutFrontMatter(const QString &text)
 {
-    static const Re re(QStringLiteral("^ {0,3}(`{3,}|~{3,})"));
-    return re;
+    const QStringList lines = text.split(u'\n');
+    if (lines.isEmpty() || lines.first().trimmed() != QLatin1String("---"))
+        return text;
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const QString line = lines[i].trimmed();
+        if (line == QLatin1String("---") || line == QLatin1String("..."))
+            return lines.mid(i + 1).join(u'\n');
+    }
+    return text;
 }
 
-const Re &atxHeadingRe()
+// The few entities worth decoding by name; numeric ones are decoded in full.
+QString decodeEntity(const QString &entity)
 {
-    static const Re re(QStringLiteral("^ {0,3}(#{1,6})(?:[ \\t]+(.*?))?(?:[ \\t]+#+)?[ \\t]*$"));
-    return re;
+    if (entity.startsWith(QLatin1String("&#"))) {
+        const bool hex = entity.size() > 2 && (entity[2] == u'x' || entity[2] == u'X');
+        bool ok = false;
+        const uint code = entity.mid(hex ? 3 : 2).chopped(1).toUInt(&ok, hex ? 16 : 10);
+        if (ok && code > 0 && code <= 0x10FFFF)
+            return QString::fromUcs4(reinterpret_cast<const char32_t *>(&code), 1);
+        return entity;
+    }
+    static const QHash<QString, QString> named{
+        {QStringLiteral("&amp;"), QStringLiteral("&")},
+        {QStringLiteral("&lt;"), QStringLiteral("<")},
+        {QStringLiteral("&gt;"), QStringLiteral(">")},
+        {QStringLiteral("&quot;"), QStringLiteral("\"")},
+        {QStringLiteral("&apos;"), QStringLiteral("'")},
+        {QStringLiteral("&nbsp;"), QStringLiteral(" ")},
+    };
+    return named.value(entity, entity);
 }
 
-// Strips the "> " of block quotes; their text is ordinary text for search.
-QString withoutQuoteMarkers(const QString &line)
-{
-    static const Re re(QStringLiteral("^ {0,3}(?:> ?)+"));
-    return QString(line).remove(re);
-}
-
-bool isBlank(const QString &line)
-{
-    return line.trimmed().isEmpty();
-}
-
-// Walks the lines once, keeping the block being built and the heading in force.
+// Receives md4c's callbacks: collects the text of the leaf block being read and
+// turns each finished block into a TextBlock under the heading in force.
 class MarkdownReader
 {
 public:
@@ -47,102 +60,157 @@ public:
         : m_document(document), m_cancel(cancel)
     {}
 
-    void read(const QStringList &lines)
+    void read(const QByteArray &utf8)
     {
-        for (qsizetype i = skipFrontMatter(lines); i < lines.size(); ++i) {
-            if (i % kLinesPerCancelCheck == 0)
-                m_cancel.check();
-            readLine(lines[i]);
-        }
-        if (!m_fence.isEmpty())
-            flushCode();
-        flushParagraph();
+        MD_PARSER parser{};
+        parser.abi_version = 0;
+        parser.flags = MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH | MD_FLAG_PERMISSIVEAUTOLINKS;
+        parser.enter_block = &MarkdownReader::onEnterBlock;
+        parser.leave_block = &MarkdownReader::onLeaveBlock;
+        parser.enter_span = &MarkdownReader::onSpan;
+        parser.leave_span = &MarkdownReader::onSpan;
+        parser.text = &MarkdownReader::onText;
+        md_parse(utf8.constData(), MD_SIZE(utf8.size()), &parser, this);
+        // md4c is C: the token is not thrown through it, a callback stops the parse.
+        m_cancel.check();
     }
 
 private:
-    static qsizetype skipFrontMatter(const QStringList &lines)
+    static MarkdownReader &self(void *userdata) { return *static_cast<MarkdownReader *>(userdata); }
+
+    static int onEnterBlock(MD_BLOCKTYPE type, void *, void *userdata)
     {
-        if (lines.isEmpty() || lines.first().trimmed() != QLatin1String("---"))
+        return self(userdata).enterBlock(type);
+    }
+    static int onLeaveBlock(MD_BLOCKTYPE type, void *detail, void *userdata)
+    {
+        return self(userdata).leaveBlock(type, detail);
+    }
+    static int onSpan(MD_SPANTYPE, void *, void *userdata) { return self(userdata).interrupted(); }
+    static int onText(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *userdata)
+    {
+        return self(userdata).addText(type, QString::fromUtf8(text, qsizetype(size)));
+    }
+
+    int interrupted()
+    {
+        if (++m_callbacks % kCallbacksPerCancelCheck != 0)
             return 0;
-        for (qsizetype i = 1; i < lines.size(); ++i) {
-            const QString line = lines[i].trimmed();
-            if (line == QLatin1String("---") || line == QLatin1String("..."))
-                return i + 1;
-        }
-        return 0;
+        return m_cancel.isInterrupted() ? 1 : 0;
     }
 
-    void readLine(const QString &line)
+    int enterBlock(MD_BLOCKTYPE type)
     {
-        if (!m_fence.isEmpty()) {
-            readCodeLine(line);
-            return;
+        switch (type) {
+        case MD_BLOCK_UL:
+        case MD_BLOCK_OL:
+        case MD_BLOCK_TABLE:
+            ++m_groupDepth;
+            break;
+        case MD_BLOCK_HTML:
+            m_inHtmlBlock = true;
+            break;
+        case MD_BLOCK_TD:
+        case MD_BLOCK_TH:
+            m_cells.append(QString());
+            break;
+        default:
+            break;
         }
-        if (const auto fence = fenceOpenRe().match(line); fence.hasMatch()) {
-            flushParagraph();
-            m_fence = fence.captured(1);
-            return;
+        m_text.clear();
+        return interrupted();
+    }
+
+    int leaveBlock(MD_BLOCKTYPE type, void *detail)
+    {
+        switch (type) {
+        case MD_BLOCK_H:
+            addHeading(m_text.trimmed(), int(static_cast<MD_BLOCK_H_DETAIL *>(detail)->level));
+            break;
+        case MD_BLOCK_CODE:
+            addBlock(m_text.endsWith(u'\n') ? m_text.chopped(1) : m_text);
+            break;
+        case MD_BLOCK_HTML:
+            m_inHtmlBlock = false;
+            break;
+        case MD_BLOCK_P:
+        case MD_BLOCK_LI:
+            addLine(cleanedParagraph(m_text));
+            break;
+        case MD_BLOCK_TD:
+        case MD_BLOCK_TH:
+            m_cells.last() = m_text.simplified();
+            break;
+        case MD_BLOCK_TR:
+            m_cells.removeAll(QString());
+            addLine(m_cells.join(QLatin1String(" | ")));
+            m_cells.clear();
+            break;
+        case MD_BLOCK_UL:
+        case MD_BLOCK_OL:
+        case MD_BLOCK_TABLE:
+            if (--m_groupDepth == 0) {
+                addBlock(m_group.join(u'\n'));
+                m_group.clear();
+            }
+            break;
+        default:
+            break;
         }
-        if (isBlank(line)) {
-            flushParagraph();
-            return;
+        m_text.clear();
+        return interrupted();
+    }
+
+    int addText(MD_TEXTTYPE type, const QString &text)
+    {
+        switch (type) {
+        case MD_TEXT_HTML: // tags and comments; the text between tags comes as normal text
+            break;
+        case MD_TEXT_BR:
+        case MD_TEXT_SOFTBR:
+            m_text += u'\n';
+            break;
+        case MD_TEXT_ENTITY:
+            m_text += decodeEntity(text);
+            break;
+        case MD_TEXT_NULLCHAR:
+            m_text += QChar(0xFFFD);
+            break;
+        default:
+            if (!m_inHtmlBlock)
+                m_text += text;
+            break;
         }
-        if (const auto atx = atxHeadingRe().match(line); atx.hasMatch()) {
-            flushParagraph();
-            addHeading(atx.captured(2), atx.capturedLength(1));
+        return interrupted();
+    }
+
+    static QString cleanedParagraph(const QString &text)
+    {
+        QStringList lines = text.split(u'\n');
+        for (QString &line : lines)
+            line = line.trimmed();
+        return lines.join(u'\n').trimmed();
+    }
+
+    // Inside a list or table each item or row is a line of the group's one block.
+    void addLine(const QString &line)
+    {
+        if (line.isEmpty())
             return;
-        }
-        if (readSetextUnderline(line) || isThematicBreak(line) || isLinkDefinition(line))
-            return;
-        const QString text = withoutQuoteMarkers(line);
-        if (isBlank(text))
-            flushParagraph();
+        if (m_groupDepth > 0)
+            m_group.append(line);
         else
-            m_paragraph.append(text);
+            addBlock(line);
     }
 
-    void readCodeLine(const QString &line)
+    void addBlock(const QString &text)
     {
-        // A fence closes with the same character, at least as many times.
-        static const Re closeRe(QStringLiteral("^ {0,3}(`{3,}|~{3,})[ \\t]*$"));
-        const auto close = closeRe.match(line);
-        if (close.hasMatch() && close.captured(1).front() == m_fence.front() &&
-            close.capturedLength(1) >= m_fence.size())
-            flushCode();
-        else
-            m_code.append(line);
+        if (!text.trimmed().isEmpty())
+            m_document.blocks.append(TextBlock{text, 0, m_heading});
     }
 
-    // "Title\n=====" makes a level-1 heading, "Title\n-----" a level-2 one.
-    bool readSetextUnderline(const QString &line)
+    void addHeading(const QString &text, int level)
     {
-        static const Re re(QStringLiteral("^ {0,3}(=+|-+)[ \\t]*$"));
-        if (m_paragraph.isEmpty())
-            return false;
-        const auto match = re.match(line);
-        if (!match.hasMatch())
-            return false;
-        const QString text = m_paragraph.join(u' ');
-        m_paragraph.clear();
-        addHeading(text, match.captured(1).startsWith(u'=') ? 1 : 2);
-        return true;
-    }
-
-    static bool isThematicBreak(const QString &line)
-    {
-        static const Re re(QStringLiteral("^ {0,3}([-*_])(?:[ \\t]*\\1){2,}[ \\t]*$"));
-        return re.match(line).hasMatch();
-    }
-
-    static bool isLinkDefinition(const QString &line)
-    {
-        static const Re re(QStringLiteral("^ {0,3}\\[[^\\]]+\\]:[ \\t]*\\S+"));
-        return re.match(line).hasMatch();
-    }
-
-    void addHeading(const QString &raw, int level)
-    {
-        const QString text = MarkdownExtractor::stripInlineMarkup(raw.trimmed()).trimmed();
         if (text.isEmpty())
             return;
         m_headings.enter(level, text);
@@ -152,94 +220,17 @@ private:
             m_document.title = text;
     }
 
-    void flushParagraph()
-    {
-        if (m_paragraph.isEmpty())
-            return;
-        QStringList cleaned;
-        for (const QString &line : std::as_const(m_paragraph))
-            cleaned.append(MarkdownExtractor::stripInlineMarkup(line).trimmed());
-        m_paragraph.clear();
-        const QString text = cleaned.join(u'\n').trimmed();
-        if (!text.isEmpty())
-            m_document.blocks.append(TextBlock{text, 0, m_heading});
-    }
-
-    void flushCode()
-    {
-        m_fence.clear();
-        const QString text = m_code.join(u'\n');
-        m_code.clear();
-        if (!isBlank(text))
-            m_document.blocks.append(TextBlock{text, 0, m_heading});
-    }
-
     ExtractedDocument &m_document;
     const CancelToken &m_cancel;
     HeadingPath m_headings;
     QString m_heading; // the path of m_headings, for every block until the next heading
-    QStringList m_paragraph;
-    QString m_fence; // the opening fence while inside a code block
-    QStringList m_code;
+    QString m_text;    // the text of the leaf block being read
+    QStringList m_cells;
+    QStringList m_group; // the lines of the list or table being read
+    int m_groupDepth = 0;
+    bool m_inHtmlBlock = false;
+    int m_callbacks = 0;
 };
-
-// Backslash-escaped punctuation (\* for a literal star) is text. It is parked in the
-// private-use area while markup is removed, so no pattern can mistake it for
-// markup, and restored afterwards.
-constexpr char16_t kEscapeBase = 0xE000;
-
-QString hideEscapes(const QString &text)
-{
-    static const Re escape(QStringLiteral("\\\\([!-/:-@\\[-`{-~])"));
-    QString result;
-    qsizetype done = 0;
-    auto matches = escape.globalMatch(text);
-    while (matches.hasNext()) {
-        const auto match = matches.next();
-        result += QStringView(text).mid(done, match.capturedStart() - done);
-        result += QChar(char16_t(kEscapeBase + match.capturedView(1).front().unicode()));
-        done = match.capturedEnd();
-    }
-    result += QStringView(text).mid(done);
-    return result;
-}
-
-QString restoreEscapes(QString text)
-{
-    for (QChar &ch : text) {
-        if (ch.unicode() >= kEscapeBase && ch.unicode() < kEscapeBase + 0x80)
-            ch = QChar(char16_t(ch.unicode() - kEscapeBase));
-    }
-    return text;
-}
-
-QString stripOutsideCode(const QString &raw)
-{
-    static const Re image(QStringLiteral("!\\[([^\\]]*)\\]\\([^)]*\\)"));
-    static const Re link(QStringLiteral("\\[([^\\]]+)\\]\\([^)]*\\)"));
-    static const Re referenceLink(QStringLiteral("\\[([^\\]]+)\\]\\[[^\\]]*\\]"));
-    static const Re autolink(QStringLiteral("<((?:https?|ftp|mailto):[^>\\s]+)>"));
-    static const Re strong(QStringLiteral("(\\*\\*|__)(?=\\S)(.+?)(?<=\\S)\\1"));
-    static const Re strike(QStringLiteral("~~(?=\\S)(.+?)(?<=\\S)~~"));
-    static const Re starEmphasis(
-        QStringLiteral("(?<![\\w*])\\*(?=[^\\s*])(.+?)(?<=[^\\s*])\\*(?![\\w*])"),
-        Re::UseUnicodePropertiesOption);
-    // Underscores inside words (snake_case) are not emphasis.
-    static const Re underscoreEmphasis(
-        QStringLiteral("(?<![\\w_])_(?=[^\\s_])(.+?)(?<=[^\\s_])_(?![\\w_])"),
-        Re::UseUnicodePropertiesOption);
-
-    QString text = hideEscapes(raw);
-    text.replace(image, QStringLiteral("\\1"));
-    text.replace(link, QStringLiteral("\\1"));
-    text.replace(referenceLink, QStringLiteral("\\1"));
-    text.replace(autolink, QStringLiteral("\\1"));
-    text.replace(strong, QStringLiteral("\\2"));
-    text.replace(strike, QStringLiteral("\\1"));
-    text.replace(starEmphasis, QStringLiteral("\\1"));
-    text.replace(underscoreEmphasis, QStringLiteral("\\1"));
-    return restoreEscapes(text);
-}
 
 } // namespace
 
@@ -250,26 +241,10 @@ ExtractedDocument MarkdownExtractor::extract(const QByteArray &data, const QStri
     cancel.check();
     ExtractedDocument document;
     document.kind = kind();
-    const QString text = TextDecoder::normaliseLineEnds(TextDecoder::decode(data));
-    MarkdownReader(document, cancel).read(text.split(u'\n'));
+    const QString text =
+        withoutFrontMatter(TextDecoder::normaliseLineEnds(TextDecoder::decode(data)));
+    MarkdownReader(document, cancel).read(text.toUtf8());
     return document;
-}
-
-QString MarkdownExtractor::stripInlineMarkup(const QString &line)
-{
-    // Code spans are kept verbatim: their asterisks and brackets are content.
-    static const Re codeSpan(QStringLiteral("(`+)(.+?)\\1"));
-    QString result;
-    qsizetype done = 0;
-    auto spans = codeSpan.globalMatch(line);
-    while (spans.hasNext()) {
-        const auto span = spans.next();
-        result += stripOutsideCode(line.mid(done, span.capturedStart() - done));
-        result += span.captured(2).trimmed();
-        done = span.capturedEnd();
-    }
-    result += stripOutsideCode(line.mid(done));
-    return result;
 }
 
 } // namespace aether

@@ -4,18 +4,18 @@
 
 namespace aether {
 
-// Markdown as readable text: markup removed, headings kept as blocks of their
-// own, each block tagged with the path of headings it sits under ("Install >
-// On Debian"), code kept verbatim. Title: the first level-1 heading.
+// Markdown as readable text, parsed by md4c (CommonMark + GitHub tables and
+// strikethrough): markup removed, headings kept as blocks of their own, each block
+// tagged with the path of headings it sits under ("Install > On Debian"), code
+// kept verbatim, a table one row a line, a list one item a line, raw HTML blocks
+// and comments dropped (text inside inline HTML kept), links by their text, front
+// matter skipped. Title: the first level-1 heading.
 class MarkdownExtractor : public Extractor
 {
 public:
     QString kind() const override { return QStringLiteral("markdown"); }
     ExtractedDocument extract(const QByteArray &data, const QString &fileName,
                               const CancelToken &cancel) const override;
-
-    // Removes inline markup from one line: emphasis, links, images, code spans.
-    static QString stripInlineMarkup(const QString &line);
 };
 
 } // namespace aether

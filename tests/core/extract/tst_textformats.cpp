@@ -134,6 +134,7 @@ private Q_SLOTS:
     void emlMultipartAlternative();
     void emlHtmlOnlyInLegacyCharset();
     void markdownHeadingPaths();
+    void markdownCommentsTablesAndCode();
     void registryDetectsTextFormats_data();
     void registryDetectsTextFormats();
     void textFormatsCheckTheToken_data();
@@ -364,6 +365,30 @@ void TestTextFormats::markdownHeadingPaths()
                      QStringLiteral("A > B"), QStringLiteral("A > B > C"),
                      QStringLiteral("A > B > C"), QStringLiteral("A > D"), QStringLiteral("A > D"),
                      QStringLiteral("A > D > Deep"), QStringLiteral("E"), QStringLiteral("E")}));
+}
+
+// Parsed by md4c: an HTML comment or raw HTML block is no text, a table is one
+// row a line, a fenced code block stays verbatim (its markup characters too),
+// a link is its text, entities are decoded.
+void TestTextFormats::markdownCommentsTablesAndCode()
+{
+    const QByteArray markdown =
+        "# Tools\n\n<!-- draft: remove the secret note -->\n\n"
+        "<div class=\"banner\">\nBanner text\n</div>\n\n"
+        "| Tool | Use |\n|------|-----|\n| *chisel* | carving |\n| saw | cutting |\n\n"
+        "```cpp\nint main() { return a < b && **c; }\n```\n\n"
+        "See [the guide](https://example.org/guide) &amp; more.\n";
+    const ExtractedDocument document =
+        MarkdownExtractor().extract(markdown, {}, CancelToken::never());
+    const QString all = texts(document).join(u'\n');
+    QVERIFY2(!all.contains(QStringLiteral("secret note")), qPrintable(all));
+    QVERIFY2(!all.contains(QStringLiteral("Banner text")), qPrintable(all));
+    QVERIFY2(all.contains(QStringLiteral("Tool | Use\nchisel | carving\nsaw | cutting")),
+             qPrintable(all));
+    QVERIFY2(all.contains(QStringLiteral("int main() { return a < b && **c; }")), qPrintable(all));
+    QVERIFY2(all.contains(QStringLiteral("See the guide & more.")), qPrintable(all));
+    QVERIFY2(!all.contains(QStringLiteral("example.org")), qPrintable(all));
+    QCOMPARE(document.title, QStringLiteral("Tools"));
 }
 
 void TestTextFormats::registryDetectsTextFormats_data()
