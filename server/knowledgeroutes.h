@@ -35,7 +35,6 @@ public:
     static constexpr int kDefaultPageSize = 50;
     static constexpr int kMaxPageSize = 500;
     static constexpr int kMaxFilterChars = 256; // q on GET /knowledge/documents
-    static constexpr int kReindexTimeoutSec = 86400;
     // A preview's worth, not a download: longer texts are cut and marked truncated.
     static constexpr qsizetype kMaxTextCharacters = 2 * 1024 * 1024;
 

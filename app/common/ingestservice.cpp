@@ -4,12 +4,16 @@
 #include "common/serverthread.h"
 #include "embed/embedderfactory.h"
 #include "ingest/ingestjobhandler.h"
+#include "ingest/reindexjob.h"
 #include "ocr/ocrengine.h"
 #include "queue/embeddedredis.h"
+#include "queue/jobqueue.h"
 #include "queue/layoutupgrade.h"
+#include "queue/rediskeys.h"
 #include "queue/workerpool.h"
 #include "store/knowledgestore.h"
 #include "store/storehealth.h"
+#include "store/storemeta.h"
 
 #include <QLoggingCategory>
 #include <QRandomGenerator>
@@ -56,6 +60,7 @@ bool IngestService::start(QString *error)
     if (!startRedis(error) || !checkStore(error))
         return false;
     upgradeQueueLayout();
+    reindexAfterEmbedderUpgrade();
     if (!m_settings.noServer && !startServer(error))
         return false;
     startWorkers();
@@ -89,6 +94,43 @@ void IngestService::upgradeQueueLayout()
         LayoutUpgrade(redis, m_settings.resultTtlSec, m_settings.failureTtlSec).runIfNeeded();
     } catch (const RedisUnavailable &error) {
         qCWarning(lcService, "cannot check the queue's Redis layout now: %s", error.what());
+    }
+}
+
+// A store of an earlier built-in hash embedder (hash-v2) is re-embedded by
+// the service itself: the hash embedder is local and fast, and no one has a
+// choice to make. One process enqueues it (SET NX), at high priority; ingest
+// jobs meanwhile are retried until the new vectors are in (ingestjobhandler.cpp).
+void IngestService::reindexAfterEmbedderUpgrade()
+{
+    if (!storemeta::isBuiltInUpgrade(m_storedEmbedder, m_embedderInfo))
+        return;
+    try {
+        RedisConnection redis(m_redisUrl, 10000);
+        const QByteArray claim = keys::kEmbedderUpgradePrefix + m_embedderInfo.model.toUtf8();
+        const RedisReply claimed = redis.command({"SET", claim, "1", "NX", "EX", "86400"});
+        m_embedderMismatch.clear(); // nothing for the user to do (the desktop shows none)
+        if (claimed.isNull()) {
+            qCInfo(lcService,
+                   "the store's re-index to %s is under way (another process started it)",
+                   qPrintable(m_embedderInfo.model));
+            return;
+        }
+        JobRequest request;
+        request.type = JobType::Reindex;
+        request.tenant = QString::fromLatin1(kEveryTenant);
+        request.source = QStringLiteral("reindex");
+        request.timeoutSec = kReindexTimeoutSec;
+        request.maxAttempts = 1;
+        request.priority = "high";
+        const QByteArray id = JobQueue(m_redisUrl).enqueue(request);
+        qCWarning(lcService,
+                  "the built-in embedder changed from %s to %s: re-indexing the store (job %s); "
+                  "ingest jobs wait for it",
+                  qPrintable(m_storedEmbedder.model), qPrintable(m_embedderInfo.model),
+                  id.constData());
+    } catch (const RedisUnavailable &error) {
+        qCWarning(lcService, "cannot start the re-index of the store now: %s", error.what());
     }
 }
 
@@ -128,7 +170,9 @@ bool IngestService::checkStore(QString *error)
         KnowledgeStore store(m_settings.databasePath);
         store.open(m_embedderInfo);
         m_embedderMismatch = store.embedderMismatch();
-        if (!m_embedderMismatch.isEmpty())
+        m_storedEmbedder = store.storedEmbedder();
+        if (!m_embedderMismatch.isEmpty() &&
+            !storemeta::isBuiltInUpgrade(m_storedEmbedder, m_embedderInfo))
             qCWarning(lcService, "%s; ingest jobs fail until then", qPrintable(m_embedderMismatch));
     } catch (const StoreBusy &busy) {
         // Another process holds the store's lock (a backup, a long

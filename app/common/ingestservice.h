@@ -47,12 +47,14 @@ public:
 private:
     bool startRedis(QString *error);
     void upgradeQueueLayout();
+    void reindexAfterEmbedderUpgrade();
     bool checkStore(QString *error);
     bool startServer(QString *error);
     void startWorkers();
 
     Settings m_settings;
-    EmbedderInfo m_embedderInfo; // the configured embedder, as the store records it
+    EmbedderInfo m_embedderInfo;   // the configured embedder, as the store records it
+    EmbedderInfo m_storedEmbedder; // the one the store's vectors were made with, at start
     RedisUrl m_redisUrl;
     QString m_embedderMismatch;
     QByteArray m_windowToken;

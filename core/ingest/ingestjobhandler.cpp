@@ -49,9 +49,13 @@ std::exception_ptr storeFailure(std::exception_ptr error)
         return std::make_exception_ptr(
             IngestError(QStringLiteral("LeaseLost"), QString::fromLocal8Bit(superseded.what())));
     } catch (const EmbedderMismatch &mismatch) {
-        // Retrying cannot help until someone re-indexes or reconfigures.
-        return std::make_exception_ptr(IngestError(QStringLiteral("EmbedderMismatch"),
-                                                   QString::fromLocal8Bit(mismatch.what())));
+        // Retrying cannot help until someone re-indexes or reconfigures,
+        // unless the service is re-indexing by itself after an upgrade of the
+        // built-in embedder: then a later attempt finds the new vectors.
+        return std::make_exception_ptr(
+            IngestError(QStringLiteral("EmbedderMismatch"), QString::fromLocal8Bit(mismatch.what()),
+                        mismatch.builtInUpgrade() ? IngestError::Retry::Transient
+                                                  : IngestError::Retry::Permanent));
     } catch (const StoreError &failure) {
         return std::make_exception_ptr(IngestError(QStringLiteral("StoreError"),
                                                    QString::fromLocal8Bit(failure.what()),

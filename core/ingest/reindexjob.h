@@ -11,6 +11,8 @@ namespace aether {
 // The tenant of a re-index job that re-embeds every tenant (no tenant may be
 // named "*": it is the any-tenant mark of API_KEYS).
 inline constexpr char kEveryTenant[] = "*";
+// A whole store re-embedded with a remote model may take hours.
+inline constexpr int kReindexTimeoutSec = 86400;
 
 // Re-embeds the chunks of the job's tenant, or of every tenant when the job's
 // tenant is kEveryTenant, with `embedder`, a batch at a time (progress

@@ -35,6 +35,9 @@ inline const QByteArray kEndedCanceled = "aether:canceled:ingest";
 inline const QByteArray kMigrationLock = "aether:migration:lock";
 // The holding lists of bulk empties under way (their ids count as listed for the reconciler).
 inline const QByteArray kEmptying = "aether:emptying";
+// + model: the re-index after an upgrade of the built-in embedder was enqueued
+// (app/common/ingestservice.cpp), by one process.
+inline const QByteArray kEmbedderUpgradePrefix = "aether:embedder-upgrade:";
 // Counters of the Reconciler's repairs, for /metrics (every process's count).
 inline const QByteArray kStrandedRequeued = "aether:stats:stranded_requeued";
 inline const QByteArray kForeignAdopted = "aether:stats:foreign_adopted";

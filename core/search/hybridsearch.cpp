@@ -301,6 +301,14 @@ QList<qint64> HybridSearch::vectorRanking(const SearchQuery &search, const Vecto
     return ranking;
 }
 
+// What a passage is judged on: its words, and the title and heading it
+// stands under, which keyword search does not index but a reader sees (a
+// passage of "Practising the piano" is about the piano without naming it).
+static QString context(const SearchHit &hit)
+{
+    return hit.title + QLatin1Char('\n') + hit.heading + QLatin1Char('\n') + hit.text;
+}
+
 // Fuses the rankings by reciprocal rank, then judges each candidate in that
 // order (search/relevance.h) and keeps the first k worth showing. In hybrid
 // mode a candidate must clear the bar: a vector-only hit must stand out of the
@@ -347,7 +355,7 @@ QList<SearchHit> HybridSearch::search(const SearchQuery &search)
         std::optional<SearchHit> hit = details(entry, detailsQuery);
         if (!hit)
             continue;
-        Judged candidate{*hit, judge.keywordStrength(snippets.matchedTerms(hit->text)),
+        Judged candidate{*hit, judge.keywordStrength(snippets.matchedTerms(context(*hit))),
                          judge.vectorStrength(probe.isEmpty()
                                                   ? std::nullopt
                                                   : index.similarity(entry.chunkId, probe))};

@@ -281,7 +281,7 @@ void KnowledgeStore::checkVectors(const DocumentWrite &write)
                              .arg(write.chunks.size())
                              .arg(write.vectors.size()));
     if (const QString why = storemeta::mismatch(m_path, m_stored, m_configured); !why.isEmpty())
-        throw EmbedderMismatch(why);
+        throw EmbedderMismatch(why, storemeta::isBuiltInUpgrade(m_stored, m_configured));
     for (const Vector &vector : write.vectors) {
         if (m_stored.dimension == 0) {
             m_stored.dimension = int(vector.size());

@@ -29,7 +29,16 @@ public:
 class EmbedderMismatch : public StoreError
 {
 public:
-    using StoreError::StoreError;
+    explicit EmbedderMismatch(const QString &message, bool builtInUpgrade = false)
+        : StoreError(message), m_builtInUpgrade(builtInUpgrade)
+    {}
+    // The store holds vectors of an earlier version of the built-in hash
+    // embedder, which the service re-indexes by itself at start
+    // (app/common/ingestservice.cpp): a write may succeed once that is done.
+    bool builtInUpgrade() const { return m_builtInUpgrade; }
+
+private:
+    bool m_builtInUpgrade = false;
 };
 
 // Another connection holds the store's lock (SQLITE_BUSY or SQLITE_LOCKED)

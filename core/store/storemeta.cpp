@@ -67,4 +67,11 @@ QString mismatch(const QString &path, const EmbedderInfo &stored, const Embedder
         .arg(path, describe(stored), describe(configured));
 }
 
+bool isBuiltInUpgrade(const EmbedderInfo &stored, const EmbedderInfo &configured)
+{
+    const QString builtIn = QStringLiteral("hash");
+    return stored.provider == builtIn && configured.provider == builtIn &&
+           stored.model != configured.model && stored.dimension == configured.dimension;
+}
+
 } // namespace aether::storemeta

@@ -21,4 +21,9 @@ void setEmbedder(const QSqlDatabase &db, const EmbedderInfo &embedder);
 // when they can (a dimension of 0 is "not known yet" and matches any).
 QString mismatch(const QString &path, const EmbedderInfo &stored, const EmbedderInfo &configured);
 
+// The store was made by an earlier version of the built-in hash embedder
+// (hash-v2 before hash-v3), of the same dimension: a re-index needs no one's
+// decision, as it neither calls a service nor changes the kind of vectors.
+bool isBuiltInUpgrade(const EmbedderInfo &stored, const EmbedderInfo &configured);
+
 } // namespace aether::storemeta

@@ -1,5 +1,6 @@
 #include "text/hashembedder.h"
 
+#include "text/snowballstemmer.h"
 #include "text/stopwords.h"
 
 #include <cmath>
@@ -67,59 +68,35 @@ void addFeature(Vector &vector, std::uint64_t hash, float weight)
 // pairs collide with everything else in 384 dimensions.
 constexpr float kPairWeight = 0.25f;
 
-bool endsWithDoubleConsonant(const QString &word)
+// Porter2 ("english" in Snowball) for the word feature: "stored", "storing"
+// and "store" share it. libstemmer keeps state in each stemmer, and embedOne
+// runs on several worker threads at once, so each thread has its own
+// (core/text/snowballstemmer.h).
+const SnowballStemmer &englishStemmer()
 {
-    const qsizetype n = word.size();
-    return n >= 2 && word[n - 1] == word[n - 2] && !QStringView(u"aeiouslz").contains(word[n - 1]);
+    thread_local const SnowballStemmer stemmer("english");
+    return stemmer;
 }
 
-// A light English stemmer (plural -s, -ies, -ing, -ed, -ly): enough for
-// "replacing" and "replaced" to share a feature; character trigrams below
-// catch the rest, in any language.
-QString stem(QString word)
-{
-    const auto cut = [&word](qsizetype suffix) { word.chop(suffix); };
-    if (word.size() > 4 && word.endsWith(u"ies"))
-        word.replace(word.size() - 3, 3, QStringLiteral("y"));
-    else if (word.size() > 3 && word.endsWith(u's') && !word.endsWith(u"ss") &&
-             !word.endsWith(u"us") && !word.endsWith(u"is"))
-        cut(1);
-    if (word.size() > 5 && word.endsWith(u"ing"))
-        cut(3);
-    else if (word.size() > 4 && word.endsWith(u"ed"))
-        cut(2);
-    else if (word.size() > 5 && word.endsWith(u"ly"))
-        cut(2);
-    else
-        return word;
-    if (endsWithDoubleConsonant(word))
-        cut(1);
-    else if (word.endsWith(u'e') && word.size() > 3)
-        cut(1); // "stored" -> "stor", like "store" below
-    return word;
-}
-
-// The form both "store" and "stored" reach: a trailing silent e dropped.
-QString stemOfBase(QString word)
-{
-    word = stem(word);
-    if (word.size() > 3 && word.endsWith(u'e'))
-        word.chop(1);
-    return word;
-}
-
-std::uint64_t hashOf(QStringView prefix, const QString &text)
+std::uint64_t hashOf(QStringView prefix, QStringView text)
 {
     return feedToken(feedToken(kFnvOffset, prefix), text);
 }
 
-void addWord(Vector &vector, const QString &word, const QString &stemmed)
+// The feature of two neighbouring stems: "b:<previous> <stem>", hashed in
+// place rather than joined into a new string.
+std::uint64_t pairHash(QStringView previous, QStringView stem)
+{
+    return feedToken(feedToken(hashOf(u"b:", previous), u" "), stem);
+}
+
+// `bounded` is "^word$", a buffer the caller reuses from word to word.
+void addWord(Vector &vector, QStringView bounded, QStringView stemmed)
 {
     addFeature(vector, hashOf(u"w:", stemmed), 1.0f);
     // Trigrams of the word with its boundaries ("^pa", "par", ..., "ng$"),
     // together weighing twice the word itself: misspellings and other word
     // forms still share most of them (tuned on tests/core/search/retrieval).
-    const QString bounded = u'^' + word + u'$';
     const qsizetype grams = bounded.size() - 2;
     if (grams <= 1)
         return;
@@ -154,7 +131,9 @@ QList<Vector> HashEmbedder::embed(const QStringList &texts)
 Vector HashEmbedder::embedOne(const QString &text)
 {
     Vector vector(kDimension, 0.0f);
+    const SnowballStemmer &stemmer = englishStemmer();
     const QStringView view(text);
+    QString bounded; // "^word$", reused: one allocation per text, not per word
     QString previousStem;
     qsizetype i = 0;
     while (i < view.size()) {
@@ -165,13 +144,18 @@ Vector HashEmbedder::embedOne(const QString &text)
         while (i < view.size() && QChar::isLetterOrNumber(nextCodePoint(view, i)))
             end = i;
         i = end;
-        const QString word = view.mid(start, end - start).toString().toLower();
-        if (isStopWord(word))
+        bounded.resize(0);
+        bounded.append(u'^');
+        bounded.append(view.mid(start, end - start));
+        bounded.append(u'$');
+        bounded = std::move(bounded).toLower(); // in place: the buffer is not shared
+        const QStringView word = QStringView(bounded).mid(1, bounded.size() - 2);
+        if (isStopWord(word.toString()))
             continue;
-        const QString stemmed = stemOfBase(word);
-        addWord(vector, word, stemmed);
+        const QString stemmed = stemmer.stem(word);
+        addWord(vector, bounded, stemmed);
         if (!previousStem.isEmpty())
-            addFeature(vector, hashOf(u"b:", QString(previousStem + u' ' + stemmed)), kPairWeight);
+            addFeature(vector, pairHash(previousStem, stemmed), kPairWeight);
         previousStem = stemmed;
     }
     normalise(vector);

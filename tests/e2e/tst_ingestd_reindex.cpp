@@ -121,6 +121,16 @@ private:
         return result;
     }
 
+    QProcessEnvironment environment() const
+    {
+        QProcessEnvironment env = daemonEnvironment(m_redis, 1);
+        env.insert(QStringLiteral("API_KEYS"),
+                   QStringLiteral("ed-a:editor:tenA,ed-b:editor:tenB,adm-a:admin:tenA,"
+                                  "adm-all:admin:*"));
+        env.insert(QStringLiteral("ADMIN_KEY"), QStringLiteral("admin-secret-123"));
+        return env;
+    }
+
     RedisProcess m_redis;
     DaemonProcess m_daemon;
     std::unique_ptr<HttpClient> m_client;
@@ -129,12 +139,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY2(m_redis.start(), qPrintable(m_redis.errorText()));
-        QProcessEnvironment env = daemonEnvironment(m_redis, 1);
-        env.insert(QStringLiteral("API_KEYS"),
-                   QStringLiteral("ed-a:editor:tenA,ed-b:editor:tenB,adm-a:admin:tenA,"
-                                  "adm-all:admin:*"));
-        env.insert(QStringLiteral("ADMIN_KEY"), QStringLiteral("admin-secret-123"));
-        QVERIFY2(m_daemon.start(env), qPrintable(m_daemon.errorText()));
+        QVERIFY2(m_daemon.start(environment()), qPrintable(m_daemon.errorText()));
         m_client = std::make_unique<HttpClient>(m_daemon.baseUrl());
         const QList<QPair<QString, Headers>> texts{
             {QStringLiteral("Tenant A keeps bees on the roof."), kEditorA},
@@ -188,6 +193,34 @@ private Q_SLOTS:
         const QJsonObject result = reindexAs(kOperator);
         QCOMPARE(result.value("status").toString(), QStringLiteral("finished"));
         QCOMPARE(storedModel(), configured);
+    }
+
+    // A store of an earlier version of the built-in hash embedder is
+    // re-embedded by the daemon at start, with no admin's call; an ingest
+    // sent meanwhile is stored once the new vectors are in.
+    void anUpgradeOfTheBuiltInEmbedderReindexesByItself()
+    {
+        const QString configured = storedModel();
+        m_daemon.stop();
+        blankEveryVector();
+        withStore([this](QSqlDatabase &db) {
+            exec(db, QStringLiteral("UPDATE meta SET value = 'hash-v2' WHERE key = 'model'"));
+        });
+        QVERIFY2(m_daemon.start(environment()), qPrintable(m_daemon.errorText()));
+        m_client = std::make_unique<HttpClient>(m_daemon.baseUrl()); // a new port
+        const HttpResult sent = m_client->postJson(
+            QStringLiteral("/knowledge/ingest-text-async"),
+            {{"text", QStringLiteral("Tenant A keeps a second hive.")}}, kEditorA);
+        QCOMPARE(sent.status, 200); // queued: {"ok":true,"job_id":…}
+
+        QTRY_COMPARE_WITH_TIMEOUT(storedModel(), configured, 60000);
+        QCOMPARE(blankOf(QStringLiteral("tenB")), qMakePair(0, 1));
+        const QJsonObject job =
+            waitForJob(*m_client, sent.json().value("job_id").toString(), nullptr, 60000);
+        QCOMPARE(job.value("status").toString(), QStringLiteral("finished"));
+        QCOMPARE(blankOf(QStringLiteral("tenA")), qMakePair(0, 3));
+        QVERIFY2(m_daemon.log().contains(QLatin1String("re-indexing the store")),
+                 qPrintable(m_daemon.log()));
     }
 };
 

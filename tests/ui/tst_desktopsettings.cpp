@@ -244,8 +244,12 @@ private Q_SLOTS:
             db.setDatabaseName(fixture.session()->settings().databasePath);
             QVERIFY(db.open());
             QSqlQuery query(db);
+            // (Another version of the built-in hash embedder would be
+            // re-indexed by the service itself: tst_ingestd_reindex.)
             QVERIFY(query.exec(QStringLiteral("UPDATE meta SET value = 'another-model' "
                                               "WHERE key = 'model'")));
+            QVERIFY(query.exec(QStringLiteral("UPDATE meta SET value = 'ollama' "
+                                              "WHERE key = 'embedder'")));
             db.close();
         }
         QSqlDatabase::removeDatabase(QStringLiteral("meta-edit"));

@@ -49,7 +49,7 @@ private Q_SLOTS:
     {
         const QString path = m_dir.filePath(QStringLiteral("k.db"));
         m_store = std::make_unique<KnowledgeStore>(path);
-        m_store->open(EmbedderInfo{QStringLiteral("hash"), QStringLiteral("hash-v2"), 384});
+        m_store->open(EmbedderInfo{QStringLiteral("hash"), QStringLiteral("hash-v3"), 384});
         add(QStringLiteral("queue"), QStringLiteral("default"), QStringLiteral("docs"),
             {QStringLiteral("Workers take jobs from the Redis queue and store them in SQLite."),
              QStringLiteral("The weather in spring is mild and often rainy.")});

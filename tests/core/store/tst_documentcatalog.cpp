@@ -14,7 +14,7 @@ using namespace aether;
 
 namespace {
 
-const EmbedderInfo kHash{QStringLiteral("hash"), QStringLiteral("hash-v2"), 384};
+const EmbedderInfo kHash{QStringLiteral("hash"), QStringLiteral("hash-v3"), 384};
 const QString kAcme = QStringLiteral("acme");
 
 struct Described

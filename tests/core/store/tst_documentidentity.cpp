@@ -15,7 +15,7 @@ using namespace aether;
 
 namespace {
 
-const EmbedderInfo kHash{QStringLiteral("hash"), QStringLiteral("hash-v2"), 384};
+const EmbedderInfo kHash{QStringLiteral("hash"), QStringLiteral("hash-v3"), 384};
 
 DocumentWrite writeOf(const QString &jobId, const QString &url, const QStringList &texts,
                       const QString &tenant = QStringLiteral("default"))
@@ -191,7 +191,7 @@ private Q_SLOTS:
                 QVERIFY2(query.exec(statement), qPrintable(statement));
             QVERIFY(query.exec(QStringLiteral(
                 "INSERT INTO meta VALUES ('schema_version', '1'), ('embedder', 'hash'),"
-                " ('model', 'hash-v2'), ('dimension', '384')")));
+                " ('model', 'hash-v3'), ('dimension', '384')")));
             QVERIFY(query.exec(QStringLiteral(
                 "INSERT INTO documents (job_id, tenant, source, kind, url, content_hash,"
                 " size_bytes, text_chars, chunk_count, created_at) VALUES ('old-job', 'default',"

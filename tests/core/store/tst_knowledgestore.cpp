@@ -16,7 +16,7 @@ using namespace aether;
 
 namespace {
 
-const EmbedderInfo kHash{QStringLiteral("hash"), QStringLiteral("hash-v2"), 384};
+const EmbedderInfo kHash{QStringLiteral("hash"), QStringLiteral("hash-v3"), 384};
 
 QList<Chunk> chunksOf(const QStringList &texts)
 {
@@ -232,7 +232,7 @@ private Q_SLOTS:
         KnowledgeStore store(path());
         store.open(
             EmbedderInfo{QStringLiteral("openai"), QStringLiteral("text-embedding-3-small"), 1536});
-        QVERIFY(store.embedderMismatch().contains(QStringLiteral("hash/hash-v2 (384 dimensions)")));
+        QVERIFY(store.embedderMismatch().contains(QStringLiteral("hash/hash-v3 (384 dimensions)")));
         QVERIFY(store.embedderMismatch().contains(QStringLiteral("/ops/reindex")));
         const QList<Chunk> chunks = chunksOf({QStringLiteral("one")});
         QVERIFY_THROWS_EXCEPTION(EmbedderMismatch, store.write(record(QStringLiteral("job-1")),

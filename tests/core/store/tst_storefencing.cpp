@@ -16,7 +16,7 @@ using namespace aether;
 
 namespace {
 
-const EmbedderInfo kHash{QStringLiteral("hash"), QStringLiteral("hash-v2"), 384};
+const EmbedderInfo kHash{QStringLiteral("hash"), QStringLiteral("hash-v3"), 384};
 
 DocumentWrite writeOf(const QString &jobId, qint64 attempt, const QString &text)
 {

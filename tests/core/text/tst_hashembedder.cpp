@@ -43,7 +43,7 @@ void TestHashEmbedder::describesItself()
 {
     HashEmbedder embedder;
     QCOMPARE(embedder.provider(), QStringLiteral("hash"));
-    QCOMPARE(embedder.model(), QStringLiteral("hash-v2"));
+    QCOMPARE(embedder.model(), QStringLiteral("hash-v3"));
     QCOMPARE(embedder.dimension(), 384);
     QCOMPARE(HashEmbedder::embedOne(QStringLiteral("x")).size(), 384);
 }
@@ -70,6 +70,11 @@ void TestHashEmbedder::knownValues_data()
                             << QStringLiteral("^gardens$");
     QTest::newRow("non-ascii") << QStringLiteral("CAFÉ") << QStringLiteral("café")
                                << QStringLiteral("^café$");
+    // Porter2 (Snowball "english"), which the old light stemmer did not do.
+    QTest::newRow("porter2") << QStringLiteral("Happiness") << QStringLiteral("happi")
+                             << QStringLiteral("^happiness$");
+    QTest::newRow("porter2-ational") << QStringLiteral("relational") << QStringLiteral("relat")
+                                     << QStringLiteral("^relational$");
 }
 
 // The features of one word, computed here independently: FNV-1a 64 of the
