@@ -105,12 +105,14 @@ int main(int argc, char *argv[])
                        stderr);
         QCoreApplication app(argc, argv);
         installLogFormat();
+        useLogFormat(loaded.settings.logFormat);
         return runHeadless(loaded.settings, kProgram);
     }
 
     QApplication app(argc, argv);
     QApplication::setWindowIcon(applicationIcon());
     installLogFormat();
+    useLogFormat(loaded.settings.logFormat);
     SingleInstance instance(loaded.settings.dataDir);
     if (!instance.acquire()) {
         QMessageBox::information(nullptr, QStringLiteral("Aether Ingest"),

@@ -50,6 +50,7 @@ int main(int argc, char *argv[])
     case SettingsLoader::Outcome::Run:
         break;
     }
+    useLogFormat(loaded.settings.logFormat);
 
     QString error;
     if (!LiveServices::checkDefaultWebhooks(loaded.settings, &error) ||

@@ -56,6 +56,29 @@ SettingOption textOption(const char *flag, const char *env, const char *valueNam
     return option;
 }
 
+// One of `choices`, lower-cased: "OCR must be auto or off, not 'x'" (three or
+// more: "must be one of a, b, c").
+SettingOption choiceOption(const char *flag, const char *env, const char *valueName,
+                           const char *help, QStringList choices, QString Settings::*member)
+{
+    SettingOption option = makeOption(flag, env, valueName, help, Kind::Choice);
+    option.choices = std::move(choices);
+    option.read = [member](const Settings &settings) { return settings.*member; };
+    option.write = [member, env, choices = option.choices](Settings &settings,
+                                                           const QString &text) {
+        const QString value = text.trimmed().toLower();
+        if (choices.contains(value)) {
+            settings.*member = value;
+            return QString();
+        }
+        const QString allowed =
+            choices.size() == 2 ? choices.join(QStringLiteral(" or "))
+                                : QStringLiteral("one of ") + choices.join(QStringLiteral(", "));
+        return QStringLiteral("%1 must be %2, not '%3'").arg(QLatin1String(env), allowed, value);
+    };
+    return option;
+}
+
 SettingOption numberOption(const char *flag, const char *env, const char *valueName,
                            const char *help, int Settings::*member, int minimum, int maximum,
                            QString label = {})
@@ -185,38 +208,12 @@ SettingOption databaseOption()
 SettingOption providerOption()
 {
     SettingOption option =
-        makeOption("embed-provider", "EMBED_PROVIDER", "name",
-                   "Embedder: hash (default, offline), openai (any OpenAI-compatible "
-                   "/v1/embeddings) or ollama.",
-                   Kind::Choice);
-    option.choices = {QStringLiteral("hash"), QStringLiteral("openai"), QStringLiteral("ollama")};
+        choiceOption("embed-provider", "EMBED_PROVIDER", "name",
+                     "Embedder: hash (default, offline), openai (any OpenAI-compatible "
+                     "/v1/embeddings) or ollama.",
+                     {QStringLiteral("hash"), QStringLiteral("openai"), QStringLiteral("ollama")},
+                     &Settings::embedProvider);
     option.dialogLabel = QObject::tr("Embedder");
-    option.read = [](const Settings &settings) { return settings.embedProvider; };
-    option.write = [choices = option.choices](Settings &settings, const QString &text) {
-        const QString provider = text.trimmed().toLower();
-        if (!choices.contains(provider))
-            return QStringLiteral("EMBED_PROVIDER must be one of %1, not '%2'")
-                .arg(choices.join(QStringLiteral(", ")), provider);
-        settings.embedProvider = provider;
-        return QString();
-    };
-    return option;
-}
-
-SettingOption ocrOption()
-{
-    SettingOption option =
-        makeOption("ocr", "OCR", "mode",
-                   "OCR of scanned PDF pages and images: auto (default) or off.", Kind::Choice);
-    option.choices = {QStringLiteral("auto"), QStringLiteral("off")};
-    option.read = [](const Settings &settings) { return settings.ocr; };
-    option.write = [choices = option.choices](Settings &settings, const QString &text) {
-        const QString mode = text.trimmed().toLower();
-        if (!choices.contains(mode))
-            return QStringLiteral("OCR must be auto or off, not '%1'").arg(mode);
-        settings.ocr = mode;
-        return QString();
-    };
     return option;
 }
 
@@ -368,8 +365,14 @@ QList<SettingOption> buildOptions()
         numberOption("chunk-overlap", "CHUNK_OVERLAP", "chars",
                      "Chunk overlap in characters (default 150).", &Settings::chunkOverlap, 0,
                      50000, tr("Chunk overlap (chars)")),
-        ocrOption(),
+        choiceOption("ocr", "OCR", "mode",
+                     "OCR of scanned PDF pages and images: auto (default) or off.",
+                     {QStringLiteral("auto"), QStringLiteral("off")}, &Settings::ocr),
         ocrLangsOption(),
+        choiceOption("log-format", "LOG_FORMAT", "format",
+                     "Log lines: text (default; UTC times) or json (one object a line, with "
+                     "job_id and worker).",
+                     {QStringLiteral("text"), QStringLiteral("json")}, &Settings::logFormat),
     };
 }
 

@@ -69,6 +69,10 @@ struct Settings
     QString ocr = QStringLiteral("auto");
     QString ocrLangs = QStringLiteral("eng");
 
+    // How log lines are written: "text" (a UTC time, the level, the message)
+    // or "json" (one object a line); under journald, with priority prefixes.
+    QString logFormat = QStringLiteral("text");
+
     bool noServer = false; // --no-server: workers only
 
     // Where each setting that was given came from, by environment name:

@@ -1,5 +1,6 @@
 #include "queue/worker.h"
 
+#include "base/logcontext.h"
 #include "queue/jobevent.h"
 #include "queue/jobtime.h"
 #include "queue/queuescripts.h"
@@ -118,6 +119,7 @@ std::unique_ptr<JobHandler> Worker::makeHandler()
 
 void Worker::run()
 {
+    threadLogContext().worker = m_options.name;
     const std::unique_ptr<JobHandler> handler = makeHandler();
     if (!handler)
         return;
@@ -231,6 +233,7 @@ void Worker::prepare(RedisConnection &redis, JobHandler &handler, TakenJob &job)
         job.cancel->interrupt(JobInterrupted::Reason::Canceled);
     job.timer.start();
     setRunning(RunningJob{job.id, job.cancel, deadline, timeoutSec});
+    const ScopedLogJob logJob(job.id);
     qCInfo(lcWorker, "Starting %s: tenant=%s source=%s job_id=%s attempt=%s",
            jobFunctionName(job.fields.value("type")).constData(),
            job.fields.value("tenant").constData(), job.fields.value("source").constData(),
@@ -371,6 +374,7 @@ void Worker::settle(RedisConnection &redis, std::vector<TakenJob *> &ready)
 
 void Worker::logOutcome(const TakenJob &job) const
 {
+    const ScopedLogJob logJob(job.id);
     const QByteArray function = jobFunctionName(job.fields.value("type"));
     const JobOutcome &outcome = *job.outcome;
     switch (outcome.kind) {

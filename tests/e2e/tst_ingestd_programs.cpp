@@ -286,9 +286,9 @@ private Q_SLOTS:
             QCOMPARE(waitForJob(client, id).value("status").toString(), QStringLiteral("finished"));
         QVERIFY(workers.log().contains(QStringLiteral("Starting ingest_text_job")));
         QVERIFY(!api.log().contains(QStringLiteral("Starting ingest_text_job")));
-        // Every line: local date and time to the millisecond, the level, the message.
+        // Every line: the UTC date and time to the millisecond, the level, the message.
         static const QRegularExpression kLogLine(QStringLiteral(
-            "^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  Starting ingest_text_job: "
+            "^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z INFO  Starting ingest_text_job: "
             "tenant=default source=\\S+ job_id=[0-9a-f-]{36} attempt=1$"));
         const QStringList lines = workers.log().split(QLatin1Char('\n'));
         QVERIFY2(std::any_of(lines.cbegin(), lines.cend(),
