@@ -1,6 +1,7 @@
 // aether-ingestd: Aether Ingest without a window. The REST server, the worker
 // threads and (without REDIS_URL) a private redis-server; --no-server runs
 // workers only, to scale out on any machine that reaches Redis and the store.
+#include "access/accesspolicy.h"
 #include "common/ingestservice.h"
 #include "common/liveservices.h"
 #include "common/logformat.h"
@@ -52,6 +53,17 @@ int main(int argc, char *argv[])
     }
     useLogFormat(loaded.settings.logFormat);
 
+    if (loaded.settings.runsAsSystemService()) {
+        const QString use =
+            AccessPolicy::developmentKeyUse(loaded.settings.apiKeys, loaded.settings.adminKey);
+        if (!use.isEmpty())
+            return printAndExit(
+                QStringLiteral("aether-ingestd: running as a system service, but %1: refused. Set "
+                               "API_KEYS and ADMIN_KEY in /etc/aether-ingest/aether-ingestd.env "
+                               "(SYSTEM_SERVICE=no runs it as a development server)")
+                    .arg(use),
+                2);
+    }
     QString error;
     if (!LiveServices::checkDefaultWebhooks(loaded.settings, &error) ||
         !IngestService::checkOcrLanguages(loaded.settings, &error))

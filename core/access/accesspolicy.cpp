@@ -51,6 +51,23 @@ std::optional<AccessPolicy::Key> AccessPolicy::parseKey(const QString &entry, QS
     return Key{digestOf(fields[0].trimmed().toUtf8()), *role, tenant};
 }
 
+QString AccessPolicy::developmentKeyUse(const QString &apiKeys, const QString &adminKey)
+{
+    if (apiKeys.trimmed().isEmpty() && adminKey.trimmed().isEmpty())
+        return QStringLiteral("no API keys are configured, so the development keys %1 and %2 "
+                              "would be accepted")
+            .arg(QLatin1String(kDevApiKey), QLatin1String(kDevAdminKey));
+    for (const QString &entry : apiKeys.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        const QString key = entry.trimmed().section(QLatin1Char(':'), 0, 0);
+        if (key == QLatin1String(kDevApiKey) || key == QLatin1String(kDevAdminKey))
+            return QStringLiteral("API_KEYS holds the development key %1").arg(key);
+    }
+    if (adminKey.trimmed() == QLatin1String(kDevAdminKey) ||
+        adminKey.trimmed() == QLatin1String(kDevApiKey))
+        return QStringLiteral("ADMIN_KEY is the development key %1").arg(adminKey.trimmed());
+    return {};
+}
+
 std::optional<AccessPolicy> AccessPolicy::create(const QString &apiKeys, const QString &adminKey,
                                                  bool loopbackOnly, QString *error)
 {

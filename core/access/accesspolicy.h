@@ -49,6 +49,11 @@ public:
 
     bool usesDevelopmentKeys() const { return m_devKeys; }
 
+    // How API_KEYS and ADMIN_KEY would let the public development keys in
+    // ("no API keys are configured", "API_KEYS holds the development key
+    // test-key"), or empty: a system service refuses to start with them.
+    static QString developmentKeyUse(const QString &apiKeys, const QString &adminKey);
+
 private:
     struct Key
     {

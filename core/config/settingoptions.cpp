@@ -369,6 +369,11 @@ QList<SettingOption> buildOptions()
                      "OCR of scanned PDF pages and images: auto (default) or off.",
                      {QStringLiteral("auto"), QStringLiteral("off")}, &Settings::ocr),
         ocrLangsOption(),
+        choiceOption("system-service", "SYSTEM_SERVICE", "mode",
+                     "Refuse the development keys as a system service: auto (default: when "
+                     "systemd started the program), yes or no.",
+                     {QStringLiteral("auto"), QStringLiteral("yes"), QStringLiteral("no")},
+                     &Settings::systemService),
         choiceOption("log-format", "LOG_FORMAT", "format",
                      "Log lines: text (default; UTC times) or json (one object a line, with "
                      "job_id and worker).",

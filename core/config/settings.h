@@ -73,6 +73,12 @@ struct Settings
     // or "json" (one object a line); under journald, with priority prefixes.
     QString logFormat = QStringLiteral("text");
 
+    // Whether the program runs as a system service, which refuses the public
+    // development keys: "auto" (when systemd started it: INVOCATION_ID is
+    // set), "yes" or "no".
+    QString systemService = QStringLiteral("auto");
+    bool runsAsSystemService() const;
+
     bool noServer = false; // --no-server: workers only
 
     // Where each setting that was given came from, by environment name:

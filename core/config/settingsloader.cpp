@@ -90,6 +90,14 @@ bool Settings::listensOnLoopbackOnly() const
     return host == QLatin1String("localhost") || QHostAddress(host).isLoopback();
 }
 
+// systemd sets INVOCATION_ID for every unit it starts (systemd.exec(5)).
+bool Settings::runsAsSystemService() const
+{
+    if (systemService == QLatin1String("auto"))
+        return qEnvironmentVariableIsSet("INVOCATION_ID");
+    return systemService == QLatin1String("yes");
+}
+
 SettingsLoader::Result SettingsLoader::load(const QStringList &arguments,
                                             const QProcessEnvironment &environment,
                                             const QString &programDescription,

@@ -176,6 +176,44 @@ private Q_SLOTS:
         QVERIFY2(output.contains(QStringLiteral("loopback")), qPrintable(output));
     }
 
+    // Started by systemd (INVOCATION_ID set), the daemon refuses the public
+    // development keys, configured or implied; SYSTEM_SERVICE=no lets them be.
+    void aSystemServiceRefusesTheDevelopmentKeys()
+    {
+        int code = -1;
+        QProcessEnvironment env = daemonEnvironment(m_redis, 0);
+        env.insert(QStringLiteral("INVOCATION_ID"), QStringLiteral("0123456789abcdef"));
+        const QString none = runToEnd({}, env, &code);
+        QCOMPARE(code, 2);
+        QVERIFY2(none.contains(QStringLiteral("running as a system service, but no API keys are "
+                                              "configured")),
+                 qPrintable(none));
+        env.insert(QStringLiteral("API_KEYS"),
+                   QStringLiteral("s3cret-editor:editor,test-key:admin"));
+        env.insert(QStringLiteral("ADMIN_KEY"), QStringLiteral("s3cret-admin"));
+        const QString configured = runToEnd({}, env, &code);
+        QCOMPARE(code, 2);
+        QVERIFY2(configured.contains(QStringLiteral("API_KEYS holds the development key test-key")),
+                 qPrintable(configured));
+
+        env.insert(QStringLiteral("API_KEYS"), QStringLiteral("s3cret-editor:editor"));
+        DaemonProcess service;
+        QVERIFY2(service.start(env), qPrintable(service.errorText()));
+        const HttpClient client(service.baseUrl());
+        QCOMPARE(client.get(QStringLiteral("/knowledge/documents"), kEditor).status, 401);
+        QCOMPARE(
+            client.get(QStringLiteral("/knowledge/documents"), {{"x-api-key", "s3cret-editor"}})
+                .status,
+            200);
+        service.stop();
+
+        env.remove(QStringLiteral("API_KEYS"));
+        env.remove(QStringLiteral("ADMIN_KEY"));
+        env.insert(QStringLiteral("SYSTEM_SERVICE"), QStringLiteral("no"));
+        DaemonProcess development;
+        QVERIFY2(development.start(env), qPrintable(development.errorText()));
+    }
+
     void configuredKeysAndTenants()
     {
         QProcessEnvironment env = daemonEnvironment(m_redis, 1);
