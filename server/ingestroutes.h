@@ -33,6 +33,7 @@ private:
     JobRequest newRequest(const RouteContext &context, JobType type, Answer answer);
     JobRequest textRequest(const RouteContext &context, Answer answer);
     JobRequest urlRequest(const RouteContext &context, Answer answer);
+    void scheduleRefresh(const RouteContext &context, JobRequest &request, ReplyJson &answer);
     JobRequest fileRequest(const RouteContext &context, Answer answer);
     ApiReply submit(const RouteContext &context, JobRequest request, ReplyJson answer, Answer mode);
     ApiReply enqueue(const RouteContext &context, JobRequest request, ReplyJson answer);

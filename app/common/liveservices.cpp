@@ -2,9 +2,11 @@
 
 #include "notify/webhookdispatcher.h"
 #include "queue/eventfeed.h"
+#include "queue/refreshscheduler.h"
 #include "server/batchroutes.h"
 #include "server/eventroutes.h"
 #include "server/inputvalidation.h"
+#include "server/refreshroutes.h"
 #include "server/watchroutes.h"
 #include "server/webhookbodies.h"
 #include "watch/watchservice.h"
@@ -165,6 +167,8 @@ void LiveServices::registerOn(Router &router, JobQueue &queue, JobAdmin &admin,
     };
     m_watchRoutes = std::make_unique<WatchRoutes>(queue, m_watchFence, std::move(hooks));
     m_watchRoutes->registerOn(router);
+    m_refreshRoutes = std::make_unique<RefreshRoutes>(queue);
+    m_refreshRoutes->registerOn(router);
 }
 
 void LiveServices::start()
@@ -176,6 +180,8 @@ void LiveServices::start()
     m_dispatcher = std::make_unique<WebhookDispatcher>(m_redis, m_webhooks, options, &webhookBody);
     m_dispatcher->start();
     startWatches();
+    m_refreshScheduler = std::make_unique<RefreshScheduler>(m_redis);
+    m_refreshScheduler->start();
 }
 
 void LiveServices::startWatches()

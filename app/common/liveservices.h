@@ -13,6 +13,8 @@ namespace aether {
 class BatchRoutes;
 class EventFeed;
 class EventRoutes;
+class RefreshRoutes;
+class RefreshScheduler;
 class JobAdmin;
 class JobQueue;
 class Router;
@@ -21,9 +23,10 @@ class WatchService;
 class WebhookDispatcher;
 
 // What a server process runs beside the request routes so that clients need
-// not poll, and folders stay in sync: batches, the event stream (an EventFeed
-// thread), webhook delivery (a WebhookDispatcher thread) and watched folders
-// (a WatchService on its own thread). Owned by HttpService, on the server's
+// not poll, and folders and pages stay in sync: batches, the event stream (an
+// EventFeed thread), webhook delivery (a WebhookDispatcher thread), watched
+// folders (a WatchService on its own thread) and scheduled refreshes of URLs
+// (a RefreshScheduler timer on the server's thread). Owned by HttpService, on the server's
 // thread (app/common/serverthread.h); the threads
 // stop when it goes.
 class LiveServices
@@ -60,6 +63,8 @@ private:
     std::unique_ptr<BatchRoutes> m_batchRoutes;
     std::unique_ptr<WebhookDispatcher> m_dispatcher;
     std::unique_ptr<WatchRoutes> m_watchRoutes;
+    std::unique_ptr<RefreshRoutes> m_refreshRoutes;
+    std::unique_ptr<RefreshScheduler> m_refreshScheduler; // on the server's thread
     QThread *m_watchThread = nullptr;
     WatchService *m_watches = nullptr; // lives on m_watchThread
 };

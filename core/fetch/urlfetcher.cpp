@@ -62,6 +62,8 @@ struct HopResult
     QUrl location; // set for redirects
     QString contentType;
     QByteArray body;
+    QByteArray etag;
+    QByteArray lastModified;
 };
 
 // A URL as messages show it: never with its user:password@.
@@ -116,7 +118,7 @@ class Hop
 {
 public:
     Hop(QNetworkAccessManager &manager, const QUrl &url, const UrlFetchOptions &options,
-        int remainingMs, const CancelToken &cancel)
+        int remainingMs, const CancelToken &cancel, const FetchValidators &validators)
         : m_url(url), m_options(options), m_remainingMs(remainingMs), m_cancel(cancel)
     {
         QNetworkRequest request(url);
@@ -125,6 +127,10 @@ public:
         request.setHeader(QNetworkRequest::UserAgentHeader, kUserAgent);
         request.setRawHeader("Accept", kAccept);
         request.setRawHeader("Accept-Encoding", kAcceptEncoding);
+        if (!validators.etag.isEmpty())
+            request.setRawHeader("If-None-Match", validators.etag);
+        if (!validators.lastModified.isEmpty())
+            request.setRawHeader("If-Modified-Since", validators.lastModified);
         m_reply.reset(manager.get(request));
         // Set before the event loop runs, so it holds from the first byte.
         m_reply->setReadBufferSize(kReadBufferBytes);
@@ -244,6 +250,10 @@ private:
                               withoutUserInfo(m_reply->errorString()),
                               IngestError::Retry::Transient);
         }
+        hop.etag = m_reply->rawHeader("ETag").trimmed();
+        hop.lastModified = m_reply->rawHeader("Last-Modified").trimmed();
+        if (hop.status == 304) // Not Modified: no body, the caller keeps what it has
+            return hop;
         if (hop.status >= 300 && hop.status < 400) {
             hop.location = redirectTarget(hop.status);
             return hop;
@@ -320,7 +330,8 @@ private:
 
 UrlFetcher::UrlFetcher(UrlFetchOptions options) : m_options(std::move(options)) {}
 
-FetchedPage UrlFetcher::fetch(const QUrl &url, const CancelToken &cancel) const
+FetchedPage UrlFetcher::fetch(const QUrl &url, const CancelToken &cancel,
+                              const FetchValidators &validators) const
 {
     // Created here so that it lives on the calling thread; a worker's thread
     // has no other manager to share.
@@ -338,9 +349,14 @@ FetchedPage UrlFetcher::fetch(const QUrl &url, const CancelToken &cancel) const
                               IngestError::Retry::Transient);
         }
         cancel.check(); // before each request, the first and every redirect hop
-        HopResult hop = Hop(manager, current, m_options, int(remainingMs), cancel).run();
+        // The validators name the page at the URL first asked for; a
+        // redirect's target is another resource, fetched unconditionally.
+        const FetchValidators conditional = redirects == 0 ? validators : FetchValidators{};
+        HopResult hop =
+            Hop(manager, current, m_options, int(remainingMs), cancel, conditional).run();
         if (hop.location.isEmpty())
-            return FetchedPage{current, hop.status, hop.contentType, std::move(hop.body)};
+            return FetchedPage{current,  hop.status,       hop.contentType,  std::move(hop.body),
+                               hop.etag, hop.lastModified, hop.status == 304};
         if (redirects >= m_options.maxRedirects) {
             throw urlError(
                 QStringLiteral("too many redirects (more than %1)").arg(m_options.maxRedirects));

@@ -24,6 +24,19 @@ struct FetchedPage
     int httpStatus = 0;
     QString contentType; // the Content-Type header, e.g. "text/html; charset=utf-8"
     QByteArray body;
+    // The validators of what was fetched (ETag, Last-Modified), for a later
+    // conditional fetch; notModified: the server answered 304 to one.
+    QByteArray etag;
+    QByteArray lastModified;
+    bool notModified = false;
+};
+
+// What a conditional fetch sends: If-None-Match and If-Modified-Since
+// (RFC 9110 13.1), each only when known.
+struct FetchValidators
+{
+    QByteArray etag;
+    QByteArray lastModified;
 };
 
 // Fetches one http(s) URL with Qt Network, blocking the calling thread (it runs
@@ -38,7 +51,8 @@ class UrlFetcher
 {
 public:
     explicit UrlFetcher(UrlFetchOptions options = {});
-    FetchedPage fetch(const QUrl &url, const CancelToken &cancel = CancelToken::never()) const;
+    FetchedPage fetch(const QUrl &url, const CancelToken &cancel = CancelToken::never(),
+                      const FetchValidators &validators = {}) const;
 
 private:
     UrlFetchOptions m_options;

@@ -101,7 +101,23 @@ IngestJobHandler::Input IngestJobHandler::textInput(const JobContext &job) const
     return input;
 }
 
-IngestJobHandler::Input IngestJobHandler::urlInput(const JobContext &job) const
+// The stored document of a refreshed URL (core/queue/refreshschedules.h), whose
+// validators make the fetch conditional; none for an ordinary URL job.
+std::optional<StoredDocument> IngestJobHandler::storedPage(const JobContext &job, const QUrl &url)
+{
+    if (job.fields.value("refresh_id").isEmpty())
+        return std::nullopt;
+    DocumentRecord page;
+    page.tenant = field(job.fields, "tenant");
+    page.url = url.toString();
+    try {
+        return m_store.find(page.tenant, page.identity());
+    } catch (const StoreError &) {
+        return std::nullopt; // fetched in full; the write meets the error and reports it
+    }
+}
+
+IngestJobHandler::Input IngestJobHandler::urlInput(const JobContext &job)
 {
     // Stored without userinfo; jobs queued before that rule are cleaned here
     // so that the document, the result and the messages never show it.
@@ -110,14 +126,28 @@ IngestJobHandler::Input IngestJobHandler::urlInput(const JobContext &job) const
     if (const QString userInfo = field(job.fields, "url_userinfo"); !userInfo.isEmpty())
         fetched.setUserInfo(userInfo); // URL_ALLOW_CREDENTIALS=1: for the fetch only
     job.progress("fetching", 0);
-    const FetchedPage page = m_fetcher.fetch(fetched, job.cancel);
-    job.progress("extracting", 20);
+    const std::optional<StoredDocument> stored = storedPage(job, url);
+    const FetchValidators validators =
+        stored ? FetchValidators{stored->httpEtag.toLatin1(), stored->httpLastModified.toLatin1()}
+               : FetchValidators{};
+    const FetchedPage page = m_fetcher.fetch(fetched, job.cancel, validators);
     Input input;
+    input.record.url = url.toString();
+    if (page.notModified) {
+        if (!stored)
+            throw IngestError(QStringLiteral("HTTPError"),
+                              QStringLiteral("304 Not Modified, to a request that was not "
+                                             "conditional"));
+        input.unchangedDocumentId = stored->id;
+        return input;
+    }
+    job.progress("extracting", 20);
     input.document =
         m_extractors.extract(page.body, fileNameOfUrl(page.finalUrl), page.contentType, job.cancel);
     input.record.kind = input.document.kind;
-    input.record.url = url.toString();
     input.record.contentHash = sha256Hex(page.body);
+    input.record.httpEtag = QString::fromLatin1(page.etag);
+    input.record.httpLastModified = QString::fromLatin1(page.lastModified);
     input.record.sizeBytes = page.body.size();
     input.bytes = page.body;
     return input;
@@ -203,6 +233,7 @@ namespace {
 struct PreparedIngest : PreparedJob
 {
     bool needsWrite = true; // a re-index job has written what it had to already
+    bool refresh = false;   // a scheduled refresh of a URL (core/queue/refreshschedules.h)
     DocumentWrite write;
     QElapsedTimer timer; // since the job started, for latency_ms
 };
@@ -215,6 +246,7 @@ std::unique_ptr<PreparedJob> IngestJobHandler::prepare(const JobContext &job)
     prepared->timer.start();
     prepared->cancel = &job.cancel;
     const QByteArray type = job.fields.value("type");
+    prepared->refresh = !job.fields.value("refresh_id").isEmpty();
     if (type == "reindex") {
         try {
             prepared->result = reindexStore(m_store, *m_embedder, job);
@@ -229,6 +261,11 @@ std::unique_ptr<PreparedJob> IngestJobHandler::prepare(const JobContext &job)
         return prepared;
     }
     Input input = type == "url" ? urlInput(job) : type == "file" ? fileInput(job) : textInput(job);
+    if (input.unchangedDocumentId != 0) {
+        prepared->needsWrite = false;
+        prepared->result = unchangedResult(job, input);
+        return prepared;
+    }
     const QJsonObject ocr = readPagesWithoutText(input, job);
     const QString name = type == "url"    ? input.record.url
                          : type == "file" ? input.record.fileName
@@ -260,6 +297,21 @@ std::unique_ptr<PreparedJob> IngestJobHandler::prepare(const JobContext &job)
     }
     job.progress("storing", 90);
     return prepared;
+}
+
+// A refresh whose page the server says is unchanged (304): nothing is
+// fetched, extracted or written.
+QJsonObject IngestJobHandler::unchangedResult(const JobContext &job, const Input &input)
+{
+    return {{QStringLiteral("ok"), true},
+            {QStringLiteral("tenant"), field(job.fields, "tenant")},
+            {QStringLiteral("source"), field(job.fields, "source")},
+            {QStringLiteral("url"), input.record.url},
+            {QStringLiteral("unchanged"), true},
+            {QStringLiteral("not_modified"), true},
+            {QStringLiteral("duplicate"), true},
+            {QStringLiteral("ingested_chunks"), 0},
+            {QStringLiteral("document_id"), input.unchangedDocumentId}};
 }
 
 bool IngestJobHandler::isStoredAlready(const DocumentRecord &document)
@@ -310,6 +362,8 @@ void IngestJobHandler::store(const QList<PreparedJob *> &jobs)
                            write.duplicate ? 0 : write.chunks.size());
         job->result.insert(QStringLiteral("document_id"), write.documentId);
         job->result.insert(QStringLiteral("duplicate"), write.duplicate);
+        if (ingest->refresh) // the same content again: the page did not change
+            job->result.insert(QStringLiteral("unchanged"), write.duplicate);
         if (write.replacedDocumentId != 0)
             job->result.insert(QStringLiteral("replaced_document_id"), write.replacedDocumentId);
         job->result.insert(QStringLiteral("latency_ms"),

@@ -41,11 +41,14 @@ private:
     {
         ExtractedDocument document;
         DocumentRecord record;
-        QByteArray bytes; // as fetched or uploaded, for OCR of pages without text
+        QByteArray bytes;               // as fetched or uploaded, for OCR of pages without text
+        qint64 unchangedDocumentId = 0; // a refresh the server answered 304: this one stays
     };
 
     Input textInput(const JobContext &job) const;
-    Input urlInput(const JobContext &job) const;
+    Input urlInput(const JobContext &job);
+    std::optional<StoredDocument> storedPage(const JobContext &job, const QUrl &url);
+    static QJsonObject unchangedResult(const JobContext &job, const Input &input);
     Input fileInput(const JobContext &job) const;
     QList<Vector> embedAll(const QList<Chunk> &chunks, const JobContext &job);
     QJsonObject readPagesWithoutText(Input &input, const JobContext &job);

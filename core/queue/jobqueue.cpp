@@ -91,6 +91,8 @@ RedisCommand jobHashCommand(const QByteArray &id, const JobRequest &request, con
         break;
     case JobType::Url:
         command << "url" << request.url.toUtf8();
+        if (!request.refreshId.isEmpty())
+            command << "refresh_id" << request.refreshId;
         if (!request.urlUserInfo.isEmpty()) // read by the fetch only, deleted when the job ends
             command << "url_userinfo" << request.urlUserInfo.toUtf8() << "url_credentials"
                     << "1";

@@ -50,6 +50,7 @@ struct JobRequest
     QByteArray batchId;        // member of this batch (rq:batch:<id>), if any
     QString webhookUrl;        // POSTed the final status when the job ends, if set
     QByteArray webhookKey;     // names the API key whose webhook secret signs it
+    QByteArray refreshId;      // URL jobs: run by this refresh schedule (conditional fetch)
 };
 
 // A batch (POST /knowledge/ingest-batch-async): its members are ordinary jobs

@@ -38,6 +38,14 @@ inline const QByteArray kEmptying = "aether:emptying";
 // + model: the re-index after an upgrade of the built-in embedder was enqueued
 // (app/common/ingestservice.cpp), by one process.
 inline const QByteArray kEmbedderUpgradePrefix = "aether:embedder-upgrade:";
+// Scheduled refreshes of URLs (queue/refreshschedules.h): a hash per schedule,
+// ids by next run (ms), and tenant + "\n" + URL -> id.
+inline const QByteArray kRefreshDue = "aether:refresh:due";
+inline const QByteArray kRefreshByUrl = "aether:refresh:by-url";
+inline QByteArray refresh(const QByteArray &id)
+{
+    return "aether:refresh:" + id;
+}
 // Counters of the Reconciler's repairs, for /metrics (every process's count).
 inline const QByteArray kStrandedRequeued = "aether:stats:stranded_requeued";
 inline const QByteArray kForeignAdopted = "aether:stats:foreign_adopted";

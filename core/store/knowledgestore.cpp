@@ -313,7 +313,8 @@ void KnowledgeStore::writeRows(DocumentWrite &write)
     run(find);
     if (find.next()) {
         const StoredDocument existing{find.value(0).toLongLong(), find.value(1).toString(),
-                                      find.value(2).toString()};
+                                      find.value(2).toString(), find.value(3).toString(),
+                                      find.value(4).toString()};
         find.finish();
         if (existing.jobId != document.jobId && existing.contentHash == document.contentHash) {
             write.duplicate = true;
@@ -348,7 +349,8 @@ void KnowledgeStore::writeRows(DocumentWrite &write)
           document.metadata.isEmpty()
               ? QVariant(QMetaType(QMetaType::QString))
               : QVariant(QString::fromUtf8(
-                    QJsonDocument(document.metadata).toJson(QJsonDocument::Compact)))})
+                    QJsonDocument(document.metadata).toJson(QJsonDocument::Compact))),
+          nullIfEmpty(document.httpEtag), nullIfEmpty(document.httpLastModified)})
         insert.addBindValue(value);
     run(insert);
     QSqlQuery &field = m_statements->insertMetadata;
@@ -409,7 +411,8 @@ std::optional<StoredDocument> KnowledgeStore::find(const QString &tenant, const 
     std::optional<StoredDocument> found;
     if (find.next())
         found = StoredDocument{find.value(0).toLongLong(), find.value(1).toString(),
-                               find.value(2).toString()};
+                               find.value(2).toString(), find.value(3).toString(),
+                               find.value(4).toString()};
     find.finish(); // a finished read holds no snapshot open
     return found;
 }

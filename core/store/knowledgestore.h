@@ -78,6 +78,9 @@ struct DocumentRecord
     qint64 sizeBytes = 0;
     qint64 textChars = 0;
     QJsonObject metadata; // flat (store/documentmetadata.h); empty: none
+    // URL documents: the page's ETag and Last-Modified, for a conditional refresh.
+    QString httpEtag;
+    QString httpLastModified;
 
     // What makes two inputs "the same document" within a tenant: the URL, the
     // source and file name, or for plain text its content.
@@ -97,6 +100,8 @@ struct StoredDocument
     qint64 id = 0;
     QString jobId;
     QString contentHash;
+    QString httpEtag;
+    QString httpLastModified;
 };
 
 // One job's write in a batch: what to store, and (after writeBatch) its

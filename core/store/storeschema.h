@@ -95,8 +95,14 @@ inline const QList<QStringList> kMigrations = {
         QStringLiteral("CREATE INDEX IF NOT EXISTS document_metadata_by_value ON "
                        "document_metadata (key, value, document_id)"),
     },
+    // 4 -> 5: a URL document's HTTP validators (ETag, Last-Modified), sent
+    // back when it is refreshed so that an unchanged page answers 304.
+    {
+        QStringLiteral("ALTER TABLE documents ADD COLUMN http_etag TEXT"),
+        QStringLiteral("ALTER TABLE documents ADD COLUMN http_last_modified TEXT"),
+    },
 };
 
-constexpr int kVersion = 4;
+constexpr int kVersion = 5;
 
 } // namespace aether::schema

@@ -20,8 +20,8 @@ QMutex &storeWriters();
 
 inline const QString kInsertDocument = QStringLiteral(
     "INSERT INTO documents (id, job_id, tenant, source, kind, filename, url, title, content_hash,"
-    " size_bytes, text_chars, chunk_count, created_at, identity, metadata)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    " size_bytes, text_chars, chunk_count, created_at, identity, metadata, http_etag,"
+    " http_last_modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 inline const QString kInsertMetadata =
     QStringLiteral("INSERT INTO document_metadata (document_id, key, value) VALUES (?, ?, ?)");
 inline const QString kNextDocumentId =
@@ -35,7 +35,8 @@ inline const QString kInsertVector =
 inline const QString kDeleteJobDocument = QStringLiteral("DELETE FROM documents WHERE job_id = ?");
 inline const QString kDeleteDocument = QStringLiteral("DELETE FROM documents WHERE id = ?");
 inline const QString kFindByIdentity = QStringLiteral(
-    "SELECT id, job_id, content_hash FROM documents WHERE tenant = ? AND identity = ?"
+    "SELECT id, job_id, content_hash, http_etag, http_last_modified FROM documents"
+    " WHERE tenant = ? AND identity = ?"
     " ORDER BY id DESC LIMIT 1");
 inline const QString kFindAttempt =
     QStringLiteral("SELECT attempt FROM job_attempts WHERE job_id = ?");

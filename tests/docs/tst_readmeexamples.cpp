@@ -194,6 +194,12 @@ private:
                            idFrom("/knowledge/ingest-batch-async",
                                   {{"items", QJsonArray{QJsonObject{{"text", "x"}}}}}, "batch_id",
                                   kEditor));
+        if (script.contains(QLatin1String("<refresh_id>")))
+            script.replace(
+                QLatin1String("<refresh_id>"),
+                idFrom("/knowledge/ingest-url-async",
+                       {{"url", QString::fromLatin1(m_site.url("/docs"))}, {"refresh", "daily"}},
+                       "refresh_id", kEditor));
         script.replace(QLatin1String("/home/me/Notes"), m_work.path());
         if (script.contains(QLatin1String("<watch_id>")))
             script.replace(QLatin1String("<watch_id>"),

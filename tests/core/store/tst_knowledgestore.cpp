@@ -1,6 +1,7 @@
 // The knowledge store on real SQLite files: schema, WAL, one transaction per
 // job, idempotent rewrites, FTS5 in step, embedder mismatch refused.
 #include "store/knowledgestore.h"
+#include "store/storeschema.h"
 #include "text/hashembedder.h"
 
 #include <QElapsedTimer>
@@ -135,7 +136,8 @@ private Q_SLOTS:
     {
         KnowledgeStore store(path());
         store.open(kHash);
-        QCOMPARE(scalar(QStringLiteral("SELECT value FROM meta WHERE key = 'schema_version'")), 4);
+        QCOMPARE(scalar(QStringLiteral("SELECT value FROM meta WHERE key = 'schema_version'")),
+                 schema::kVersion);
         QCOMPARE(scalar(QStringLiteral("SELECT value FROM meta WHERE key = 'dimension'")), 384);
         QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM sqlite_master WHERE name IN "
                                        "('documents', 'chunks', 'vectors', 'chunks_fts', 'meta')")),
