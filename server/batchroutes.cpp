@@ -1,6 +1,7 @@
 #include "server/batchroutes.h"
 
 #include "access/accesspolicy.h"
+#include "crawl/crawlfrontier.h"
 #include "queue/jobtime.h"
 #include "server/inputvalidation.h"
 #include "server/jsonbody.h"
@@ -233,6 +234,8 @@ ApiReply BatchRoutes::cancel(const RouteContext &context)
     const std::optional<BatchState> state = scopedBatch(context);
     if (!state)
         return ApiReply::error(404, QStringLiteral("Batch not found"));
+    // A crawl's batch: no page is queued any more either (crawl/crawlfrontier.h).
+    CrawlFrontier::cancel(m_queue, state->id, QString());
     int canceled = 0;
     int requested = 0;
     for (const auto &[id, fields] : state->members) {

@@ -218,7 +218,8 @@ void IngestService::startWorkers()
     options.worker.retryBackoffMs = m_settings.retryBackoffMs;
     options.worker.defaultTimeoutSec = m_settings.jobTimeoutSec;
     options.supervisor.failureTtlSec = m_settings.failureTtlSec;
-    const PipelineSettings pipeline = pipelineSettings(m_settings);
+    PipelineSettings pipeline = pipelineSettings(m_settings);
+    pipeline.redis = m_redisUrl;
     const EmbedderConfig embedder = embedderConfig(m_settings);
     JobHandlerFactory factory = [pipeline, embedder] {
         return std::make_unique<IngestJobHandler>(pipeline, createEmbedder(embedder));

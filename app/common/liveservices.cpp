@@ -4,6 +4,7 @@
 #include "queue/eventfeed.h"
 #include "queue/refreshscheduler.h"
 #include "server/batchroutes.h"
+#include "server/crawlroutes.h"
 #include "server/eventroutes.h"
 #include "server/inputvalidation.h"
 #include "server/refreshroutes.h"
@@ -169,6 +170,8 @@ void LiveServices::registerOn(Router &router, JobQueue &queue, JobAdmin &admin,
     m_watchRoutes->registerOn(router);
     m_refreshRoutes = std::make_unique<RefreshRoutes>(queue);
     m_refreshRoutes->registerOn(router);
+    m_crawlRoutes = std::make_unique<CrawlRoutes>(queue, admin, limits, m_settings.crawlDelayMs);
+    m_crawlRoutes->registerOn(router);
 }
 
 void LiveServices::start()

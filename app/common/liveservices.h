@@ -11,6 +11,7 @@
 namespace aether {
 
 class BatchRoutes;
+class CrawlRoutes;
 class EventFeed;
 class EventRoutes;
 class RefreshRoutes;
@@ -64,6 +65,7 @@ private:
     std::unique_ptr<WebhookDispatcher> m_dispatcher;
     std::unique_ptr<WatchRoutes> m_watchRoutes;
     std::unique_ptr<RefreshRoutes> m_refreshRoutes;
+    std::unique_ptr<CrawlRoutes> m_crawlRoutes;
     std::unique_ptr<RefreshScheduler> m_refreshScheduler; // on the server's thread
     QThread *m_watchThread = nullptr;
     WatchService *m_watches = nullptr; // lives on m_watchThread

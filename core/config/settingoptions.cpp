@@ -359,6 +359,10 @@ QList<SettingOption> buildOptions()
                      "How often watched folders are rescanned besides change notifications "
                      "(default 30).",
                      &Settings::watchRescanSec, 1, 24 * 3600),
+        numberOption("crawl-delay", "CRAWL_DELAY_MS", "ms",
+                     "Pause between two fetches of a crawled site (default 1000; robots.txt's "
+                     "Crawl-delay wins when longer).",
+                     &Settings::crawlDelayMs, 0, 60000),
         numberOption("chunk-size", "CHUNK_SIZE", "chars",
                      "Chunk size in characters (default 1000).", &Settings::chunkSize, 50, 100000,
                      tr("Chunk size (chars)")),

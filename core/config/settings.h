@@ -61,6 +61,8 @@ struct Settings
     // program, none for the service).
     std::optional<QString> watchRoots;
 
+    int crawlDelayMs = 1000; // between two fetches of a crawled site (CRAWL_DELAY_MS)
+
     int chunkSize = 1000;
     int chunkOverlap = 150;
 

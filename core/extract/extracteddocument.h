@@ -2,6 +2,7 @@
 
 #include <QList>
 #include <QString>
+#include <QStringList>
 #include <QVariantMap>
 
 namespace aether {
@@ -27,6 +28,12 @@ struct ExtractedDocument
     // string, number or boolean values, stored with the document's metadata;
     // what the caller sent wins over these.
     QVariantMap metadata;
+    // Web pages: where the page links to, as written (<a href>, to be resolved
+    // against baseUrl, else the page's own URL), and the URL it names as its
+    // own (<link rel="canonical">); a site crawl follows them.
+    QStringList links;
+    QString baseUrl;
+    QString canonicalUrl;
 
     bool isEmpty() const
     {

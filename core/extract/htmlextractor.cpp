@@ -155,6 +155,31 @@ QString HtmlExtractor::decode(const QByteArray &bytes, const QString &contentTyp
     return TextDecoder::decode(bytes, charset);
 }
 
+namespace {
+
+// Every link of the page, boilerplate included (a crawl follows the menu
+// too), at most kMaxLinks of them: a page of a million links is refused no
+// memory but yields no more.
+void readLinks(const HtmlDom &dom, ExtractedDocument &document)
+{
+    constexpr int kMaxLinks = 5000;
+    for (int i = 0; i < dom.size(); ++i) {
+        if (dom.isElement(i, GUMBO_TAG_A)) {
+            const QString href = dom.attribute(i, "href").trimmed();
+            if (!href.isEmpty() && document.links.size() < kMaxLinks)
+                document.links.append(href);
+        } else if (dom.isElement(i, GUMBO_TAG_BASE) && document.baseUrl.isEmpty()) {
+            document.baseUrl = dom.attribute(i, "href").trimmed();
+        } else if (dom.isElement(i, GUMBO_TAG_LINK) && document.canonicalUrl.isEmpty() &&
+                   dom.attribute(i, "rel").trimmed().compare(QLatin1String("canonical"),
+                                                             Qt::CaseInsensitive) == 0) {
+            document.canonicalUrl = dom.attribute(i, "href").trimmed();
+        }
+    }
+}
+
+} // namespace
+
 ExtractedDocument HtmlExtractor::extractText(QStringView html, const CancelToken &cancel)
 {
     cancel.check();
@@ -167,6 +192,7 @@ ExtractedDocument HtmlExtractor::extractText(QStringView html, const CancelToken
     std::vector<HtmlNodeStat> stats = measureHtmlNodes(dom, removed, cancel);
     const std::vector<int> roots = HtmlMainContent::choose(dom, removed, stats, cancel);
     document.title = pageTitle(dom, titleHeadings(dom, removed, stats, roots));
+    readLinks(dom, document);
     document.blocks = writeBlocks(dom, removed, stats, roots, true, cancel);
 
     // A page that is nothing but what the rules call boilerplate (a list of

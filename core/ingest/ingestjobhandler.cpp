@@ -2,6 +2,8 @@
 
 #include "base/ingesterror.h"
 #include "ingest/reindexjob.h"
+#include "queue/jobqueue.h"
+#include "queue/redisconnection.h"
 #include "store/documentmetadata.h"
 
 #include <QCryptographicHash>
@@ -78,7 +80,7 @@ IngestJobHandler::IngestJobHandler(const PipelineSettings &settings,
                                    std::unique_ptr<Embedder> embedder)
     : m_embedder(std::move(embedder)), m_store(settings.databasePath), m_chunker(settings.chunker),
       m_fetcher(settings.fetch), m_extractors(ExtractorRegistry::standard()),
-      m_ocrEnabled(settings.ocr), m_ocrLanguages(settings.ocrLanguages)
+      m_ocrEnabled(settings.ocr), m_ocrLanguages(settings.ocrLanguages), m_redis(settings.redis)
 {
     m_store.open(describe(*m_embedder));
 }
@@ -145,6 +147,7 @@ IngestJobHandler::Input IngestJobHandler::urlInput(const JobContext &job)
     input.document =
         m_extractors.extract(page.body, fileNameOfUrl(page.finalUrl), page.contentType, job.cancel);
     input.record.kind = input.document.kind;
+    input.fetchedUrl = page.finalUrl;
     input.record.contentHash = sha256Hex(page.body);
     input.record.httpEtag = QString::fromLatin1(page.etag);
     input.record.httpLastModified = QString::fromLatin1(page.lastModified);
@@ -234,6 +237,7 @@ struct PreparedIngest : PreparedJob
 {
     bool needsWrite = true; // a re-index job has written what it had to already
     bool refresh = false;   // a scheduled refresh of a URL (core/queue/refreshschedules.h)
+    CrawlPage crawlPage;    // a crawl's page: where it links to (followUp)
     DocumentWrite write;
     QElapsedTimer timer; // since the job started, for latency_ms
 };
@@ -266,6 +270,8 @@ std::unique_ptr<PreparedJob> IngestJobHandler::prepare(const JobContext &job)
         prepared->result = unchangedResult(job, input);
         return prepared;
     }
+    if (!job.fields.value("crawl_id").isEmpty())
+        prepared->crawlPage = crawlPageOf(input);
     const QJsonObject ocr = readPagesWithoutText(input, job);
     const QString name = type == "url"    ? input.record.url
                          : type == "file" ? input.record.fileName
@@ -297,6 +303,38 @@ std::unique_ptr<PreparedJob> IngestJobHandler::prepare(const JobContext &job)
     }
     job.progress("storing", 90);
     return prepared;
+}
+
+// Where a crawled page links to, resolved as a browser would: against its
+// <base href>, itself resolved against the page's URL after redirects.
+CrawlPage IngestJobHandler::crawlPageOf(const Input &input)
+{
+    CrawlPage page;
+    page.url = input.fetchedUrl;
+    const QUrl base = input.document.baseUrl.isEmpty()
+                          ? input.fetchedUrl
+                          : input.fetchedUrl.resolved(QUrl(input.document.baseUrl));
+    if (!input.document.canonicalUrl.isEmpty())
+        page.canonicalUrl = base.resolved(QUrl(input.document.canonicalUrl));
+    for (const QString &link : input.document.links)
+        page.links.append(base.resolved(QUrl(link)));
+    return page;
+}
+
+void IngestJobHandler::followUp(const JobFields &fields, PreparedJob &job)
+{
+    if (fields.value("crawl_id").isEmpty())
+        return;
+    try {
+        if (!m_crawlQueue)
+            m_crawlQueue = std::make_unique<JobQueue>(m_redis);
+        CrawlFrontier(*m_crawlQueue, m_fetcher)
+            .follow(fields, static_cast<PreparedIngest &>(job).crawlPage);
+    } catch (const RedisUnavailable &error) {
+        // The page is stored; its links are lost to the crawl, which says so.
+        qCWarning(lcIngest, "crawl %s: the links of a page were not followed: %s",
+                  fields.value("crawl_id").constData(), error.what());
+    }
 }
 
 // A refresh whose page the server says is unchanged (304): nothing is

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "config/redisurl.h"
+#include "crawl/crawlfrontier.h"
 #include "extract/extractorregistry.h"
 #include "fetch/urlfetcher.h"
 #include "ocr/pagerecognition.h"
@@ -9,6 +11,7 @@
 #include "text/embedder.h"
 
 #include <QElapsedTimer>
+#include <QUrl>
 #include <memory>
 
 namespace aether {
@@ -20,6 +23,7 @@ struct PipelineSettings
     UrlFetchOptions fetch;
     bool ocr = true;                              // OCR=auto
     QString ocrLanguages = QStringLiteral("eng"); // OCR_LANGS
+    RedisUrl redis; // where a crawl's next pages are queued (core/crawl/crawlfrontier.h)
 };
 
 // The ingest pipeline for one worker thread, data flowing one way:
@@ -33,6 +37,7 @@ public:
 
     std::unique_ptr<PreparedJob> prepare(const JobContext &job) override;
     void store(const QList<PreparedJob *> &jobs) override;
+    void followUp(const JobFields &fields, PreparedJob &job) override;
 
     static EmbedderInfo describe(const Embedder &embedder);
 
@@ -43,12 +48,14 @@ private:
         DocumentRecord record;
         QByteArray bytes;               // as fetched or uploaded, for OCR of pages without text
         qint64 unchangedDocumentId = 0; // a refresh the server answered 304: this one stays
+        QUrl fetchedUrl;                // URL jobs: after redirects
     };
 
     Input textInput(const JobContext &job) const;
     Input urlInput(const JobContext &job);
     std::optional<StoredDocument> storedPage(const JobContext &job, const QUrl &url);
     static QJsonObject unchangedResult(const JobContext &job, const Input &input);
+    static CrawlPage crawlPageOf(const Input &input);
     Input fileInput(const JobContext &job) const;
     QList<Vector> embedAll(const QList<Chunk> &chunks, const JobContext &job);
     QJsonObject readPagesWithoutText(Input &input, const JobContext &job);
@@ -64,6 +71,8 @@ private:
     bool m_ocrEnabled = true;
     QString m_ocrLanguages;
     std::unique_ptr<OcrEngine> m_ocr; // made at the first page to read: Tesseract loads ~20 MB
+    RedisUrl m_redis;
+    std::unique_ptr<JobQueue> m_crawlQueue; // made at the first crawl page this thread runs
 };
 
 } // namespace aether

@@ -50,6 +50,15 @@ public:
     virtual ~JobHandler() = default;
     virtual std::unique_ptr<PreparedJob> prepare(const JobContext &job) = 0;
     virtual void store(const QList<PreparedJob *> &jobs) = 0;
+    // After a job was stored and before its end is recorded: work that must
+    // be queued while the job still counts as running (a crawl's next pages
+    // join its batch before the page that found them ends it). Throws nothing
+    // that should fail the job: it is done.
+    virtual void followUp(const JobFields &fields, PreparedJob &job)
+    {
+        Q_UNUSED(fields);
+        Q_UNUSED(job);
+    }
 };
 
 // Called on each worker's own thread to make that worker's handler.

@@ -93,6 +93,9 @@ RedisCommand jobHashCommand(const QByteArray &id, const JobRequest &request, con
         command << "url" << request.url.toUtf8();
         if (!request.refreshId.isEmpty())
             command << "refresh_id" << request.refreshId;
+        if (!request.crawlId.isEmpty())
+            command << "crawl_id" << request.crawlId << "crawl_depth"
+                    << QByteArray::number(request.crawlDepth);
         if (!request.urlUserInfo.isEmpty()) // read by the fetch only, deleted when the job ends
             command << "url_userinfo" << request.urlUserInfo.toUtf8() << "url_credentials"
                     << "1";
@@ -180,10 +183,17 @@ QList<QByteArray> JobQueue::enqueueBatch(const QList<JobRequest> &requests,
         commands.append(jobHashCommand(id, request, now, ttls));
         if (request.type == JobType::File)
             commands.append({"SET", keys::blob(id), request.fileBytes});
-        RedisCommand &push = pushes[request.priority];
-        if (push.isEmpty())
-            push << "RPUSH" << keys::queue(request.priority);
-        push << id;
+        if (request.notBeforeMs > nowUtc.toMSecsSinceEpoch()) {
+            // Scheduled, as a retry is: the supervisor's promoter queues it then.
+            commands.append({"HSET", keys::job(id), "status", "scheduled"});
+            commands.append({"ZADD", keys::kRqScheduled,
+                             QByteArray::number(request.notBeforeMs / 1000.0, 'f', 3), id});
+        } else {
+            RedisCommand &push = pushes[request.priority];
+            if (push.isEmpty())
+                push << "RPUSH" << keys::queue(request.priority);
+            push << id;
+        }
         index << nowMs << id;
         commands.append(
             eventCommands(queuedEventJson(id, request.tenant.toUtf8(), seenAt, request.batchId)));

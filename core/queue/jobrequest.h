@@ -51,6 +51,9 @@ struct JobRequest
     QString webhookUrl;        // POSTed the final status when the job ends, if set
     QByteArray webhookKey;     // names the API key whose webhook secret signs it
     QByteArray refreshId;      // URL jobs: run by this refresh schedule (conditional fetch)
+    QByteArray crawlId;        // URL jobs: a page of this site crawl (core/crawl/crawlfrontier.h)
+    int crawlDepth = 0;        // links followed from the crawl's start page
+    qint64 notBeforeMs = 0;    // queued no earlier (scheduled until then): a crawl's politeness
 };
 
 // A batch (POST /knowledge/ingest-batch-async): its members are ordinary jobs

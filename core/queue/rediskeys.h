@@ -46,6 +46,8 @@ inline QByteArray refresh(const QByteArray &id)
 {
     return "aether:refresh:" + id;
 }
+// + id: a site crawl's hash, and + id + ":seen" its seen URLs (crawl/crawlfrontier.h).
+inline const QByteArray kCrawlPrefix = "aether:crawl:";
 // Counters of the Reconciler's repairs, for /metrics (every process's count).
 inline const QByteArray kStrandedRequeued = "aether:stats:stranded_requeued";
 inline const QByteArray kForeignAdopted = "aether:stats:foreign_adopted";

@@ -304,6 +304,8 @@ void Worker::storePrepared(JobHandler &handler, std::vector<TakenJob *> &prepare
     }
     for (TakenJob *job : prepared) {
         const int timeoutSec = fieldOr(job->fields, "timeout", m_options.defaultTimeoutSec);
+        if (!job->prepared->error)
+            handler.followUp(job->fields, *job->prepared);
         if (job->prepared->error) {
             job->outcome = JobOutcome::fromException(
                 job->prepared->error, fieldOr(job->fields, "attempts", 1),

@@ -194,6 +194,11 @@ private:
                            idFrom("/knowledge/ingest-batch-async",
                                   {{"items", QJsonArray{QJsonObject{{"text", "x"}}}}}, "batch_id",
                                   kEditor));
+        if (script.contains(QLatin1String("<crawl_id>")))
+            script.replace(QLatin1String("<crawl_id>"),
+                           idFrom("/knowledge/crawl-async",
+                                  {{"url", QString::fromLatin1(m_site.url("/"))}, {"max_pages", 2}},
+                                  "crawl_id", kEditor));
         if (script.contains(QLatin1String("<refresh_id>")))
             script.replace(
                 QLatin1String("<refresh_id>"),
