@@ -95,6 +95,25 @@ ApiReply BatchRoutes::create(const RouteContext &context)
                          {QStringLiteral("source"), batch.source}});
 }
 
+// An item's own `metadata` over the batch's (the item's value wins for a key
+// both name); the limits hold for the merged object. Errors name the item.
+QByteArray BatchRoutes::itemMetadata(const QByteArray &batchWide, const QJsonObject &item,
+                                     int index)
+{
+    const QJsonValue own = item.value(QStringLiteral("metadata"));
+    if (own.isUndefined() || own.isNull())
+        return batchWide;
+    try {
+        QJsonObject merged = QJsonDocument::fromJson(batchWide).object();
+        const QJsonObject itemObject = QJsonDocument::fromJson(readMetadata(own)).object();
+        for (auto it = itemObject.begin(); it != itemObject.end(); ++it)
+            merged.insert(it.key(), it.value());
+        return readMetadata(merged);
+    } catch (const ApiError &error) {
+        throw ApiError{error.status, QStringLiteral("items[%1]: %2").arg(index).arg(error.message)};
+    }
+}
+
 QList<JobRequest> BatchRoutes::jsonItems(const RouteContext &context, BatchRecord &batch)
 {
     const JsonBody body(context.request);
@@ -126,6 +145,7 @@ QList<JobRequest> BatchRoutes::jsonItems(const RouteContext &context, BatchRecor
             input::setJobUrl(request,
                              input::validUrl(url, m_limits.allowPrivateUrls, QStringLiteral("url"),
                                              m_limits.urlCredentials));
+        request.metadata = itemMetadata(common.metadata, item, index);
         const QString source =
             itemString(item, QStringLiteral("source"), input::kMaxSourceChars, index);
         request.source = input::validSource(!source.isEmpty()         ? source

@@ -31,6 +31,7 @@ private:
     ApiReply cancel(const RouteContext &context);
     ApiReply retry(const RouteContext &context);
     QList<JobRequest> jsonItems(const RouteContext &context, BatchRecord &batch);
+    static QByteArray itemMetadata(const QByteArray &batchWide, const QJsonObject &item, int index);
     QList<JobRequest> fileItems(const RouteContext &context, BatchRecord &batch);
     std::optional<BatchState> scopedBatch(const RouteContext &context);
 

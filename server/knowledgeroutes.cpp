@@ -2,6 +2,7 @@
 
 #include "access/accesspolicy.h"
 #include "ingest/reindexjob.h"
+#include "server/metadatafilter.h"
 
 #include <QFileInfo>
 #include <QHttpServerRequest>
@@ -87,6 +88,7 @@ DocumentQuery documentQueryOf(const QUrlQuery &query)
                                      std::numeric_limits<qint64>::max());
     filter.source = query.queryItemValue(QStringLiteral("source"), QUrl::FullyDecoded);
     filter.text = query.queryItemValue(QStringLiteral("q"), QUrl::FullyDecoded).trimmed();
+    filter.filter = filterFromQuery(query);
     // A LIKE pattern costs its length per row and column, on the one thread
     // that serves every tenant's document reads; no title needs more.
     if (filter.text.size() > KnowledgeRoutes::kMaxFilterChars)

@@ -2,6 +2,7 @@
 
 #include "access/accesspolicy.h"
 #include "server/jsonbody.h"
+#include "server/metadatafilter.h"
 
 #include <QHttpServerRequest>
 #include <QJsonArray>
@@ -84,35 +85,6 @@ double minScoreFrom(const QJsonValue &value)
     if (!ok || !(minimum >= 0 && minimum <= 1))
         throw ApiError{422, QStringLiteral("field 'min_score' must be a number from 0 to 1")};
     return minimum;
-}
-
-// POST's `filter`: {"team": "support", "year": 2025}, every pair required.
-QList<metadata::Condition> filterFromBody(const QJsonValue &value)
-{
-    if (value.isUndefined() || value.isNull())
-        return {};
-    if (!value.isObject())
-        throw ApiError{422, QStringLiteral("field 'filter' must be a JSON object")};
-    const QJsonObject object = value.toObject();
-    if (const QString problem = metadata::problem(object); !problem.isEmpty())
-        throw ApiError{422, QString(problem).replace(QStringLiteral("'metadata'"),
-                                                     QStringLiteral("'filter'"))};
-    QList<metadata::Condition> conditions;
-    for (auto it = object.begin(); it != object.end(); ++it)
-        conditions.append({it.key(), metadata::valueText(it.value())});
-    return conditions;
-}
-
-// GET's `meta.<key>=<value>`, repeatable: values are text, so a number or a
-// boolean matches by its text ("2025", "true").
-QList<metadata::Condition> filterFromQuery(const QUrlQuery &parameters)
-{
-    QJsonObject object;
-    for (const auto &[name, value] : parameters.queryItems(QUrl::FullyDecoded)) {
-        if (name.startsWith(QLatin1String("meta.")))
-            object.insert(name.mid(5), value);
-    }
-    return filterFromBody(object.isEmpty() ? QJsonValue() : QJsonValue(object));
 }
 
 } // namespace

@@ -3,11 +3,13 @@
 #include "access/accesspolicy.h"
 #include "queue/jobqueue.h"
 #include "server/inputvalidation.h"
+#include "server/joboptions.h"
 #include "server/jsonbody.h"
 
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QJsonDocument>
 
 namespace aether {
 
@@ -66,6 +68,7 @@ QJsonObject WatchRoutes::watchJson(const WatchRegistry::Entry &entry)
             {QStringLiteral("path"), entry.folder.path},
             {QStringLiteral("source"), entry.folder.source},
             {QStringLiteral("patterns"), QJsonArray::fromStringList(entry.folder.patterns)},
+            {QStringLiteral("metadata"), QJsonDocument::fromJson(entry.folder.metadata).object()},
             {QStringLiteral("tenant"), entry.folder.tenant},
             {QStringLiteral("origin"), entry.folder.origin},
             {QStringLiteral("files_tracked"), state.filesTracked},
@@ -104,6 +107,7 @@ ApiReply WatchRoutes::add(const RouteContext &context)
     folder.source = input::validSource(body.optionalString(
         QStringLiteral("source"), QDir(folder.path).dirName(), input::kMaxSourceChars));
     folder.patterns = patternsFrom(body.object().value(QStringLiteral("patterns")));
+    folder.metadata = readMetadata(body.object().value(QStringLiteral("metadata")));
     folder.tenant = context.access.tenant;
     folder.byOperator = context.access.operatorKey;
     WatchRegistry(m_queue.connection()).add(folder);

@@ -55,6 +55,15 @@ QString documentMetadataLine(const QJsonObject &document)
     return parts.join(QStringLiteral(" · "));
 }
 
+QString documentOwnMetadata(const QJsonObject &document)
+{
+    const QJsonObject metadata = document.value(QStringLiteral("metadata")).toObject();
+    QStringList pairs;
+    for (auto it = metadata.begin(); it != metadata.end(); ++it)
+        pairs.append(it.key() + QStringLiteral(": ") + it.value().toVariant().toString());
+    return pairs.join(QStringLiteral(" · "));
+}
+
 QUrl sourceLocation(const QJsonObject &document, const LocalFileLookup &lookup, QString *whyNot)
 {
     const QString url = field(document, "url");

@@ -15,6 +15,9 @@ QString documentName(const QJsonObject &document);
 
 // One line: type, source, size, chunks, when it was added, file name or URL.
 QString documentMetadataLine(const QJsonObject &document);
+// The document's own metadata as "key: value" pairs ("team: support · year:
+// 2025"), keys in order; empty when it has none.
+QString documentOwnMetadata(const QJsonObject &document);
 
 // Finds the local path of an uploaded file by its name ("" when unknown).
 using LocalFileLookup = std::function<QString(const QString &fileName)>;

@@ -79,7 +79,7 @@ void DocumentPreview::show(const QJsonObject &document)
 {
     m_document = document;
     m_documentId = document.value(QStringLiteral("document_id")).toInteger();
-    m_metadata->setText(documentMetadataLine(document));
+    showDescription();
     m_text->setPlainText(tr("Loading the stored text…"));
     QString whyNot;
     const QUrl location = sourceLocation(document, m_lookup, &whyNot);
@@ -104,10 +104,19 @@ void DocumentPreview::showText(const QJsonObject &answer)
     const QString text = answer.value(QStringLiteral("text")).toString();
     m_text->setPlainText(
         withSectionLines(text, answer.value(QStringLiteral("sections")).toArray()));
-    QString line = documentMetadataLine(m_document);
-    if (answer.value(QStringLiteral("truncated")).toBool())
-        line += tr(" · the first %1 characters are shown").arg(QLocale().toString(text.size()));
-    m_metadata->setText(line);
+    showDescription(
+        answer.value(QStringLiteral("truncated")).toBool()
+            ? tr(" · the first %1 characters are shown").arg(QLocale().toString(text.size()))
+            : QString());
+}
+
+// The document's line, then its own metadata on a line of its own.
+void DocumentPreview::showDescription(const QString &note)
+{
+    QString description = documentMetadataLine(m_document) + note;
+    if (const QString own = documentOwnMetadata(m_document); !own.isEmpty())
+        description += QLatin1Char('\n') + own;
+    m_metadata->setText(description);
 }
 
 void DocumentPreview::openSource()

@@ -48,6 +48,7 @@ Q_SIGNALS:
 
 private:
     void showText(const QJsonObject &answer);
+    void showDescription(const QString &note = {});
 
     ApiClient *m_api;
     QLabel *m_metadata;

@@ -221,7 +221,9 @@ QTreeWidgetItem *DocumentsPanel::addDocument(const QJsonObject &document)
     item->setText(kAddedColumn, field(document, "created_at"));
     item->setData(0, kIdRole, idOf(document));
     item->setData(0, kDocumentRole, document);
-    item->setToolTip(1, documentMetadataLine(document));
+    const QString own = documentOwnMetadata(document);
+    item->setToolTip(1, own.isEmpty() ? documentMetadataLine(document)
+                                      : documentMetadataLine(document) + QLatin1Char('\n') + own);
     m_pages->noteListed(idOf(document));
     applyFilterTo(item);
     return item;

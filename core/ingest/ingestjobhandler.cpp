@@ -400,6 +400,8 @@ void IngestJobHandler::store(const QList<PreparedJob *> &jobs)
                            write.duplicate ? 0 : write.chunks.size());
         job->result.insert(QStringLiteral("document_id"), write.documentId);
         job->result.insert(QStringLiteral("duplicate"), write.duplicate);
+        if (write.metadataUpdated)
+            job->result.insert(QStringLiteral("metadata_updated"), true);
         if (ingest->refresh) // the same content again: the page did not change
             job->result.insert(QStringLiteral("unchanged"), write.duplicate);
         if (write.replacedDocumentId != 0)

@@ -26,11 +26,8 @@ constexpr int kByVector = 2;
 // d; each metadata condition adds one indexed lookup (document_metadata_by_value).
 QString scopeSql(const SearchQuery &search)
 {
-    QString sql = QStringLiteral(" d.tenant = ? AND (? = '' OR d.source = ?)");
-    for (qsizetype i = 0; i < search.filter.size(); ++i)
-        sql += QStringLiteral(" AND d.id IN (SELECT document_id FROM document_metadata"
-                              " WHERE key = ? AND value = ?)");
-    return sql;
+    return QStringLiteral(" d.tenant = ? AND (? = '' OR d.source = ?)") +
+           metadata::filterSql(search.filter.size(), QStringLiteral("d.id"));
 }
 
 void bindScope(QSqlQuery &query, const SearchQuery &search)

@@ -82,6 +82,15 @@ void bindScope(QSqlQuery &query, const QString &tenant, const DocumentQuery &fil
     const QString pattern = containsPattern(filter.text);
     for (int column = 0; column < kTextColumns; ++column)
         query.addBindValue(pattern);
+    for (const metadata::Condition &condition : filter.filter) {
+        query.addBindValue(condition.key);
+        query.addBindValue(condition.value);
+    }
+}
+
+QString scopeSql(const DocumentQuery &filter)
+{
+    return kScope + metadata::filterSql(filter.filter.size(), QStringLiteral("id"));
 }
 
 } // namespace
@@ -95,14 +104,14 @@ DocumentPage DocumentCatalog::list(const QString &tenant, const DocumentQuery &q
     const QSqlDatabase db = m_reader.database();
     DocumentPage page;
     QSqlQuery total(db);
-    total.prepare(QStringLiteral("SELECT COUNT(*) FROM documents") + kScope);
+    total.prepare(QStringLiteral("SELECT COUNT(*) FROM documents") + scopeSql(query));
     bindScope(total, tenant, query);
     run(total);
     page.total = total.next() ? total.value(0).toLongLong() : 0;
 
     QSqlQuery rows(db);
     rows.setForwardOnly(true);
-    rows.prepare(kColumns + kScope +
+    rows.prepare(kColumns + scopeSql(query) +
                  QStringLiteral(" AND (? = 0 OR id < ?) ORDER BY id DESC LIMIT ? OFFSET ?"));
     bindScope(rows, tenant, query);
     rows.addBindValue(query.beforeId);

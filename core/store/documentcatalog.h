@@ -1,5 +1,7 @@
 #pragma once
 
+#include "store/documentmetadata.h"
+
 #include "store/storedtext.h"
 #include "store/storereader.h"
 
@@ -44,6 +46,7 @@ struct DocumentQuery
     qint64 beforeId = 0;
     qint64 offset = 0; // rows skipped after that, for callers that page by offset
     int limit = 50;
+    QList<metadata::Condition> filter; // metadata every document listed has
 };
 
 // One stored chunk and its place in the document (position counts from 0).

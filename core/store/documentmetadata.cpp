@@ -65,4 +65,14 @@ QJsonObject merged(const QVariantMap &fromFile, const QJsonObject &given)
     return result;
 }
 
+QString filterSql(qsizetype conditions, const QString &documentIdColumn)
+{
+    QString sql;
+    for (qsizetype i = 0; i < conditions; ++i)
+        sql += QStringLiteral(" AND ") + documentIdColumn +
+               QStringLiteral(" IN (SELECT document_id FROM document_metadata"
+                              " WHERE key = ? AND value = ?)");
+    return sql;
+}
+
 } // namespace aether::metadata

@@ -37,6 +37,11 @@ struct Condition
     QString value;
 };
 
+// " AND <id> IN (SELECT document_id FROM document_metadata WHERE key = ? AND
+// value = ?)" once per condition: each an indexed lookup
+// (document_metadata_by_value); bind each condition's key and value in order.
+QString filterSql(qsizetype conditions, const QString &documentIdColumn);
+
 } // namespace metadata
 
 } // namespace aether

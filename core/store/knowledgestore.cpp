@@ -298,6 +298,36 @@ void KnowledgeStore::checkVectors(const DocumentWrite &write)
     }
 }
 
+// One row a key, for filters (document_metadata_by_value).
+void KnowledgeStore::insertMetadataRows(qint64 documentId, const QJsonObject &metadata)
+{
+    QSqlQuery &field = m_statements->insertMetadata;
+    for (auto it = metadata.begin(); it != metadata.end(); ++it) {
+        field.addBindValue(documentId);
+        field.addBindValue(it.key());
+        field.addBindValue(metadata::valueText(it.value()));
+        run(field);
+    }
+}
+
+// Rare (a re-ingest of the same content with other metadata), so prepared here.
+void KnowledgeStore::replaceMetadata(qint64 documentId, const QJsonObject &metadata)
+{
+    QSqlQuery update(database());
+    update.prepare(QStringLiteral("UPDATE documents SET metadata = ? WHERE id = ?"));
+    update.addBindValue(
+        metadata.isEmpty()
+            ? QVariant(QMetaType(QMetaType::QString))
+            : QVariant(QString::fromUtf8(QJsonDocument(metadata).toJson(QJsonDocument::Compact))));
+    update.addBindValue(documentId);
+    run(update);
+    QSqlQuery clear(database());
+    clear.prepare(QStringLiteral("DELETE FROM document_metadata WHERE document_id = ?"));
+    clear.addBindValue(documentId);
+    run(clear);
+    insertMetadataRows(documentId, metadata);
+}
+
 // A job's rows, inside the open transaction and its savepoint. The same
 // identity with the same content is a duplicate (unless it is this job's own
 // earlier write, which is rewritten); with new content the old rows go.
@@ -315,10 +345,17 @@ void KnowledgeStore::writeRows(DocumentWrite &write)
         const StoredDocument existing{find.value(0).toLongLong(), find.value(1).toString(),
                                       find.value(2).toString(), find.value(3).toString(),
                                       find.value(4).toString()};
+        const QJsonObject storedMetadata =
+            QJsonDocument::fromJson(find.value(5).toString().toUtf8()).object();
         find.finish();
         if (existing.jobId != document.jobId && existing.contentHash == document.contentHash) {
             write.duplicate = true;
             write.documentId = existing.id;
+            // The same content again: its metadata is the latest ingest's.
+            if (storedMetadata != document.metadata) {
+                replaceMetadata(existing.id, document.metadata);
+                write.metadataUpdated = true;
+            }
             return;
         }
         if (existing.jobId != document.jobId)
@@ -353,13 +390,7 @@ void KnowledgeStore::writeRows(DocumentWrite &write)
           nullIfEmpty(document.httpEtag), nullIfEmpty(document.httpLastModified)})
         insert.addBindValue(value);
     run(insert);
-    QSqlQuery &field = m_statements->insertMetadata;
-    for (auto it = document.metadata.begin(); it != document.metadata.end(); ++it) {
-        field.addBindValue(write.documentId);
-        field.addBindValue(it.key());
-        field.addBindValue(metadata::valueText(it.value()));
-        run(field);
-    }
+    insertMetadataRows(write.documentId, document.metadata);
     writeChunks(write.documentId, write.chunks, write.vectors, *write.cancel);
     bumpCounter(QStringLiteral("generation"));
     write.cancel->check(); // the last moment the job can still leave no trace

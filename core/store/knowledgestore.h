@@ -117,6 +117,7 @@ struct DocumentWrite
     qint64 attempt = 0;
     qint64 documentId = 0;
     bool duplicate = false;        // same identity and content: nothing was written
+    bool metadataUpdated = false;  // a duplicate whose metadata differed: it was replaced
     qint64 replacedDocumentId = 0; // same identity, new content: this one was replaced
     std::exception_ptr error;      // StoreError or JobInterrupted; null when stored
 };
@@ -193,6 +194,8 @@ private:
     void configureConnection();
     void migrate();
     void exec(const QString &sql);
+    void insertMetadataRows(qint64 documentId, const QJsonObject &metadata);
+    void replaceMetadata(qint64 documentId, const QJsonObject &metadata);
     qint64 count(const QString &sql, const QString &tenant);
     void writeChunks(qint64 documentId, const QList<Chunk> &chunks, const QList<Vector> &vectors,
                      const CancelToken &cancel);

@@ -35,7 +35,7 @@ inline const QString kInsertVector =
 inline const QString kDeleteJobDocument = QStringLiteral("DELETE FROM documents WHERE job_id = ?");
 inline const QString kDeleteDocument = QStringLiteral("DELETE FROM documents WHERE id = ?");
 inline const QString kFindByIdentity = QStringLiteral(
-    "SELECT id, job_id, content_hash, http_etag, http_last_modified FROM documents"
+    "SELECT id, job_id, content_hash, http_etag, http_last_modified, metadata FROM documents"
     " WHERE tenant = ? AND identity = ?"
     " ORDER BY id DESC LIMIT 1");
 inline const QString kFindAttempt =

@@ -10,6 +10,18 @@ namespace aether {
 
 namespace {
 
+// The sidecar's bytes as part of its file's hash ("" without one); read at
+// every scan, as a sidecar may change while its file does not.
+QByteArray sidecarDigest(const QString &path)
+{
+    QFile sidecar(WatchedFolder::sidecarOf(path));
+    if (!sidecar.open(QIODevice::ReadOnly))
+        return {};
+    return ":" + QCryptographicHash::hash(sidecar.read(64 * 1024), QCryptographicHash::Sha256)
+                     .toHex()
+                     .left(16);
+}
+
 QByteArray fileHash(const QString &path, QString *error)
 {
     QFile file(path);
@@ -150,7 +162,8 @@ FolderWatcher::Walk FolderWatcher::walk(const QString &rootPath) const
                     pending.append(info.absoluteFilePath());
                 continue;
             }
-            if (matches(info.fileName()) && !leadsOutside(info))
+            if (matches(info.fileName()) && !WatchedFolder::isSidecar(info.fileName()) &&
+                !leadsOutside(info))
                 found.files.append(info);
         }
     }
@@ -205,9 +218,11 @@ void FolderWatcher::scanNow()
                 continue;
             }
         }
-        present.insert(relative, stamp.hash);
-        if (m_known.value(relative) != stamp.hash)
-            changes.append(FileChange{relative, path, stamp.hash});
+        // A changed sidecar changes the file as the watch sees it: it is queued again.
+        const QByteArray hash = stamp.hash + sidecarDigest(path);
+        present.insert(relative, hash);
+        if (m_known.value(relative) != hash)
+            changes.append(FileChange{relative, path, hash});
     }
     QStringList removed;
     for (auto known = m_known.cbegin(); known != m_known.cend(); ++known) {

@@ -23,9 +23,18 @@ struct WatchedFolder
     // Made by an operator (settings, the desktop window, an operator key): no
     // WatchFence applies. A watch of a tenant-bound key is checked at each scan.
     bool byOperator = false;
+    // Metadata for every file's document (compact JSON, flat); a file's
+    // sidecar "<name>.meta.json" adds to it and wins (isSidecar()).
+    QByteArray metadata;
 
     // The file types the extractors read, when no patterns are given.
     static QStringList defaultPatterns();
+    // "<name>.meta.json" holds metadata for "<name>" and is never ingested itself.
+    static bool isSidecar(const QString &fileName)
+    {
+        return fileName.endsWith(QLatin1String(".meta.json"), Qt::CaseInsensitive);
+    }
+    static QString sidecarOf(const QString &path) { return path + QStringLiteral(".meta.json"); }
 };
 
 // What a watch reports after each scan.

@@ -47,11 +47,11 @@ void WatchRegistry::add(const WatchedFolder &folder)
 {
     const QByteArray patterns =
         QJsonDocument(QJsonArray::fromStringList(folder.patterns)).toJson(QJsonDocument::Compact);
-    m_redis.pipeline(
-        {{"HSET", watchKey(folder.id), "id", folder.id, "path", folder.path.toUtf8(), "source",
-          folder.source.toUtf8(), "patterns", patterns, "tenant", folder.tenant.toUtf8(), "origin",
-          folder.origin.toUtf8(), "operator", folder.byOperator ? "1" : "0"},
-         {"SADD", kWatches, folder.id}});
+    m_redis.pipeline({{"HSET", watchKey(folder.id), "id", folder.id, "path", folder.path.toUtf8(),
+                       "source", folder.source.toUtf8(), "patterns", patterns, "tenant",
+                       folder.tenant.toUtf8(), "origin", folder.origin.toUtf8(), "operator",
+                       folder.byOperator ? "1" : "0", "metadata", folder.metadata},
+                      {"SADD", kWatches, folder.id}});
 }
 
 bool WatchRegistry::remove(const QByteArray &id)
@@ -71,6 +71,7 @@ WatchRegistry::Entry WatchRegistry::entryFrom(const QHash<QByteArray, QByteArray
         entry.folder.patterns.append(pattern.toString());
     entry.folder.tenant = QString::fromUtf8(fields.value("tenant"));
     entry.folder.origin = QString::fromUtf8(fields.value("origin"));
+    entry.folder.metadata = fields.value("metadata");
     // A watch registered before "operator" was recorded counts as a tenant's
     // (checked at each scan), unless the settings made it.
     entry.folder.byOperator =

@@ -1,9 +1,13 @@
 #include "watch/watchservice.h"
 
 #include "queue/jobqueue.h"
+#include "store/documentmetadata.h"
 #include "watch/watchregistry.h"
 
 #include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLoggingCategory>
 
 namespace aether {
@@ -149,6 +153,36 @@ void WatchService::startWatch(const WatchedFolder &folder, WatchRegistry &regist
     watcher->start();
 }
 
+// The watch's metadata with the file's sidecar over it. A sidecar that is not
+// a flat JSON object within the limits skips its file (the watch's
+// last_error says why) until it is fixed; the watch goes on.
+QByteArray WatchService::fileMetadata(const WatchedFolder &folder, const QString &path,
+                                      QString *error)
+{
+    QJsonObject merged = QJsonDocument::fromJson(folder.metadata).object();
+    QFile sidecar(WatchedFolder::sidecarOf(path));
+    if (sidecar.open(QIODevice::ReadOnly)) {
+        const QByteArray bytes = sidecar.read(4 * metadata::kMaxBytes + 1);
+        QJsonParseError parse{};
+        const QJsonDocument document = QJsonDocument::fromJson(bytes, &parse);
+        QString problem = !document.isObject() ? QStringLiteral("not a JSON object")
+                                               : metadata::problem(document.object());
+        if (!problem.isEmpty()) {
+            *error = QStringLiteral("skipped %1: %2: %3")
+                         .arg(QFileInfo(path).fileName(), QFileInfo(sidecar).fileName(), problem);
+            return {};
+        }
+        const QJsonObject own = document.object();
+        for (auto it = own.begin(); it != own.end(); ++it)
+            merged.insert(it.key(), it.value());
+        if (const QString tooMuch = metadata::problem(merged); !tooMuch.isEmpty()) {
+            *error = QStringLiteral("skipped %1: %2").arg(QFileInfo(path).fileName(), tooMuch);
+            return {};
+        }
+    }
+    return merged.isEmpty() ? QByteArray() : QJsonDocument(merged).toJson(QJsonDocument::Compact);
+}
+
 void WatchService::queueFiles(FolderWatcher *watcher, const QList<FileChange> &changes)
 {
     const WatchedFolder &folder = watcher->folder();
@@ -166,10 +200,17 @@ void WatchService::queueFiles(FolderWatcher *watcher, const QList<FileChange> &c
                                      .arg(change.relativePath);
                 continue;
             }
+            QString sidecarError;
+            const QByteArray metadata = fileMetadata(folder, change.absolutePath, &sidecarError);
+            if (!sidecarError.isEmpty()) {
+                m_pendingError = sidecarError;
+                continue;
+            }
             JobRequest request;
             request.type = JobType::File;
             request.tenant = folder.tenant;
             request.source = folder.source;
+            request.metadata = metadata;
             request.fileName = change.relativePath;
             request.fileBytes = file.readAll();
             request.timeoutSec = m_options.jobTimeoutSec;

@@ -80,6 +80,8 @@ private:
     void startWatch(const WatchedFolder &folder, WatchRegistry &registry);
     void dropWatch(std::map<QByteArray, FolderWatcher *>::iterator it);
     void queueFiles(FolderWatcher *watcher, const QList<FileChange> &changes);
+    static QByteArray fileMetadata(const WatchedFolder &folder, const QString &path,
+                                   QString *error);
     bool stillWatched(FolderWatcher *watcher);
     void removeFiles(FolderWatcher *watcher, const QStringList &paths);
     void recordScan(FolderWatcher *watcher, const WatchState &state);

@@ -7,8 +7,11 @@
 #include "jobpoller.h"
 #include "redisprocess.h"
 
+#include <QFile>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QSet>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QUrlQuery>
 
@@ -60,6 +63,7 @@ private Q_SLOTS:
         env.insert(QStringLiteral("API_KEYS"),
                    QStringLiteral("acme-key:editor:acme,globex-key:editor:globex"));
         env.insert(QStringLiteral("ADMIN_KEY"), QStringLiteral("admin-secret-123")); // waitForJob
+        env.insert(QStringLiteral("WATCH_RESCAN"), QStringLiteral("1"));
         QVERIFY2(m_daemon.start(env), qPrintable(m_daemon.errorText()));
         m_client = std::make_unique<HttpClient>(m_daemon.baseUrl());
     }
@@ -138,6 +142,137 @@ private Q_SLOTS:
 
         // Another tenant's filter finds none of them.
         QCOMPARE(searchTexts(bySupport, kGlobex).size(), 0);
+    }
+
+    // A batch item's own metadata goes over the batch's; the documents
+    // list filters by metadata like search does, within the tenant.
+    void batchItemsCarryTheirOwnMetadataAndTheListFiltersOnIt()
+    {
+        const HttpResult batch = m_client->postJson(
+            QStringLiteral("/knowledge/ingest-batch-async"),
+            {{"metadata", QJsonObject{{"project", "atlas"}, {"team", "ops"}}},
+             {"items", QJsonArray{QJsonObject{{"text", "Atlas runbook: restart the collector."}},
+                                  QJsonObject{{"text", "Atlas budget for the next quarter."},
+                                              {"metadata", QJsonObject{{"team", "finance"}}}}}}},
+            kAcme);
+        QCOMPARE(batch.status, 200);
+        for (const QJsonValue &id : batch.json().value("job_ids").toArray())
+            QCOMPARE(waitForJob(*m_client, id.toString()).value("status").toString(),
+                     QStringLiteral("finished"));
+        const auto listed = [this](const QString &query, const Headers &key) {
+            QStringList titles;
+            for (const QJsonValue &document :
+                 m_client->get(QStringLiteral("/knowledge/documents?") + query, key)
+                     .json()
+                     .value("documents")
+                     .toArray())
+                titles.append(
+                    document.toObject().value("metadata").toObject().value("team").toString());
+            return titles;
+        };
+        QCOMPARE(listed(QStringLiteral("meta.project=atlas&meta.team=finance"), kAcme),
+                 QStringList{QStringLiteral("finance")});
+        QCOMPARE(listed(QStringLiteral("meta.project=atlas&meta.team=ops"), kAcme),
+                 QStringList{QStringLiteral("ops")});
+        QCOMPARE(listed(QStringLiteral("meta.project=atlas"), kAcme).size(), 2);
+        QVERIFY(listed(QStringLiteral("meta.project=atlas"), kGlobex).isEmpty());
+        QCOMPARE(m_client->get(QStringLiteral("/knowledge/documents?meta.project=atlas"), kAcme)
+                     .json()
+                     .value("total")
+                     .toInt(),
+                 2);
+
+        // An item's metadata is checked as the batch's is, and named.
+        const HttpResult refused = m_client->postJson(
+            QStringLiteral("/knowledge/ingest-batch-async"),
+            {{"items", QJsonArray{QJsonObject{{"text", "fine"}},
+                                  QJsonObject{{"text", "not fine"},
+                                              {"metadata", QJsonObject{{"x", QJsonArray{}}}}}}}},
+            kAcme);
+        QCOMPARE(refused.status, 422);
+        QVERIFY2(refused.json().value("error").toString().contains(QStringLiteral("items[1]")),
+                 refused.body.constData());
+    }
+
+    // The same text again with other metadata is a duplicate whose metadata
+    // is replaced: the filter finds it by the new value, not the old.
+    void aReingestWithNewMetadataUpdatesIt()
+    {
+        const QString text = QStringLiteral("Moraine lakes are dammed by glacial debris.");
+        const QJsonObject first = ingestText(text, {{"stage", "draft"}});
+        const QJsonObject again = ingestText(text, {{"stage", "final"}});
+        const QJsonObject result = again.value("result").toObject();
+        QCOMPARE(result.value("duplicate").toBool(), true);
+        QCOMPARE(result.value("metadata_updated").toBool(), true);
+        QCOMPARE(result.value("document_id").toInteger(),
+                 first.value("result").toObject().value("document_id").toInteger());
+        QJsonObject byStage{{"query", "moraine lakes"},
+                            {"filter", QJsonObject{{"stage", "final"}}}};
+        QCOMPARE(searchTexts(byStage).size(), 1);
+        byStage.insert("filter", QJsonObject{{"stage", "draft"}});
+        QCOMPARE(searchTexts(byStage).size(), 0);
+        const QJsonObject same = ingestText(text, {{"stage", "final"}});
+        QVERIFY(!same.value("result").toObject().contains("metadata_updated"));
+    }
+
+    // A watch's metadata goes to every file's document; a file's sidecar
+    // "<name>.meta.json" adds to it and wins, is never a document itself, and
+    // when it changes its file is ingested again; a bad sidecar skips its
+    // file, and the watch says why.
+    void watchedFoldersTakeMetadataAndSidecars()
+    {
+        QTemporaryDir folder;
+        const auto write = [&folder](const QString &name, const QByteArray &bytes) {
+            QFile file(folder.filePath(name));
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(bytes);
+        };
+        write(QStringLiteral("a.txt"), "Alpine huts open in June for the summer season.");
+        write(QStringLiteral("a.txt.meta.json"), R"({"team": "guides", "season": "summer"})");
+        write(QStringLiteral("b.txt"), "Bivouac rules for the winter traverse.");
+        write(QStringLiteral("c.txt"), "Crampon care after every outing.");
+        write(QStringLiteral("c.txt.meta.json"), "[1, 2]");
+        const Headers operatorForAcme{{"x-admin-key", "admin-secret-123"}, {"x-tenant", "acme"}};
+        const HttpResult watch =
+            m_client->postJson(QStringLiteral("/ops/watches"),
+                               {{"path", folder.path()},
+                                {"source", "notes"},
+                                {"metadata", QJsonObject{{"team", "office"}, {"kind", "note"}}}},
+                               operatorForAcme);
+        QCOMPARE(watch.status, 200);
+        const auto documents = [this] {
+            QHash<QString, QJsonObject> byName;
+            for (const QJsonValue &document :
+                 m_client->get(QStringLiteral("/knowledge/documents?source=notes"), kAcme)
+                     .json()
+                     .value("documents")
+                     .toArray())
+                byName.insert(document.toObject().value("filename").toString(),
+                              document.toObject().value("metadata").toObject());
+            return byName;
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(documents().size(), 2, 20000);
+        QHash<QString, QJsonObject> stored = documents();
+        QCOMPARE(stored.value("a.txt"),
+                 (QJsonObject{{"team", "guides"}, {"season", "summer"}, {"kind", "note"}}));
+        QCOMPARE(stored.value("b.txt"), (QJsonObject{{"team", "office"}, {"kind", "note"}}));
+        QVERIFY(!stored.contains("c.txt") && !stored.contains("a.txt.meta.json"));
+        const QJsonArray watches = m_client->get(QStringLiteral("/ops/watches"), operatorForAcme)
+                                       .json()
+                                       .value("watches")
+                                       .toArray();
+        QVERIFY(!watches.isEmpty());
+        QVERIFY2(watches.first()
+                     .toObject()
+                     .value("last_error")
+                     .toString()
+                     .contains(QStringLiteral("c.txt.meta.json")),
+                 QJsonDocument(watches).toJson().constData());
+
+        write(QStringLiteral("b.txt.meta.json"), R"({"team": "rescue"})");
+        QTRY_COMPARE_WITH_TIMEOUT(documents().value("b.txt").value("team").toString(),
+                                  QStringLiteral("rescue"), 20000);
+        QCOMPARE(documents().size(), 2); // the same document, its metadata replaced
     }
 
     void badMetadataIsAClearError()

@@ -66,17 +66,18 @@ class TestDesktopDocuments : public QObject
     Q_OBJECT
 
 private:
-    qint64 ingest(const QString &text, const QString &source)
+    qint64 ingest(const QString &text, const QString &source, const QJsonObject &metadata = {})
     {
         HttpClient client(m_desktop.baseUrl());
-        const QString job =
-            client
-                .postJson(QStringLiteral("/knowledge/ingest-text-async"),
-                          {{QStringLiteral("text"), text}, {QStringLiteral("source"), source}},
-                          kEditor)
-                .json()
-                .value(QStringLiteral("job_id"))
-                .toString();
+        const QString job = client
+                                .postJson(QStringLiteral("/knowledge/ingest-text-async"),
+                                          {{QStringLiteral("text"), text},
+                                           {QStringLiteral("source"), source},
+                                           {QStringLiteral("metadata"), metadata}},
+                                          kEditor)
+                                .json()
+                                .value(QStringLiteral("job_id"))
+                                .toString();
         const QJsonObject done = waitForJob(client, job);
         return done.value(QStringLiteral("result"))
             .toObject()
@@ -169,7 +170,9 @@ private Q_SLOTS:
                  qPrintable(panel->emptyState()->text()));
         QVERIFY(panel->emptyState()->text().contains(QLatin1String("Add & jobs")));
 
-        m_alpine = ingest(kAlpineText, QStringLiteral("alpine-notes"));
+        m_alpine = ingest(
+            kAlpineText, QStringLiteral("alpine-notes"),
+            {{QStringLiteral("region"), QStringLiteral("alps")}, {QStringLiteral("year"), 2025}});
         m_bread = ingest(kBreadText, QStringLiteral("kitchen"));
         m_soup = ingest(kSoupText, QStringLiteral("kitchen"));
         m_onDiskPath = m_desktop.tempPath(QStringLiteral("field-notes.txt"));
@@ -240,6 +243,9 @@ private Q_SLOTS:
             panel->documents()->topLevelItem(panel->rowOf(m_alpine)));
         QTRY_COMPARE_WITH_TIMEOUT(preview->textView()->toPlainText(), kAlpineText, kTimeoutMs);
         QVERIFY2(preview->metadata()->text().contains(QLatin1String("source alpine-notes")),
+                 qPrintable(preview->metadata()->text()));
+        // The document's own metadata, on a line of its own.
+        QVERIFY2(preview->metadata()->text().contains(QStringLiteral("\nregion: alps · year: 2025")),
                  qPrintable(preview->metadata()->text()));
         // A newer choice wins over an older answer still on its way.
         QSignalSpy shown(preview, &DocumentPreview::textShown);
