@@ -1,5 +1,7 @@
 #pragma once
 
+#include "extract/emailattachment.h"
+
 #include <QList>
 #include <QString>
 #include <QVariantMap>
@@ -27,6 +29,9 @@ struct ExtractedDocument
     // string, number or boolean values, stored with the document's metadata;
     // what the caller sent wins over these.
     QVariantMap metadata;
+    // E-mails only: the attached files, for the ingest to make documents of
+    // (core/extract/emlextractor.h says which and how many).
+    QList<EmailAttachment> attachments;
 
     bool isEmpty() const
     {
