@@ -1,6 +1,7 @@
 #include "ingest/ingestjobhandler.h"
 
 #include "base/ingesterror.h"
+#include "ingest/attachmentingest.h"
 #include "ingest/reindexjob.h"
 #include "store/documentmetadata.h"
 
@@ -200,6 +201,8 @@ struct PreparedIngest : PreparedJob
 {
     bool needsWrite = true; // a re-index job has written what it had to already
     DocumentWrite write;
+    QList<DocumentWrite> attachments; // an e-mail's, written in the same transaction
+    QJsonArray skippedAttachments;
     QElapsedTimer timer; // since the job started, for latency_ms
 };
 
@@ -254,6 +257,7 @@ std::unique_ptr<PreparedJob> IngestJobHandler::prepare(const JobContext &job)
         write.chunks = m_chunker.split(input.document, job.cancel);
         write.vectors = embedAll(write.chunks, job);
     }
+    prepared->attachments = prepareAttachments(input, write, job, prepared->skippedAttachments);
     job.progress("storing", 90);
     return prepared;
 }
@@ -279,6 +283,8 @@ void IngestJobHandler::store(const QList<PreparedJob *> &jobs)
         if (ingest->needsWrite) {
             toWrite.append(job);
             writes.append(&ingest->write);
+            for (DocumentWrite &attachment : ingest->attachments)
+                writes.append(&attachment);
         }
     }
     if (writes.isEmpty())
@@ -308,6 +314,9 @@ void IngestJobHandler::store(const QList<PreparedJob *> &jobs)
         job->result.insert(QStringLiteral("duplicate"), write.duplicate);
         if (write.replacedDocumentId != 0)
             job->result.insert(QStringLiteral("replaced_document_id"), write.replacedDocumentId);
+        if (!ingest->attachments.isEmpty() || !ingest->skippedAttachments.isEmpty())
+            job->result.insert(QStringLiteral("attachments"),
+                               attachmentResults(ingest->attachments, ingest->skippedAttachments));
         job->result.insert(QStringLiteral("latency_ms"),
                            qRound(ingest->timer.nsecsElapsed() / 100000.0) / 10.0);
     }

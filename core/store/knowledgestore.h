@@ -69,6 +69,9 @@ struct DocumentRecord
     qint64 sizeBytes = 0;
     qint64 textChars = 0;
     QJsonObject metadata; // flat (store/documentmetadata.h); empty: none
+    // An e-mail's attachment: the mail's identity + "#attachment/<n>/<name>",
+    // so that re-ingesting the mail replaces it (core/ingest/attachmentingest.cpp).
+    QString attachmentIdentity;
 
     // What makes two inputs "the same document" within a tenant: the URL, the
     // source and file name, or for plain text its content.
