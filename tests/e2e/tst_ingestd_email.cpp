@@ -83,6 +83,7 @@ private Q_SLOTS:
         QCOMPARE(pdf.value("name").toString(), QStringLiteral("figures.pdf"));
         QCOMPARE(pdf.value("kind").toString(), QStringLiteral("pdf"));
         QVERIFY(pdf.value("chunks").toInt() > 0);
+        QVERIFY(pdf.value("document_id").toInteger() > 0);
         const QJsonObject bin = attachments[1].toObject();
         QCOMPARE(bin.value("name").toString(), QStringLiteral("data.bin"));
         QVERIFY2(bin.value("skipped").toString().startsWith(QStringLiteral("UnsupportedType")),
