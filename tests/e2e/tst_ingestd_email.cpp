@@ -113,6 +113,20 @@ private Q_SLOTS:
         QCOMPARE(firstHit(QStringLiteral("cobaltfern")).value("title").toString(),
                  QStringLiteral("figures.pdf"));
     }
+
+    void deletingTheMailDeletesItsAttachment()
+    {
+        const qint64 mailId =
+            firstHit(QStringLiteral("meetingvale")).value("document_id").toInteger();
+        QVERIFY(mailId > 0);
+        QCOMPARE(
+            m_client
+                ->send("DELETE", QStringLiteral("/knowledge/documents/%1").arg(mailId), {}, kEditor)
+                .status,
+            200);
+        QCOMPARE(documentTotal(), 0);
+        QVERIFY(firstHit(QStringLiteral("cobaltfern")).isEmpty());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestIngestdEmail)

@@ -95,11 +95,30 @@ private Q_SLOTS:
         store.open(kHash);
         QList<DocumentWrite> one = mailAndAttachment(QStringLiteral("job-1"), 1, "one");
         writeAll(store, one);
-        QList<DocumentWrite> other = mailAndAttachment(QStringLiteral("job-2"), 1, "other",
-                                                       QStringLiteral("other.eml"));
+        QList<DocumentWrite> other =
+            mailAndAttachment(QStringLiteral("job-2"), 1, "other", QStringLiteral("other.eml"));
         writeAll(store, other);
         QCOMPARE(other[1].replacedDocumentId, 0);
         QCOMPARE(store.documentCount(), 4);
+    }
+
+    void deletingTheMailDeletesItsAttachments()
+    {
+        QTemporaryDir dir;
+        KnowledgeStore store(dir.filePath(QStringLiteral("k.db")));
+        store.open(kHash);
+        QList<DocumentWrite> one = mailAndAttachment(QStringLiteral("job-1"), 1, "one");
+        writeAll(store, one);
+        QList<DocumentWrite> other =
+            mailAndAttachment(QStringLiteral("job-2"), 1, "other", QStringLiteral("other.eml"));
+        writeAll(store, other);
+        // Another tenant's id is not this tenant's to delete.
+        QVERIFY(!store.deleteDocument(QStringLiteral("globex"), one[0].documentId));
+        QCOMPARE(store.documentCount(), 4);
+        QVERIFY(store.deleteDocument(QStringLiteral("default"), one[0].documentId));
+        QCOMPARE(store.documentCount(), 2);
+        QVERIFY(!store.find(QStringLiteral("default"), one[1].document.identity()));
+        QVERIFY(store.find(QStringLiteral("default"), other[1].document.identity()));
     }
 
     void staleAttemptLosesTheAttachmentToo()
