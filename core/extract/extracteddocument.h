@@ -1,5 +1,7 @@
 #pragma once
 
+#include "extract/emailattachment.h"
+
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -34,6 +36,9 @@ struct ExtractedDocument
     QStringList links;
     QString baseUrl;
     QString canonicalUrl;
+    // E-mails only: the attached files, for the ingest to make documents of
+    // (core/extract/emlextractor.h says which and how many).
+    QList<EmailAttachment> attachments;
 
     bool isEmpty() const
     {

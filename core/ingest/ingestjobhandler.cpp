@@ -1,6 +1,7 @@
 #include "ingest/ingestjobhandler.h"
 
 #include "base/ingesterror.h"
+#include "ingest/attachmentingest.h"
 #include "ingest/reindexjob.h"
 #include "queue/jobqueue.h"
 #include "queue/redisconnection.h"
@@ -239,6 +240,8 @@ struct PreparedIngest : PreparedJob
     bool refresh = false;   // a scheduled refresh of a URL (core/queue/refreshschedules.h)
     CrawlPage crawlPage;    // a crawl's page: where it links to (followUp)
     DocumentWrite write;
+    QList<DocumentWrite> attachments; // an e-mail's, written in the same transaction
+    QJsonArray skippedAttachments;
     QElapsedTimer timer; // since the job started, for latency_ms
 };
 
@@ -301,6 +304,7 @@ std::unique_ptr<PreparedJob> IngestJobHandler::prepare(const JobContext &job)
         write.chunks = m_chunker.split(input.document, job.cancel);
         write.vectors = embedAll(write.chunks, job);
     }
+    prepared->attachments = prepareAttachments(input, write, job, prepared->skippedAttachments);
     job.progress("storing", 90);
     return prepared;
 }
@@ -373,6 +377,8 @@ void IngestJobHandler::store(const QList<PreparedJob *> &jobs)
         if (ingest->needsWrite) {
             toWrite.append(job);
             writes.append(&ingest->write);
+            for (DocumentWrite &attachment : ingest->attachments)
+                writes.append(&attachment);
         }
     }
     if (writes.isEmpty())
@@ -406,6 +412,9 @@ void IngestJobHandler::store(const QList<PreparedJob *> &jobs)
             job->result.insert(QStringLiteral("unchanged"), write.duplicate);
         if (write.replacedDocumentId != 0)
             job->result.insert(QStringLiteral("replaced_document_id"), write.replacedDocumentId);
+        if (!ingest->attachments.isEmpty() || !ingest->skippedAttachments.isEmpty())
+            job->result.insert(QStringLiteral("attachments"),
+                               attachmentResults(ingest->attachments, ingest->skippedAttachments));
         job->result.insert(QStringLiteral("latency_ms"),
                            qRound(ingest->timer.nsecsElapsed() / 100000.0) / 10.0);
     }

@@ -11,6 +11,7 @@
 #include "text/embedder.h"
 
 #include <QElapsedTimer>
+#include <QJsonArray>
 #include <QUrl>
 #include <memory>
 
@@ -60,6 +61,10 @@ private:
     QList<Vector> embedAll(const QList<Chunk> &chunks, const JobContext &job);
     QJsonObject readPagesWithoutText(Input &input, const JobContext &job);
     bool isStoredAlready(const DocumentRecord &document);
+    // An e-mail's supported attachments as documents of their own, written with
+    // the mail (core/ingest/attachmentingest.cpp); the unsupported ones in `skipped`.
+    QList<DocumentWrite> prepareAttachments(const Input &mail, const DocumentWrite &mailWrite,
+                                            const JobContext &job, QJsonArray &skipped);
     static QJsonObject resultJson(const QByteArray &type, const DocumentRecord &record,
                                   const ExtractedDocument &document);
 

@@ -58,6 +58,8 @@ QVariant nullIfEmpty(const QString &text)
 
 QString DocumentRecord::identity() const
 {
+    if (!attachmentIdentity.isEmpty())
+        return attachmentIdentity;
     if (!url.isEmpty())
         return QStringLiteral("url:") + url;
     if (!fileName.isEmpty())

@@ -81,6 +81,9 @@ struct DocumentRecord
     // URL documents: the page's ETag and Last-Modified, for a conditional refresh.
     QString httpEtag;
     QString httpLastModified;
+    // An e-mail's attachment: the mail's identity + "#attachment/<n>/<name>",
+    // so that re-ingesting the mail replaces it (core/ingest/attachmentingest.cpp).
+    QString attachmentIdentity;
 
     // What makes two inputs "the same document" within a tenant: the URL, the
     // source and file name, or for plain text its content.

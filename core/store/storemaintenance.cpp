@@ -14,8 +14,20 @@ bool KnowledgeStore::deleteDocument(const QString &tenant, qint64 documentId)
     remove.prepare(QStringLiteral("DELETE FROM documents WHERE id = ? AND tenant = ?"));
     remove.addBindValue(documentId);
     remove.addBindValue(tenant);
+    // An e-mail's attachments go with it: their identities are the mail's +
+    // "#attachment/<n>/<name>" (core/ingest/attachmentingest.cpp), a range of
+    // the (tenant, identity) index ('0' is the character after '/').
+    QSqlQuery attachments(database());
+    attachments.prepare(QStringLiteral(
+        "DELETE FROM documents WHERE tenant = ? AND identity >= (SELECT identity || "
+        "'#attachment/' FROM documents WHERE id = ? AND tenant = ?) AND identity < (SELECT "
+        "identity || '#attachment0' FROM documents WHERE id = ? AND tenant = ?)"));
+    for (const QVariant &value : {QVariant(tenant), QVariant(documentId), QVariant(tenant),
+                                  QVariant(documentId), QVariant(tenant)})
+        attachments.addBindValue(value);
     beginWrite();
     try {
+        run(attachments);
         run(remove);
         const bool removed = remove.numRowsAffected() > 0;
         if (removed)
