@@ -3,9 +3,12 @@
 #include "access/accesspolicy.h"
 #include "crawl/crawlfrontier.h"
 #include "queue/jobtime.h"
+#include "queue/refreshschedules.h"
 #include "server/inputvalidation.h"
 #include "server/jsonbody.h"
+#include "server/refreshroutes.h"
 
+#include <QDateTime>
 #include <QHttpServerRequest>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -129,6 +132,7 @@ QList<JobRequest> BatchRoutes::jsonItems(const RouteContext &context, BatchRecor
     common.tenant = batch.tenant;
     readJobOptions(field, m_limits, common);
     QList<JobRequest> requests;
+    QList<RefreshSchedule> schedules; // URL items with `refresh`
     const QJsonArray list = items.toArray();
     for (qsizetype i = 0; i < list.size() && i <= kMaxItems; ++i) {
         const QJsonObject item = list.at(i).toObject();
@@ -152,8 +156,22 @@ QList<JobRequest> BatchRoutes::jsonItems(const RouteContext &context, BatchRecor
                                             : !batch.source.isEmpty() ? batch.source
                                             : url.isEmpty()           ? QStringLiteral("docs")
                                                                       : QStringLiteral("web"));
+        if (const QJsonValue refresh = item.value(QStringLiteral("refresh"));
+            !refresh.isUndefined() && url.isEmpty())
+            throw ApiError{422, QStringLiteral("items[%1]: 'refresh' is for URLs").arg(i)};
+        try {
+            if (auto schedule = RefreshRoutes::requestedSchedule(
+                    item.value(QStringLiteral("refresh")), request))
+                schedules.append(std::move(*schedule));
+        } catch (const ApiError &error) {
+            throw ApiError{error.status, QStringLiteral("items[%1]: %2").arg(i).arg(error.message)};
+        }
         requests.append(std::move(request));
     }
+    // Recorded once every item is valid: a refused batch leaves no schedule.
+    RefreshSchedules refreshes(m_queue.connection());
+    for (const RefreshSchedule &schedule : std::as_const(schedules))
+        refreshes.upsert(schedule, QDateTime::currentMSecsSinceEpoch());
     return requests;
 }
 

@@ -4,6 +4,7 @@
 #include "queue/refreshschedules.h"
 #include "server/inputvalidation.h"
 #include "server/jsonbody.h"
+#include "server/refreshroutes.h"
 
 #include <QDateTime>
 #include <QHttpServerRequest>
@@ -180,34 +181,18 @@ JobRequest IngestRoutes::urlRequest(const RouteContext &context, Answer answer)
     return request;
 }
 
-// `refresh` ("hourly", "daily", "<N>h"): the URL is fetched again on that
-// schedule (core/queue/refreshschedules.h); this ingest is its first run.
+// `refresh`: the URL is fetched again on that schedule (server/refreshroutes.h);
+// this ingest is its first run.
 void IngestRoutes::scheduleRefresh(const RouteContext &context, JobRequest &request,
                                    ReplyJson &answer)
 {
-    const QJsonValue value = JsonBody(context.request).object().value(QStringLiteral("refresh"));
-    if (value.isUndefined() || value.isNull())
+    const std::optional<RefreshSchedule> schedule = RefreshRoutes::requestedSchedule(
+        JsonBody(context.request).object().value(QStringLiteral("refresh")), request);
+    if (!schedule)
         return;
-    const std::optional<int> everySec = RefreshSchedules::parseInterval(value.toString());
-    if (!everySec)
-        throw ApiError{422, QStringLiteral("field 'refresh' must be \"hourly\", \"daily\" or "
-                                           "\"<N>h\" with N from 1 to 8760")};
-    if (!request.urlUserInfo.isEmpty())
-        throw ApiError{422, QStringLiteral("field 'refresh' cannot be used with a URL that holds "
-                                           "credentials: the schedule would keep them")};
-    if (request.id.isEmpty())
-        request.id = JobQueue::newJobId();
-    RefreshSchedule schedule;
-    schedule.tenant = request.tenant;
-    schedule.source = request.source;
-    schedule.url = request.url;
-    schedule.every = value.toString();
-    schedule.everySec = *everySec;
-    schedule.metadata = request.metadata;
-    schedule.lastJobId = request.id;
     const QByteArray id = RefreshSchedules(m_queue.connection())
-                              .upsert(schedule, QDateTime::currentMSecsSinceEpoch());
-    answer.field("refresh_id", id).field("refresh", QStringView(schedule.every));
+                              .upsert(*schedule, QDateTime::currentMSecsSinceEpoch());
+    answer.field("refresh_id", id).field("refresh", QStringView(schedule->every));
 }
 
 JobRequest IngestRoutes::fileRequest(const RouteContext &context, Answer answer)

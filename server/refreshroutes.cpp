@@ -66,6 +66,31 @@ QJsonObject RefreshRoutes::scheduleJson(const RefreshSchedule &schedule)
                                           : QJsonValue(QString::fromLatin1(schedule.lastJobId))}};
 }
 
+std::optional<RefreshSchedule> RefreshRoutes::requestedSchedule(const QJsonValue &refresh,
+                                                                JobRequest &request)
+{
+    if (refresh.isUndefined() || refresh.isNull())
+        return std::nullopt;
+    const std::optional<int> everySec = RefreshSchedules::parseInterval(refresh.toString());
+    if (!everySec)
+        throw ApiError{422, QStringLiteral("field 'refresh' must be \"hourly\", \"daily\" or "
+                                           "\"<N>h\" with N from 1 to 8760")};
+    if (!request.urlUserInfo.isEmpty())
+        throw ApiError{422, QStringLiteral("field 'refresh' cannot be used with a URL that holds "
+                                           "credentials: the schedule would keep them")};
+    if (request.id.isEmpty())
+        request.id = JobQueue::newJobId();
+    RefreshSchedule schedule;
+    schedule.tenant = request.tenant;
+    schedule.source = request.source;
+    schedule.url = request.url;
+    schedule.every = refresh.toString();
+    schedule.everySec = *everySec;
+    schedule.metadata = request.metadata;
+    schedule.lastJobId = request.id;
+    return schedule;
+}
+
 ApiReply RefreshRoutes::list(const RouteContext &context)
 {
     const QUrlQuery query = context.request.query();

@@ -22,6 +22,12 @@ public:
     void registerOn(Router &router);
 
     static QJsonObject scheduleJson(const RefreshSchedule &schedule);
+    // A URL ingest's `refresh` ("hourly", "daily", "<N>h"; 422 otherwise, or
+    // with credentials in the URL): the schedule to record once the request
+    // is accepted, whose last job is this request's (given an id here), or
+    // nullopt without one.
+    static std::optional<RefreshSchedule> requestedSchedule(const QJsonValue &refresh,
+                                                            JobRequest &request);
 
 private:
     ApiReply list(const RouteContext &context);

@@ -158,6 +158,46 @@ private Q_SLOTS:
         QCOMPARE(m_site.requestCount("/notes"), 3);
     }
 
+    // A batch's URL items take `refresh` too; a text item or a bad one is
+    // refused with the item named, and a refused batch leaves no schedule.
+    void batchItemsAreRefreshedToo()
+    {
+        m_site.setResponse("/batch-page", page("\"b1\"", "Moraines mark where glaciers stood."));
+        const QString url = QString::fromLatin1(m_site.url("/batch-page"));
+        const auto batch = [this](const QJsonArray &items) {
+            return m_client->postJson(QStringLiteral("/knowledge/ingest-batch-async"),
+                                      {{"items", items}}, kEditorA);
+        };
+        const HttpResult textItem = batch({QJsonObject{{"url", url}, {"refresh", "2h"}},
+                                           QJsonObject{{"text", "not a page"}, {"refresh", "2h"}}});
+        QCOMPARE(textItem.status, 422);
+        QVERIFY2(textItem.json().value("error").toString().contains(QLatin1String("items[1]")),
+                 textItem.body.constData());
+        QCOMPARE(batch({QJsonObject{{"url", url}, {"refresh", "weekly"}}}).status, 422);
+        QCOMPARE(schedules(kAdminA).size(), 1); // only the one of the test before
+
+        const HttpResult accepted = batch({QJsonObject{{"url", url}, {"refresh", "2h"}}});
+        QCOMPARE(accepted.status, 200);
+        finished(accepted.json().value("job_ids").toArray().first().toString());
+        bool listed = false;
+        for (const QJsonValue &schedule : schedules(kAdminA)) {
+            if (schedule.toObject().value("url").toString() == url) {
+                listed = true;
+                QCOMPARE(schedule.toObject().value("every_seconds").toInt(), 7200);
+                QCOMPARE(schedule.toObject().value("last_status").toString(),
+                         QStringLiteral("finished"));
+                QCOMPARE(m_client
+                             ->send("DELETE",
+                                    QStringLiteral("/ops/refresh/") +
+                                        schedule.toObject().value("id").toString(),
+                                    {}, kAdminA)
+                             .status,
+                         200);
+            }
+        }
+        QVERIFY(listed);
+    }
+
     void schedulesAreKeptPerTenantAndCancelled()
     {
         const QString id = schedules(kAdminA).first().toObject().value("id").toString();
