@@ -15,6 +15,8 @@ namespace {
 QByteArray sidecarDigest(const QString &path)
 {
     QFile sidecar(WatchedFolder::sidecarOf(path));
+    if (QFileInfo(sidecar).isSymLink()) // never read (WatchService::fileMetadata)
+        return ":link";
     if (!sidecar.open(QIODevice::ReadOnly))
         return {};
     return ":" + QCryptographicHash::hash(sidecar.read(64 * 1024), QCryptographicHash::Sha256)

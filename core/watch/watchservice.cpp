@@ -161,6 +161,13 @@ QByteArray WatchService::fileMetadata(const WatchedFolder &folder, const QString
 {
     QJsonObject merged = QJsonDocument::fromJson(folder.metadata).object();
     QFile sidecar(WatchedFolder::sidecarOf(path));
+    // A sidecar is read as a plain file of the folder only: a symlink could
+    // lead to any JSON file this process can read, and show it as metadata.
+    if (QFileInfo(sidecar).isSymLink()) {
+        *error = QStringLiteral("skipped %1: %2 is a symbolic link (sidecars must be plain files)")
+                     .arg(QFileInfo(path).fileName(), QFileInfo(sidecar).fileName());
+        return {};
+    }
     if (sidecar.open(QIODevice::ReadOnly)) {
         const QByteArray bytes = sidecar.read(4 * metadata::kMaxBytes + 1);
         QJsonParseError parse{};

@@ -269,10 +269,19 @@ private Q_SLOTS:
                      .contains(QStringLiteral("c.txt.meta.json")),
                  QJsonDocument(watches).toJson().constData());
 
+        // A sidecar that is a symlink is not read (it could lead anywhere).
+        QTemporaryDir elsewhere;
+        QFile secret(elsewhere.filePath(QStringLiteral("secret.json")));
+        QVERIFY(secret.open(QIODevice::WriteOnly));
+        secret.write(R"({"password": "hunter2"})");
+        secret.close();
+        write(QStringLiteral("d.txt"), "Descent routes after a storm.");
+        QVERIFY(QFile::link(secret.fileName(), folder.filePath(QStringLiteral("d.txt.meta.json"))));
         write(QStringLiteral("b.txt.meta.json"), R"({"team": "rescue"})");
         QTRY_COMPARE_WITH_TIMEOUT(documents().value("b.txt").value("team").toString(),
                                   QStringLiteral("rescue"), 20000);
         QCOMPARE(documents().size(), 2); // the same document, its metadata replaced
+        QVERIFY(!documents().contains("d.txt"));
     }
 
     void badMetadataIsAClearError()
