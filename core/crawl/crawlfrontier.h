@@ -26,7 +26,6 @@ struct CrawlRequest
     bool sameSite = true;
     QByteArray metadata; // compact JSON, given to every page's document
     int delayMs = 1000;  // between two fetches of the site (robots' Crawl-delay when larger)
-    int priority = 0;    // unused; pages run at low priority
 };
 
 // A page of a crawl, as its job found it.
