@@ -126,7 +126,7 @@ void IngestService::reindexAfterEmbedderUpgrade()
         const QByteArray id = JobQueue(m_redisUrl).enqueue(request);
         qCWarning(lcService,
                   "the built-in embedder changed from %s to %s: re-indexing the store (job %s); "
-                  "ingest jobs wait for it",
+                  "ingest jobs meeting old vectors are retried meanwhile",
                   qPrintable(m_storedEmbedder.model), qPrintable(m_embedderInfo.model),
                   id.constData());
     } catch (const RedisUnavailable &error) {

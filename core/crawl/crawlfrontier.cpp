@@ -194,8 +194,13 @@ void CrawlFrontier::readSiteFiles(const QByteArray &id, const JobFields &crawl,
             crawl::parseSitemap(fetch(sitemaps[i]), kMaxSitemapUrls);
         for (const QString &url : entries.pages)
             candidates.append(sitemaps[i].resolved(QUrl(url)));
-        for (const QString &child : entries.sitemaps)
+        // Only about as many are kept as can be fetched (twice that, for
+        // repeats): an index naming 50,000 sitemaps builds no list of them here.
+        for (const QString &child : entries.sitemaps) {
+            if (sitemaps.size() >= 2 * kMaxSitemapFetches)
+                break;
             sitemaps.append(sitemaps[i].resolved(QUrl(child)));
+        }
     }
 }
 

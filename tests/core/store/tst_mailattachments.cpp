@@ -7,6 +7,7 @@
 
 #include <QTemporaryDir>
 #include <QTest>
+#include <memory>
 
 using namespace aether;
 
@@ -56,12 +57,24 @@ class TestMailAttachments : public QObject
 {
     Q_OBJECT
 
+private:
+    // A new, empty store file for each test.
+    KnowledgeStore &freshStore()
+    {
+        m_store.reset();
+        m_dir = std::make_unique<QTemporaryDir>();
+        m_store = std::make_unique<KnowledgeStore>(m_dir->filePath(QStringLiteral("k.db")));
+        m_store->open(kHash);
+        return *m_store;
+    }
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<KnowledgeStore> m_store;
+
 private Q_SLOTS:
     void jobProcessedTwiceLeavesOneCopy()
     {
-        QTemporaryDir dir;
-        KnowledgeStore store(dir.filePath(QStringLiteral("k.db")));
-        store.open(kHash);
+        KnowledgeStore &store = freshStore();
         QList<DocumentWrite> first = mailAndAttachment(QStringLiteral("job-1"), 1, "first");
         writeAll(store, first);
         QVERIFY(!first[0].error && !first[1].error);
@@ -77,9 +90,7 @@ private Q_SLOTS:
 
     void sameMailAgainReplacesItsAttachment()
     {
-        QTemporaryDir dir;
-        KnowledgeStore store(dir.filePath(QStringLiteral("k.db")));
-        store.open(kHash);
+        KnowledgeStore &store = freshStore();
         QList<DocumentWrite> first = mailAndAttachment(QStringLiteral("job-1"), 1, "old");
         writeAll(store, first);
         QList<DocumentWrite> later = mailAndAttachment(QStringLiteral("job-2"), 1, "new");
@@ -90,9 +101,7 @@ private Q_SLOTS:
 
     void twoMailsKeepTheirSameNamedAttachments()
     {
-        QTemporaryDir dir;
-        KnowledgeStore store(dir.filePath(QStringLiteral("k.db")));
-        store.open(kHash);
+        KnowledgeStore &store = freshStore();
         QList<DocumentWrite> one = mailAndAttachment(QStringLiteral("job-1"), 1, "one");
         writeAll(store, one);
         QList<DocumentWrite> other =
@@ -104,9 +113,7 @@ private Q_SLOTS:
 
     void deletingTheMailDeletesItsAttachments()
     {
-        QTemporaryDir dir;
-        KnowledgeStore store(dir.filePath(QStringLiteral("k.db")));
-        store.open(kHash);
+        KnowledgeStore &store = freshStore();
         QList<DocumentWrite> one = mailAndAttachment(QStringLiteral("job-1"), 1, "one");
         writeAll(store, one);
         QList<DocumentWrite> other =
@@ -123,9 +130,7 @@ private Q_SLOTS:
 
     void staleAttemptLosesTheAttachmentToo()
     {
-        QTemporaryDir dir;
-        KnowledgeStore store(dir.filePath(QStringLiteral("k.db")));
-        store.open(kHash);
+        KnowledgeStore &store = freshStore();
         QList<DocumentWrite> newer = mailAndAttachment(QStringLiteral("job-1"), 2, "newer");
         writeAll(store, newer);
         QList<DocumentWrite> stale = mailAndAttachment(QStringLiteral("job-1"), 1, "stale");
