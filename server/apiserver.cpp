@@ -7,6 +7,7 @@
 #include "server/replyorder.h"
 #include "server/requesthead.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QHttpServerRequest>
 #include <QLoggingCategory>
@@ -61,6 +62,8 @@ ApiServer::ApiServer(AccessPolicy access, qint64 maxBodyBytes, QObject *parent)
     m_tcpServer->setHeadGate([this](const RequestHead &head, const QHostAddress &client) {
         return screenHead(head, client);
     });
+    m_tcpServer->setRefusalCounter(
+        [metrics = m_httpMetrics](int status) { metrics->recordRefusal(status); });
 }
 
 bool ApiServer::listenOn(const QHostAddress &address, quint16 port, QString *error)
@@ -227,6 +230,7 @@ bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
         // another one: the two framed the bytes differently, and neither
         // reading can be trusted.
         admitted->markClosing();
+        m_httpMetrics->recordRefusal(400);
         order->deliver(
             slot,
             httpResponseBytes(ApiReply::error(400, QStringLiteral("malformed request")), true),
@@ -241,10 +245,19 @@ bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
     const HeaderLookup header = [&request](const QByteArray &name) { return request.value(name); };
     const Screening screening = screen(head->method, request.url().path(), header,
                                        request.remoteAddress(), !head->keyCounted);
+    // Refusals on the whole request (a ban begun since its head) count as
+    // refusals before routing; answers of routes are timed.
+    if (screening.refusal)
+        m_httpMetrics->recordRefusal(screening.refusal->status);
+    QElapsedTimer clock;
+    clock.start();
+    const bool routed = !screening.refusal;
     const ReplySender answer = [metrics = m_httpMetrics, order = QPointer<ReplyOrder>(order), slot,
-                                close, headOnly, method,
-                                route = screening.routeLabel](const ApiReply &reply) {
+                                close, headOnly, method, route = screening.routeLabel, clock,
+                                routed](const ApiReply &reply) {
         metrics->record(method, route, reply.status);
+        if (routed)
+            metrics->observe(method, route, reply.status, clock.nsecsElapsed() / 1e9);
         if (order) // gone with its socket when the client left
             order->deliver(slot, httpResponseBytes(reply, close, headOnly), close);
     };
@@ -254,12 +267,15 @@ bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
             : runRoute(*screening.route, request, screening.parameters, screening.access, answer);
     if (reply.stream && !headOnly) { // Server-Sent Events: the route keeps the connection
         m_httpMetrics->record(method, screening.routeLabel, reply.status);
+        m_httpMetrics->observe(method, screening.routeLabel, reply.status,
+                               clock.nsecsElapsed() / 1e9);
         order->deliver(slot, reply.streamHead, false);
         order->holdOpen();
         reply.stream(socket);
     } else if (reply.stream) { // HEAD of a stream: its head, and the end
         m_httpMetrics->record(method, screening.routeLabel, reply.status);
         admitted->markClosing();
+        m_httpMetrics->recordRefusal(400);
         order->deliver(slot, reply.streamHead, true);
     } else if (!reply.isDeferred()) {
         answer(reply);

@@ -35,6 +35,9 @@ public:
     // An answer refuses the request before its body is read; nullopt lets it in.
     using HeadGate =
         std::function<std::optional<ApiReply>(const RequestHead &, const QHostAddress &peer)>;
+    // Told the status of every request refused here (the gate's included),
+    // for aether_http_refusals_total; called on the connection's thread.
+    using RefusalCounter = std::function<void(int status)>;
 
     explicit ConnectionGuard(qint64 maxBodyBytes, QObject *parent = nullptr);
 
@@ -45,6 +48,7 @@ public:
     // Shared with every connection, so set them before listening.
     void setIdleTimeout(int milliseconds) { m_rules->idleTimeoutMs = milliseconds; }
     void setHeadGate(HeadGate gate) { m_rules->gate = std::move(gate); }
+    void setRefusalCounter(RefusalCounter counter) { m_rules->refused = std::move(counter); }
     void setMaxInflightBytes(qint64 bytes) { m_rules->budget = InflightBudget(bytes); }
 
     const InflightBudget &inflight() const { return m_rules->budget; }
@@ -63,6 +67,7 @@ public:
         qint64 maxBodyBytes = 0;
         int idleTimeoutMs = kDefaultIdleTimeoutMs;
         HeadGate gate;
+        RefusalCounter refused;
         InflightBudget budget{kDefaultMaxInflightBytes};
     };
 

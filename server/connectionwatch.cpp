@@ -318,6 +318,8 @@ void ConnectionWatch::refuseUnframed(int status, const QString &message)
 
 void ConnectionWatch::refuse(ApiReply reply, qint64 drainBytes)
 {
+    if (m_rules->refused)
+        m_rules->refused(reply.status);
     // A request refused in its body was admitted: its answer takes its slot.
     std::optional<AdmittedRequest> admitted;
     if (isInBody())

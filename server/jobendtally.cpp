@@ -93,15 +93,7 @@ void JobEndTally::count(const QByteArray &status, const QList<QByteArray> &ids,
 
 void JobEndTally::observe(const QByteArray &type, double seconds)
 {
-    Durations &durations = m_durations[type];
-    if (durations.buckets.isEmpty())
-        durations.buckets.fill(0, kBucketsSec.size());
-    for (qsizetype i = 0; i < kBucketsSec.size(); ++i) {
-        if (seconds <= kBucketsSec[i])
-            ++durations.buckets[i];
-    }
-    ++durations.count;
-    durations.sumSec += seconds;
+    m_durations[type].observe(kBucketsSec, seconds);
 }
 
 } // namespace aether

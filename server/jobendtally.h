@@ -1,5 +1,7 @@
 #pragma once
 
+#include "server/histogramcounts.h"
+
 #include <QByteArray>
 #include <QList>
 #include <QMap>
@@ -19,12 +21,7 @@ class JobEndTally
 public:
     static const QList<double> kBucketsSec; // upper bounds; +Inf is implied
 
-    struct Durations
-    {
-        QList<qint64> buckets; // cumulative, one per kBucketsSec entry
-        qint64 count = 0;
-        double sumSec = 0;
-    };
+    using Durations = HistogramCounts; // over kBucketsSec
 
     explicit JobEndTally(double sinceSec);
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "server/jobendtally.h"
+#include "server/metricstext.h"
 #include "server/router.h"
 
 namespace aether {
@@ -9,9 +10,11 @@ class HttpMetrics;
 class JobAdmin;
 class RedisConnection;
 
-// GET /metrics: Prometheus text format 0.0.4. Public to clients on loopback
-// (a Prometheus on the same host); from elsewhere it needs the admin role
-// (x-admin-key or an admin x-api-key), like /ops/*.
+// GET /metrics: Prometheus text format 0.0.4, or OpenMetrics 1.0.0 when the
+// request's Accept asks for application/openmetrics-text (MetricsText).
+// Public to clients on loopback (a Prometheus on the same host); from
+// elsewhere it needs the admin role (x-admin-key or an admin x-api-key), like
+// /ops/*.
 class MetricsRoutes
 {
 public:
@@ -20,10 +23,13 @@ public:
 
 private:
     ApiReply metrics(const RouteContext &context);
-    void appendQueue(QByteArray &out);
-    void appendJobEnds(QByteArray &out) const;
-    void appendHttp(QByteArray &out) const;
-    void appendStore(QByteArray &out) const;
+    void appendQueue(MetricsText &out);
+    void appendJobEnds(MetricsText &out) const;
+    void appendHttp(MetricsText &out) const;
+    void appendHttpDurations(MetricsText &out) const;
+    void appendRefusals(MetricsText &out) const;
+    void appendStore(MetricsText &out) const;
+    static void appendProcess(MetricsText &out);
 
     JobAdmin &m_admin;
     RedisConnection &m_redis;

@@ -6,8 +6,10 @@
 #include "embed/embedderfactory.h"
 #include "queue/jobadmin.h"
 #include "queue/jobqueue.h"
+#include "server/accessroutes.h"
 #include "server/apiserver.h"
 #include "server/bulkroutes.h"
+#include "server/dashboardroutes.h"
 #include "server/enqueuebatcher.h"
 #include "server/ingestroutes.h"
 #include "server/jobroutes.h"
@@ -124,6 +126,8 @@ bool HttpService::start(QString *error)
         *m_jobAdmin, m_queue->connection(), m_settings.databasePath, m_server->httpMetrics());
     m_metricsRoutes->registerOn(m_server->router());
     OpenApiRoutes().registerOn(m_server->router());
+    DashboardRoutes().registerOn(m_server->router());
+    AccessRoutes().registerOn(m_server->router());
 
     const QHostAddress address = m_settings.host == QLatin1String("localhost")
                                      ? QHostAddress(QHostAddress::LocalHost)

@@ -5,6 +5,7 @@
 #include "common/ingestservice.h"
 #include "common/liveservices.h"
 #include "common/logformat.h"
+#include "common/servicemanagernotifier.h"
 #include "common/signalwatcher.h"
 #include "config/settingsloader.h"
 
@@ -74,10 +75,14 @@ int main(int argc, char *argv[])
         return printAndExit(QStringLiteral("aether-ingestd: ") + error, 1);
     }
 
+    ServiceManagerNotifier serviceManager;
+    serviceManager.ready(service.port() ? QStringLiteral("serving on port %1").arg(service.port())
+                                        : QStringLiteral("workers only (--no-server)"));
     SignalWatcher signalWatcher;
     QObject::connect(&signalWatcher, &SignalWatcher::terminationRequested, &app,
-                     [&app](int signalNumber) {
+                     [&app, &serviceManager](int signalNumber) {
                          qInfo("signal %d: shutting down", signalNumber);
+                         serviceManager.stopping();
                          app.quit();
                      });
     const int code = app.exec();

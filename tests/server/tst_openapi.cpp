@@ -62,6 +62,23 @@ void collectRefs(const QJsonValue &value, QStringList *refs)
     }
 }
 
+// Paths of the schemas under `value` that say nullable without a type beside
+// it: an error in OpenAPI 3.0 (3.1 has no nullable at all).
+void collectUntypedNullables(const QJsonValue &value, const QString &where, QStringList *found)
+{
+    if (value.isObject()) {
+        const QJsonObject object = value.toObject();
+        if (object.contains(QLatin1String("nullable")) && !object.contains(QLatin1String("type")))
+            found->append(where);
+        for (auto it = object.begin(); it != object.end(); ++it)
+            collectUntypedNullables(it.value(), where + QLatin1Char('/') + it.key(), found);
+    } else if (value.isArray()) {
+        const QJsonArray array = value.toArray();
+        for (qsizetype i = 0; i < array.size(); ++i)
+            collectUntypedNullables(array[i], where + QLatin1Char('/') + QString::number(i), found);
+    }
+}
+
 } // namespace
 
 class TestOpenApi : public QObject
@@ -159,6 +176,47 @@ private Q_SLOTS:
         }
     }
 
+    // What client generators name and group by (openapi-typescript's
+    // operations, tags), and the refusals every client meets, shared.
+    void operationsCarryIdsTagsAndSharedRefusals()
+    {
+        QVERIFY(m_document.value("openapi").toString().startsWith(QLatin1String("3.0.")));
+        QSet<QString> tags;
+        for (const QJsonValue &tag : m_document.value("tags").toArray()) {
+            QVERIFY2(!tag.toObject().value("description").toString().isEmpty(),
+                     qPrintable(tag.toObject().value("name").toString()));
+            tags.insert(tag.toObject().value("name").toString());
+        }
+        static const QRegularExpression camelCase(QStringLiteral("^[a-z][A-Za-z0-9]*$"));
+        QSet<QString> ids;
+        const QJsonObject paths = m_document.value("paths").toObject();
+        for (auto path = paths.begin(); path != paths.end(); ++path) {
+            const QJsonObject item = path.value().toObject();
+            for (const QString &method : kMethods) {
+                if (!item.contains(method))
+                    continue;
+                const QJsonObject operation = item.value(method).toObject();
+                const QString where = method.toUpper() + QLatin1Char(' ') + path.key();
+                const QString id = operation.value("operationId").toString();
+                QVERIFY2(camelCase.match(id).hasMatch(), qPrintable(where));
+                QVERIFY2(!ids.contains(id), qPrintable(where + QStringLiteral(": ") + id));
+                ids.insert(id);
+                for (const QJsonValue &tag : operation.value("tags").toArray())
+                    QVERIFY2(tags.contains(tag.toString()), qPrintable(where));
+                checkSharedRefusals(where, path.key(), method, operation);
+                if (QTest::currentTestFailed())
+                    return;
+            }
+        }
+    }
+
+    void nullableHasItsType()
+    {
+        QStringList untyped;
+        collectUntypedNullables(m_document, QStringLiteral("#"), &untyped);
+        QVERIFY2(untyped.isEmpty(), qPrintable(untyped.join(QStringLiteral(", "))));
+    }
+
     void everyReferenceResolves()
     {
         QStringList refs;
@@ -188,6 +246,35 @@ private Q_SLOTS:
     }
 
 private:
+    // Host and header size are checked on every request; keys and bans on
+    // every keyed one; ids can be unknown; any POST may carry a body too
+    // large. Each answer is the shared one of components.responses.
+    static void checkSharedRefusals(const QString &where, const QString &path,
+                                    const QString &method, const QJsonObject &operation)
+    {
+        bool keyed = false;
+        for (const QJsonValue &requirement : operation.value("security").toArray())
+            keyed = keyed || !requirement.toObject().isEmpty();
+        QMap<QString, QString> expected{
+            {QStringLiteral("421"), QStringLiteral("MisdirectedRequest")},
+            {QStringLiteral("431"), QStringLiteral("HeadersTooLarge")}};
+        if (keyed) {
+            expected.insert(QStringLiteral("401"), QStringLiteral("Unauthorized"));
+            expected.insert(QStringLiteral("429"), QStringLiteral("TooManyRequests"));
+        }
+        if (path.contains(QLatin1Char('{')))
+            expected.insert(QStringLiteral("404"), QStringLiteral("NotFound"));
+        const QJsonObject responses = operation.value("responses").toObject();
+        for (auto it = expected.cbegin(); it != expected.cend(); ++it)
+            QVERIFY2(responses.value(it.key()).toObject().value("$ref").toString() ==
+                         QStringLiteral("#/components/responses/") + it.value(),
+                     qPrintable(where + QStringLiteral(": ") + it.key()));
+        if (keyed)
+            QVERIFY2(responses.contains(QStringLiteral("403")), qPrintable(where));
+        if (method == QLatin1String("post"))
+            QVERIFY2(responses.contains(QStringLiteral("413")), qPrintable(where));
+    }
+
     QSet<QString> documentedOperations() const
     {
         QSet<QString> operations;

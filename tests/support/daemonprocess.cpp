@@ -45,6 +45,10 @@ QString DaemonProcess::databasePath() const
 
 QString DaemonProcess::log()
 {
+    // Take what the daemon wrote that no event loop has read from the pipe yet
+    // (tests often ask right after a blocking call); bounded, as it may write on.
+    for (int reads = 0; reads < 64 && m_process.waitForReadyRead(0); ++reads) {
+    }
     m_log += QString::fromUtf8(m_process.readAll());
     return m_log;
 }
