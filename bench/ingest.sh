@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # End-to-end ingest of a large plain-text corpus: MB files of 100-500 KB are
-# uploaded with curl (4 at a time) to a fresh aether-ingestd (its own private
+# uploaded by one curl process (4 at a time) to a fresh aether-ingestd (its own private
 # Redis, default workers, a temporary data dir, a free port), which extracts,
 # chunks, embeds and stores them. Prints MB/s and chunks/s from the first
-# upload to the last job's end, and how many jobs failed.
+# upload to the last job's end, and how many jobs failed; then the store's
+# ceiling for the same corpus (aether-bench-store-ceiling) and ours as a share of it.
 # Then the same corpus, uploaded the same way, through the reference peer
 # (../shared/peer: FastAPI + RQ, as many SimpleWorker processes as ours has
 # worker threads), timed the same way. The peer needs
@@ -44,13 +45,27 @@ trap cleanup EXIT
 source bench/common.sh
 [ -x "$daemon" ] || { echo "no $daemon: build it first (cmake --build $build --target aether-ingestd)" >&2; exit 1; }
 
-upload() { # prints the job id of one file
-    curl -sf -X POST "$1/knowledge/ingest-file-async" -H "x-api-key: test-key" -H "x-role: editor" \
-        -F "file=@$2;type=text/plain" -F "source=bench" | grep -o '"job_id":"[^"]*"' | cut -d'"' -f4
-}
-export -f upload
+# One curl process sends every file, 4 at a time over kept-alive connections:
+# a curl process per file costs ~30 ms of CPU to start, which on 2 cores took
+# more CPU than the server it measured.
 upload_corpus() { # $1: base URL; job ids to $work/ids-$2
-    find "$work/corpus" -type f -print0 | xargs -0 -P 4 -I{} bash -c 'upload "$0" "$1"' "$1" {} > "$work/ids-$2" || true
+    local config="$work/uploads-$2.curl" answers="$work/answers-$2" i=0 file
+    mkdir -p "$answers"
+    : > "$config"
+    while IFS= read -r -d '' file; do
+        [ "$i" -eq 0 ] || echo "next" >> "$config"
+        i=$((i + 1))
+        cat >> "$config" <<CONFIG
+url = "$1/knowledge/ingest-file-async"
+header = "x-api-key: test-key"
+header = "x-role: editor"
+form = "file=@$file;type=text/plain"
+form = "source=bench"
+output = "$answers/$i.json"
+CONFIG
+    done < <(find "$work/corpus" -type f -print0)
+    curl -s -Z --parallel-max 4 -K "$config" || true
+    cat "$answers"/*.json 2>/dev/null | grep -o '"job_id":"[^"]*"' | cut -d'"' -f4 > "$work/ids-$2" || true
     local accepted
     accepted=$(wc -l < "$work/ids-$2")
     [ "$accepted" -eq "$files" ] || echo "  only $accepted of $files uploads were accepted" >&2
@@ -71,7 +86,7 @@ env -u REDIS_URL WORKERS="$workers" AETHER_PORT="$port" AETHER_DATA_DIR="$work/d
 daemon_pid=$!
 wait_http "$base/healthz" 300 || { tail -20 "$work/daemon.log" >&2; exit 1; }
 
-echo "== upload with curl (4 in parallel), then wait for every job to end"
+echo "== upload with one curl (4 transfers at a time), then wait for every job to end"
 start=$(now)
 upload_corpus "$base" ours
 uploaded=$(now)
@@ -88,6 +103,20 @@ awk -v b="$bytes" -v f="$files" -v c="$chunks" -v x="$failed" -v r="$((files - a
 }'
 result=$(awk -v b="$bytes" -v f="$files" -v c="$chunks" -v x="$((failed + files - accepted))" -v s="$start" -v e="$end" 'BEGIN {
     printf "mb=%.1f files=%d ours_mb_per_s=%.2f ours_chunks_per_s=%.0f ours_failed=%d", b / 1e6, f, b / 1e6 / (e - s), c / (e - s), x }')
+
+# The store's ceiling for this corpus (bench/storeceiling): its chunks and
+# vectors inserted straight into the schema by one writer.
+ceiling_program="$(realpath "$build")/bench/storeceiling/aether-bench-store-ceiling"
+if [ -x "$ceiling_program" ]; then
+    echo "== store ceiling: the same corpus chunked and embedded first, then only inserted"
+    "$ceiling_program" "$work/corpus" "$work" | tee "$work/ceiling.log" | sed 's/^/  /'
+    ceiling=$(sed -n 's/^RESULT store_ceiling mb_per_s=\([0-9.]*\).*/\1/p' "$work/ceiling.log")
+    ours=$(echo "$result" | grep -o 'ours_mb_per_s=[0-9.]*' | cut -d= -f2)
+    awk -v o="$ours" -v c="$ceiling" 'BEGIN { printf "  end to end is %.0f %% of the ceiling (%.2f of %.2f MB/s)\n", 100 * o / c, o, c }'
+    result="$result ceiling_mb_per_s=$ceiling"
+else
+    echo "== store ceiling skipped: no $ceiling_program (cmake --build $build --target aether-bench-store-ceiling)"
+fi
 
 # Why the peer cannot run here, or nothing.
 peer_missing() {
@@ -119,7 +148,8 @@ start_peer() { # redis, the API and $workers SimpleWorkers, all ready
     echo "the peer's workers did not start" >&2
     return 1
 }
-peer_ended() { echo $(( $($peer_redis ZCARD aether:finished:ingest) + $($peer_redis ZCARD aether:failed:ingest) )); }
+# The peer is RQ itself: its ended jobs are in RQ's own registries.
+peer_ended() { echo $(( $($peer_redis ZCARD rq:finished:ingest) + $($peer_redis ZCARD rq:failed:ingest) )); }
 
 why=$(peer_missing)
 if [ -n "$why" ]; then
@@ -138,7 +168,7 @@ while [ "$(peer_ended)" -lt "$peer_accepted" ]; do
     sleep 0.05
 done
 end=$(now)
-peer_failed=$(( $($peer_redis ZCARD aether:failed:ingest) + files - peer_accepted ))
+peer_failed=$(( $($peer_redis ZCARD rq:failed:ingest) + files - peer_accepted ))
 peer_chunks=$($py -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from chunks").fetchone()[0])' "$work/peer.db")
 awk -v b="$bytes" -v c="$peer_chunks" -v x="$peer_failed" -v s="$start" -v u="$uploaded" -v e="$end" 'BEGIN {
     printf "  uploads: %.2f s (%.1f MB/s accepted)\n", u - s, b / 1e6 / (u - s)

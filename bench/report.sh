@@ -213,7 +213,16 @@ rows_ingest() {
         row "$what" "$(fmt '%.2f MB/s' "$o")$failed" "$base" "skipped: ${peer_reason:-see its output}" "–" "–"
         return
     fi
-    row "$what" "$(fmt '%.2f MB/s' "$o")$failed" "$base" "$(fmt '%.2f MB/s' "$p")" "$(ratio "$o" "$p")" "–"
+    row "$what" "$(fmt '%.2f MB/s' "$o")$failed" "$base" "$(fmt '%.2f MB/s' "$p")" "$(ratio "$o" "$p")" \
+        "$(target "≥ 3x the peer" "$(awk -v a="$o" -v b="$p" 'BEGIN { print (a >= 3 * b) ? 1 : 0 }')")"
+    local c
+    c=$(value ingest ceiling_mb_per_s)
+    if [ -n "$c" ]; then
+        row "ingest end to end against the store's ceiling (same corpus)" "$(fmt '%.2f MB/s' "$o")" \
+            "store ceiling: the corpus's chunks and vectors inserted straight into the schema, one writer" \
+            "$(fmt '%.2f MB/s' "$c")" "$(ratio "$o" "$c")" \
+            "$(target "≥ 0.7x the ceiling" "$(awk -v a="$o" -v b="$c" 'BEGIN { print (a >= 0.7 * b) ? 1 : 0 }')")"
+    fi
 }
 rows_retrieval() {
     local precision="search precision: 20 one-answer queries among 500 unrelated notes"

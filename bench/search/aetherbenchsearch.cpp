@@ -1,7 +1,13 @@
-// Search latency at 10,000 and 100,000 chunks of 384 dimensions: HybridSearch
-// (hybrid and vector modes), the bare VectorIndex scan and FAISS IndexFlatIP
-// over the same vectors and queries, in one run (issue 5's "Done when").
-//   aether-bench-search [--sizes 10000,100000] [--queries 200] [--warmup 20] [--keep DIR]
+// Search latency at 10,000 and 100,000 chunks of 384 dimensions (or up to
+// 1,000,000: --sizes 100000,1000000): HybridSearch (hybrid and vector
+// modes), the bare VectorIndex scan and FAISS IndexFlatIP over the same
+// vectors and queries, in one run (issue 5's "Done when"); then the
+// approximate index of large tenants (issue 17): its build time and memory,
+// latency and recall@10 against the exact scan, for the benchmark's queries
+// (sparse: the column scan) and for passages (dense: the graph), and
+// HybridSearch reading the saved graph as after a restart.
+//   aether-bench-search [--sizes 10000,100000 | --sizes 100000 1000000] [--queries 200]
+//                       [--warmup 20] [--keep DIR]
 
 #include "corpusstore.h"
 #include "syntheticcorpus.h"
@@ -42,6 +48,10 @@ namespace {
 constexpr int kK = 10;
 constexpr double kHybridTargetMs = 20;
 constexpr int kTargetChunks = 100000;
+// Issue 17: with the approximate index, at 1,000,000 chunks.
+constexpr double kAnnHybridTargetMs = 10;
+constexpr double kAnnTargetRecall = 0.95;
+constexpr int kAnnTargetChunks = 1000000;
 
 struct Options
 {
@@ -148,6 +158,109 @@ void printRow(const Series &series)
                                      : qPrintable(QString::number(series.agreement, 'f', 3)));
 }
 
+qint64 storeDeletions(const QSqlDatabase &db)
+{
+    QSqlQuery query(db);
+    query.exec(QStringLiteral("SELECT value FROM meta WHERE key = 'deletions'"));
+    return query.next() ? query.value(0).toLongLong() : 0;
+}
+
+// The approximate index of a large tenant (VectorIndex's column scan for
+// sparse queries and graph for dense ones), built over the whole store
+// whatever its size, against the exact scan `index`.
+void benchmarkApproximate(const QString &path, const QSqlDatabase &db, const VectorIndex &index,
+                          const SyntheticCorpus &corpus, int documents,
+                          const std::vector<Vector> &probes, const QStringList &queries,
+                          const Series &scan, const Options &options)
+{
+    const qint64 deletions = storeDeletions(db);
+    VectorIndex approximate;
+    approximate.loadFrom(db, kTenant);
+    approximate.setAnnThreshold(1);
+    approximate.setAnnFile(HybridSearch::annFilePath(path, kTenant));
+    QElapsedTimer timer;
+    timer.start();
+    approximate.buildAnn();
+    const double buildSeconds = double(timer.nsecsElapsed()) / 1e9;
+    timer.start();
+    approximate.saveAnn(deletions);
+    const double saveSeconds = double(timer.nsecsElapsed()) / 1e9;
+    const double graphMb = double(approximate.annBytes()) / 1e6;
+    const double indexMb = double(approximate.vectorBytes()) / 1e6;
+    const double exactMb = double(index.vectorBytes()) / 1e6;
+    const double annMb = graphMb + indexMb - exactMb; // the graph and the column copy
+
+    // "More like this": passages of documents the store does not hold.
+    std::vector<Vector> passages;
+    for (int i = 0; i < options.queries; ++i)
+        passages.push_back(HashEmbedder::embedOne(corpus.chunkText(documents + i, i % 10)));
+    Series annQueries = measure(QStringLiteral("approximate, bench queries (%1)")
+                                    .arg(QLatin1String(approximate.method(probes[0]))),
+                                options.queries, options.warmup, [&](int query) {
+                                    return hitIds(approximate.search(probes[size_t(query)], kK));
+                                });
+    annQueries.agreement = agreement(annQueries, scan);
+    Series passageScan =
+        measure(QStringLiteral("exact scan, passages"), options.queries, options.warmup,
+                [&](int query) { return hitIds(index.search(passages[size_t(query)], kK)); });
+    Series annPassages = measure(QStringLiteral("approximate, passages (%1)")
+                                     .arg(QLatin1String(approximate.method(passages[0]))),
+                                 options.queries, options.warmup, [&](int query) {
+                                     return hitIds(approximate.search(passages[size_t(query)], kK));
+                                 });
+    annPassages.agreement = agreement(annPassages, passageScan);
+
+    // A restart: HybridSearch reads the saved graph on its first search.
+    HybridSearch hybrid(path);
+    hybrid.setAnnThreshold(1);
+    timer.start();
+    const VectorIndex &loaded = hybrid.vectorIndex(kTenant);
+    const double loadSeconds = double(timer.nsecsElapsed()) / 1e9;
+    const bool readBack = loaded.hasAnn() && !loaded.annBuilding();
+    const auto hybridSearch = [&](SearchQuery::Mode mode) {
+        return [&, mode](int query) {
+            return hitIds(hybrid.search(SearchQuery{queries[query], kTenant, {}, kK, mode}));
+        };
+    };
+    Series hybridMode =
+        measure(QStringLiteral("HybridSearch approximate, mode hybrid"), options.queries,
+                options.warmup, hybridSearch(SearchQuery::Mode::Hybrid));
+    Series vectorMode =
+        measure(QStringLiteral("HybridSearch approximate, mode vector"), options.queries,
+                options.warmup, hybridSearch(SearchQuery::Mode::Vector));
+    vectorMode.agreement = agreement(vectorMode, scan);
+
+    std::printf("\n| %-44s | %8s | %8s | %8s | %s |\n", "approximate index, k=10, ms per query",
+                "p50", "p99", "mean", "recall@10 vs scan");
+    std::printf("|%s|%s|%s|%s|%s|\n", "----------------------------------------------",
+                "----------", "----------", "----------", "-------------------");
+    for (const Series *row : {&hybridMode, &vectorMode, &annQueries, &annPassages, &passageScan})
+        printRow(*row);
+    std::printf("\ngraph: %lld nodes, built in %.1f s (one thread), saved in %.2f s, read back "
+                "by HybridSearch with the vectors in %.1f s (%s)\n",
+                qlonglong(approximate.annNodes()), buildSeconds, saveSeconds, loadSeconds,
+                readBack ? "read, not rebuilt" : "NOT read back");
+    std::printf("memory per index: exact %.0f MB (floats + int8 codes), approximate adds %.0f MB "
+                "(graph %.0f MB, column copy %.0f MB); each search thread holds its own\n",
+                exactMb, annMb, graphMb, annMb - graphMb);
+    if (probes.size() > 0 && int(index.size()) == kAnnTargetChunks)
+        std::printf("target: hybrid p50 <= %.0f ms with recall@10 >= %.2f at %d chunks: %s "
+                    "(%.3f ms, recall %.3f)\n",
+                    kAnnHybridTargetMs, kAnnTargetRecall, kAnnTargetChunks,
+                    hybridMode.percentile(0.5) <= kAnnHybridTargetMs &&
+                            annQueries.agreement >= kAnnTargetRecall
+                        ? "met"
+                        : "NOT met",
+                    hybridMode.percentile(0.5), annQueries.agreement);
+    std::printf("ann: build_s=%.1f mb=%.0f p50_ms=%.3f p99_ms=%.3f recall10=%.4f "
+                "passages_p50_ms=%.3f passages_recall10=%.4f hybrid_p50_ms=%.3f "
+                "hybrid_p99_ms=%.3f\n",
+                buildSeconds, annMb, annQueries.percentile(0.5), annQueries.percentile(0.99),
+                annQueries.agreement, annPassages.percentile(0.5), annPassages.agreement,
+                hybridMode.percentile(0.5), hybridMode.percentile(0.99));
+    std::fflush(stdout);
+}
+
 void benchmarkSize(int chunks, const Options &options)
 {
     QTemporaryDir temporary;
@@ -182,7 +295,7 @@ void benchmarkSize(int chunks, const Options &options)
     db.setDatabaseName(path);
     if (!db.open())
         throw StoreError(db.lastError().text());
-    const StoredVectors stored = readVectors(db);
+    StoredVectors stored = readVectors(db);
     VectorIndex index;
     index.loadFrom(db, kTenant);
 
@@ -201,10 +314,10 @@ void benchmarkSize(int chunks, const Options &options)
         return ids;
     };
 
-    HybridSearch hybrid(path);
+    auto hybrid = std::make_unique<HybridSearch>(path);
     const auto hybridSearch = [&](SearchQuery::Mode mode) {
         return [&, mode](int query) {
-            return hitIds(hybrid.search(SearchQuery{queries[query], kTenant, {}, kK, mode}));
+            return hitIds(hybrid->search(SearchQuery{queries[query], kTenant, {}, kK, mode}));
         };
     };
 
@@ -269,6 +382,14 @@ void benchmarkSize(int chunks, const Options &options)
                     hybridMode.percentile(0.5) <= kHybridTargetMs ? "met" : "NOT met",
                     hybridMode.percentile(0.5));
     std::fflush(stdout);
+
+    // Only the exact index and the store stay for the approximate part.
+    hybrid.reset();
+    flat.reset();
+    flat.codes.shrink_to_fit();
+    stored = {};
+    benchmarkApproximate(path, db, index, corpus, documents, probes, queries, scan, options);
+
     db.close();
     db = QSqlDatabase();
     QSqlDatabase::removeDatabase(QStringLiteral("bench"));
@@ -291,10 +412,14 @@ Options parse(const QCoreApplication &app)
                                   QStringLiteral("keep the stores in this folder, to inspect them"),
                                   QStringLiteral("dir"));
     parser.addOptions({sizes, queries, warmup, keep});
+    parser.addPositionalArgument(QStringLiteral("more sizes"),
+                                 QStringLiteral("more chunk counts (--sizes 100000 1000000)"));
     parser.process(app);
     Options options;
     options.sizes.clear();
-    for (const QString &size : parser.value(sizes).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+    const QStringList given = parser.value(sizes).split(QLatin1Char(','), Qt::SkipEmptyParts) +
+                              parser.positionalArguments();
+    for (const QString &size : given) {
         if (size.toInt() > 0)
             options.sizes.append(size.toInt());
     }

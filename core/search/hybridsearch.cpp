@@ -4,6 +4,7 @@
 #include "text/hashembedder.h"
 #include "text/stopwords.h"
 
+#include <QCryptographicHash>
 #include <QHash>
 #include <QJsonDocument>
 #include <QRegularExpression>
@@ -235,23 +236,58 @@ void HybridSearch::readChangeCounters()
     }
 }
 
+QString HybridSearch::annFilePath(const QString &databasePath, const QString &tenant)
+{
+    const QByteArray digest =
+        QCryptographicHash::hash(tenant.toUtf8(), QCryptographicHash::Sha1).toHex();
+    return databasePath + QStringLiteral(".ann-") + QString::fromLatin1(digest.left(16));
+}
+
+void HybridSearch::setAnnThreshold(qsizetype vectors)
+{
+    m_annThreshold = vectors;
+    for (auto &[tenant, cached] : m_indexes)
+        cached.index->setAnnThreshold(vectors);
+}
+
+VectorIndex &HybridSearch::vectorIndex(const QString &tenant)
+{
+    readChangeCounters();
+    indexFor(tenant);
+    return *m_indexes[tenant.toStdString()].index;
+}
+
+// A small index reloads after removals (it is quick); one with a graph is
+// reconciled instead, which keeps the graph and tombstones what went.
 const VectorIndex &HybridSearch::indexFor(const QString &tenant)
 {
     CachedIndex &cached = m_indexes[tenant.toStdString()];
-    if (cached.deletions != m_deletions) {
-        cached.index.clear();
-        cached.generation = -1;
+    VectorIndex &index = *cached.index;
+    if (cached.generation < 0) {
+        index.setAnnThreshold(m_annThreshold);
+        index.setAnnFile(annFilePath(m_reader.path(), tenant));
     }
-    if (cached.generation != m_generation) {
-        try {
-            cached.index.loadFrom(database(), tenant, cached.index.lastChunkId());
-        } catch (const StoreError &error) {
-            throw SearchError(QString::fromLocal8Bit(error.what()));
+    try {
+        if (cached.deletions >= 0 && cached.deletions != m_deletions) {
+            if (index.hasAnn() || index.annBuilding()) {
+                index.reconcileWith(database(), tenant);
+                cached.generation = m_generation;
+            } else {
+                index.clear();
+                cached.generation = -1;
+            }
+            cached.deletions = m_deletions;
         }
-        cached.generation = m_generation;
-        cached.deletions = m_deletions;
+        if (cached.generation != m_generation) {
+            index.loadFrom(database(), tenant, index.lastChunkId());
+            cached.generation = m_generation;
+            cached.deletions = m_deletions;
+        }
+    } catch (const StoreError &error) {
+        throw SearchError(QString::fromLocal8Bit(error.what()));
     }
-    return cached.index;
+    index.maintain(m_deletions);
+    return index;
 }
 
 Vector HybridSearch::embedQuery(const QString &text)

@@ -4,6 +4,7 @@
 #include "store/storemeta.h"
 #include "store/storeschema.h"
 #include "store/storestatements.h"
+#include "store/walcheckpointer.h"
 
 #include <QAtomicInteger>
 #include <QDateTime>
@@ -122,6 +123,7 @@ void KnowledgeStore::open(const EmbedderInfo &embedder)
     migrate();
     m_file = FileIdentity::of(m_path);
     m_statements = std::make_unique<Statements>(db);
+    m_checkpointer = WalCheckpointer::forStore(m_path);
 }
 
 void KnowledgeStore::checkFileIdentity() const
@@ -151,6 +153,11 @@ void KnowledgeStore::configureConnection()
     exec(QStringLiteral("PRAGMA journal_mode=WAL"));
     exec(QStringLiteral("PRAGMA synchronous=NORMAL"));
     exec(QStringLiteral("PRAGMA foreign_keys=ON"));
+    // The log is copied into the database by the WalCheckpointer's thread, not
+    // in a writer's commit (store/walcheckpointer.h); a log that grew while
+    // readers held it is cut back to 64 MB when it starts over.
+    exec(QStringLiteral("PRAGMA wal_autocheckpoint=0"));
+    exec(QStringLiteral("PRAGMA journal_size_limit=67108864"));
 }
 
 void KnowledgeStore::migrate()
@@ -240,6 +247,7 @@ void KnowledgeStore::writeChunks(qint64 documentId, const QList<Chunk> &chunks,
                                  const QList<Vector> &vectors, const CancelToken &cancel)
 {
     QSqlQuery &chunkInsert = m_statements->insertChunk;
+    QSqlQuery &textIndex = m_statements->indexChunkText;
     QSqlQuery &vectorInsert = m_statements->insertVector;
     for (qsizetype i = 0; i < chunks.size(); ++i) {
         if (i > 0 && i % kChunksPerCancelCheck == 0)
@@ -253,7 +261,11 @@ void KnowledgeStore::writeChunks(qint64 documentId, const QList<Chunk> &chunks,
         chunkInsert.addBindValue(qint64(chunk.start));
         chunkInsert.addBindValue(qint64(chunk.end));
         run(chunkInsert);
-        vectorInsert.addBindValue(chunkInsert.lastInsertId());
+        const QVariant chunkId = chunkInsert.lastInsertId();
+        textIndex.addBindValue(chunkId);
+        textIndex.addBindValue(chunk.text);
+        run(textIndex);
+        vectorInsert.addBindValue(chunkId);
         vectorInsert.addBindValue(vectorBlob(vectors[i]));
         run(vectorInsert);
     }

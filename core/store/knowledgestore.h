@@ -18,6 +18,8 @@
 
 namespace aether {
 
+class WalCheckpointer;
+
 // The store cannot be opened or written; the message says what to do.
 class StoreError : public std::runtime_error
 {
@@ -222,6 +224,7 @@ private:
     EmbedderInfo m_configured;
     EmbedderInfo m_stored; // as read at the start of the current write transaction
     std::unique_ptr<Statements> m_statements;
+    std::shared_ptr<WalCheckpointer> m_checkpointer; // after the connection closes, it may stop
 };
 
 } // namespace aether

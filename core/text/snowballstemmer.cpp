@@ -30,4 +30,13 @@ QString SnowballStemmer::stem(QStringView word) const
                              sb_stemmer_length(m_stemmer.get()));
 }
 
+std::string_view SnowballStemmer::stemUtf8(std::string_view word) const
+{
+    const sb_symbol *stemmed = sb_stemmer_stem(
+        m_stemmer.get(), reinterpret_cast<const sb_symbol *>(word.data()), int(word.size()));
+    if (!stemmed)
+        return word;
+    return {reinterpret_cast<const char *>(stemmed), size_t(sb_stemmer_length(m_stemmer.get()))};
+}
+
 } // namespace aether

@@ -3,6 +3,7 @@
 #include <QString>
 #include <QStringView>
 #include <memory>
+#include <string_view>
 
 struct sb_stemmer;
 
@@ -23,6 +24,9 @@ public:
 
     // The stem of one lower-case word; the word itself when it has none.
     QString stem(QStringView word) const;
+    // The same for a word already in UTF-8, without conversions: the stem's
+    // bytes stay valid until the next call on this stemmer.
+    std::string_view stemUtf8(std::string_view word) const;
 
 private:
     struct Deleter

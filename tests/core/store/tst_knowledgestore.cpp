@@ -5,6 +5,7 @@
 #include "text/hashembedder.h"
 
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QJsonObject>
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -174,6 +175,22 @@ private Q_SLOTS:
         QCOMPARE(scalar(QStringLiteral(
                      "SELECT COUNT(*) FROM chunks_fts WHERE chunks_fts MATCH 'worker'")),
                  1);
+    }
+
+    // Writers never checkpoint (a commit that did would hold the write lock
+    // through two fsyncs): the store's own thread copies the log into the
+    // database file while the store stays open (store/walcheckpointer.h).
+    void theLogIsCopiedIntoTheDatabaseWhileOpen()
+    {
+        KnowledgeStore store(path());
+        store.open(kHash);
+        const qint64 emptySize = QFileInfo(path()).size();
+        for (int job = 0; job < 20; ++job) {
+            const QList<Chunk> chunks = chunksOf(numbered(QStringLiteral("job %1").arg(job), 50));
+            store.write(record(QStringLiteral("job-%1").arg(job)), chunks, vectorsOf(chunks));
+        }
+        // 1,000 chunks and their vectors (1.5 MB) reach the file, not only the log.
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(path()).size() > emptySize + 1024 * 1024, 10000);
     }
 
     void theSameJobWrittenTwiceLeavesOneCopy()

@@ -1,5 +1,6 @@
 #include "text/hashembedder.h"
 
+#include <QCryptographicHash>
 #include <QTest>
 
 #include <cmath>
@@ -32,6 +33,8 @@ private Q_SLOTS:
     void isDeterministic();
     void knownValues_data();
     void knownValues();
+    void sentencesKeepTheirVectors_data();
+    void sentencesKeepTheirVectors();
     void vectorsHaveUnitNorm();
     void textWithoutWordsIsZero();
     void ignoresCaseAndPunctuation();
@@ -108,6 +111,41 @@ void TestHashEmbedder::knownValues()
     for (int i = 0; i < 384; ++i)
         QVERIFY2(std::abs(actual[i] - expected[i] / std::sqrt(squares)) < 1e-6,
                  qPrintable(QString::number(i)));
+}
+
+// Whole texts (word pairs, stop words, digits, accents, other scripts, mixed
+// words) against digests of their vectors as hash-v3 made them before the
+// ASCII fast path: a store's vectors stay valid only while every text embeds
+// to the same vector, so no speed-up may change one. Values are rounded to
+// 1e-6 before hashing, so the digest does not depend on the last float bit.
+void TestHashEmbedder::sentencesKeepTheirVectors_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QByteArray>("digest");
+    QTest::newRow("ascii") << QStringLiteral(
+        "The quick brown fox jumps over the lazy dog; 42 glaciers retreated in 2019, "
+        "and the moraine's boulders were mapped by the Survey.") << QByteArray("3f7ee7f987a8d58a");
+    QTest::newRow("accents") << QStringLiteral("Crème brûlée at the café: Größe, naïve résumé, "
+                                               "ÉCOLE and École are one word.")
+                             << QByteArray("843d56cb32580629");
+    QTest::newRow("scripts") << QStringLiteral("Москва is Moscow; 東京 is Tokyo; Ελλάδα, "
+                                               "x² and ﬁne ligatures, İstanbul, straße.")
+                             << QByteArray("ca25c1d49ffa4b8c");
+    QTest::newRow("mixed-words") << QStringLiteral("naïveté vs naivete, CAFÉs and cafes, "
+                                                   "ABC123def über-cool e-mail")
+                                 << QByteArray("72072e56662dee80");
+}
+
+void TestHashEmbedder::sentencesKeepTheirVectors()
+{
+    QFETCH(QString, text);
+    QFETCH(QByteArray, digest);
+    QByteArray rounded;
+    for (const float value : HashEmbedder::embedOne(text))
+        rounded += QByteArray::number(qRound64(double(value) * 1e6)) + ',';
+    const QByteArray actual =
+        QCryptographicHash::hash(rounded, QCryptographicHash::Sha256).toHex().left(16);
+    QCOMPARE(actual, digest);
 }
 
 void TestHashEmbedder::vectorsHaveUnitNorm()
