@@ -218,6 +218,7 @@ void IngestService::startWorkers()
     options.worker.retryBackoffMs = m_settings.retryBackoffMs;
     options.worker.defaultTimeoutSec = m_settings.jobTimeoutSec;
     options.supervisor.failureTtlSec = m_settings.failureTtlSec;
+    options.supervisor.maxRecoveries = m_settings.maxRecoveries;
     PipelineSettings pipeline = pipelineSettings(m_settings);
     pipeline.redis = m_redisUrl;
     const EmbedderConfig embedder = embedderConfig(m_settings);

@@ -339,6 +339,11 @@ QList<SettingOption> buildOptions()
                      "On SIGTERM, how long running jobs may finish before they are handed back "
                      "(default 30).",
                      &Settings::shutdownGraceSec, 0, 3600),
+        numberOption("max-recoveries", "MAX_RECOVERIES", "n",
+                     "Times a job is taken back from workers that died while running it before "
+                     "it fails with AbandonedJobError, so that a job that kills its worker does "
+                     "not take down every worker in turn (default 2).",
+                     &Settings::maxRecoveries, 0, 1000),
         textOption("webhook-urls", "WEBHOOK_URLS", "list",
                    "Default webhook per API key: key=url,... (jobs and batches of that key).",
                    &Settings::webhookUrls),

@@ -44,6 +44,7 @@ struct Settings
     int authBanSec = 600;
     int retryBackoffMs = 2000; // first retry delay of a transient failure; doubles per attempt
     int shutdownGraceSec = 30; // on SIGTERM, running jobs get this long before they are handed back
+    int maxRecoveries = 2; // times a job is taken back from dead workers before it fails
 
     // Webhooks: default URL and secret per API key ("key=value,..."), and the
     // secret for keys without their own; the first retry's delay.

@@ -112,6 +112,7 @@ private Q_SLOTS:
         env.insert(QStringLiteral("URL_ALLOW_PRIVATE"), QStringLiteral("1"));
         env.insert(QStringLiteral("URL_ALLOW_CREDENTIALS"), QStringLiteral("1"));
         env.insert(QStringLiteral("WORKERS"), QStringLiteral("0"));
+        env.insert(QStringLiteral("MAX_RECOVERIES"), QStringLiteral("7"));
         const auto result = load({QStringLiteral("--no-server")}, env);
         QCOMPARE(result.outcome, SettingsLoader::Outcome::Run);
         const Settings &s = result.settings;
@@ -128,6 +129,7 @@ private Q_SLOTS:
         QVERIFY(s.urlAllowPrivate);
         QVERIFY(s.urlAllowCredentials);
         QCOMPARE(s.workers, 0);
+        QCOMPARE(s.maxRecoveries, 7);
         QVERIFY(s.noServer);
     }
 
