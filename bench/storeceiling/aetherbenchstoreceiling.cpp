@@ -1,22 +1,24 @@
 // aether-bench-store-ceiling <corpus-dir> [work-dir] [--fts-detail full|column|none]
-//                            [--int8-vectors]
+//                            [--vectors float16|float32|int8]
 //
 // What the knowledge store can take at most, for the end-to-end benchmark
 // (bench/ingest.sh) to be measured against: every file of the corpus is read,
 // chunked (the pipeline's default Chunker) and embedded (HashEmbedder) first,
 // untimed; then the documents, chunks (with their FTS5 index entries) and
-// float32 vectors are inserted into a new store of the same schema, pragmas
-// and log checkpointer by one writer with the store's prepared statements, N chunks a
+// vectors (float16, as a new store keeps them) are inserted into a new store of the same schema,
+// pragmas and log checkpointer by one writer with the store's prepared statements, N chunks a
 // transaction, for several N. Prints each N's MB/s (corpus bytes over insert
 // time) and chunks/s, and the best as "RESULT store_ceiling ...". With
 // --fts-detail, the FTS5 index is made again with that `detail` option first
 // (phrase queries need "full", today's): what a smaller index would gain.
-// With --int8-vectors, each vector is stored as 384 int8 values and a float
-// scale instead of 384 floats: what compact vectors would gain.
+// With --vectors float32, vectors as stores made before schema 7 keep them;
+// with --vectors int8, as 384 int8 values and a float scale: what still more
+// compact vectors would gain.
 #include "store/knowledgestore.h"
 // The store's own statements and vector encoding, so the ceiling inserts
 // exactly the rows the pipeline inserts.
 #include "store/storestatements.h"
+#include "store/vectorencoding.h"
 #include "store/walcheckpointer.h"
 #include "text/chunker.h"
 #include "text/hashembedder.h"
@@ -47,7 +49,7 @@ struct PreparedDocument
     qint64 bytes = 0;
     qint64 characters = 0;
     QList<Chunk> chunks;
-    QList<QByteArray> vectors; // float32 blobs, as stored (or int8 + scale)
+    QList<QByteArray> vectors; // blobs as a new store keeps them (float16), or as asked
 };
 
 // 384 int8 values scaled by the largest magnitude, then that scale (float32).
@@ -64,7 +66,18 @@ QByteArray int8Blob(const Vector &vector)
     return blob;
 }
 
-QList<PreparedDocument> prepareCorpus(const QString &directory, bool int8Vectors,
+// A vector's blob in `format`: "float16" (new stores), "float32" (stores made
+// before schema 7) or "int8" (a probe of how much smaller could give).
+QByteArray vectorBlobIn(const QString &format, const Vector &vector)
+{
+    if (format == QLatin1String("int8"))
+        return int8Blob(vector);
+    return vectorencoding::encode(vector, format == QLatin1String("float32")
+                                              ? VectorEncoding::Float32
+                                              : VectorEncoding::Float16);
+}
+
+QList<PreparedDocument> prepareCorpus(const QString &directory, const QString &vectorFormat,
                                       qint64 *totalBytes)
 {
     QList<PreparedDocument> documents;
@@ -85,7 +98,7 @@ QList<PreparedDocument> prepareCorpus(const QString &directory, bool int8Vectors
         document.chunks = chunker.split(text);
         for (const Chunk &chunk : document.chunks) {
             const Vector vector = HashEmbedder::embedOne(chunk.text);
-            document.vectors.append(int8Vectors ? int8Blob(vector) : vectorBlob(vector));
+            document.vectors.append(vectorBlobIn(vectorFormat, vector));
         }
         *totalBytes += bytes.size();
         documents.append(std::move(document));
@@ -221,20 +234,27 @@ int main(int argc, char *argv[])
         ftsDetail = arguments.at(detailAt + 1);
         arguments.remove(detailAt, 2);
     }
+    QString vectorFormat = QStringLiteral("float16");
+    const qsizetype vectorsAt = arguments.indexOf(QStringLiteral("--vectors"));
+    if (vectorsAt >= 0 && vectorsAt + 1 < arguments.size()) {
+        vectorFormat = arguments.at(vectorsAt + 1);
+        arguments.remove(vectorsAt, 2);
+    }
     const QStringList details{QStringLiteral("full"), QStringLiteral("column"),
                               QStringLiteral("none")};
-    if (arguments.isEmpty() || !details.contains(ftsDetail)) {
+    const QStringList formats{QStringLiteral("float16"), QStringLiteral("float32"),
+                              QStringLiteral("int8")};
+    if (arguments.isEmpty() || !details.contains(ftsDetail) || !formats.contains(vectorFormat)) {
         std::fputs("usage: aether-bench-store-ceiling <corpus-dir> [work-dir] "
-                   "[--fts-detail full|column|none] [--int8-vectors]\n",
+                   "[--fts-detail full|column|none] [--vectors float16|float32|int8]\n",
                    stderr);
         return 2;
     }
-    const bool int8Vectors = arguments.removeAll(QStringLiteral("--int8-vectors")) > 0;
     const QString corpus = arguments.at(0);
     QTemporaryDir scratch((arguments.size() > 1 ? arguments.at(1) : QDir::tempPath()) +
                           QStringLiteral("/ceiling-XXXXXX"));
     qint64 bytes = 0;
-    const QList<PreparedDocument> documents = prepareCorpus(corpus, int8Vectors, &bytes);
+    const QList<PreparedDocument> documents = prepareCorpus(corpus, vectorFormat, &bytes);
     qint64 chunks = 0;
     for (const PreparedDocument &document : documents)
         chunks += document.chunks.size();
@@ -245,7 +265,7 @@ int main(int argc, char *argv[])
     std::printf("corpus: %lld files, %.1f MB, %lld chunks (chunked and embedded beforehand); "
                 "FTS5 detail=%s, %s vectors\n",
                 qlonglong(documents.size()), bytes / 1e6, qlonglong(chunks), qPrintable(ftsDetail),
-                int8Vectors ? "int8" : "float32");
+                qPrintable(vectorFormat));
     double best = 0;
     int bestSize = 0;
     for (const int size : {100, 500, 2000, 10000}) {

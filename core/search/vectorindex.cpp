@@ -2,6 +2,8 @@
 
 #include "search/vectorcodes.h"
 #include "store/knowledgestore.h"
+#include "store/storemeta.h"
+#include "store/vectorencoding.h"
 
 #include <QCryptographicHash>
 #include <QFile>
@@ -195,14 +197,17 @@ void VectorIndex::loadFrom(const QSqlDatabase &db, const QString &tenant, qint64
     if (!query.exec())
         throw StoreError(
             QStringLiteral("cannot read the vectors: %1").arg(query.lastError().text()));
+    const VectorEncoding encoding = vectorencoding::of(storemeta::read(db));
+    std::vector<float> values;
     while (query.next()) {
         const QByteArray blob = query.value(1).toByteArray();
-        const int dimension = int(blob.size() / qsizetype(sizeof(float)));
+        const int dimension = vectorencoding::dimensionOf(blob.size(), encoding);
         if (m_dimension == 0)
             m_dimension = dimension;
         if (dimension != m_dimension || dimension == 0)
             continue; // a vector of another embedder, waiting for a re-index
-        append(query.value(0).toLongLong(), reinterpret_cast<const float *>(blob.constData()),
+        vectorencoding::decode(blob, encoding, dimension, values);
+        append(query.value(0).toLongLong(), values.data(),
                sourceIndexFor(query.value(2).toString()));
     }
 }
@@ -222,17 +227,18 @@ void VectorIndex::reconcileWith(const QSqlDatabase &db, const QString &tenant)
     struct Arrived
     {
         qint64 chunkId;
-        QByteArray blob;
+        std::vector<float> values;
         QString source;
     };
     std::vector<Arrived> arrived;
     std::vector<bool> kept(m_chunkIds.size(), false);
-    const qsizetype rowBytes = qsizetype(m_dimension) * qsizetype(sizeof(float));
+    const VectorEncoding encoding = vectorencoding::of(storemeta::read(db));
+    std::vector<float> values;
     for (bool first = true; query.next(); first = false) {
         const qint64 chunkId = query.value(0).toLongLong();
         const QByteArray blob = query.value(1).toByteArray();
         const QString source = query.value(2).toString();
-        if (m_dimension == 0 || blob.size() != rowBytes) {
+        if (m_dimension == 0 || vectorencoding::dimensionOf(blob.size(), encoding) != m_dimension) {
             if (first) {
                 // Another embedder's vectors (a re-index): nothing to keep.
                 query.finish();
@@ -243,24 +249,24 @@ void VectorIndex::reconcileWith(const QSqlDatabase &db, const QString &tenant)
             continue; // as loadFrom() does: waiting for the re-index to finish
         }
         // A chunk id the store reused, or a re-embedded chunk, holds another
-        // vector under the same id: only the very same bytes keep their slot.
+        // vector under the same id: only the very same values keep their slot.
+        vectorencoding::decode(blob, encoding, m_dimension, values);
         const auto slot = m_slotOf.constFind(chunkId);
         if (slot != m_slotOf.cend() &&
             m_sourceIndexes[slot.value()] == m_sources.value(source, -1) &&
             std::memcmp(m_floats.data() + std::size_t(slot.value()) * std::size_t(m_dimension),
-                        blob.constData(), std::size_t(rowBytes)) == 0) {
+                        values.data(), values.size() * sizeof(float)) == 0) {
             kept[slot.value()] = true;
             continue;
         }
-        arrived.push_back({chunkId, blob, source});
+        arrived.push_back({chunkId, values, source});
     }
     for (std::uint32_t slot = 0; slot < kept.size(); ++slot) {
         if (!kept[slot])
             tombstone(slot);
     }
     for (const Arrived &vector : arrived)
-        append(vector.chunkId, reinterpret_cast<const float *>(vector.blob.constData()),
-               sourceIndexFor(vector.source));
+        append(vector.chunkId, vector.values.data(), sourceIndexFor(vector.source));
 }
 
 void VectorIndex::append(qint64 chunkId, const float *values, int sourceIndex)

@@ -4,6 +4,7 @@
 #include "store/storemeta.h"
 #include "store/storeschema.h"
 #include "store/storestatements.h"
+#include "store/vectorencoding.h"
 #include "store/walcheckpointer.h"
 
 #include <QAtomicInteger>
@@ -43,13 +44,6 @@ QMutex &storeWriters()
 {
     static QMutex writers;
     return writers;
-}
-
-QByteArray vectorBlob(const Vector &vector)
-{
-    // float32 in host byte order (little-endian on every platform we ship).
-    return QByteArray(reinterpret_cast<const char *>(vector.constData()),
-                      vector.size() * qsizetype(sizeof(float)));
 }
 
 QVariant nullIfEmpty(const QString &text)
@@ -121,6 +115,7 @@ void KnowledgeStore::open(const EmbedderInfo &embedder)
     m_configured = embedder;
     configureConnection();
     migrate();
+    m_vectorEncoding = vectorencoding::of(storemeta::read(database()));
     m_file = FileIdentity::of(m_path);
     m_statements = std::make_unique<Statements>(db);
     m_checkpointer = WalCheckpointer::forStore(m_path);
@@ -266,7 +261,7 @@ void KnowledgeStore::writeChunks(qint64 documentId, const QList<Chunk> &chunks,
         textIndex.addBindValue(chunk.text);
         run(textIndex);
         vectorInsert.addBindValue(chunkId);
-        vectorInsert.addBindValue(vectorBlob(vectors[i]));
+        vectorInsert.addBindValue(vectorencoding::encode(vectors[i], m_vectorEncoding));
         run(vectorInsert);
     }
 }

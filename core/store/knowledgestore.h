@@ -2,6 +2,7 @@
 
 #include "base/cancellation.h"
 #include "store/fileidentity.h"
+#include "store/vectorencoding.h"
 #include "text/chunker.h"
 #include "text/embedder.h"
 
@@ -223,6 +224,7 @@ private:
     std::optional<FileIdentity> m_file; // the file opened, to notice it go
     EmbedderInfo m_configured;
     EmbedderInfo m_stored; // as read at the start of the current write transaction
+    VectorEncoding m_vectorEncoding = VectorEncoding::Float32; // fixed when the store was made
     std::unique_ptr<Statements> m_statements;
     std::shared_ptr<WalCheckpointer> m_checkpointer; // after the connection closes, it may stop
 };

@@ -105,7 +105,7 @@ void KnowledgeStore::stageVectors(const QList<qint64> &chunkIds, const QList<Vec
                 .arg(table));
         for (qsizetype i = 0; i < chunkIds.size(); ++i) {
             insert.addBindValue(chunkIds[i]);
-            insert.addBindValue(vectorBlob(vectors[i]));
+            insert.addBindValue(vectorencoding::encode(vectors[i], m_vectorEncoding));
             run(insert);
         }
         commitWrite();

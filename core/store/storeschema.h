@@ -108,8 +108,16 @@ inline const QList<QStringList> kMigrations = {
     {
         QStringLiteral("DROP TRIGGER IF EXISTS chunks_fts_insert"),
     },
+    // 6 -> 7: vectors as float16 (store/vectorencoding.h), in stores that hold
+    // none yet: a new store, or one that never had any. A store with vectors
+    // keeps float32, recorded so, as its blobs are.
+    {
+        QStringLiteral("INSERT OR IGNORE INTO meta (key, value) VALUES ('vector_encoding',"
+                       " CASE WHEN EXISTS (SELECT 1 FROM vectors) THEN 'float32'"
+                       " ELSE 'float16' END)"),
+    },
 };
 
-constexpr int kVersion = 6;
+constexpr int kVersion = 7;
 
 } // namespace aether::schema

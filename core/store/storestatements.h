@@ -55,7 +55,6 @@ inline const QString kForgetAttempts =
 inline const QString kBumpCounter =
     QStringLiteral("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = ?");
 
-QByteArray vectorBlob(const Vector &vector);
 QVariant nullIfEmpty(const QString &text);
 
 // The statements every write runs, prepared once per connection: parsing SQL

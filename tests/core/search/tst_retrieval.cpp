@@ -14,6 +14,9 @@
 #include <QFile>
 #include <QHash>
 #include <QSet>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 #include <memory>
@@ -117,9 +120,14 @@ private:
     }
 
     // Writes the documents into a new store at `path`; returns store id -> corpus id.
+    // With float32, the store is made as one made before schema 7 was: its
+    // meta says float32 before the store's migrations run.
     static QHash<qint64, QString> buildStore(const QString &path,
-                                             const QList<CorpusDocument> &documents)
+                                             const QList<CorpusDocument> &documents,
+                                             VectorEncoding encoding = VectorEncoding::Float16)
     {
+        if (encoding == VectorEncoding::Float32)
+            recordFloat32(path);
         QHash<qint64, QString> ids;
         KnowledgeStore store(path);
         store.open(
@@ -146,6 +154,34 @@ private:
         if (store.documentCount(QStringLiteral("default")) != documents.size())
             qFatal("the store of %s holds the wrong number of documents", qPrintable(path));
         return ids;
+    }
+
+    static void recordFloat32(const QString &path)
+    {
+        {
+            QSqlDatabase db =
+                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("float32"));
+            db.setDatabaseName(path);
+            QSqlQuery query(db);
+            if (!db.open() ||
+                !query.exec(QStringLiteral("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT "
+                                           "NOT NULL)")) ||
+                !query.exec(QStringLiteral(
+                    "INSERT INTO meta (key, value) VALUES ('vector_encoding', 'float32')")))
+                qFatal("cannot prepare %s: %s", qPrintable(path),
+                       qPrintable(query.lastError().text()));
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("float32"));
+    }
+
+    // The corpus ids of a search's hits, in order.
+    static QStringList rankedIds(HybridSearch &search, const QHash<qint64, QString> &ids,
+                                 const SearchQuery &query)
+    {
+        QStringList ranked;
+        for (const SearchHit &hit : search.search(query))
+            ranked.append(ids.value(hit.documentId));
+        return ranked;
     }
 
     static QList<CorpusDocument> readDocuments(const QString &fileName)
@@ -278,6 +314,52 @@ private Q_SLOTS:
               paraphrases, static_cast<long long>(m_queries.size()));
         QVERIFY2(clean >= 18, qPrintable(QString::number(clean)));
         QVERIFY2(paraphrases >= kMinimumHybridHitRate, qPrintable(QString::number(paraphrases)));
+    }
+
+    // Stores keep vectors as float16 (store/vectorencoding.h). Every query of
+    // the test set, by vectors alone and hybrid, returns the same top 10 as
+    // from float32 vectors of the same corpus, with the same first result;
+    // the order below it may differ only where float16's rounding (a cosine
+    // moves by ~1e-4) swaps near-tied neighbours, in at most 1 % of rankings
+    // (measured: 1 of 246, two unrelated notes at ranks 3 and 4).
+    void halfPrecisionVectorsRankAsFloat32Does()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("float32.db"));
+        const QHash<qint64, QString> float32Ids =
+            buildStore(path, m_documents, VectorEncoding::Float32);
+        HybridSearch float32Search(path);
+        QList<LabelledQuery> queries = m_queries;
+        queries += m_precisionQueries;
+        int compared = 0;
+        int reordered = 0;
+        int empty = 0;
+        for (const LabelledQuery &query : std::as_const(queries)) {
+            for (const SearchQuery::Mode mode :
+                 {SearchQuery::Mode::Vector, SearchQuery::Mode::Hybrid}) {
+                const SearchQuery search{query.text, QStringLiteral("default"), {}, 10, mode};
+                const QStringList half = rankedIds(*m_search, m_corpusIds, search);
+                const QStringList full = rankedIds(float32Search, float32Ids, search);
+                const QString both = QStringLiteral("%1 \"%2\": float16 %3; float32 %4")
+                                         .arg(QLatin1String(modeName(mode)), query.text,
+                                              half.join(u','), full.join(u','));
+                // (Hybrid search returns nothing it judges unrelated: maybe nothing.)
+                QVERIFY2(half.value(0) == full.value(0), qPrintable(both));
+                QVERIFY2(QSet<QString>(half.cbegin(), half.cend()) ==
+                             QSet<QString>(full.cbegin(), full.cend()),
+                         qPrintable(both));
+                empty += full.isEmpty();
+                if (half != full) {
+                    ++reordered;
+                    qInfo("reordered below the first: %s", qPrintable(both));
+                }
+                ++compared;
+            }
+        }
+        qInfo("%d of %d top-10 rankings in the same order from float16 and float32 vectors "
+              "(%d empty in both)",
+              compared - reordered, compared, empty);
+        QVERIFY(empty * 10 < compared);
+        QVERIFY2(reordered * 100 <= compared, qPrintable(QString::number(reordered)));
     }
 };
 

@@ -6,6 +6,8 @@
 
 #include <QRandomGenerator>
 #include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -49,6 +51,12 @@ private:
     // Writes `count` documents of one chunk each; returns their vectors by chunk id.
     QHash<qint64, Vector> addDocuments(int count, const QString &source, int firstJob)
     {
+        return writeDocuments(*m_store, count, firstJob, source);
+    }
+
+    QHash<qint64, Vector> writeDocuments(KnowledgeStore &store, int count, int firstJob,
+                                         const QString &source = QStringLiteral("docs"))
+    {
         QHash<qint64, Vector> written;
         for (int i = 0; i < count; ++i) {
             DocumentWrite write;
@@ -60,8 +68,8 @@ private:
             write.chunks.append(Chunk{write.document.jobId, 0, {}, 0, 5});
             write.vectors.append(randomUnitVector(m_random));
             QList<DocumentWrite *> batch{&write};
-            m_store->writeBatch(batch);
-            written.insert(m_store->chunkTexts(0, 1 << 30).last().id, write.vectors.first());
+            store.writeBatch(batch);
+            written.insert(store.chunkTexts(0, 1 << 30).last().id, write.vectors.first());
         }
         return written;
     }
@@ -77,6 +85,15 @@ private:
         for (int i = 0; i < k; ++i)
             ids.append(scored[i].second);
         return ids;
+    }
+
+    static QString scalarText(const QSqlDatabase &db, const char *sql)
+    {
+        QSqlQuery query(db);
+        if (!query.exec(QString::fromLatin1(sql)) || !query.next())
+            return QStringLiteral("(none: %1)").arg(query.lastError().text());
+        const QString value = query.value(0).toString();
+        return query.next() ? QStringLiteral("(several)") : value;
     }
 
     // A reader of its own, as search has.
@@ -140,6 +157,75 @@ private Q_SLOTS:
             QVERIFY(added.contains(hit.chunkId));
         QVERIFY(index.search(query, 5, QStringLiteral("nowhere")).isEmpty());
         QVERIFY(index.search(Vector(7, 1.0f), 5).isEmpty()); // another dimension
+    }
+
+    // A new store keeps vectors as float16, half the bytes, and search reads
+    // them back within float16's rounding.
+    void aNewStoreKeepsHalfPrecisionVectors()
+    {
+        QCOMPARE(scalarText(reader(), "SELECT value FROM meta WHERE key = 'vector_encoding'"),
+                 QStringLiteral("float16"));
+        QCOMPARE(scalarText(reader(), "SELECT DISTINCT length(embedding) FROM vectors"),
+                 QString::number(kDimension * 2));
+    }
+
+    // A store made before float16 (schema 6) holds float32 blobs: it keeps
+    // them, records so, and goes on writing float32, which search reads exactly.
+    void aStoreWithFloat32VectorsKeepsThem()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("old.db"));
+        const QString tenant = QStringLiteral("default");
+        QHash<qint64, Vector> vectors;
+        {
+            KnowledgeStore made(path);
+            made.open(EmbedderInfo{QStringLiteral("test"), QStringLiteral("random"), kDimension});
+            vectors = writeDocuments(made, 50, 0);
+        }
+        {
+            // What schema 6 left: float32 blobs, no vector_encoding.
+            QSqlDatabase db =
+                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("downgrade"));
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            QSqlQuery query(db);
+            QVERIFY(query.exec(QStringLiteral("DELETE FROM meta WHERE key = 'vector_encoding'")));
+            QVERIFY(query.exec(
+                QStringLiteral("UPDATE meta SET value = '6' WHERE key = 'schema_version'")));
+            for (auto it = vectors.cbegin(); it != vectors.cend(); ++it) {
+                query.prepare(
+                    QStringLiteral("UPDATE vectors SET embedding = ? WHERE chunk_id = ?"));
+                query.addBindValue(QByteArray(reinterpret_cast<const char *>(it->constData()),
+                                              it->size() * qsizetype(sizeof(float))));
+                query.addBindValue(it.key());
+                QVERIFY(query.exec());
+            }
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("downgrade"));
+        KnowledgeStore old(path);
+        old.open(EmbedderInfo{QStringLiteral("test"), QStringLiteral("random"), kDimension});
+        const QHash<qint64, Vector> added = writeDocuments(old, 5, 1000);
+        for (auto it = added.cbegin(); it != added.cend(); ++it)
+            vectors.insert(it.key(), it.value());
+        QSqlDatabase db =
+            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("old-reader"));
+        db.setDatabaseName(path);
+        QVERIFY(db.open());
+        QCOMPARE(scalarText(db, "SELECT value FROM meta WHERE key = 'vector_encoding'"),
+                 QStringLiteral("float32"));
+        QCOMPARE(scalarText(db, "SELECT DISTINCT length(embedding) FROM vectors"),
+                 QString::number(kDimension * 4));
+        VectorIndex index;
+        index.loadFrom(db, tenant);
+        QCOMPARE(index.size(), 55);
+        // Exact: float32 sums of the same products, far inside float16's error.
+        const Vector query = randomUnitVector(m_random);
+        for (auto it = vectors.cbegin(); it != vectors.cend(); ++it)
+            QVERIFY(std::abs(index.similarity(it.key(), query).value_or(2) -
+                             dot(it.value(), query)) < 1e-6);
+        db.close();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(QStringLiteral("old-reader"));
     }
 };
 

@@ -244,9 +244,10 @@ private Q_SLOTS:
         QCOMPARE(chunks.size(), 2);
         reconfigured.stageVectors({chunks[0].id, chunks[1].id},
                                   {Vector(8, 0.5f), Vector(8, 0.25f)});
-        QCOMPARE(scalar(QStringLiteral("SELECT length(embedding) FROM vectors LIMIT 1")), 384 * 4);
+        // float16, 2 bytes a value (store/vectorencoding.h)
+        QCOMPARE(scalar(QStringLiteral("SELECT length(embedding) FROM vectors LIMIT 1")), 384 * 2);
         reconfigured.commitStagedVectors(other);
-        QCOMPARE(scalar(QStringLiteral("SELECT length(embedding) FROM vectors LIMIT 1")), 8 * 4);
+        QCOMPARE(scalar(QStringLiteral("SELECT length(embedding) FROM vectors LIMIT 1")), 8 * 2);
         QVERIFY(reconfigured.embedderMismatch().isEmpty());
         QVERIFY(!store.embedderMismatch().isEmpty()); // the old configuration is now the odd one
     }
