@@ -45,9 +45,12 @@ grep -q "^API_KEYS=$admin:admin:\*," "$envfile" || fail "the admin key is not an
 before=$(sha256sum "$envfile")
 cp /usr/share/aether-ingest/aether-ingestd.env "$work/template"
 
-echo "== the same package again (an upgrade keeps the keys)"
+echo "== the same package again (an upgrade keeps the keys, and closes a file others could read)"
+chmod 0644 "$envfile"
 dpkg -i "$daemon_deb" >/dev/null
 [ "$(sha256sum "$envfile")" = "$before" ] || fail "reinstalling changed $envfile"
+[ "$(stat -c '%a %U:%G' "$envfile")" = "640 root:aether-ingest" ] ||
+    fail "an upgrade left the keys in a file that is $(stat -c '%a %U:%G' "$envfile")"
 
 echo "== systemd-analyze verify"
 for unit in aether-ingestd.service aether-ingestd-worker@.service; do
@@ -129,4 +132,4 @@ grep -Eq '^ADMIN_KEY=[0-9a-f]{64}$' "$envfile" || fail "no generated keys were a
 dpkg --purge aether-ingestd >/dev/null
 installed=no
 [ ! -e /etc/aether-ingest ] || fail "purge left /etc/aether-ingest"
-echo "check-package-install: OK (keys 0640 root:aether-ingest, kept on upgrade, added to a keyless file; test-key refused; purge left nothing)"
+echo "check-package-install: OK (keys 0640 root:aether-ingest, kept and closed to others on upgrade, added to a keyless file; test-key refused; purge left nothing)"

@@ -274,8 +274,9 @@ bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
         reply.stream(socket);
     } else if (reply.stream) { // HEAD of a stream: its head, and the end
         m_httpMetrics->record(method, screening.routeLabel, reply.status);
+        m_httpMetrics->observe(method, screening.routeLabel, reply.status,
+                               clock.nsecsElapsed() / 1e9);
         admitted->markClosing();
-        m_httpMetrics->recordRefusal(400);
         order->deliver(slot, reply.streamHead, true);
     } else if (!reply.isDeferred()) {
         answer(reply);

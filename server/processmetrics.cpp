@@ -6,6 +6,7 @@
 #include <QList>
 
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 namespace aether {
@@ -21,14 +22,16 @@ QByteArray readProcFile(const char *path)
     return file.read(64 * 1024);
 }
 
-// Seconds since the epoch at which the machine booted ("btime" of /proc/stat).
+// Seconds since the epoch at which the machine booted: the wall clock less
+// the time since boot. Not /proc/stat's "btime": the packaged units set
+// ProcSubset=pid, which hides /proc/stat (installer/systemd/).
 double bootTimeSeconds()
 {
-    for (const QByteArray &line : readProcFile("/proc/stat").split('\n')) {
-        if (line.startsWith("btime "))
-            return line.mid(6).trimmed().toDouble();
-    }
-    return -1;
+    timespec now{};
+    timespec sinceBoot{};
+    if (clock_gettime(CLOCK_REALTIME, &now) != 0 || clock_gettime(CLOCK_BOOTTIME, &sinceBoot) != 0)
+        return -1;
+    return double(now.tv_sec - sinceBoot.tv_sec) + (now.tv_nsec - sinceBoot.tv_nsec) / 1e9;
 }
 
 // /proc/self/stat (proc(5)): fields after the command name, which is in

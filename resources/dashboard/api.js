@@ -67,15 +67,25 @@ export async function upload(path, file, fields = {}) {
   return answerOf(await fetch(path, { method: 'POST', headers: headers(), body: form }));
 }
 
+// Answers that end the stream for good: the key was revoked or lost its role,
+// or the address is banned. Trying again every 2 s would count each try as
+// another wrong key and get the address (and everyone behind it) banned.
+const FINAL_REFUSALS = [401, 403, 429];
+
 // Calls onEvent(event) for each event of /ops/events until `signal` aborts;
 // reconnects after a break, from the last event seen (Last-Event-ID).
-// onState(true|false) tells whether the stream is connected.
+// onState(true|false) tells whether the stream is connected. Resolves with
+// the ApiError of a final refusal, or nothing when aborted.
 export async function followEvents(onEvent, onState, signal) {
   let lastId = '';
   while (!signal.aborted) {
     try {
       const extra = lastId ? { 'Last-Event-ID': lastId } : {};
       const response = await fetch('/ops/events', { headers: headers(extra), signal });
+      if (FINAL_REFUSALS.includes(response.status)) {
+        onState(false);
+        return answerOf(response).catch((refusal) => refusal);
+      }
       if (!response.ok) throw new ApiError(response.status, `HTTP ${response.status}`);
       onState(true);
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();

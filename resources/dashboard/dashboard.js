@@ -50,7 +50,11 @@ async function signIn() {
   try {
     signedIn(await get('/auth/whoami'));
   } catch (e) {
-    signedOut(e.status === 401 ? 'This key is not known to the server.' : e.message);
+    signedOut(
+      e.status === 401
+        ? 'This key is not known to the server (the dashboard takes a key of API_KEYS; ADMIN_KEY alone is for /ops/* only).'
+        : e.message,
+    );
   }
 }
 
@@ -64,7 +68,13 @@ function start() {
     document.getElementById('key').value = '';
     signIn();
   });
-  document.getElementById('sign-out').addEventListener('click', () => signedOut());
+  // Signing out starts the page afresh: nothing the last key could see (job
+  // rows, search results, document text) stays in it for the next key.
+  document.getElementById('sign-out').addEventListener('click', () => {
+    stopJobs();
+    forgetKey();
+    location.reload();
+  });
   if (storedKey()) signIn();
 }
 

@@ -248,7 +248,9 @@ export function initJobs() {
 export async function showJobs() {
   if (events) return;
   events = new AbortController();
-  followEvents(onEvent, setLive, events.signal);
+  followEvents(onEvent, setLive, events.signal).then((refusal) => {
+    if (refusal) say(`Live updates stopped: ${refusal.message}. Sign in again.`, true);
+  });
   queueTimer = setInterval(loadQueue, 5000);
   await Promise.all([loadQueue(), loadJobs()]);
 }

@@ -182,6 +182,8 @@ async function main() {
     await page.fill('#key', VIEWER_KEY);
     await page.click('#sign-in-form button');
     await page.waitForSelector('#search:not([hidden])');
+    assert.equal(await page.$$eval('#results li, #job-table tbody tr, #document-table tbody tr, #preview pre', (shown) => shown.length), 0,
+      'nothing the last key saw stays in the page');
     const visibleTabs = await page.$$eval('#tabs button', (tabs) => tabs.filter((t) => !t.hidden).map((t) => t.dataset.tab));
     assert.deepEqual(visibleTabs, ['search'], 'a viewer sees search only');
     await page.fill('#query', 'moraine');
