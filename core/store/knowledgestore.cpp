@@ -405,17 +405,77 @@ void KnowledgeStore::writeRows(DocumentWrite &write)
     write.cancel->check(); // the last moment the job can still leave no trace
 }
 
+namespace {
+
+// A write's results as before writeBatch: its rows were rolled back.
+void forgetResults(DocumentWrite &write)
+{
+    write.documentId = 0;
+    write.duplicate = false;
+    write.metadataUpdated = false;
+    write.replacedDocumentId = 0;
+}
+
+} // namespace
+
 void KnowledgeStore::writeBatch(QList<DocumentWrite *> &writes)
 {
     if (!m_statements)
         throw StoreError(QStringLiteral("internal: the store %1 is not open").arg(m_path));
+    const QMutexLocker writers(&storeWriters());
+    // Nearly always every job of a batch is written: first all of them without
+    // a savepoint each, since a savepoint makes FTS5 write its pending terms
+    // out as a segment of their own (one tiny segment per job, merged again
+    // and again: ~8 % of a worker's CPU on a drain of small texts). Only a
+    // batch in which a job failed is written again, a savepoint per job.
+    std::exception_ptr failure;
+    if (writeTogether(writes, &failure))
+        return;
+    if (writes.size() == 1) { // it alone failed: nothing else to keep
+        writes.first()->error = failure;
+        return;
+    }
+    writeEachApart(writes);
+}
+
+// All writes in one transaction; false, with the transaction rolled back and
+// `failure` set, when one of them failed. Throws what beginning or committing
+// the transaction throws.
+bool KnowledgeStore::writeTogether(QList<DocumentWrite *> &writes, std::exception_ptr *failure)
+{
     // IMMEDIATE takes the write lock up front, so two writers never deadlock
     // upgrading read locks (see storeWriters() for the process's own turns).
-    const QMutexLocker writers(&storeWriters());
     beginWrite();
     try {
         // Read inside the transaction: a re-index in another process may have
         // changed the embedder since this connection last looked.
+        m_stored = storedEmbedder();
+        for (DocumentWrite *write : writes) {
+            try {
+                writeRows(*write);
+            } catch (...) {
+                *failure = std::current_exception();
+                m_statements->rollback.exec();
+                for (DocumentWrite *written : writes)
+                    forgetResults(*written);
+                return false;
+            }
+        }
+        forgetOldAttempts();
+        commitWrite();
+    } catch (...) {
+        m_statements->rollback.exec();
+        throw;
+    }
+    return true;
+}
+
+// Each write in its own savepoint of one transaction: one that fails (or is
+// interrupted) leaves no trace and does not stop the others.
+void KnowledgeStore::writeEachApart(QList<DocumentWrite *> &writes)
+{
+    beginWrite();
+    try {
         m_stored = storedEmbedder();
         for (DocumentWrite *write : writes) {
             run(m_statements->savepoint);
@@ -423,23 +483,25 @@ void KnowledgeStore::writeBatch(QList<DocumentWrite *> &writes)
                 writeRows(*write);
                 run(m_statements->release);
             } catch (...) {
-                // Any failure, an interruption included, leaves no trace of this job.
                 write->error = std::current_exception();
-                write->documentId = 0;
-                write->duplicate = false;
-                write->replacedDocumentId = 0;
+                forgetResults(*write);
                 m_statements->rollbackToSavepoint.exec();
                 m_statements->release.exec();
             }
         }
-        m_statements->forgetAttempts.addBindValue(QDateTime::currentMSecsSinceEpoch() -
-                                                  kAttemptMemoryMs);
-        run(m_statements->forgetAttempts);
+        forgetOldAttempts();
         commitWrite();
     } catch (...) {
         m_statements->rollback.exec();
         throw;
     }
+}
+
+void KnowledgeStore::forgetOldAttempts()
+{
+    m_statements->forgetAttempts.addBindValue(QDateTime::currentMSecsSinceEpoch() -
+                                              kAttemptMemoryMs);
+    run(m_statements->forgetAttempts);
 }
 
 std::optional<StoredDocument> KnowledgeStore::find(const QString &tenant, const QString &identity)

@@ -165,12 +165,12 @@ public:
     qint64 write(const DocumentRecord &document, const QList<Chunk> &chunks,
                  const QList<Vector> &vectors, const CancelToken &cancel = CancelToken::never());
 
-    // Writes every job in one transaction, each in its own savepoint: a job
-    // that fails (or is interrupted) leaves no trace and does not stop the
-    // others. Fills each write's result fields. Throws StoreError only when the
-    // transaction itself cannot begin or commit (then nothing is stored), also
-    // when the file opened is no longer at its path (deleted or replaced):
-    // writing on would land in a file nobody will read again.
+    // Writes every job in one transaction: a job that fails (or is
+    // interrupted) leaves no trace and does not stop the others (the batch is
+    // then written again, each job in its own savepoint). Fills each write's result fields. Throws
+    // StoreError only when the transaction itself cannot begin or commit (then nothing is stored),
+    // also when the file opened is no longer at its path (deleted or replaced): writing on would
+    // land in a file nobody will read again.
     void writeBatch(QList<DocumentWrite *> &writes);
 
     // The tenant's document with this identity, if any (a read, no lock).
@@ -207,6 +207,9 @@ private:
                      const CancelToken &cancel);
     void run(QSqlQuery &query);
     void writeRows(DocumentWrite &write);
+    bool writeTogether(QList<DocumentWrite *> &writes, std::exception_ptr *failure);
+    void writeEachApart(QList<DocumentWrite *> &writes);
+    void forgetOldAttempts();
     void checkVectors(const DocumentWrite &write);
     void bumpCounter(const QString &key);
     void fenceAttempt(const DocumentWrite &write);

@@ -229,6 +229,32 @@ private Q_SLOTS:
         QCOMPARE(store.chunkCount(), 3);
     }
 
+    // A batch is written in one transaction; when one of its jobs fails, the
+    // others are still stored, and the failed one leaves no row behind.
+    void oneFailedJobOfABatchLeavesTheOthersStored()
+    {
+        KnowledgeStore store(path());
+        store.open(kHash);
+        std::vector<DocumentWrite> writes(3);
+        for (int i = 0; i < 3; ++i) {
+            writes[i].document = record(QStringLiteral("batch-%1").arg(i));
+            writes[i].chunks = chunksOf({QStringLiteral("glacier %1 moraine").arg(i)});
+            writes[i].vectors = vectorsOf(writes[i].chunks);
+        }
+        writes[1].chunks[0].text = QString(); // NULL text violates NOT NULL
+        QList<DocumentWrite *> batch{&writes[0], &writes[1], &writes[2]};
+        store.writeBatch(batch);
+        QVERIFY(!writes[0].error && writes[0].documentId > 0);
+        QVERIFY(writes[1].error && writes[1].documentId == 0);
+        QVERIFY(!writes[2].error && writes[2].documentId > writes[0].documentId);
+        QCOMPARE(store.documentCount(), 2);
+        QCOMPARE(store.chunkCount(), 2);
+        QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM vectors")), 2);
+        QCOMPARE(scalar(QStringLiteral(
+                     "SELECT COUNT(*) FROM chunks_fts WHERE chunks_fts MATCH 'moraine'")),
+                 2);
+    }
+
     void countsAreScopedByTenant()
     {
         KnowledgeStore store(path());
