@@ -21,6 +21,10 @@ constexpr int kWakeWaitSeconds = 1; // BLPOP on the wake list; also how fast a s
 constexpr int kMaxPauseMs = 1000;
 constexpr int kMaxStartBackoffMs = 30000;
 constexpr qint64 kProgressIntervalMs = 250;
+// A text this short is done within milliseconds and its end is announced at
+// once: of its steps only the first is reported (see Worker::prepare). Each
+// step is a write and an event, more Redis work than the rest of the job.
+constexpr qsizetype kShortTextBytes = 64 * 1024;
 constexpr qint64 kBatchWindowMs = 50;
 
 // The seed's names for its three job functions, kept in the log lines.
@@ -247,9 +251,12 @@ void Worker::prepare(RedisConnection &redis, JobHandler &handler, TakenJob &job)
     // job really ran (and so counts toward the poison cap if its worker dies),
     // unlike jobs that only waited in a batch.
     const bool quickJob = job.fields.value("type") == "text";
+    const bool shortText = quickJob && job.fields.value("text").size() <= kShortTextBytes;
     // Progress is sent without waiting for Redis's answer, on every stage
     // change and at most every 250 ms within a stage.
     const ProgressReporter progress = [&](const char *stage, int percent) {
+        if (shortText && !lastStage.isEmpty())
+            return;
         if (lastStage == stage && sinceReport.isValid() &&
             sinceReport.elapsed() < kProgressIntervalMs)
             return;

@@ -52,7 +52,13 @@ public:
             ~Leave() { --*running; }
         } leave{m_running};
         const QByteArray text = job.fields.value("text");
+        if (text.startsWith("stages:")) {
+            job.progress("chunking", 40);
+            job.progress("embedding", 60);
+        }
         job.progress("embedding", 50);
+        if (text.startsWith("stages:"))
+            job.progress("storing", 90);
         if (text.startsWith("sleep:")) {
             QElapsedTimer timer;
             timer.start();
@@ -575,6 +581,37 @@ private Q_SLOTS:
                      done.value("error").constData());
         else
             QCOMPARE(done.value("recoveries"), QByteArray("3"));
+    }
+
+    // Every stage of a job is reported (a write and an event each), except
+    // for a short text, done in milliseconds: only its first.
+    void aShortTextReportsOnlyItsFirstStage()
+    {
+        JobQueue queue(url());
+        const QByteArray shortText = queue.enqueue(textJob("stages: a few words"));
+        const QByteArray longText = queue.enqueue(textJob("stages: " + QByteArray(65 * 1024, 'x')));
+        auto workers = pool(1);
+        workers->start();
+        QCOMPARE(waitForEnd(queue, shortText).value("status"), QByteArray("finished"));
+        QCOMPARE(waitForEnd(queue, longText).value("status"), QByteArray("finished"));
+        const auto stagesOf = [&](const QByteArray &id) {
+            QStringList stages;
+            const RedisReply log =
+                queue.connection().command({"XRANGE", keys::kEventLog, "-", "+"});
+            for (qsizetype i = 0; i < log.size(); ++i) {
+                const QJsonObject event =
+                    QJsonDocument::fromJson(log.element(i).element(1).element(1).string()).object();
+                if (event.value("job_id").toString() == QLatin1String(id) &&
+                    event.contains("stage"))
+                    stages.append(event.value("stage").toString());
+            }
+            return stages;
+        };
+        QCOMPARE(stagesOf(shortText), QStringList{QStringLiteral("chunking")});
+        QCOMPARE(stagesOf(longText),
+                 (QStringList{QStringLiteral("chunking"), QStringLiteral("embedding"),
+                              QStringLiteral("storing")}));
+        workers->stop(0);
     }
 
     void idempotencyKeysNameOneJob()
