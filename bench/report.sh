@@ -153,11 +153,15 @@ rows_drain() {
         row_not_run "drain, small text jobs" "${status[drain]}" "RQ SimpleWorker, RQ forking worker" "≥ 20x SimpleWorker"
         return
     }
-    local o s f
+    local o s f first last fork_jobs
     o=$(value drain ours_jobs_per_s) s=$(value drain simple_jobs_per_s) f=$(value drain fork_jobs_per_s)
+    first=$(value drain ours_first_tenth) last=$(value drain ours_last_tenth)
+    fork_jobs=$(value drain fork_jobs)
+    # Older drain.sh runs have no tenths: the row then says nothing of them.
+    [ -z "$first" ] || what="$what; the last tenth of the jobs at $(fmt '%.0f jobs/s' "$last"), the first at $(fmt '%.0f jobs/s' "$first")"
     row "$what" "$(fmt '%.0f jobs/s' "$o")" "RQ SimpleWorker (peer)" "$(fmt '%.0f jobs/s' "$s")" \
-        "$(ratio "$o" "$s")" "$(target "≥ 20x SimpleWorker" "$(holds "$o >= 20 * $s")")"
-    row "$what" "$(fmt '%.0f jobs/s' "$o")" "RQ forking worker (peer)" "$(fmt '%.0f jobs/s' "$f")" \
+        "$(ratio "$o" "$s")" "$(target "≥ 20x SimpleWorker" "$(holds "$o >= 20 * $s")")${first:+; $(target "last tenth ≥ 80% of the first" "$(holds "$last >= 0.8 * $first")")}"
+    row "$what" "$(fmt '%.0f jobs/s' "$o")" "RQ forking worker (peer)${fork_jobs:+, first $(thousands "$fork_jobs") jobs}" "$(fmt '%.0f jobs/s' "$f")" \
         "$(ratio "$o" "$f")" "–"
 }
 rows_extract() {
