@@ -248,7 +248,10 @@ private Q_SLOTS:
     }
 
     // Chunks written after the graph are linked into it as they are loaded:
-    // no rebuild, and each is its own nearest neighbour.
+    // no rebuild, and each is its own nearest neighbour, but for at most 1 %:
+    // a graph may leave a new node with few links in (its neighbours keep
+    // their closer ones), which a walk then misses. Measured: 1 of 300 with
+    // float16 vectors (the same vector decoded), 0 of 300 with float32.
     void arrivingChunksAreFoundWithoutARebuild()
     {
         const std::unique_ptr<HybridSearch> search = searchWithGraph();
@@ -258,10 +261,15 @@ private Q_SLOTS:
         const VectorIndex &index = search->vectorIndex(kTenant);
         QVERIFY(!index.annBuilding());
         QCOMPARE(index.annNodes(), before + 300);
+        QStringList missed;
         for (auto it = added.cbegin(); it != added.cend(); ++it) {
             const QList<VectorHit> hits = index.search(HashEmbedder::embedOne(it.value()), 1);
-            QCOMPARE(hits.value(0).chunkId, it.key());
+            if (hits.value(0).chunkId != it.key())
+                missed.append(QString::number(it.key()));
         }
+        qInfo("%lld of %lld new chunks found as their own nearest neighbour",
+              added.size() - missed.size(), added.size());
+        QVERIFY2(missed.size() * 100 <= added.size(), qPrintable(missed.join(u',')));
         // And the source filter: only the new chunks are in "added" (300, so
         // the exact scan over them answers, by the filter rule).
         const QList<VectorHit> hits = index.search(m_probes.front(), kK, QStringLiteral("added"));
