@@ -15,6 +15,8 @@
 #include "search/hybridsearch.h"
 #include "search/vectorindex.h"
 #include "store/knowledgestore.h"
+#include "store/storemeta.h"
+#include "store/vectorencoding.h"
 #include "text/hashembedder.h"
 
 #include <QCommandLineParser>
@@ -110,7 +112,8 @@ double agreement(const Series &ours, const Series &reference)
     return total / double(reference.found.size());
 }
 
-// The store's vectors as they are stored (unit length), in chunk id order.
+// The store's vectors as search reads them (decoded from the store's
+// encoding to float32, unit length), in chunk id order.
 struct StoredVectors
 {
     std::vector<float> values;
@@ -123,12 +126,14 @@ StoredVectors readVectors(const QSqlDatabase &db)
     query.setForwardOnly(true);
     if (!query.exec(QStringLiteral("SELECT chunk_id, embedding FROM vectors ORDER BY chunk_id")))
         throw StoreError(query.lastError().text());
+    const VectorEncoding encoding = vectorencoding::of(storemeta::read(db));
     StoredVectors stored;
+    std::vector<float> values;
     while (query.next()) {
         const QByteArray blob = query.value(1).toByteArray();
-        const auto *values = reinterpret_cast<const float *>(blob.constData());
-        stored.values.insert(stored.values.end(), values,
-                             values + blob.size() / qsizetype(sizeof(float)));
+        vectorencoding::decode(blob, encoding, vectorencoding::dimensionOf(blob.size(), encoding),
+                               values);
+        stored.values.insert(stored.values.end(), values.cbegin(), values.cend());
         stored.chunkIds.push_back(query.value(0).toLongLong());
     }
     return stored;
