@@ -140,6 +140,9 @@ private Q_SLOTS:
         QCOMPARE(scalar(QStringLiteral("SELECT value FROM meta WHERE key = 'schema_version'")),
                  schema::kVersion);
         QCOMPARE(scalar(QStringLiteral("SELECT value FROM meta WHERE key = 'dimension'")), 384);
+        // FTS5 merges 16 segments at a time (schema 8, store/storeschema.h).
+        QCOMPARE(scalar(QStringLiteral("SELECT v FROM chunks_fts_config WHERE k = 'automerge'")),
+                 16);
         QCOMPARE(scalar(QStringLiteral("SELECT COUNT(*) FROM sqlite_master WHERE name IN "
                                        "('documents', 'chunks', 'vectors', 'chunks_fts', 'meta')")),
                  5);
