@@ -187,6 +187,8 @@ private Q_SLOTS:
             "aether_http_refusals_total{reason=\"header_fields_too_large\",code=\"431\"}";
         const QByteArray keyless =
             "aether_http_refusals_total{reason=\"unauthorized\",code=\"401\"}";
+        const QByteArray malformed =
+            "aether_http_refusals_total{reason=\"bad_request\",code=\"400\"}";
         const QByteArray before = m_client->get(QStringLiteral("/metrics")).body;
 
         const QByteArray post = "POST /knowledge/ingest-text-async HTTP/1.1\r\nHost: 127.0.0.1\r\n"
@@ -198,12 +200,19 @@ private Q_SLOTS:
                                      post + "X-Filler: " + QByteArray(70 * 1024, 'a') + "\r\n")),
                  431);
         QCOMPARE(statusOf(rawRequest(m_daemon.port(), post + "Content-Length: 2\r\n")), 401);
+        // A HEAD of the event stream is answered (its head), not refused.
+        QCOMPARE(statusOf(rawRequest(m_daemon.port(), "HEAD /ops/events HTTP/1.1\r\n"
+                                                      "Host: 127.0.0.1\r\n"
+                                                      "x-admin-key: admin-secret-123\r\n")),
+                 200);
 
         const QByteArray after = m_client->get(QStringLiteral("/metrics")).body;
         QCOMPARE(sampleValue(after, tooLarge), qMax(0.0, sampleValue(before, tooLarge)) + 1);
         QCOMPARE(sampleValue(after, headersTooLarge),
                  qMax(0.0, sampleValue(before, headersTooLarge)) + 1);
         QCOMPARE(sampleValue(after, keyless), qMax(0.0, sampleValue(before, keyless)) + 1);
+        QCOMPARE(qMax(0.0, sampleValue(after, malformed)),
+                 qMax(0.0, sampleValue(before, malformed)));
     }
 
     void openMetricsWhenAcceptAsksForIt()
