@@ -24,6 +24,29 @@ namespace {
 const QStringList kMethods{QStringLiteral("get"), QStringLiteral("post"), QStringLiteral("put"),
                            QStringLiteral("delete"), QStringLiteral("patch")};
 
+// One operation of the document: a method under a path.
+struct Operation
+{
+    QString method;     // "get"
+    QString path;       // "/ops/jobs/{job_id}"
+    QJsonObject object; // the operation object
+    QString where() const { return method.toUpper() + QLatin1Char(' ') + path; }
+};
+
+QList<Operation> operationsOf(const QJsonObject &document)
+{
+    QList<Operation> operations;
+    const QJsonObject paths = document.value("paths").toObject();
+    for (auto path = paths.begin(); path != paths.end(); ++path) {
+        const QJsonObject item = path.value().toObject();
+        for (const QString &method : kMethods) {
+            if (item.contains(method))
+                operations.append({method, path.key(), item.value(method).toObject()});
+        }
+    }
+    return operations;
+}
+
 // "/ops/jobs/{job_id}" and "/ops/jobs/{id}" are the same route.
 QString operationKey(const QString &method, const QString &pattern)
 {
@@ -160,19 +183,12 @@ private Q_SLOTS:
 
     void everyOperationHasASuccessAnswer()
     {
-        const QJsonObject paths = m_document.value("paths").toObject();
-        for (auto path = paths.begin(); path != paths.end(); ++path) {
-            const QJsonObject item = path.value().toObject();
-            for (const QString &method : kMethods) {
-                if (!item.contains(method))
-                    continue;
-                const QJsonObject operation = item.value(method).toObject();
-                const QString where = method.toUpper() + QLatin1Char(' ') + path.key();
-                QVERIFY2(!operation.value("summary").toString().isEmpty(), qPrintable(where));
-                const QJsonObject responses = operation.value("responses").toObject();
-                const bool success = responses.contains("200") || responses.contains("202");
-                QVERIFY2(success, qPrintable(where + QStringLiteral(": no 200 answer")));
-            }
+        for (const Operation &operation : operationsOf(m_document)) {
+            const QString where = operation.where();
+            QVERIFY2(!operation.object.value("summary").toString().isEmpty(), qPrintable(where));
+            const QJsonObject responses = operation.object.value("responses").toObject();
+            const bool success = responses.contains("200") || responses.contains("202");
+            QVERIFY2(success, qPrintable(where + QStringLiteral(": no 200 answer")));
         }
     }
 
@@ -189,24 +205,17 @@ private Q_SLOTS:
         }
         static const QRegularExpression camelCase(QStringLiteral("^[a-z][A-Za-z0-9]*$"));
         QSet<QString> ids;
-        const QJsonObject paths = m_document.value("paths").toObject();
-        for (auto path = paths.begin(); path != paths.end(); ++path) {
-            const QJsonObject item = path.value().toObject();
-            for (const QString &method : kMethods) {
-                if (!item.contains(method))
-                    continue;
-                const QJsonObject operation = item.value(method).toObject();
-                const QString where = method.toUpper() + QLatin1Char(' ') + path.key();
-                const QString id = operation.value("operationId").toString();
-                QVERIFY2(camelCase.match(id).hasMatch(), qPrintable(where));
-                QVERIFY2(!ids.contains(id), qPrintable(where + QStringLiteral(": ") + id));
-                ids.insert(id);
-                for (const QJsonValue &tag : operation.value("tags").toArray())
-                    QVERIFY2(tags.contains(tag.toString()), qPrintable(where));
-                checkSharedRefusals(where, path.key(), method, operation);
-                if (QTest::currentTestFailed())
-                    return;
-            }
+        for (const Operation &operation : operationsOf(m_document)) {
+            const QString where = operation.where();
+            const QString id = operation.object.value("operationId").toString();
+            QVERIFY2(camelCase.match(id).hasMatch(), qPrintable(where));
+            QVERIFY2(!ids.contains(id), qPrintable(where + QStringLiteral(": ") + id));
+            ids.insert(id);
+            for (const QJsonValue &tag : operation.object.value("tags").toArray())
+                QVERIFY2(tags.contains(tag.toString()), qPrintable(where));
+            checkSharedRefusals(where, operation.path, operation.method, operation.object);
+            if (QTest::currentTestFailed())
+                return;
         }
     }
 
@@ -278,14 +287,8 @@ private:
     QSet<QString> documentedOperations() const
     {
         QSet<QString> operations;
-        const QJsonObject paths = m_document.value("paths").toObject();
-        for (auto path = paths.begin(); path != paths.end(); ++path) {
-            const QJsonObject item = path.value().toObject();
-            for (const QString &method : kMethods) {
-                if (item.contains(method))
-                    operations.insert(operationKey(method, path.key()));
-            }
-        }
+        for (const Operation &operation : operationsOf(m_document))
+            operations.insert(operationKey(operation.method, operation.path));
         return operations;
     }
 
